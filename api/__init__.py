@@ -1,0 +1,1 @@
+"""Relais' edges: settings, the HTTP API and the command line."""

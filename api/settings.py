@@ -1,0 +1,52 @@
+"""Settings from the environment (prefix `RELAIS_`), read once per process."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.memory_store import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.store import BaseStore
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RELAIS_", env_file=".env", extra="ignore")
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    neo4j_query_timeout: float = 30.0
+    neo4j_connection_timeout: float = 5.0
+
+    store_file: Path | None = None
+    """Where the embedded store persists edits (none: in memory only)."""
+    data_dir: Path = PROJECT_ROOT / "data" / "demo"
+    """Directory loaded into an empty embedded store at start-up."""
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def open_store(settings: Settings) -> BaseStore:
+    """Neo4j when `RELAIS_NEO4J_URI` is set, else the embedded store. The caller closes it."""
+    if settings.neo4j_uri:
+        store: BaseStore = Neo4jStore(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+            query_timeout=settings.neo4j_query_timeout,
+            connection_timeout=settings.neo4j_connection_timeout,
+        )
+        store.bootstrap()
+        return store
+    return MemoryStore(settings.store_file)

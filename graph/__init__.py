@@ -1,0 +1,1 @@
+"""Relais domain: the partner directory's model, reference data, stores and analyses."""

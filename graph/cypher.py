@@ -1,0 +1,305 @@
+"""Every Cypher query Relais runs, as constant text. Values are always parameters.
+
+Labels and relationship types come from the closed set below; no query is ever assembled from
+request data (tests/unit/test_cypher_constants.py checks that this module is the only one with Cypher).
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+SCHEMA_VERSION = 1
+
+SCHEMA: dict[int, tuple[LiteralString, ...]] = {
+    1: (
+        "CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT service_id IF NOT EXISTS FOR (n:Service) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT location_id IF NOT EXISTS FOR (n:Location) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT division_id IF NOT EXISTS FOR (n:Division) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT commune_id IF NOT EXISTS FOR (n:Commune) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT term_id IF NOT EXISTS FOR (n:Term) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT platform_id IF NOT EXISTS FOR (n:Platform) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT training_id IF NOT EXISTS FOR (n:Training) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT schema_version_id IF NOT EXISTS FOR (n:SchemaVersion) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX location_organisation IF NOT EXISTS FOR (n:Location) ON (n.organisation_id)",
+        "CREATE INDEX service_organisation IF NOT EXISTS FOR (n:Service) ON (n.organisation_id)",
+        "CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq)",
+        "CREATE INDEX cooperation_key IF NOT EXISTS FOR ()-[r:COOPERATES_WITH]-() ON (r.cooperation)",
+    ),
+}
+"""Schema steps by version; `bootstrap` applies those above the stored version. Each step is idempotent."""
+
+SCHEMA_CURRENT_VERSION: LiteralString = "OPTIONAL MATCH (v:SchemaVersion {id: 'relais'}) RETURN v.version AS version"
+SCHEMA_SET_VERSION: LiteralString = "MERGE (v:SchemaVersion {id: 'relais'}) SET v.version = $version"
+
+PING: LiteralString = "RETURN 1 AS ok"
+
+# --- records: fetch, hashes ----------------------------------------------------------------------
+# One query per label: labels cannot be parameters, and the set of labels is closed.
+
+FETCH: dict[str, LiteralString] = {
+    "Division": "MATCH (n:Division) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+    "Commune": "MATCH (n:Commune) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+    "Term": "MATCH (n:Term) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+    "Organisation": "MATCH (n:Organisation) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+    "Location": "MATCH (n:Location) WHERE ($ids IS NULL OR n.id IN $ids) "
+    "AND ($org IS NULL OR n.organisation_id = $org) RETURN properties(n) AS p ORDER BY n.id",
+    "Service": "MATCH (n:Service) WHERE ($ids IS NULL OR n.id IN $ids) "
+    "AND ($org IS NULL OR n.organisation_id = $org) RETURN properties(n) AS p ORDER BY n.id",
+    "Platform": "MATCH (n:Platform) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+    "Training": "MATCH (n:Training) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+}
+
+HASHES: dict[str, LiteralString] = {
+    "Division": "UNWIND $ids AS id MATCH (n:Division {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Commune": "UNWIND $ids AS id MATCH (n:Commune {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Term": "UNWIND $ids AS id MATCH (n:Term {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Organisation": "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Location": "UNWIND $ids AS id MATCH (n:Location {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Service": "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Platform": "UNWIND $ids AS id MATCH (n:Platform {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Training": "UNWIND $ids AS id MATCH (n:Training {id: id}) RETURN n.id AS id, n.hash AS hash",
+}
+
+# --- records: writes (rows = [{id, props}]) ------------------------------------------------------
+# `SET n = row.props` replaces every property, so a cleared field disappears; derived relationships
+# are dropped and re-created from the record.
+
+WRITE: dict[str, LiteralString] = {
+    "Division": "UNWIND $rows AS row MERGE (n:Division {id: row.id}) SET n = row.props",
+    "Commune": """
+        UNWIND $rows AS row
+        MERGE (n:Commune {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:IN_DIVISION]->() DELETE old
+        WITH DISTINCT n, row
+        OPTIONAL MATCH (d:Division {id: row.props.division})
+        FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END |
+            MERGE (n)-[r:IN_DIVISION]->(d)
+            SET r.scheme = row.props.scheme, r.valid_from = row.props.valid_from, r.source = row.props.source)
+    """,
+    "Term": """
+        UNWIND $rows AS row
+        MERGE (n:Term {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:CHILD_OF]->() DELETE old
+        WITH DISTINCT n, row
+        OPTIONAL MATCH (p:Term {id: row.props.parent})
+        FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:CHILD_OF]->(p))
+    """,
+    "Organisation": """
+        UNWIND $rows AS row
+        MERGE (n:Organisation {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:PART_OF]->() DELETE old
+        WITH DISTINCT n, row
+        OPTIONAL MATCH (p:Organisation {id: row.props.parent})
+        FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:PART_OF]->(p))
+    """,
+    "Location": """
+        UNWIND $rows AS row
+        MERGE (n:Location {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:IN]->() DELETE old
+        WITH DISTINCT n, row
+        MATCH (c:Commune {id: row.props.commune})
+        MERGE (n)-[:IN]->(c)
+    """,
+    "Service": """
+        UNWIND $rows AS row
+        MERGE (n:Service {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:ADDRESSES|MEETS|FOR|SERVES|AT]->() DELETE old
+        WITH DISTINCT n, row
+        OPTIONAL MATCH ()-[old:PROVIDES]->(n) DELETE old
+        WITH DISTINCT n, row
+        MATCH (o:Organisation {id: row.props.organisation_id})
+        MERGE (o)-[:PROVIDES]->(n)
+        WITH n, row
+        CALL (n, row) {
+            UNWIND row.props.situations AS code MATCH (t:Term {id: code}) MERGE (n)-[:ADDRESSES]->(t)
+        }
+        CALL (n, row) {
+            UNWIND row.props.needs AS code MATCH (t:Term {id: code}) MERGE (n)-[:MEETS]->(t)
+        }
+        CALL (n, row) {
+            UNWIND row.props.audiences AS code MATCH (t:Term {id: code}) MERGE (n)-[:FOR]->(t)
+        }
+        CALL (n, row) {
+            UNWIND row.props.area_divisions AS code MATCH (d:Division {id: code}) MERGE (n)-[:SERVES]->(d)
+        }
+        CALL (n, row) {
+            UNWIND row.props.area_communes AS code MATCH (c:Commune {id: code}) MERGE (n)-[:SERVES]->(c)
+        }
+        CALL (n, row) {
+            UNWIND row.props.location_ids AS code MATCH (l:Location {id: code}) MERGE (n)-[:AT]->(l)
+        }
+    """,
+    "Platform": """
+        UNWIND $rows AS row
+        MERGE (n:Platform {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:FOR_DIVISION]->() DELETE old
+        WITH DISTINCT n, row
+        OPTIONAL MATCH (d:Division {id: row.props.division})
+        FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | MERGE (n)-[:FOR_DIVISION]->(d))
+    """,
+    "Training": """
+        UNWIND $rows AS row
+        MERGE (n:Training {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (n)-[old:COVERS]->() DELETE old
+        WITH DISTINCT n, row
+        CALL (n, row) {
+            UNWIND row.props.terms AS code MATCH (t:Term {id: code}) MERGE (n)-[:COVERS]->(t)
+        }
+    """,
+}
+
+LOG_CHANGES: LiteralString = """
+    UNWIND $changes AS c
+    CREATE (:Change {seq: c.seq, at: c.at, key_id: c.key_id, action: c.action, entity: c.entity,
+                     entity_id: c.entity_id})
+"""
+
+CHANGES: LiteralString = "MATCH (c:Change) RETURN properties(c) AS p ORDER BY c.seq DESC LIMIT $limit"
+LAST_CHANGE_SEQ: LiteralString = "MATCH (c:Change) RETURN max(c.seq) AS seq"
+
+# --- deletes --------------------------------------------------------------------------------------
+
+DELETE_ORGANISATION: LiteralString = """
+    MATCH (o:Organisation {id: $id})
+    OPTIONAL MATCH (o)-[:PROVIDES]->(s:Service)
+    OPTIONAL MATCH (l:Location {organisation_id: $id})
+    WITH o, collect(DISTINCT s) AS services, collect(DISTINCT l) AS locations
+    FOREACH (x IN services | DETACH DELETE x)
+    FOREACH (x IN locations | DETACH DELETE x)
+    DETACH DELETE o
+    RETURN count(*) AS deleted
+"""
+
+DELETE: dict[str, LiteralString] = {
+    "Division": "MATCH (n:Division {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Commune": "MATCH (n:Commune {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Term": "MATCH (n:Term {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Organisation": DELETE_ORGANISATION,
+    "Location": "MATCH (n:Location {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Service": "MATCH (n:Service {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Platform": "MATCH (n:Platform {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Training": "MATCH (n:Training {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+}
+
+# --- links: (start)-[TYPE {key props}]->(end); rows = [{start, end, key, props}] -----------------
+
+LINK_HASHES: dict[str, LiteralString] = {
+    "COOPERATES_WITH": """
+        UNWIND $rows AS row
+        MATCH (:Organisation {id: row.start})-[r:COOPERATES_WITH {cooperation: row.key}]->(:Organisation {id: row.end})
+        RETURN row.start AS start, row.end AS end, row.key AS key, r.hash AS hash
+    """,
+    "REFERS_TO": """
+        UNWIND $rows AS row
+        MATCH (:Organisation {id: row.start})-[r:REFERS_TO {period: row.key}]->(:Organisation {id: row.end})
+        RETURN row.start AS start, row.end AS end, row.key AS key, r.hash AS hash
+    """,
+    "MEMBER_OF": """
+        UNWIND $rows AS row
+        MATCH (:Organisation {id: row.start})-[r:MEMBER_OF]->(:Platform {id: row.end})
+        RETURN row.start AS start, row.end AS end, row.key AS key, r.hash AS hash
+    """,
+    "ATTENDED": """
+        UNWIND $rows AS row
+        MATCH (:Organisation {id: row.start})-[r:ATTENDED]->(:Training {id: row.end})
+        RETURN row.start AS start, row.end AS end, row.key AS key, r.hash AS hash
+    """,
+}
+
+WRITE_LINKS: dict[str, LiteralString] = {
+    "COOPERATES_WITH": """
+        UNWIND $rows AS row
+        MATCH (a:Organisation {id: row.start}), (b:Organisation {id: row.end})
+        MERGE (a)-[r:COOPERATES_WITH {cooperation: row.key}]->(b) SET r = row.props
+    """,
+    "REFERS_TO": """
+        UNWIND $rows AS row
+        MATCH (a:Organisation {id: row.start}), (b:Organisation {id: row.end})
+        MERGE (a)-[r:REFERS_TO {period: row.key}]->(b) SET r = row.props
+    """,
+    "MEMBER_OF": """
+        UNWIND $rows AS row
+        MATCH (a:Organisation {id: row.start}), (b:Platform {id: row.end})
+        MERGE (a)-[r:MEMBER_OF]->(b) SET r = row.props
+    """,
+    "ATTENDED": """
+        UNWIND $rows AS row
+        MATCH (a:Organisation {id: row.start}), (b:Training {id: row.end})
+        MERGE (a)-[r:ATTENDED]->(b) SET r = row.props
+    """,
+}
+
+REMOVE_LINK: dict[str, LiteralString] = {
+    "COOPERATES_WITH": "MATCH (:Organisation {id: $start})-[r:COOPERATES_WITH {cooperation: $key}]->"
+    "(:Organisation {id: $end}) DELETE r RETURN count(*) AS deleted",
+    "REFERS_TO": "MATCH (:Organisation {id: $start})-[r:REFERS_TO {period: $key}]->(:Organisation {id: $end}) "
+    "DELETE r RETURN count(*) AS deleted",
+    "MEMBER_OF": "MATCH (:Organisation {id: $start})-[r:MEMBER_OF]->(:Platform {id: $end}) "
+    "DELETE r RETURN count(*) AS deleted",
+    "ATTENDED": "MATCH (:Organisation {id: $start})-[r:ATTENDED]->(:Training {id: $end}) "
+    "DELETE r RETURN count(*) AS deleted",
+}
+
+FETCH_LINKS: dict[str, LiteralString] = {
+    "COOPERATES_WITH": "MATCH (a:Organisation)-[r:COOPERATES_WITH]->(b:Organisation) "
+    "WHERE $org IS NULL OR a.id = $org OR b.id = $org RETURN properties(r) AS p",
+    "REFERS_TO": "MATCH (a:Organisation)-[r:REFERS_TO]->(b:Organisation) "
+    "WHERE $org IS NULL OR a.id = $org OR b.id = $org RETURN properties(r) AS p",
+    "MEMBER_OF": "MATCH (a:Organisation)-[r:MEMBER_OF]->(:Platform) "
+    "WHERE $org IS NULL OR a.id = $org RETURN properties(r) AS p",
+    "ATTENDED": "MATCH (a:Organisation)-[r:ATTENDED]->(:Training) "
+    "WHERE $org IS NULL OR a.id = $org RETURN properties(r) AS p",
+}
+
+# --- graph questions --------------------------------------------------------------------------------
+
+COOPERATING: LiteralString = """
+    UNWIND $ids AS id
+    MATCH (:Organisation {id: id})-[:COOPERATES_WITH]-(b:Organisation)
+    RETURN DISTINCT b.id AS id
+"""
+
+# Variable-length bounds cannot be parameters: search to the hard cap (6), keep paths within $max_hops.
+SHORTEST_PATHS: LiteralString = """
+    MATCH (a:Organisation {id: $from}), (b:Organisation {id: $to})
+    MATCH p = allShortestPaths((a)-[:COOPERATES_WITH*..6]-(b))
+    WHERE length(p) <= $max_hops
+    RETURN [n IN nodes(p) | n.id] AS ids
+    LIMIT 100
+"""
+
+CANDIDATES: LiteralString = """
+    UNWIND $terms AS code
+    MATCH (t:Term {id: code})<-[:ADDRESSES|MEETS]-(s:Service {status: 'active'})
+    WITH DISTINCT s
+    WHERE ($audiences IS NULL OR size(s.audiences) = 0 OR any(a IN s.audiences WHERE a IN $audiences))
+      AND ($language IS NULL OR $language IN s.languages)
+    MATCH (o:Organisation {status: 'active'})-[:PROVIDES]->(s)
+    OPTIONAL MATCH (s)-[:AT]->(l:Location)
+    OPTIONAL MATCH (l)-[:IN]->(:Commune)-[:IN_DIVISION]->(ld:Division)
+    WITH s, o, collect(DISTINCT properties(l)) AS locations, collect(DISTINCT ld.id) AS located_in
+    OPTIONAL MATCH (s)-[:SERVES]->(:Commune)-[:IN_DIVISION]->(cd:Division)
+    WITH s, o, locations, located_in, s.area_divisions + collect(DISTINCT cd.id) AS served
+    WHERE $divisions IS NULL OR s.area_scope <> 'local'
+       OR any(d IN located_in + served WHERE d IN $divisions)
+    RETURN properties(s) AS service, properties(o) AS organisation, locations, located_in
+"""
+
+COUNTS: LiteralString = """
+    RETURN COUNT { (:Division) } AS Division, COUNT { (:Commune) } AS Commune, COUNT { (:Term) } AS Term,
+           COUNT { (:Organisation) } AS Organisation, COUNT { (:Location) } AS Location,
+           COUNT { (:Service) } AS Service, COUNT { (:Platform) } AS Platform, COUNT { (:Training) } AS Training,
+           COUNT { ()-[:COOPERATES_WITH]->() } AS COOPERATES_WITH, COUNT { ()-[:REFERS_TO]->() } AS REFERS_TO,
+           COUNT { ()-[:MEMBER_OF]->() } AS MEMBER_OF, COUNT { ()-[:ATTENDED]->() } AS ATTENDED
+"""
+
+WIPE: LiteralString = "MATCH (n) WHERE NOT n:SchemaVersion CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+"""Empties the database (tests and `relais load --replace` only)."""

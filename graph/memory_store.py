@@ -1,0 +1,250 @@
+"""The embedded store: records in memory, the cooperation network in networkx, optional JSON file.
+
+The file is replaced atomically (temp file + fsync + rename), so a crash during a save leaves the
+previous version; a corrupt file is refused with a clear error and never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from graph.errors import InvalidInput, Problem
+from graph.models import (
+    ENTITY_TYPES,
+    LINK_TYPES,
+    Change,
+    Commune,
+    Cooperation,
+    Link,
+    Location,
+    Organisation,
+    Record,
+    Service,
+    ServiceCandidate,
+    Status,
+    link_ends,
+)
+from graph.store import BaseStore
+
+R = TypeVar("R", bound=Record)
+L = TypeVar("L", bound=Link)
+
+FILE_FORMAT = 1
+
+
+class MemoryStore(BaseStore):
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._records: dict[type[Record], dict[str, Record]] = {k: {} for k in ENTITY_TYPES}
+        self._links: dict[type[Link], dict[tuple[str, ...], Link]] = {k: {} for k in LINK_TYPES}
+        self._changes: list[Change] = []
+        self._cooperation = nx.Graph()
+        if path is not None and path.exists():
+            self._read_file(path)
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def _read_file(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FILE_FORMAT:
+                raise ValueError(f"unknown format {data.get('format')!r}")
+            for kind in ENTITY_TYPES:
+                for raw in data["records"].get(kind.kind, []):
+                    record = kind.model_validate(raw)
+                    self._records[kind][record.id] = record
+            for link_kind in LINK_TYPES:
+                for raw in data["links"].get(link_kind.kind, []):
+                    link = link_kind.model_validate(raw)
+                    self._links[link_kind][link.key()] = link
+            self._changes = [Change.model_validate(c) for c in data["changes"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InvalidInput(
+                [Problem(f"the store file is corrupt and was left untouched: {exc}", file=str(path))]
+            ) from exc
+        for coop in self._links[Cooperation].values():
+            assert isinstance(coop, Cooperation)
+            self._cooperation.add_edge(coop.a, coop.b)
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        data: dict[str, Any] = {
+            "format": FILE_FORMAT,
+            "records": {k.kind: [r.model_dump(mode="json") for r in v.values()] for k, v in self._records.items()},
+            "links": {k.kind: [x.model_dump(mode="json") for x in v.values()] for k, v in self._links.items()},
+            "changes": [c.model_dump(mode="json") for c in self._changes],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # --- lifecycle -----------------------------------------------------------------------------------
+
+    def bootstrap(self) -> None:
+        """Nothing to create: the memory store has no schema."""
+
+    def ping(self) -> None:
+        """Always reachable."""
+
+    def close(self) -> None:
+        """Nothing to release: every write is already saved."""
+
+    # --- primitives ----------------------------------------------------------------------------------
+
+    def _fetch(self, kind: type[R], ids: Sequence[str] | None, organisation_id: str | None) -> list[R]:
+        with self._lock:
+            table = self._records[kind]
+            found = [table[i] for i in ids if i in table] if ids is not None else list(table.values())
+        if organisation_id is not None:
+            found = [r for r in found if getattr(r, "organisation_id", None) == organisation_id]
+        return sorted(found, key=lambda r: r.id)  # type: ignore[arg-type]
+
+    def _hashes(self, kind: type[Record], ids: Sequence[str]) -> dict[str, str]:
+        with self._lock:
+            table = self._records[kind]
+            return {i: table[i].content_hash() for i in ids if i in table}
+
+    def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
+        with self._lock:
+            for r in records:
+                self._records[kind][r.id] = r
+                if kind is Organisation:
+                    self._cooperation.add_node(r.id)
+            self._changes.extend(changes)
+            self._save()
+
+    def _delete(self, kind: type[Record], id: str, change: Change) -> bool:
+        with self._lock:
+            if id not in self._records[kind]:
+                return False
+            del self._records[kind][id]
+            if kind is Organisation:
+                for owned in (Service, Location):
+                    table = self._records[owned]
+                    for rid in [rid for rid, r in table.items() if getattr(r, "organisation_id", None) == id]:
+                        del table[rid]
+                for link_kind, table_links in self._links.items():
+                    for key in [k for k, x in table_links.items() if id in link_ends(x)]:
+                        del self._links[link_kind][key]
+                if id in self._cooperation:
+                    self._cooperation.remove_node(id)
+            self._changes.append(change)
+            self._save()
+            return True
+
+    def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+        with self._lock:
+            table = self._links[kind]
+            return {k: table[k].content_hash() for k in keys if k in table}
+
+    def _write_links(self, kind: type[Link], links: Sequence[Link], changes: Sequence[Change]) -> None:
+        with self._lock:
+            for link in links:
+                self._links[kind][link.key()] = link
+                if isinstance(link, Cooperation):
+                    self._cooperation.add_edge(link.a, link.b)
+            self._changes.extend(changes)
+            self._save()
+
+    def _remove_link(self, link: Link, change: Change) -> bool:
+        with self._lock:
+            if self._links[type(link)].pop(link.key(), None) is None:
+                return False
+            if isinstance(link, Cooperation) and not any(
+                isinstance(x, Cooperation) and (x.a, x.b) == (link.a, link.b) for x in self._links[Cooperation].values()
+            ):
+                self._cooperation.remove_edge(link.a, link.b)
+            self._changes.append(change)
+            self._save()
+            return True
+
+    def _fetch_links(self, kind: type[L], organisation_id: str | None) -> list[L]:
+        with self._lock:
+            found = [
+                x for x in self._links[kind].values() if organisation_id is None or organisation_id in link_ends(x)
+            ]
+        return sorted(found, key=lambda x: x.key())  # type: ignore[arg-type]
+
+    def _cooperating(self, ids: Sequence[str]) -> set[str]:
+        with self._lock:
+            return {n for i in ids if i in self._cooperation for n in self._cooperation.neighbors(i)}
+
+    def _shortest_paths(self, from_id: str, to_id: str, max_hops: int) -> list[list[str]]:
+        with self._lock:
+            try:
+                paths = [list(p) for p in nx.all_shortest_paths(self._cooperation, from_id, to_id)]
+            except nx.NetworkXNoPath:
+                return []
+        return [p for p in paths if len(p) - 1 <= max_hops]
+
+    def _candidates(
+        self,
+        terms: Sequence[str],
+        divisions: Sequence[str] | None,
+        audiences: Sequence[str] | None,
+        language: str | None,
+    ) -> list[ServiceCandidate]:
+        with self._lock:
+            orgs = self._records[Organisation]
+            locations = self._records[Location]
+            communes = self._records[Commune]
+            wanted = set(terms)
+            out = []
+            for s in self._records[Service].values():
+                assert isinstance(s, Service)
+                org = orgs[s.organisation_id]
+                assert isinstance(org, Organisation)
+                if s.status is not Status.ACTIVE or org.status is not Status.ACTIVE or not (s.terms() & wanted):
+                    continue
+                if audiences is not None and s.audiences and not set(s.audiences) & set(audiences):
+                    continue
+                if language is not None and language not in s.languages:
+                    continue
+                locs = tuple(loc for i in s.location_ids if isinstance(loc := locations.get(i), Location))
+                located_in = {getattr(communes.get(loc.commune), "division", None) for loc in locs} - {None}
+                served = set(s.area_divisions) | {
+                    getattr(communes.get(c), "division", None) for c in s.area_communes
+                } - {None}
+                if (
+                    divisions is not None
+                    and s.area_scope.value == "local"
+                    and not ((located_in | served) & set(divisions))
+                ):
+                    continue
+                out.append(
+                    ServiceCandidate(
+                        service=s,
+                        organisation=org,
+                        locations=locs,
+                        located_in=tuple(sorted(located_in)),
+                    )
+                )
+            return out
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            out = {k.kind: len(v) for k, v in self._records.items()}
+            out.update({k.kind: len(v) for k, v in self._links.items()})
+            return out
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        with self._lock:
+            return list(reversed(self._changes[-limit:])) if limit > 0 else []

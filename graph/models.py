@@ -1,0 +1,385 @@
+"""The directory's records: organisations, services, places, reference data and org-to-org links.
+
+By construction no record describes a person who is helped: there is no field for a victim, a
+perpetrator, a case or a free-text note about people (tests/unit/test_no_person_data.py walks them).
+Every record carries provenance (`source`, `verified_at`). Ids are stable, human-readable slugs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]{0,79}$")]
+"""Lower-case id: letters, digits, '-' and '.' (e.g. `cvfe`, `cpvs-liege`, `partner-violence.physical`)."""
+
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+
+class Visibility(StrEnum):
+    """Who may see a location's address: everyone, professionals of the network, or nobody."""
+
+    PUBLIC = "public"
+    NETWORK = "network"
+    HIDDEN = "hidden"
+
+
+VISIBLE_AT: dict[Visibility, frozenset[Visibility]] = {
+    Visibility.PUBLIC: frozenset({Visibility.PUBLIC}),
+    Visibility.NETWORK: frozenset({Visibility.PUBLIC, Visibility.NETWORK}),
+    Visibility.HIDDEN: frozenset(Visibility),
+}
+"""Location visibilities readable at each clearance."""
+
+
+class ContactVisibility(StrEnum):
+    PUBLIC = "public"
+    PROFESSIONAL = "professional"
+
+
+class ContactKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    WEBSITE = "website"
+    CHAT = "chat"
+
+
+class Access(StrEnum):
+    WALK_IN = "walk-in"
+    APPOINTMENT = "appointment"
+    REFERRAL_ONLY = "referral-only"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class TermKind(StrEnum):
+    SITUATION = "situation"
+    NEED = "need"
+    AUDIENCE = "audience"
+
+
+class AreaScope(StrEnum):
+    """How far a service reaches beyond the communes and divisions it lists."""
+
+    LOCAL = "local"
+    PROVINCE = "province"
+    REGION = "region"
+    NATIONAL = "national"
+
+
+class CooperationKind(StrEnum):
+    CONVENTION = "convention"
+    PROTOCOL = "protocol"
+    CASE_CONFERENCE = "case-conference"
+    INFORMAL = "informal"
+
+
+class PlatformKind(StrEnum):
+    DIVISION_PLATFORM = "division-platform"
+    RESOURCE_CENTRE = "resource-centre"
+    CASE_CONFERENCE = "case-conference"
+    COORDINATION = "coordination"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Provenance(Model):
+    """Where a fact comes from and when someone last checked it."""
+
+    source: str = Field(min_length=1, max_length=500)
+    verified_at: date | None = None
+
+
+class Record(Provenance):
+    """A node of the directory with a stable slug id."""
+
+    kind: ClassVar[str]
+    id: Slug
+    modified_at: datetime | None = Field(default=None, description="set by the store on change")
+
+    def content_hash(self) -> str:
+        """Hash of what the coordination maintains (not the store's own timestamps)."""
+        payload = self.model_dump(mode="json", exclude={"modified_at"})
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+class Division(Record):
+    kind: ClassVar[str] = "Division"
+    label_fr: str
+    label_nl: str
+    label_de: str
+    label_en: str
+    arrondissement: str
+
+
+class Commune(Record):
+    """A commune; `id` is its NIS code. Its division comes from the membership scheme in force."""
+
+    kind: ClassVar[str] = "Commune"
+    id: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    name: str
+    postcodes: tuple[str, ...]
+    arrondissement: str
+    division: Slug | None = None
+    scheme: str | None = None
+    valid_from: date | None = None
+
+
+class Term(Record):
+    """A taxonomy term: a situation, a need or an audience, labelled in four languages."""
+
+    kind: ClassVar[str] = "Term"
+    term_kind: TermKind
+    parent: Slug | None = None
+    label_fr: str
+    label_nl: str
+    label_de: str
+    label_en: str
+    open_eligibility_id: str | None = None
+
+    def label(self, lang: str) -> str:
+        return str(getattr(self, f"label_{lang}", self.label_fr))
+
+
+# --- the directory ----------------------------------------------------------------------------
+
+
+class Organisation(Record):
+    kind: ClassVar[str] = "Organisation"
+    name: str = Field(min_length=1, max_length=300)
+    type: Slug
+    sector: Slug
+    description: str = Field(default="", max_length=4000)
+    website: str | None = None
+    status: Status = Status.ACTIVE
+    parent: Slug | None = Field(default=None, description="PART_OF another organisation")
+
+
+class Contact(Model):
+    kind: ContactKind
+    value: str = Field(min_length=1, max_length=300)
+    label: str = ""
+    visibility: ContactVisibility = ContactVisibility.PUBLIC
+
+
+class Capacity(Model):
+    available: int = Field(ge=0)
+    total: int = Field(ge=0)
+    updated_at: date
+
+    @model_validator(mode="after")
+    def _available_within_total(self) -> Capacity:
+        if self.available > self.total:
+            raise ValueError("available places exceed total places")
+        return self
+
+
+class Location(Record):
+    """A place where an organisation works. Shelter addresses are `hidden`: never shown to anyone."""
+
+    kind: ClassVar[str] = "Location"
+    organisation_id: Slug
+    name: str = ""
+    address: str = ""
+    commune: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+    postcode: str = ""
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    visibility: Visibility
+
+
+class Service(Record):
+    kind: ClassVar[str] = "Service"
+    organisation_id: Slug
+    name: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=4000)
+    situations: tuple[Slug, ...] = ()
+    needs: tuple[Slug, ...] = ()
+    audiences: tuple[Slug, ...] = ()
+    languages: tuple[LanguageCode, ...] = ("fr",)
+    access: Access = Access.APPOINTMENT
+    cost: str = ""
+    eligibility: str = Field(default="", max_length=2000)
+    hours: str = ""
+    open_24_7: bool = False
+    capacity: Capacity | None = None
+    contacts: tuple[Contact, ...] = ()
+    area_scope: AreaScope = AreaScope.LOCAL
+    area_divisions: tuple[Slug, ...] = ()
+    area_communes: tuple[str, ...] = ()
+    location_ids: tuple[Slug, ...] = ()
+    status: Status = Status.ACTIVE
+
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.situations) | frozenset(self.needs)
+
+
+class Platform(Record):
+    kind: ClassVar[str] = "Platform"
+    name: str
+    platform_kind: PlatformKind
+    division: Slug | None = None
+
+
+class Training(Record):
+    kind: ClassVar[str] = "Training"
+    title: str
+    held_on: date
+    organiser_id: Slug | None = None
+    terms: tuple[Slug, ...] = ()
+
+
+ENTITY_TYPES: tuple[type[Record], ...] = (
+    Division,
+    Commune,
+    Term,
+    Organisation,
+    Location,
+    Service,
+    Platform,
+    Training,
+)
+"""In dependency order: a record only refers to kinds listed before it (or to its own kind)."""
+
+
+# --- organisation-to-organisation links ---------------------------------------------------------
+
+
+class Link(Provenance):
+    """A relationship between two organisations (or an organisation and a platform / training)."""
+
+    kind: ClassVar[str]
+
+    def key(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def content_hash(self) -> str:
+        payload = self.model_dump(mode="json")
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+
+
+class Cooperation(Link):
+    """A working relationship, read as undirected: `a` and `b` are stored in sorted order."""
+
+    kind: ClassVar[str] = "COOPERATES_WITH"
+    a: Slug
+    b: Slug
+    cooperation: CooperationKind
+    since: date | None = None
+    until: date | None = None
+    confidence: float = Field(default=1.0, ge=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sorted_ends(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("a"), str) and isinstance(data.get("b"), str):
+            if data["a"] == data["b"]:
+                raise ValueError("an organisation cannot cooperate with itself")
+            if data["a"] > data["b"]:
+                data = {**data, "a": data["b"], "b": data["a"]}
+        return data
+
+    def key(self) -> tuple[str, ...]:
+        return (self.kind, self.a, self.b, self.cooperation)
+
+
+class ReferralFlow(Link):
+    """How many referrals went from one organisation to another in a period: an aggregate, never a case."""
+
+    kind: ClassVar[str] = "REFERS_TO"
+    from_id: Slug
+    to_id: Slug
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}(-(Q[1-4]|\d{2}))?$")]
+    count: int = Field(ge=0)
+
+    def key(self) -> tuple[str, ...]:
+        return (self.kind, self.from_id, self.to_id, self.period)
+
+
+class Membership(Link):
+    kind: ClassVar[str] = "MEMBER_OF"
+    organisation_id: Slug
+    platform_id: Slug
+    since: date | None = None
+    role: str = "member"
+
+    def key(self) -> tuple[str, ...]:
+        return (self.kind, self.organisation_id, self.platform_id)
+
+
+class Attendance(Link):
+    """An organisation sent staff to a training; `participants` is a head count, not a list of people."""
+
+    kind: ClassVar[str] = "ATTENDED"
+    organisation_id: Slug
+    training_id: Slug
+    participants: int = Field(default=1, ge=0)
+
+    def key(self) -> tuple[str, ...]:
+        return (self.kind, self.organisation_id, self.training_id)
+
+
+LINK_TYPES: tuple[type[Link], ...] = (Cooperation, ReferralFlow, Membership, Attendance)
+AnyLink = Cooperation | ReferralFlow | Membership | Attendance
+
+
+def link_ends(link: Link) -> tuple[str, str]:
+    """The two ids a link joins (first is always an organisation)."""
+    match link:
+        case Cooperation():
+            return link.a, link.b
+        case ReferralFlow():
+            return link.from_id, link.to_id
+        case Membership():
+            return link.organisation_id, link.platform_id
+        case Attendance():
+            return link.organisation_id, link.training_id
+    raise TypeError(type(link).__name__)
+
+
+# --- what the store reports ------------------------------------------------------------------------
+
+
+class Change(Model):
+    """One entry of the append-only change log: what changed, when, by which key."""
+
+    at: datetime
+    key_id: str
+    action: str
+    entity: str
+    entity_id: str
+
+
+class UpsertReport(Model):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertReport) -> UpsertReport:
+        return UpsertReport(
+            created=self.created + other.created,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+        )
+
+
+class ServiceCandidate(Model):
+    """A service that may answer a question, with what the ranking needs to know about it."""
+
+    service: Service
+    organisation: Organisation
+    locations: tuple[Location, ...]
+    located_in: tuple[str, ...] = Field(description="divisions of all its locations, hidden ones included")

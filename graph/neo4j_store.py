@@ -1,0 +1,251 @@
+"""The Neo4j adapter: the only module that imports the `neo4j` driver.
+
+Reads run in `execute_read`, writes in `execute_write`; results are consumed inside the transaction
+function. Every query is a constant of `graph.cypher`; driver errors become the project's errors.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import exceptions as neo4j_errors
+
+from graph import cypher
+from graph.errors import Conflict, InvalidInput, StoreUnavailable
+from graph.models import (
+    Change,
+    Link,
+    Location,
+    Organisation,
+    Record,
+    Service,
+    ServiceCandidate,
+)
+from graph.store import BaseStore
+
+R = TypeVar("R", bound=Record)
+L = TypeVar("L", bound=Link)
+T = TypeVar("T")
+
+JSON_FIELDS = frozenset({"contacts", "capacity"})
+"""Nested values stored as JSON text: Neo4j properties hold only scalars and flat lists."""
+
+
+def to_props(record: Record | Link) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for key, value in record.model_dump(mode="json").items():
+        if value is None:
+            continue
+        props[key] = json.dumps(value, sort_keys=True) if key in JSON_FIELDS else value
+    props["hash"] = record.content_hash()
+    return props
+
+
+def from_props(kind: type[T], props: dict[str, Any]) -> T:
+    data = {k: json.loads(v) if k in JSON_FIELDS else v for k, v in props.items() if k != "hash"}
+    return kind.model_validate(data)  # type: ignore[attr-defined, no-any-return]
+
+
+def _link_row(link: Link) -> dict[str, Any]:
+    start, end = _link_ends(link)
+    key = link.key()[3] if len(link.key()) > 3 else ""
+    return {"start": start, "end": end, "key": key, "props": to_props(link)}
+
+
+def _link_ends(link: Link) -> tuple[str, str]:
+    key = link.key()
+    return key[1], key[2]
+
+
+class Neo4jStore(BaseStore):
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        *,
+        query_timeout: float = 30.0,
+        connection_timeout: float = 5.0,
+    ) -> None:
+        self.database = database
+        self.query_timeout = query_timeout
+        self._driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=connection_timeout,
+            connection_acquisition_timeout=connection_timeout,
+            max_transaction_retry_time=connection_timeout,
+            notifications_min_severity="OFF",
+        )
+
+    # --- plumbing ------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(f"the store refused a duplicate: {exc.message}") from exc
+        except neo4j_errors.AuthError as exc:
+            raise StoreUnavailable(f"Neo4j refused the credentials: {exc.message}") from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+        except neo4j_errors.ClientError as exc:
+            if exc.code and "TransactionTimedOut" in exc.code:
+                raise StoreUnavailable(f"Neo4j query timed out after {self.query_timeout} s") from exc
+            raise InvalidInput(f"Neo4j refused the request: {exc.message}") from exc
+        except neo4j_errors.TransientError as exc:
+            raise StoreUnavailable(f"Neo4j is busy: {exc.message}") from exc
+
+    def _read(self, text: LiteralString, **params: Any) -> list[neo4j.Record]:
+        def work(tx: ManagedTransaction) -> list[neo4j.Record]:
+            return list(tx.run(text, params))
+
+        with self._errors(), self._driver.session(database=self.database) as session:
+            return session.execute_read(unit_of_work(timeout=self.query_timeout)(work))
+
+    def _write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._errors(), self._driver.session(database=self.database) as session:
+            return session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
+
+    def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:
+        base = time.time_ns()
+        rows = [{**c.model_dump(mode="json"), "seq": base + i} for i, c in enumerate(changes)]
+        tx.run(cypher.LOG_CHANGES, changes=rows).consume()
+
+    # --- lifecycle -----------------------------------------------------------------------------------
+
+    def bootstrap(self) -> None:
+        """Create constraints and indexes up to `cypher.SCHEMA_VERSION`; running it twice changes nothing."""
+        with self._errors(), self._driver.session(database=self.database) as session:
+            current = session.run(cypher.SCHEMA_CURRENT_VERSION).single(strict=True)["version"] or 0
+            for version in sorted(v for v in cypher.SCHEMA if v > current):
+                for statement in cypher.SCHEMA[version]:
+                    session.run(statement).consume()
+                session.run(cypher.SCHEMA_SET_VERSION, version=version).consume()
+
+    def schema_version(self) -> int:
+        return int(self._read(cypher.SCHEMA_CURRENT_VERSION)[0]["version"] or 0)
+
+    def ping(self) -> None:
+        self._read(cypher.PING)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def wipe(self) -> None:
+        """Delete every node but the schema version (tests, and full reloads)."""
+        with self._errors(), self._driver.session(database=self.database) as session:
+            session.run(cypher.WIPE).consume()
+
+    # --- primitives ----------------------------------------------------------------------------------
+
+    def _fetch(self, kind: type[R], ids: Sequence[str] | None, organisation_id: str | None) -> list[R]:
+        rows = self._read(cypher.FETCH[kind.kind], ids=list(ids) if ids is not None else None, org=organisation_id)
+        return [from_props(kind, row["p"]) for row in rows]
+
+    def _hashes(self, kind: type[Record], ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        return {row["id"]: row["hash"] for row in self._read(cypher.HASHES[kind.kind], ids=list(ids))}
+
+    def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
+        rows = [{"id": r.id, "props": to_props(r)} for r in records]
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.WRITE[kind.kind], rows=rows).consume()
+            self._log(tx, changes)
+
+        self._write_tx(work)
+
+    def _delete(self, kind: type[Record], id: str, change: Change) -> bool:
+        def work(tx: ManagedTransaction) -> bool:
+            deleted = int(tx.run(cypher.DELETE[kind.kind], id=id).single(strict=True)["deleted"])
+            if deleted:
+                self._log(tx, [change])
+            return deleted > 0
+
+        return self._write_tx(work)
+
+    def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+        rows = [{"start": k[1], "end": k[2], "key": k[3] if len(k) > 3 else ""} for k in keys]
+        found = self._read(cypher.LINK_HASHES[kind.kind], rows=rows)
+        out: dict[tuple[str, ...], str] = {}
+        for row in found:
+            key = (
+                (kind.kind, row["start"], row["end"], row["key"])
+                if row["key"]
+                else (kind.kind, row["start"], row["end"])
+            )
+            out[key] = row["hash"]
+        return out
+
+    def _write_links(self, kind: type[Link], links: Sequence[Link], changes: Sequence[Change]) -> None:
+        rows = [_link_row(link) for link in links]
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.WRITE_LINKS[kind.kind], rows=rows).consume()
+            self._log(tx, changes)
+
+        self._write_tx(work)
+
+    def _remove_link(self, link: Link, change: Change) -> bool:
+        row = _link_row(link)
+
+        def work(tx: ManagedTransaction) -> bool:
+            result = tx.run(cypher.REMOVE_LINK[link.kind], start=row["start"], end=row["end"], key=row["key"])
+            deleted = int(result.single(strict=True)["deleted"])
+            if deleted:
+                self._log(tx, [change])
+            return deleted > 0
+
+        return self._write_tx(work)
+
+    def _fetch_links(self, kind: type[L], organisation_id: str | None) -> list[L]:
+        rows = self._read(cypher.FETCH_LINKS[kind.kind], org=organisation_id)
+        return sorted((from_props(kind, row["p"]) for row in rows), key=lambda x: x.key())
+
+    def _cooperating(self, ids: Sequence[str]) -> set[str]:
+        return {row["id"] for row in self._read(cypher.COOPERATING, ids=list(ids))}
+
+    def _shortest_paths(self, from_id: str, to_id: str, max_hops: int) -> list[list[str]]:
+        rows = self._read(cypher.SHORTEST_PATHS, **{"from": from_id, "to": to_id, "max_hops": max_hops})
+        return [list(row["ids"]) for row in rows]
+
+    def _candidates(
+        self,
+        terms: Sequence[str],
+        divisions: Sequence[str] | None,
+        audiences: Sequence[str] | None,
+        language: str | None,
+    ) -> list[ServiceCandidate]:
+        rows = self._read(
+            cypher.CANDIDATES, terms=list(terms), divisions=divisions, audiences=audiences, language=language
+        )
+        out = []
+        for row in rows:
+            service = from_props(Service, row["service"])
+            by_id = {p["id"]: from_props(Location, p) for p in row["locations"] if p}
+            out.append(
+                ServiceCandidate(
+                    service=service,
+                    organisation=from_props(Organisation, row["organisation"]),
+                    locations=tuple(by_id[i] for i in service.location_ids if i in by_id),
+                    located_in=tuple(sorted(row["located_in"])),
+                )
+            )
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return {kind: int(n) for kind, n in dict(self._read(cypher.COUNTS)[0]).items()}
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        rows = self._read(cypher.CHANGES, limit=limit)
+        return [Change.model_validate({k: v for k, v in row["p"].items() if k != "seq"}) for row in rows]

@@ -1,0 +1,241 @@
+"""Reference data shipped with Relais: the taxonomy and the geography of the arrondissement.
+
+Division membership is data (scheme, valid_from, source in `data/division_membership.csv`), so the
+coordination can switch to another scheme without touching code.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from graph.errors import InvalidInput, Problem
+from graph.models import Commune, Division, Record, Term, TermKind
+
+SOURCE_TAXONOMY = "Relais taxonomy (Plateformes Violences, Province de Liège); Open Eligibility ids"
+SOURCE_COMMUNES = "Statbel NIS codes and bpost postcodes, as compiled by the Relais coordination"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("graph").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents, so «Liege», «liège» and «LIÈGE» meet."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").strip()
+
+
+def suggest(value: str, choices: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    """The nearest valid codes to a mistyped one."""
+    pool = list(choices)
+    folded = {_fold(c): c for c in pool}
+    near = difflib.get_close_matches(_fold(value), list(folded), n=n, cutoff=0.5)
+    prefixed = [c for c in pool if _fold(c).startswith(_fold(value))] if value else []
+    out = list(dict.fromkeys([folded[m] for m in near] + prefixed))
+    return tuple(out[:n])
+
+
+@dataclass(frozen=True)
+class OrganisationType:
+    code: str
+    sector: str
+    label_fr: str
+    label_en: str
+
+
+class Taxonomy:
+    """Situations, needs and audiences with their hierarchy."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms: dict[str, Term] = {t.id: t for t in terms}
+        self._children: dict[str, list[str]] = {}
+        for t in self.terms.values():
+            if t.parent:
+                self._children.setdefault(t.parent, []).append(t.id)
+
+    def get(self, code: str, kind: TermKind | None = None, parameter: str | None = None) -> Term:
+        term = self.terms.get(code)
+        if term is None or (kind is not None and term.term_kind != kind):
+            valid = [t.id for t in self.terms.values() if kind is None or t.term_kind == kind]
+            what = kind.value if kind else "taxonomy"
+            raise InvalidInput(
+                [Problem(f"unknown {what} code «{code}»", column=parameter, suggestions=suggest(code, valid))],
+                parameter=parameter,
+            )
+        return term
+
+    def descendants(self, code: str) -> frozenset[str]:
+        """The term and everything below it."""
+        out = {code}
+        stack = [code]
+        while stack:
+            for child in self._children.get(stack.pop(), []):
+                if child not in out:
+                    out.add(child)
+                    stack.append(child)
+        return frozenset(out)
+
+    def ancestors(self, code: str) -> list[str]:
+        out: list[str] = []
+        parent = self.terms[code].parent
+        while parent:
+            out.append(parent)
+            parent = self.terms[parent].parent
+        return out
+
+    def of_kind(self, kind: TermKind) -> list[Term]:
+        return [t for t in self.terms.values() if t.term_kind == kind]
+
+
+class Geography:
+    """Communes, postcodes and divisions of the arrondissement (and the neighbouring Eupen communes)."""
+
+    def __init__(self, divisions: Iterable[Division], communes: Iterable[Commune]) -> None:
+        self.divisions: dict[str, Division] = {d.id: d for d in divisions}
+        self.communes: dict[str, Commune] = {c.id: c for c in communes}
+        self._by_postcode: dict[str, list[Commune]] = {}
+        self._by_name: dict[str, Commune] = {}
+        for c in self.communes.values():
+            self._by_name[_fold(c.name)] = c
+            for pc in c.postcodes:
+                self._by_postcode.setdefault(pc, []).append(c)
+
+    def division(self, code: str, parameter: str = "division") -> Division:
+        key = _fold(code).replace(" ", "-")
+        found = self.divisions.get(key)
+        if found is None:
+            raise InvalidInput(
+                [Problem(f"unknown division «{code}»", column=parameter, suggestions=tuple(self.divisions))],
+                parameter=parameter,
+            )
+        return found
+
+    def communes_for_postcode(self, postcode: str, parameter: str = "postcode") -> list[Commune]:
+        found = self._by_postcode.get(postcode.strip())
+        if not found:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"unknown postcode «{postcode}» (not in the arrondissement of Liège nor Eupen)",
+                        column=parameter,
+                        suggestions=suggest(postcode, self._by_postcode),
+                    )
+                ],
+                parameter=parameter,
+            )
+        return found
+
+    def commune(self, name_or_nis: str, parameter: str = "commune") -> Commune:
+        """A commune by NIS code or by name (accents and case ignored)."""
+        value = name_or_nis.strip()
+        found = self.communes.get(value) or self._by_name.get(_fold(value))
+        if found is None:
+            names = [c.name for c in self.communes.values()]
+            raise InvalidInput(
+                [Problem(f"unknown commune «{value}»", column=parameter, suggestions=suggest(value, names))],
+                parameter=parameter,
+            )
+        return found
+
+    def division_of(self, commune: Commune, parameter: str = "commune") -> Division:
+        """The commune's division, or a clear error for a commune outside the platforms' arrondissement."""
+        if commune.division is None:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"{commune.name} belongs to the judicial arrondissement of {commune.arrondissement}, "
+                        "outside the Liège platforms (divisions Huy, Liège, Verviers)",
+                        column=parameter,
+                    )
+                ],
+                parameter=parameter,
+            )
+        return self.divisions[commune.division]
+
+    def communes_of(self, division: str) -> list[Commune]:
+        return [c for c in self.communes.values() if c.division == division]
+
+
+@dataclass(frozen=True)
+class Reference:
+    taxonomy: Taxonomy
+    geography: Geography
+    organisation_types: dict[str, OrganisationType]
+
+    def records(self) -> list[Record]:
+        """Divisions, communes and terms, in the order a store accepts them."""
+        return [
+            *self.geography.divisions.values(),
+            *self.geography.communes.values(),
+            *self.taxonomy.terms.values(),
+        ]
+
+
+def _optional(value: str) -> str | None:
+    return value or None
+
+
+@cache
+def load_reference(membership_file: Path | None = None) -> Reference:
+    """The shipped reference data; `membership_file` swaps the division scheme (same columns)."""
+    terms = [
+        Term(
+            id=r["code"],
+            term_kind=TermKind(r["kind"]),
+            parent=_optional(r["parent"]),
+            label_fr=r["label_fr"],
+            label_nl=r["label_nl"],
+            label_de=r["label_de"],
+            label_en=r["label_en"],
+            open_eligibility_id=_optional(r["open_eligibility_id"]),
+            source=SOURCE_TAXONOMY,
+        )
+        for r in _rows("taxonomy.csv")
+    ]
+    divisions = [
+        Division(
+            id=r["code"],
+            label_fr=r["label_fr"],
+            label_nl=r["label_nl"],
+            label_de=r["label_de"],
+            label_en=r["label_en"],
+            arrondissement=r["arrondissement"],
+            source="Loi du 1er décembre 2013 portant réforme des arrondissements judiciaires",
+        )
+        for r in _rows("divisions.csv")
+    ]
+    membership_rows = (
+        list(csv.DictReader(membership_file.read_text(encoding="utf-8").splitlines()))
+        if membership_file
+        else _rows("division_membership.csv")
+    )
+    membership = {r["nis_code"]: r for r in membership_rows}
+    communes = []
+    for r in _rows("communes.csv"):
+        m = membership.get(r["nis_code"])
+        communes.append(
+            Commune(
+                id=r["nis_code"],
+                name=r["name"],
+                postcodes=tuple(r["postcodes"].split(";")),
+                arrondissement=r["arrondissement"],
+                division=m["division"] if m else None,
+                scheme=m["scheme"] if m else None,
+                valid_from=date.fromisoformat(m["valid_from"]) if m else None,
+                source=m["source"] if m else SOURCE_COMMUNES,
+            )
+        )
+    types = {
+        r["code"]: OrganisationType(r["code"], r["sector"], r["label_fr"], r["label_en"])
+        for r in _rows("organisation_types.csv")
+    }
+    return Reference(Taxonomy(terms), Geography(divisions, communes), types)

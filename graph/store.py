@@ -1,0 +1,449 @@
+"""The `GraphStore` protocol and what both adapters share.
+
+`BaseStore` holds the rules that must not differ between Neo4j and the in-memory store (reference
+checks, visibility, change detection, partner search, snapshot); each adapter only supplies the
+primitives (`_fetch`, `_hashes`, `_write`, ...). Both run through the same contract suite.
+"""
+
+from __future__ import annotations
+
+import builtins
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar, runtime_checkable
+
+import networkx as nx
+
+from graph.errors import Conflict, InvalidInput, NotFound, Problem
+from graph.models import (
+    ENTITY_TYPES,
+    LINK_TYPES,
+    VISIBLE_AT,
+    Attendance,
+    Change,
+    Commune,
+    Cooperation,
+    Division,
+    Link,
+    Location,
+    Membership,
+    Organisation,
+    Platform,
+    Record,
+    ReferralFlow,
+    Service,
+    ServiceCandidate,
+    Term,
+    Training,
+    UpsertReport,
+    Visibility,
+)
+
+R = TypeVar("R", bound=Record)
+L = TypeVar("L", bound=Link)
+
+MAX_PATH_HOPS = 6
+"""Hard cap on path and partner searches, whatever the caller asks."""
+
+KINDS: dict[str, type[Record]] = {t.kind: t for t in ENTITY_TYPES}
+LINK_KINDS: dict[str, type[Link]] = {t.kind: t for t in LINK_TYPES}
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What Relais needs from a store. Implemented by `MemoryStore` and `Neo4jStore`."""
+
+    def bootstrap(self) -> None: ...
+    def ping(self) -> None: ...
+    def close(self) -> None: ...
+    def upsert(self, records: Sequence[Record], *, key_id: str = "system") -> UpsertReport: ...
+    def get(self, kind: type[R], id: str, *, clearance: Visibility = Visibility.PUBLIC) -> R: ...
+    def list(
+        self,
+        kind: type[R],
+        *,
+        ids: Sequence[str] | None = None,
+        organisation_id: str | None = None,
+        clearance: Visibility = Visibility.PUBLIC,
+    ) -> builtins.list[R]: ...
+    def delete(self, kind: type[Record], id: str, *, key_id: str = "system") -> None: ...
+    def add_links(self, links: Sequence[Link], *, key_id: str = "system") -> UpsertReport: ...
+    def remove_link(self, link: Link, *, key_id: str = "system") -> None: ...
+    def links(self, kind: type[L], *, organisation_id: str | None = None) -> builtins.list[L]: ...
+    def partners(self, organisation_id: str, hops: int = 1) -> dict[str, int]: ...
+    def paths(
+        self, from_id: str, to_id: str, max_hops: int = 3, limit: int = 5
+    ) -> builtins.list[builtins.list[str]]: ...
+    def candidate_services(
+        self,
+        terms: Iterable[str],
+        *,
+        divisions: Iterable[str] | None = None,
+        audiences: Iterable[str] | None = None,
+        language: str | None = None,
+        clearance: Visibility = Visibility.PUBLIC,
+    ) -> builtins.list[ServiceCandidate]: ...
+    def snapshot(self) -> nx.MultiDiGraph: ...
+    def counts(self) -> dict[str, int]: ...
+    def changes(self, limit: int = 100) -> builtins.list[Change]: ...
+
+
+def references(record: Record) -> list[tuple[type[Record], str, str]]:
+    """(kind, id, field) of every record this one points to."""
+    refs: list[tuple[type[Record], str, str]] = []
+    match record:
+        case Commune() if record.division:
+            refs.append((Division, record.division, "division"))
+        case Term() if record.parent:
+            refs.append((Term, record.parent, "parent"))
+        case Organisation() if record.parent:
+            refs.append((Organisation, record.parent, "parent"))
+        case Location():
+            refs += [
+                (Organisation, record.organisation_id, "organisation_id"),
+                (Commune, record.commune, "commune"),
+            ]
+        case Service():
+            refs.append((Organisation, record.organisation_id, "organisation_id"))
+            for field in ("situations", "needs", "audiences"):
+                refs += [(Term, code, field) for code in getattr(record, field)]
+            refs += [(Division, d, "area_divisions") for d in record.area_divisions]
+            refs += [(Commune, c, "area_communes") for c in record.area_communes]
+            refs += [(Location, loc, "location_ids") for loc in record.location_ids]
+        case Platform() if record.division:
+            refs.append((Division, record.division, "division"))
+        case Training():
+            refs += [(Term, code, "terms") for code in record.terms]
+            if record.organiser_id:
+                refs.append((Organisation, record.organiser_id, "organiser_id"))
+    return refs
+
+
+def link_references(link: Link) -> list[tuple[type[Record], str, str]]:
+    match link:
+        case Cooperation():
+            return [(Organisation, link.a, "a"), (Organisation, link.b, "b")]
+        case ReferralFlow():
+            return [(Organisation, link.from_id, "from_id"), (Organisation, link.to_id, "to_id")]
+        case Membership():
+            return [
+                (Organisation, link.organisation_id, "organisation_id"),
+                (Platform, link.platform_id, "platform_id"),
+            ]
+        case Attendance():
+            return [
+                (Organisation, link.organisation_id, "organisation_id"),
+                (Training, link.training_id, "training_id"),
+            ]
+    raise TypeError(type(link).__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BaseStore(ABC):
+    """Shared behaviour on top of each adapter's primitives."""
+
+    # --- primitives -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def bootstrap(self) -> None: ...
+
+    @abstractmethod
+    def ping(self) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def _fetch(self, kind: type[R], ids: Sequence[str] | None, organisation_id: str | None) -> list[R]:
+        """Records of a kind, unfiltered by visibility, sorted by id."""
+
+    @abstractmethod
+    def _hashes(self, kind: type[Record], ids: Sequence[str]) -> dict[str, str]:
+        """Content hash of the stored records among `ids` (absent ids are missing)."""
+
+    @abstractmethod
+    def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
+        """Create or replace records (with their derived relationships) and log the changes, atomically."""
+
+    @abstractmethod
+    def _delete(self, kind: type[Record], id: str, change: Change) -> bool: ...
+
+    @abstractmethod
+    def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]: ...
+
+    @abstractmethod
+    def _write_links(self, kind: type[Link], links: Sequence[Link], changes: Sequence[Change]) -> None: ...
+
+    @abstractmethod
+    def _remove_link(self, link: Link, change: Change) -> bool: ...
+
+    @abstractmethod
+    def _fetch_links(self, kind: type[L], organisation_id: str | None) -> list[L]: ...
+
+    @abstractmethod
+    def _cooperating(self, ids: Sequence[str]) -> set[str]:
+        """Organisations one cooperation link away from any of `ids`."""
+
+    @abstractmethod
+    def _shortest_paths(self, from_id: str, to_id: str, max_hops: int) -> list[list[str]]: ...
+
+    @abstractmethod
+    def _candidates(
+        self,
+        terms: Sequence[str],
+        divisions: Sequence[str] | None,
+        audiences: Sequence[str] | None,
+        language: str | None,
+    ) -> list[ServiceCandidate]:
+        """Active services of active organisations matching the filters, with all their locations."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]: ...
+
+    @abstractmethod
+    def changes(self, limit: int = 100) -> list[Change]: ...
+
+    # --- records ------------------------------------------------------------------------------------
+
+    def upsert(self, records: Sequence[Record], *, key_id: str = "system") -> UpsertReport:
+        """Create or update records; unchanged ones are not written. Dangling references are refused."""
+        by_kind: dict[type[Record], list[Record]] = {}
+        for r in records:
+            by_kind.setdefault(type(r), []).append(r)
+        for kind, batch in by_kind.items():
+            ids = [r.id for r in batch]
+            if len(set(ids)) != len(ids):
+                dupes = sorted({i for i in ids if ids.count(i) > 1})
+                raise Conflict(f"duplicate {kind.kind} id in one batch: {', '.join(dupes[:5])}")
+        self._check_references(by_kind, [(r, references(r)) for r in records])
+        report = UpsertReport()
+        now = _now()
+        for kind in ENTITY_TYPES:
+            batch = by_kind.get(kind, [])
+            if not batch:
+                continue
+            stored = self._hashes(kind, [r.id for r in batch])
+            changed: list[Record] = []
+            changes: list[Change] = []
+            for r in batch:
+                old = stored.get(r.id)
+                if old == r.content_hash():
+                    continue
+                changed.append(r.model_copy(update={"modified_at": now}))
+                action = "create" if old is None else "update"
+                changes.append(Change(at=now, key_id=key_id, action=action, entity=kind.kind, entity_id=r.id))
+            if changed:
+                self._write(kind, changed, changes)
+            created = sum(c.action == "create" for c in changes)
+            report += UpsertReport(created=created, updated=len(changes) - created, unchanged=len(batch) - len(changes))
+        return report
+
+    def _check_references(
+        self,
+        batch: dict[type[Record], list[Record]],
+        items: Sequence[tuple[Record | Link, list[tuple[type[Record], str, str]]]],
+    ) -> None:
+        wanted: dict[type[Record], set[str]] = {}
+        for _, refs in items:
+            for kind, id_, _field in refs:
+                wanted.setdefault(kind, set()).add(id_)
+        present: dict[type[Record], set[str]] = {}
+        for kind, ids in wanted.items():
+            in_batch = {r.id for r in batch.get(kind, [])}
+            present[kind] = in_batch | set(self._hashes(kind, sorted(ids - in_batch)))
+        problems = [
+            Problem(
+                f"{type(item).kind} {_label(item)}: {field} refers to unknown {kind.kind} «{id_}»",
+                column=field,
+            )
+            for item, refs in items
+            for kind, id_, field in refs
+            if id_ not in present[kind]
+        ]
+        if problems:
+            raise Conflict("\n".join(str(p) for p in problems[:20]))
+
+    def get(self, kind: type[R], id: str, *, clearance: Visibility = Visibility.PUBLIC) -> R:
+        found = self.list(kind, ids=[id], clearance=clearance)
+        if not found:
+            raise NotFound(f"no {kind.kind} with id «{id}»")
+        return found[0]
+
+    def list(
+        self,
+        kind: type[R],
+        *,
+        ids: Sequence[str] | None = None,
+        organisation_id: str | None = None,
+        clearance: Visibility = Visibility.PUBLIC,
+    ) -> builtins.list[R]:
+        """Records of a kind; locations above the caller's clearance do not exist for them."""
+        records = self._fetch(kind, ids, organisation_id)
+        if kind is Location:
+            allowed = VISIBLE_AT[clearance]
+            return [r for r in records if isinstance(r, Location) and r.visibility in allowed]
+        if kind is Service:
+            return [self._visible_service(r, clearance) for r in records]  # type: ignore[arg-type, misc]
+        return records
+
+    def _visible_service(self, service: Service, clearance: Visibility) -> Service:
+        if clearance is Visibility.HIDDEN or not service.location_ids:
+            return service
+        visible = {loc.id for loc in self.list(Location, ids=service.location_ids, clearance=clearance)}
+        return service.model_copy(update={"location_ids": tuple(i for i in service.location_ids if i in visible)})
+
+    def delete(self, kind: type[Record], id: str, *, key_id: str = "system") -> None:
+        """Delete a record; an organisation takes its services, locations and links with it."""
+        change = Change(at=_now(), key_id=key_id, action="delete", entity=kind.kind, entity_id=id)
+        if not self._delete(kind, id, change):
+            raise NotFound(f"no {kind.kind} with id «{id}»")
+
+    # --- links --------------------------------------------------------------------------------------
+
+    def add_links(self, links: Sequence[Link], *, key_id: str = "system") -> UpsertReport:
+        self._check_references({}, [(link, link_references(link)) for link in links])
+        report = UpsertReport()
+        now = _now()
+        for kind in LINK_TYPES:
+            batch = {link.key(): link for link in links if type(link) is kind}
+            if not batch:
+                continue
+            stored = self._link_hashes(kind, list(batch))
+            changed = [link for k, link in batch.items() if stored.get(k) != link.content_hash()]
+            changes = [
+                Change(
+                    at=now,
+                    key_id=key_id,
+                    action="create" if link.key() not in stored else "update",
+                    entity=kind.kind,
+                    entity_id="/".join(link.key()[1:]),
+                )
+                for link in changed
+            ]
+            if changed:
+                self._write_links(kind, changed, changes)
+            created = sum(c.action == "create" for c in changes)
+            report += UpsertReport(created=created, updated=len(changes) - created, unchanged=len(batch) - len(changed))
+        return report
+
+    def remove_link(self, link: Link, *, key_id: str = "system") -> None:
+        change = Change(at=_now(), key_id=key_id, action="delete", entity=link.kind, entity_id="/".join(link.key()[1:]))
+        if not self._remove_link(link, change):
+            raise NotFound(f"no {link.kind} link {' → '.join(link.key()[1:])}")
+
+    def links(self, kind: type[L], *, organisation_id: str | None = None) -> builtins.list[L]:
+        return self._fetch_links(kind, organisation_id)
+
+    # --- graph questions ----------------------------------------------------------------------------
+
+    def _require_organisation(self, id: str) -> None:
+        if not self._hashes(Organisation, [id]):
+            raise NotFound(f"no Organisation with id «{id}»")
+
+    def partners(self, organisation_id: str, hops: int = 1) -> dict[str, int]:
+        """Organisations reachable through cooperation links, with their distance (≤ hops, capped at 6)."""
+        _check_hops(hops, "hops")
+        self._require_organisation(organisation_id)
+        seen = {organisation_id: 0}
+        frontier = [organisation_id]
+        for distance in range(1, hops + 1):
+            frontier = sorted(self._cooperating(frontier) - set(seen))
+            if not frontier:
+                break
+            seen.update(dict.fromkeys(frontier, distance))
+        del seen[organisation_id]
+        return dict(sorted(seen.items(), key=lambda kv: (kv[1], kv[0])))
+
+    def paths(self, from_id: str, to_id: str, max_hops: int = 3, limit: int = 5) -> builtins.list[builtins.list[str]]:
+        """The shortest cooperation paths between two organisations, if no longer than `max_hops`."""
+        _check_hops(max_hops, "max_hops")
+        self._require_organisation(from_id)
+        self._require_organisation(to_id)
+        if from_id == to_id:
+            return [[from_id]]
+        return sorted(self._shortest_paths(from_id, to_id, max_hops))[:limit]
+
+    def candidate_services(
+        self,
+        terms: Iterable[str],
+        *,
+        divisions: Iterable[str] | None = None,
+        audiences: Iterable[str] | None = None,
+        language: str | None = None,
+        clearance: Visibility = Visibility.PUBLIC,
+    ) -> builtins.list[ServiceCandidate]:
+        """Services answering any of `terms` that serve or sit in one of `divisions` (None: anywhere)."""
+        found = self._candidates(
+            sorted(set(terms)),
+            sorted(set(divisions)) if divisions is not None else None,
+            sorted(set(audiences)) if audiences is not None else None,
+            language,
+        )
+        allowed = VISIBLE_AT[clearance]
+        out = []
+        for c in found:
+            locations = tuple(loc for loc in c.locations if loc.visibility in allowed)
+            visible_ids = {loc.id for loc in locations}
+            service = c.service.model_copy(
+                update={"location_ids": tuple(i for i in c.service.location_ids if i in visible_ids)}
+            )
+            out.append(c.model_copy(update={"service": service, "locations": locations}))
+        return sorted(out, key=lambda c: c.service.id)
+
+    def snapshot(self) -> nx.MultiDiGraph:
+        """The organisation graph for analysis and maps: no addresses, only what may be shown to members."""
+        graph = nx.MultiDiGraph()
+        division_of = {c.id: c.division for c in self._fetch(Commune, None, None)}
+        located: dict[str, set[str]] = {}
+        for loc in self._fetch(Location, None, None):
+            if division_of.get(loc.commune):
+                located.setdefault(loc.organisation_id, set()).add(division_of[loc.commune] or "")
+        services: dict[str, list[Service]] = {}
+        for s in self._fetch(Service, None, None):
+            services.setdefault(s.organisation_id, []).append(s)
+        for o in self._fetch(Organisation, None, None):
+            graph.add_node(
+                o.id,
+                name=o.name,
+                type=o.type,
+                sector=o.sector,
+                status=o.status.value,
+                divisions=sorted(located.get(o.id, set())),
+                verified_at=o.verified_at.isoformat() if o.verified_at else None,
+                services=[
+                    s.model_dump(mode="json", exclude={"contacts", "location_ids", "modified_at"})
+                    for s in services.get(o.id, [])
+                ],
+            )
+        for link in self._fetch_links(Cooperation, None):
+            graph.add_edge(
+                link.a,
+                link.b,
+                key=f"cooperation:{link.cooperation}",
+                kind="cooperation",
+                cooperation=link.cooperation.value,
+                confidence=link.confidence,
+            )
+        for flow in self._fetch_links(ReferralFlow, None):
+            graph.add_edge(
+                flow.from_id,
+                flow.to_id,
+                key=f"referral:{flow.period}",
+                kind="referral",
+                period=flow.period,
+                count=flow.count,
+            )
+        return graph
+
+
+def _check_hops(hops: int, parameter: str) -> None:
+    if not 1 <= hops <= MAX_PATH_HOPS:
+        raise InvalidInput(f"{parameter} must be between 1 and {MAX_PATH_HOPS}, got {hops}", parameter=parameter)
+
+
+def _label(item: Record | Link) -> str:
+    return item.id if isinstance(item, Record) else " → ".join(item.key()[1:])

@@ -1,0 +1,1 @@
+"""Readers of directory files (CSV, XLSX, YAML/JSON): they only read."""

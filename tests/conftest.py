@@ -1,0 +1,78 @@
+"""Shared fixtures. Store fixtures run every contract test on both the memory store and a real Neo4j.
+
+Neo4j comes from RELAIS_NEO4J_URI (set by `make test`, which starts the local server). With CI=true
+an unreachable server fails the run, printing the end of the Neo4j log; elsewhere the tests skip loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.memory_store import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.reference import Reference, load_reference
+from graph.store import BaseStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _neo4j_log_tail() -> str:
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "neo4j"), "logs", "40"], capture_output=True, text=True, check=False
+    )
+    return result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def neo4j_store() -> Iterator[Neo4jStore]:
+    uri = os.environ.get("RELAIS_NEO4J_URI")
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    if not uri:
+        if in_ci:
+            pytest.fail("CI=true but RELAIS_NEO4J_URI is not set: Neo4j tests are mandatory in CI")
+        pytest.skip("NEO4J TESTS SKIPPED: RELAIS_NEO4J_URI is not set (run `make test` to start a local Neo4j)")
+    store = Neo4jStore(
+        uri,
+        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
+        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
+        os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
+    )
+    try:
+        store.ping()
+    except Exception as exc:
+        store.close()
+        message = f"Neo4j at {uri} is unreachable: {exc}\n{_neo4j_log_tail()}"
+        if in_ci:
+            pytest.fail(message)
+        pytest.skip(message)
+    store.bootstrap()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def reference() -> Reference:
+    return load_reference()
+
+
+@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BaseStore]:
+    """An empty store of each kind."""
+    if request.param == "memory":
+        yield MemoryStore(tmp_path / "store.json")
+        return
+    neo4j: Neo4jStore = request.getfixturevalue("neo4j_store")
+    neo4j.wipe()
+    yield neo4j
+
+
+@pytest.fixture
+def store(empty_store: BaseStore, reference: Reference) -> BaseStore:
+    """A store of each kind holding the reference data (divisions, communes, taxonomy)."""
+    empty_store.upsert(reference.records())
+    return empty_store

@@ -1,0 +1,1 @@
+"""Pure renderers: a networkx snapshot in, HTML / SVG / exports out."""
