@@ -1,35 +1,65 @@
-"""The `relais` command line."""
+"""The `relais` command line: clean messages and exit codes, never a traceback for bad input."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
-from api.settings import get_settings, open_store
-from graph.errors import RelaisError
+from api.settings import PROJECT_ROOT, Settings, get_settings, open_store
+from graph.errors import InvalidInput, RelaisError
 from graph.reference import load_reference
+from graph.store import BaseStore
+from loaders.directory import import_directory, read_directory
+from loaders.export import directory_rows, write_csv_folder, write_workbook
+from loaders.generate import generate_directory
 
 app = typer.Typer(
     help="Relais — annuaire et graphe d'orientation des Plateformes Violences (Liège).", no_args_is_help=True
 )
 console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_STORE_FILE = PROJECT_ROOT / "var" / "relais-store.json"
 
 
-def fail(exc: RelaisError) -> typer.Exit:
-    console.print(f"[bold red]Erreur / error:[/] {exc}")
-    return typer.Exit(2)
+class StoreChoice(StrEnum):
+    memory = "memory"
+    neo4j = "neo4j"
+
+
+def _store(settings: Settings, choice: StoreChoice | None = None) -> BaseStore:
+    """The configured store; `memory` persists to RELAIS_STORE_FILE or var/relais-store.json."""
+    if choice is StoreChoice.neo4j and not settings.neo4j_uri:
+        raise InvalidInput("--store neo4j needs RELAIS_NEO4J_URI (and RELAIS_NEO4J_PASSWORD)", parameter="--store")
+    if choice is StoreChoice.memory or (choice is None and not settings.neo4j_uri):
+        settings = settings.model_copy(
+            update={"neo4j_uri": None, "store_file": settings.store_file or DEFAULT_STORE_FILE}
+        )
+    return open_store(settings)
+
+
+def _report_error(exc: RelaisError) -> typer.Exit:
+    problems = exc.problems if isinstance(exc, InvalidInput) else ()
+    if problems:
+        err_console.print(f"[bold red]{len(problems)} problème(s) / problem(s):[/]")
+        for p in problems:
+            err_console.print(f"  • {p}", highlight=False, soft_wrap=True)
+    else:
+        err_console.print(f"[bold red]Erreur / error:[/] {exc}", highlight=False)
+    return typer.Exit(1 if isinstance(exc, InvalidInput) else 2)
 
 
 @app.command()
-def summary() -> None:
-    """Count what the configured store holds (loads the reference data into an empty store)."""
-    settings = get_settings()
+def summary(store_choice: StoreChoice | None = typer.Option(None, "--store")) -> None:
+    """Count what the configured store holds."""
     try:
-        store = open_store(settings)
+        store = _store(get_settings(), store_choice)
         try:
-            if store.counts().get("Division", 0) == 0:
-                store.upsert(load_reference().records())
             table = Table("kind", "count", title="Relais store")
             for kind, n in store.counts().items():
                 table.add_row(kind, str(n))
@@ -37,10 +67,95 @@ def summary() -> None:
         finally:
             store.close()
     except RelaisError as exc:
-        raise fail(exc) from exc
+        raise _report_error(exc) from exc
+
+
+@app.command()
+def load(
+    path: Path = typer.Argument(..., help="workbook (.xlsx), folder of CSV files, or .yaml/.json"),
+    store_choice: StoreChoice | None = typer.Option(None, "--store", help="memory (default) or neo4j"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="validate only, write nothing"),
+    prune: bool = typer.Option(False, "--prune", help="delete organisations absent from the file"),
+    batch_size: int = typer.Option(2000, min=1, max=50_000),
+) -> None:
+    """Validate a directory file completely, then import it (nothing is written if any row is wrong)."""
+    reference = load_reference()
+    try:
+        store = None if dry_run else _store(get_settings(), store_choice)
+        try:
+            directory = read_directory(path, reference, store)
+            if store is None:
+                table = Table("sheet", "rows", title=f"{path}: valide / valid (dry run, nothing written)")
+                for sheet, n in directory.rows.items():
+                    table.add_row(sheet, str(n))
+                console.print(table)
+                return
+            with Progress(console=err_console, transient=True) as bar:
+                task = bar.add_task("import", total=len(directory.records) + len(directory.links))
+                report = import_directory(
+                    directory,
+                    store,
+                    reference=reference,
+                    batch_size=batch_size,
+                    prune=prune,
+                    progress=lambda n: bar.advance(task, n),
+                )
+            table = Table("entity", "created", "updated", "unchanged", "removed", title=f"{path} → store")
+            for kind, r in report.per_kind.items():
+                table.add_row(kind, str(r.created), str(r.updated), str(r.unchanged), str(report.removed.get(kind, 0)))
+            console.print(table)
+        finally:
+            if store is not None:
+                store.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+
+
+@app.command()
+def template(output: Path = typer.Option(..., "-o", "--output", help=".xlsx file or folder for CSV files")) -> None:
+    """Write an empty directory template (workbook, or a folder of CSV files)."""
+    empty: dict[str, list[dict[str, str]]] = {}
+    if output.suffix.lower() == ".xlsx":
+        write_workbook(empty, output)
+    else:
+        write_csv_folder(empty, output)
+    console.print(f"template written to {output}")
+
+
+@app.command()
+def export(
+    output: Path = typer.Option(..., "-o", "--output", help=".xlsx file or folder for CSV files"),
+    store_choice: StoreChoice | None = typer.Option(None, "--store"),
+) -> None:
+    """Export the store as a directory template (the coordination's master copy: includes hidden addresses)."""
+    try:
+        store = _store(get_settings(), store_choice)
+        try:
+            rows = directory_rows(store)
+        finally:
+            store.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    if output.suffix.lower() == ".xlsx":
+        write_workbook(rows, output)
+    else:
+        write_csv_folder(rows, output)
+    console.print(f"directory exported to {output}")
+
+
+@app.command()
+def generate(
+    orgs: int = typer.Option(..., "--orgs", min=1, max=1_000_000),
+    seed: int = typer.Option(1, "--seed"),
+    output: Path = typer.Option(..., "-o", "--output", help="folder for the CSV files"),
+    links_per_org: float = typer.Option(10.0, "--links-per-org", min=0),
+) -> None:
+    """Generate a synthetic (fictional) directory in the template's CSV format."""
+    counts = generate_directory(output, orgs=orgs, seed=seed, links_per_org=links_per_org)
+    console.print(", ".join(f"{sheet}: {n}" for sheet, n in counts.items()) + f" → {output}")
 
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve Relais (until the HTTP API lands, prints the store summary)."""
-    summary()
+    summary(None)

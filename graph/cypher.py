@@ -24,7 +24,6 @@ SCHEMA: dict[int, tuple[LiteralString, ...]] = {
         "CREATE INDEX location_organisation IF NOT EXISTS FOR (n:Location) ON (n.organisation_id)",
         "CREATE INDEX service_organisation IF NOT EXISTS FOR (n:Service) ON (n.organisation_id)",
         "CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq)",
-        "CREATE INDEX cooperation_key IF NOT EXISTS FOR ()-[r:COOPERATES_WITH]-() ON (r.cooperation)",
     ),
 }
 """Schema steps by version; `bootstrap` applies those above the stored version. Each step is idempotent."""

@@ -1,0 +1,517 @@
+"""Rows to validated records, every problem reported at once; then a separate, batched import.
+
+`read_directory` only reads. `import_directory` writes, and only after a clean validation: any
+problem means non-zero exit and nothing written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.errors import InvalidInput, Problem
+from graph.models import (
+    Attendance,
+    Capacity,
+    Contact,
+    ContactKind,
+    ContactVisibility,
+    Cooperation,
+    Link,
+    Location,
+    Membership,
+    Organisation,
+    Platform,
+    Record,
+    ReferralFlow,
+    Service,
+    TermKind,
+    Training,
+    UpsertReport,
+    Visibility,
+)
+from graph.reference import Reference, suggest
+from graph.store import BaseStore
+from loaders.read import DirectorySource, Row
+from loaders.template import MULTI_SEPARATOR, SHEETS
+
+MAX_PROBLEMS = 500
+PHONE = re.compile(r"^\+?[0-9][0-9 ./()\-]*$")
+EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[a-z]{2,}$", re.IGNORECASE)
+URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
+TRUE = {"yes", "oui", "ja", "true", "1", "y", "o", "x", "24/7"}
+FALSE = {"no", "non", "nee", "nein", "false", "0", "n", ""}
+SHELTER_TYPES = {"shelter"}
+
+Item = Record | Link
+
+
+def split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(MULTI_SEPARATOR) if v.strip())
+
+
+@dataclass
+class Parsed:
+    """What validation learnt: counts per sheet, ids per kind, and every problem."""
+
+    rows: Counter[str] = field(default_factory=Counter)
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _RowReader:
+    """Cell accessors that record a located problem instead of raising, so all problems are collected."""
+
+    def __init__(self, row: Row, problems: list[Problem]) -> None:
+        self.row = row
+        self.problems = problems
+
+    def fail(self, message: str, column: str | None = None, suggestions: tuple[str, ...] = ()) -> None:
+        self.problems.append(self.row.problem(message, column, suggestions))
+
+    def text(self, column: str) -> str:
+        return self.row.cells.get(column, "")
+
+    def opt(self, column: str) -> str | None:
+        return self.text(column) or None
+
+    def date(self, column: str, *, not_future: bool = True) -> date | None:
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            parsed = date.fromisoformat(value[:10])
+        except ValueError:
+            self.fail(f"«{value}» is not a date (expected YYYY-MM-DD)", column)
+            return None
+        if not_future and parsed > date.today():
+            self.fail(f"date {parsed} is in the future", column)
+        return parsed
+
+    def number(self, column: str, kind: Callable[[str], Any] = int) -> Any:
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            return kind(value.replace(",", ".") if kind is float else value)
+        except ValueError:
+            self.fail(f"«{value}» is not a {'whole ' if kind is int else ''}number", column)
+            return None
+
+    def boolean(self, column: str) -> bool:
+        value = self.text(column).casefold()
+        if value in TRUE:
+            return True
+        if value not in FALSE:
+            self.fail(f"«{value}» is not yes/no (oui/non)", column)
+        return False
+
+
+class DirectoryParser:
+    """Turns rows into records, checking them against the reference data and each other."""
+
+    def __init__(
+        self,
+        reference: Reference,
+        known: dict[str, set[str]] | None = None,
+        known_org_types: dict[str, str] | None = None,
+    ) -> None:
+        self.ref = reference
+        self.known = known or {}
+        self.org_types: dict[str, str] = dict(known_org_types or {})
+        self.public_addresses: dict[str, str] = {}
+        self.hidden_addresses: dict[str, str] = {}
+
+    def parse(self, row: Row, problems: list[Problem]) -> Item | None:
+        r = _RowReader(row, problems)
+        before = len(problems)
+        for c in SHEETS[row.sheet]:
+            if c.required and not r.text(c.name):
+                r.fail("required cell is empty", c.name)
+        data = getattr(self, f"_{row.sheet}")(r)
+        if len(problems) > before or data is None:
+            return None
+        kind, values = data
+        try:
+            item: Item = kind.model_validate(values)
+        except ValidationError as exc:
+            for err in exc.errors():
+                column = str(err["loc"][0]) if err["loc"] else None
+                r.fail(err["msg"].removeprefix("Value error, "), _COLUMN_OF.get(column or "", column))
+            return None
+        return item
+
+    # --- terms and places ------------------------------------------------------------------------
+
+    def _terms(self, r: _RowReader, column: str, kind: TermKind | None) -> tuple[str, ...]:
+        codes = split(r.text(column))
+        for code in codes:
+            term = self.ref.taxonomy.terms.get(code)
+            if term is None or (kind is not None and term.term_kind != kind):
+                valid = [t.id for t in self.ref.taxonomy.terms.values() if kind is None or t.term_kind == kind]
+                r.fail(f"unknown {kind.value if kind else 'taxonomy'} code «{code}»", column, suggest(code, valid))
+        return codes
+
+    def _commune(self, r: _RowReader, column: str, value: str) -> str | None:
+        try:
+            return self.ref.geography.commune(value).id
+        except InvalidInput as exc:
+            p = exc.problems[0]
+            r.fail(p.message, column, p.suggestions)
+            return None
+
+    def _refs(self, r: _RowReader, column: str, kind: str, ids: tuple[str, ...]) -> None:
+        for i in ids:
+            if i not in self.known.get(kind, set()):
+                r.fail(f"refers to unknown {kind.lower()} «{i}»", column, suggest(i, self.known.get(kind, set())))
+
+    def _provenance(self, r: _RowReader) -> dict[str, Any]:
+        return {"source": r.text("source"), "verified_at": r.date("verified_at")}
+
+    # --- sheets ---------------------------------------------------------------------------------------
+
+    def _organisations(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        org_type = self.ref.organisation_types.get(r.text("type"))
+        if org_type is None and r.text("type"):
+            r.fail(
+                f"unknown organisation type «{r.text('type')}»",
+                "type",
+                suggest(r.text("type"), self.ref.organisation_types),
+            )
+        website = r.text("website")
+        if website and not URL.match(website):
+            r.fail(f"«{website}» is not a web address (https://…)", "website")
+        if r.text("parent"):
+            self._refs(r, "parent", "Organisation", (r.text("parent"),))
+        self.org_types[r.text("id")] = r.text("type")
+        return Organisation, {
+            "id": r.text("id"),
+            "name": r.text("name"),
+            "type": r.text("type"),
+            "sector": org_type.sector if org_type else "",
+            "description": r.text("description"),
+            "website": website or None,
+            "status": r.opt("status") or "active",
+            "parent": r.opt("parent"),
+            **self._provenance(r),
+        }
+
+    def _locations(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        org_id = r.text("organisation_id")
+        self._refs(r, "organisation_id", "Organisation", (org_id,))
+        commune = self._commune(r, "commune", r.text("commune")) if r.text("commune") else None
+        postcode = r.text("postcode")
+        if commune and postcode and postcode not in self.ref.geography.communes[commune].postcodes:
+            c = self.ref.geography.communes[commune]
+            r.fail(f"postcode {postcode} is not in {c.name} ({', '.join(c.postcodes)})", "postcode", c.postcodes)
+        visibility = r.text("visibility")
+        address = " ".join(r.text("address").casefold().split())
+        if address:
+            if visibility == Visibility.PUBLIC and self.org_types.get(org_id) in SHELTER_TYPES:
+                r.fail("a shelter's street address must never be public: set visibility to hidden", "visibility")
+            if visibility == Visibility.HIDDEN:
+                if address in self.public_addresses:
+                    r.fail(
+                        f"this secret address is published as public location «{self.public_addresses[address]}»",
+                        "address",
+                    )
+                self.hidden_addresses[address] = r.text("id")
+            else:
+                if address in self.hidden_addresses:
+                    r.fail(
+                        f"this address is the secret address of location «{self.hidden_addresses[address]}»", "address"
+                    )
+                self.public_addresses[address] = r.text("id")
+        return Location, {
+            "id": r.text("id"),
+            "organisation_id": org_id,
+            "name": r.text("name"),
+            "address": r.text("address"),
+            "postcode": postcode,
+            "commune": commune or "00000",
+            "latitude": r.number("latitude", float),
+            "longitude": r.number("longitude", float),
+            "visibility": visibility,
+            **self._provenance(r),
+        }
+
+    def _services(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
+        location_ids = split(r.text("location_ids"))
+        self._refs(r, "location_ids", "Location", location_ids)
+        divisions = split(r.text("area_divisions"))
+        for d in divisions:
+            if d not in self.ref.geography.divisions:
+                r.fail(f"unknown division «{d}»", "area_divisions", tuple(self.ref.geography.divisions))
+        communes = tuple(c for c in (self._commune(r, "area_communes", v) for v in split(r.text("area_communes"))) if c)
+        contacts: list[Contact] = []
+        for column, kind, pattern, visibility in (
+            ("phone", ContactKind.PHONE, PHONE, ContactVisibility.PUBLIC),
+            ("phone_professional", ContactKind.PHONE, PHONE, ContactVisibility.PROFESSIONAL),
+            ("email", ContactKind.EMAIL, EMAIL, ContactVisibility.PUBLIC),
+            ("contact_website", ContactKind.WEBSITE, URL, ContactVisibility.PUBLIC),
+        ):
+            for value in split(r.text(column)):
+                digits = sum(ch.isdigit() for ch in value)
+                if not pattern.match(value) or (kind is ContactKind.PHONE and not 3 <= digits <= 13):
+                    r.fail(f"«{value}» is not a valid {column.replace('_', ' ')}", column)
+                else:
+                    contacts.append(Contact(kind=kind, value=value, visibility=visibility))
+        capacity = None
+        capacity_cells = ("capacity_available", "capacity_total", "capacity_updated_at")
+        if any(r.text(c) for c in capacity_cells):
+            available, total, updated = (
+                r.number(capacity_cells[0]),
+                r.number(capacity_cells[1]),
+                r.date(capacity_cells[2]),
+            )
+            missing = [c for c in capacity_cells if not r.text(c)]
+            if missing:
+                r.fail("capacity needs capacity_available, capacity_total and capacity_updated_at together", missing[0])
+            elif None not in (available, total, updated):
+                try:
+                    capacity = Capacity(available=available, total=total, updated_at=updated)
+                except ValidationError as exc:
+                    r.fail(exc.errors()[0]["msg"].removeprefix("Value error, "), "capacity_available")
+        languages = split(r.text("languages")) or ("fr",)
+        return Service, {
+            "id": r.text("id"),
+            "organisation_id": r.text("organisation_id"),
+            "name": r.text("name"),
+            "description": r.text("description"),
+            "situations": self._terms(r, "situations", TermKind.SITUATION),
+            "needs": self._terms(r, "needs", TermKind.NEED),
+            "audiences": self._terms(r, "audiences", TermKind.AUDIENCE),
+            "languages": languages,
+            "access": r.opt("access") or "appointment",
+            "cost": r.text("cost"),
+            "eligibility": r.text("eligibility"),
+            "hours": r.text("hours"),
+            "open_24_7": r.boolean("open_24_7"),
+            "capacity": capacity,
+            "contacts": tuple(contacts),
+            "area_scope": r.opt("area_scope") or "local",
+            "area_divisions": divisions,
+            "area_communes": communes,
+            "location_ids": location_ids,
+            "status": r.opt("status") or "active",
+            **self._provenance(r),
+        }
+
+    def _links(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        ends = (r.text("from"), r.text("to"))
+        self._refs(r, "from", "Organisation", ends[:1])
+        self._refs(r, "to", "Organisation", ends[1:])
+        kind = r.text("kind")
+        if kind == "cooperation":
+            return Cooperation, {
+                "a": ends[0],
+                "b": ends[1],
+                "cooperation": r.opt("cooperation") or "informal",
+                "since": r.date("since"),
+                "until": r.date("until", not_future=False),
+                "confidence": r.number("confidence", float) if r.text("confidence") else 1.0,
+                **self._provenance(r),
+            }
+        if kind == "referral":
+            if not r.text("period"):
+                r.fail("a referral link needs its period", "period")
+            return ReferralFlow, {
+                "from_id": ends[0],
+                "to_id": ends[1],
+                "period": r.text("period"),
+                "count": r.number("count") or 0,
+                **self._provenance(r),
+            }
+        if kind:
+            r.fail(f"unknown link kind «{kind}»", "kind", ("cooperation", "referral"))
+        return None
+
+    def _platforms(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        return Platform, {
+            "id": r.text("id"),
+            "name": r.text("name"),
+            "platform_kind": r.text("kind"),
+            "division": r.opt("division"),
+            **self._provenance(r),
+        }
+
+    def _memberships(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
+        self._refs(r, "platform_id", "Platform", (r.text("platform_id"),))
+        return Membership, {
+            "organisation_id": r.text("organisation_id"),
+            "platform_id": r.text("platform_id"),
+            "since": r.date("since"),
+            "role": r.opt("role") or "member",
+            **self._provenance(r),
+        }
+
+    def _trainings(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        if r.text("organiser_id"):
+            self._refs(r, "organiser_id", "Organisation", (r.text("organiser_id"),))
+        return Training, {
+            "id": r.text("id"),
+            "title": r.text("title"),
+            "held_on": r.date("held_on", not_future=False),
+            "organiser_id": r.opt("organiser_id"),
+            "terms": self._terms(r, "terms", None),
+            **self._provenance(r),
+        }
+
+    def _attendances(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
+        self._refs(r, "training_id", "Training", (r.text("training_id"),))
+        participants = r.number("participants")
+        return Attendance, {
+            "organisation_id": r.text("organisation_id"),
+            "training_id": r.text("training_id"),
+            "participants": 1 if participants is None else participants,
+            **self._provenance(r),
+        }
+
+
+_COLUMN_OF = {"a": "from", "b": "to", "from_id": "from", "to_id": "to", "platform_kind": "kind"}
+"""Model field -> template column, where they differ."""
+
+_SHEET_KIND = {
+    "organisations": "Organisation",
+    "locations": "Location",
+    "services": "Service",
+    "platforms": "Platform",
+    "trainings": "Training",
+}
+
+
+def _ids_in(source: DirectorySource) -> dict[str, set[str]]:
+    """First pass: every id the file declares, so rows may refer to ones declared further down."""
+    ids: dict[str, set[str]] = {}
+    for sheet, kind in _SHEET_KIND.items():
+        ids[kind] = {row.cells.get("id", "") for row in source.rows(sheet)} - {""}
+    return ids
+
+
+def iter_items(source: DirectorySource, parser: DirectoryParser, parsed: Parsed) -> Iterator[tuple[Row, Item]]:
+    """Valid items in sheet order; problems go to `parsed.problems`, duplicates included."""
+    seen: dict[tuple[str, ...], Row] = {}
+    for sheet in source.sheet_names():
+        for row in source.rows(sheet):
+            parsed.rows[sheet] += 1
+            item = parser.parse(row, parsed.problems)
+            if item is None:
+                continue
+            key = (type(item).kind, item.id) if isinstance(item, Record) else item.key()
+            first = seen.get(key)
+            if first is not None:
+                column = "id" if isinstance(item, Record) else None
+                parsed.problems.append(row.problem(f"duplicate of {first.sheet} row {first.number}", column))
+                continue
+            seen[key] = row
+            yield row, item
+
+
+@dataclass(frozen=True)
+class Directory:
+    """A validated directory: records in dependency order, then links."""
+
+    records: list[Record]
+    links: list[Link]
+    rows: dict[str, int]
+
+
+def read_directory(path: Path, reference: Reference, store: BaseStore | None = None) -> Directory:
+    """Read and validate everything; raise `InvalidInput` with every problem if there is any."""
+    source = DirectorySource(path)
+    known = _ids_in(source)
+    org_types: dict[str, str] = {}
+    if store is not None:  # a partial file may refer to what the store already holds
+        for kind, model in (
+            ("Organisation", Organisation),
+            ("Location", Location),
+            ("Platform", Platform),
+            ("Training", Training),
+            ("Service", Service),
+        ):
+            for rec in store.list(model, clearance=Visibility.HIDDEN):
+                known.setdefault(kind, set()).add(rec.id)
+                if isinstance(rec, Organisation):
+                    org_types[rec.id] = rec.type
+    parser = DirectoryParser(reference, known, org_types)
+    parsed = Parsed()
+    records: list[Record] = []
+    links: list[Link] = []
+    for _, item in iter_items(source, parser, parsed):
+        if isinstance(item, Record):
+            records.append(item)
+        else:
+            links.append(item)
+    if not sum(parsed.rows.values()) and not parsed.problems:
+        parsed.problems.append(Problem("the directory has no data rows", file=str(path)))
+    if parsed.problems:
+        raise InvalidInput(
+            parsed.problems[:MAX_PROBLEMS]
+            + (
+                [Problem(f"… and {len(parsed.problems) - MAX_PROBLEMS} more problems")]
+                if len(parsed.problems) > MAX_PROBLEMS
+                else []
+            )
+        )
+    return Directory(records, links, dict(parsed.rows))
+
+
+@dataclass
+class ImportReport:
+    per_kind: dict[str, UpsertReport] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, report: UpsertReport) -> None:
+        self.per_kind[kind] = self.per_kind.get(kind, UpsertReport()) + report
+
+    @property
+    def total(self) -> UpsertReport:
+        out = UpsertReport()
+        for r in self.per_kind.values():
+            out += r
+        return out
+
+
+def import_directory(
+    directory: Directory,
+    store: BaseStore,
+    *,
+    reference: Reference,
+    key_id: str = "loader",
+    batch_size: int = 2000,
+    prune: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Upsert a validated directory in batches; with `prune`, delete organisations the file no longer has."""
+    report = ImportReport()
+    for ref_kind in dict.fromkeys(type(r) for r in reference.records()):
+        report.add(ref_kind.kind, store.upsert([r for r in reference.records() if type(r) is ref_kind], key_id=key_id))
+    for i in range(0, len(directory.records), batch_size):
+        batch = directory.records[i : i + batch_size]
+        for kind in dict.fromkeys(type(r) for r in batch):
+            report.add(kind.kind, store.upsert([r for r in batch if type(r) is kind], key_id=key_id))
+        if progress:
+            progress(len(batch))
+    for i in range(0, len(directory.links), batch_size):
+        batch_links = directory.links[i : i + batch_size]
+        for link_kind in dict.fromkeys(type(x) for x in batch_links):
+            report.add(link_kind.kind, store.add_links([x for x in batch_links if type(x) is link_kind], key_id=key_id))
+        if progress:
+            progress(len(batch_links))
+    if prune:
+        wanted = {r.id for r in directory.records if isinstance(r, Organisation)}
+        gone = [o.id for o in store.list(Organisation) if o.id not in wanted]
+        for org_id in gone:
+            store.delete(Organisation, org_id, key_id=key_id)
+        report.removed["Organisation"] = len(gone)
+    return report
