@@ -12,7 +12,9 @@ from rich.table import Table
 
 from api.settings import PROJECT_ROOT, Settings, get_settings, open_store
 from graph.errors import InvalidInput, RelaisError
+from graph.pathways import pathway_for, resolve
 from graph.reference import load_reference
+from graph.referral import ReferralEngine, ReferralQuery, Role
 from graph.store import BaseStore
 from loaders.directory import import_directory, read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
@@ -156,6 +158,100 @@ def generate(
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve Relais (until the HTTP API lands, prints the store summary)."""
-    summary(None)
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = typer.Option(1, min=1, max=16, help="uvicorn worker processes"),
+) -> None:
+    """Serve the API and pages (embedded store loaded from RELAIS_DATA_DIR unless RELAIS_NEO4J_URI is set)."""
+    import uvicorn
+
+    console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+
+
+def _engine() -> tuple[ReferralEngine, BaseStore]:
+    settings = get_settings()
+    store = open_store(settings)
+    if not settings.neo4j_uri and not store.counts().get("Organisation"):
+        reference = load_reference()
+        import_directory(read_directory(settings.data_dir, reference), store, reference=reference)
+    return ReferralEngine(store, load_reference()), store
+
+
+@app.command()
+def refer(
+    situation: str | None = typer.Option(None, help="taxonomy code, e.g. sexual-violence.recent"),
+    need: str | None = typer.Option(None, help="taxonomy code, e.g. shelter"),
+    division: str | None = typer.Option(None),
+    commune: str | None = typer.Option(None),
+    postcode: str | None = typer.Option(None),
+    audience: str | None = typer.Option(None),
+    language: str | None = typer.Option(None, help="language the person speaks"),
+    urgent: bool = typer.Option(False, "--urgent"),
+    from_org: str | None = typer.Option(None, "--from", help="your organisation id"),
+    limit: int = typer.Option(10, min=1, max=50),
+    lang: str = typer.Option("fr", help="language of the answer"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Who to refer to (professional view: network addresses and professional lines shown)."""
+    from api.app import answer_out
+
+    query = ReferralQuery(
+        situation=situation,
+        need=need,
+        division=division,
+        commune=commune,
+        postcode=postcode,
+        audience=audience,
+        language=language,
+        urgent=urgent,
+        from_org=from_org,
+        limit=limit,
+        lang=lang,
+    )
+    try:
+        engine, store = _engine()
+        try:
+            out = answer_out(engine.ref, engine.refer(query, Role.PROFESSIONAL))
+        finally:
+            store.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    if as_json:
+        console.print_json(out.model_dump_json())
+        return
+    for notice in out.notices + out.warnings:
+        console.print(f"[bold yellow]{notice}[/]")
+    title = f"Orientation — {out.division.label if out.division else 'toutes divisions'}"
+    table = Table("#", "organisation / service", "contacts", "pourquoi / why", title=title, show_lines=True)
+    for r in out.results:
+        contacts = "\n".join(f"{c.kind}: {c.value}" for c in r.contacts)
+        path = " → ".join(p.name for p in r.path)
+        why = "\n".join(r.reasons) + (f"\nchemin: {path}" if path else "")
+        table.add_row(str(r.rank), f"[bold]{r.organisation.name}[/]\n{r.service.name}", contacts, why)
+    console.print(table)
+    console.print("Toujours / always: " + " · ".join(f"{f.number} {f.label}" for f in out.fallbacks))
+
+
+@app.command()
+def pathway(
+    situation: str = typer.Option(..., help="taxonomy code"),
+    division: str | None = typer.Option(None),
+    lang: str = typer.Option("fr"),
+) -> None:
+    """The care pathway of a situation, each step resolved to organisations of the division."""
+    try:
+        engine, store = _engine()
+        try:
+            division_id = engine.ref.geography.division(division).id if division else None
+            p = pathway_for(situation, engine)
+            steps = resolve(p, engine, division_id, Role.PROFESSIONAL, lang)
+        finally:
+            store.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    console.print(f"[bold]Parcours / pathway: {p.id}[/] ({p.source})")
+    for step, answer in steps:
+        names = ", ".join(r.organisation.name for r in answer.results) if answer else "112 · 101"
+        console.print(f"  {step.number}. {step.labels[lang]} → {names or '—'}")

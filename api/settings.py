@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.memory_store import MemoryStore
@@ -13,6 +13,16 @@ from graph.neo4j_store import Neo4jStore
 from graph.store import BaseStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ApiKey(BaseModel):
+    """A key as stored: never the key itself, only its SHA-256 (keys are long random tokens)."""
+
+    id: str
+    role: str = Field(pattern="^(professional|editor|coordinator)$")
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    organisation_id: str | None = None
+    label: str = ""
 
 
 class Settings(BaseSettings):
@@ -29,6 +39,8 @@ class Settings(BaseSettings):
     """Where the embedded store persists edits (none: in memory only)."""
     data_dir: Path = PROJECT_ROOT / "data" / "demo"
     """Directory loaded into an empty embedded store at start-up."""
+    api_keys: list[ApiKey] = []
+    """JSON list in RELAIS_API_KEYS: [{"id", "role", "sha256", "organisation_id"}]."""
 
 
 @cache

@@ -124,6 +124,9 @@ class Division(Record):
     label_en: str
     arrondissement: str
 
+    def label(self, lang: str) -> str:
+        return str(getattr(self, f"label_{lang}", self.label_fr))
+
 
 class Commune(Record):
     """A commune; `id` is its NIS code. Its division comes from the membership scheme in force."""

@@ -1,0 +1,524 @@
+"""The HTTP API (FastAPI), versioned under /v1. Errors are RFC 9457 problem+json.
+
+Routes are plain `def`: FastAPI runs them in its thread pool, so the blocking store calls never
+block the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.auth import Caller, caller
+from api.schemas import (
+    CommuneOut,
+    DivisionOut,
+    FallbackOut,
+    Health,
+    LinkIn,
+    LocationOut,
+    Named,
+    OrganisationBrief,
+    PartnerOut,
+    PathOut,
+    PathwayOut,
+    PathwayStepOut,
+    ReferralAnswerOut,
+    ReferralResultOut,
+    ServiceBrief,
+    TermOut,
+    WriteReport,
+)
+from api.settings import Settings, get_settings, open_store
+from graph.errors import Conflict, InvalidInput, Problem, RelaisError
+from graph.models import Cooperation, Link, Organisation, ReferralFlow, Service, TermKind, UpsertReport
+from graph.pathways import pathway_for, resolve
+from graph.reference import Reference, load_reference, suggest
+from graph.referral import (
+    LANGUAGES,
+    Answer,
+    Fallback,
+    ReferralEngine,
+    ReferralQuery,
+    Result,
+    Role,
+    fallbacks,
+    visible_contacts,
+)
+from graph.store import BaseStore
+from loaders.directory import import_directory, read_directory
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def create_app(settings: Settings | None = None, store: BaseStore | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    reference = load_reference()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        app.state.store = store or open_store(settings)
+        if own and not settings.neo4j_uri and not app.state.store.counts().get("Organisation"):
+            directory = read_directory(settings.data_dir, reference)
+            import_directory(directory, app.state.store, reference=reference)
+        app.state.engine = ReferralEngine(app.state.store, reference)
+        yield
+        if own:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="Relais API",
+        version="1.0",
+        summary="Annuaire et graphe d'orientation des Plateformes Violences (arrondissement judiciaire de Liège)",
+        description="Who to refer to, for this situation, here. No person data, ever; shelter addresses never leave.",
+        lifespan=lifespan,
+        dependencies=[Depends(caller)],
+    )
+    app.state.settings = settings
+    app.state.reference = reference
+
+    @app.exception_handler(RelaisError)
+    async def relais_error(request: Request, exc: RelaisError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        if isinstance(exc, InvalidInput):
+            extra["errors"] = [
+                {"parameter": p.column or exc.parameter, "detail": p.message, "suggestions": list(p.suggestions)}
+                for p in exc.problems
+            ]
+        return _problem(exc.status, exc.title, str(exc), request.url.path, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "parameter": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
+                "detail": e["msg"],
+                "suggestions": [],
+            }
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['parameter']}: {e['detail']}" for e in errors)
+        return _problem(422, "Invalid input", detail, request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
+
+    register_routes(app, reference)
+    return app
+
+
+# --- dependencies -----------------------------------------------------------------------------------
+
+
+def get_store(request: Request) -> BaseStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_engine(request: Request) -> ReferralEngine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[BaseStore, Depends(get_store)]
+EngineDep = Annotated[ReferralEngine, Depends(get_engine)]
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def answer_language(lang: str | None, accept_language: str | None) -> str:
+    """`lang` wins, then the first supported language of Accept-Language, then French."""
+    if lang:
+        if lang not in LANGUAGES:
+            raise InvalidInput(f"lang must be one of {', '.join(LANGUAGES)}", parameter="lang")
+        return lang
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "fr"
+
+
+# --- rendering ----------------------------------------------------------------------------------------
+
+
+def _division_out(reference: Reference, division: str | None, lang: str) -> DivisionOut | None:
+    if division is None:
+        return None
+    return DivisionOut(id=division, label=reference.geography.divisions[division].label(lang))
+
+
+def _fallbacks_out(items: tuple[Fallback, ...], lang: str) -> list[FallbackOut]:
+    return [
+        FallbackOut(
+            kind=f.kind,
+            number=f.number,
+            label=f.labels[lang],
+            languages=list(f.languages),
+            source=f.source,
+        )
+        for f in items
+    ]
+
+
+def _result_out(reference: Reference, rank: int, r: Result, names: dict[str, str]) -> ReferralResultOut:
+    s = r.candidate.service
+    o = r.organisation
+    communes = reference.geography.communes
+    return ReferralResultOut(
+        rank=rank,
+        score=r.score,
+        organisation=OrganisationBrief(id=o.id, name=o.name, type=o.type, sector=o.sector, website=o.website),
+        service=ServiceBrief(
+            id=s.id,
+            name=s.name,
+            description=s.description,
+            languages=list(s.languages),
+            access=s.access.value,
+            hours=s.hours,
+            open_24_7=s.open_24_7,
+            cost=s.cost,
+            eligibility=s.eligibility,
+            capacity=s.capacity,
+        ),
+        reasons=list(r.reasons),
+        contacts=list(r.contacts),
+        locations=[
+            LocationOut(
+                name=loc.name,
+                address=loc.address,
+                postcode=loc.postcode,
+                commune=loc.commune,
+                commune_name=communes[loc.commune].name if loc.commune in communes else "",
+                visibility=loc.visibility,
+            )
+            for loc in r.candidate.locations
+        ],
+        divisions=list(r.divisions),
+        path=[Named(id=i, name=names.get(i, i)) for i in r.path],
+        alternative=r.alternative,
+        verified_at=s.verified_at or o.verified_at,
+    )
+
+
+def answer_out(reference: Reference, a: Answer) -> ReferralAnswerOut:
+    lang = a.query.lang
+    return ReferralAnswerOut(
+        division=_division_out(reference, a.division, lang),
+        terms=list(a.terms),
+        results=[_result_out(reference, i, r, a.names) for i, r in enumerate(a.results, start=1)],
+        notices=list(a.notices),
+        warnings=list(a.warnings),
+        fallbacks=_fallbacks_out(a.fallbacks, lang),
+    )
+
+
+def _report(r: UpsertReport) -> WriteReport:
+    return WriteReport(created=r.created, updated=r.updated, unchanged=r.unchanged)
+
+
+# --- routes -------------------------------------------------------------------------------------------
+
+
+def register_routes(app: FastAPI, reference: Reference) -> None:
+    @app.get("/healthz", response_model=Health, tags=["ops"])
+    def healthz() -> Health:
+        """The process answers (does not touch the database)."""
+        return Health(status="ok")
+
+    @app.get("/readyz", response_model=Health, tags=["ops"], responses={503: {"description": "store unavailable"}})
+    def readyz(store: StoreDep) -> Health:
+        """The store answers."""
+        store.ping()
+        return Health(status="ready", store=type(store).__name__)
+
+    @app.get("/v1/referrals", response_model=ReferralAnswerOut, tags=["referral"])
+    def referrals(
+        engine: EngineDep,
+        who: CallerDep,
+        situation: Annotated[str | None, Query(examples=["forced-marriage"])] = None,
+        need: Annotated[str | None, Query(examples=["shelter"])] = None,
+        division: Annotated[str | None, Query(examples=["huy"])] = None,
+        commune: Annotated[str | None, Query(description="name or NIS code", examples=["Verviers"])] = None,
+        postcode: Annotated[str | None, Query(examples=["4800"])] = None,
+        audience: str | None = None,
+        language: Annotated[str | None, Query(description="language the person speaks", examples=["de"])] = None,
+        urgent: bool = False,
+        from_org: Annotated[str | None, Query(description="your organisation: paths through partners")] = None,
+        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+        lang: Annotated[str | None, Query(description="language of the answer (fr, nl, de, en)")] = None,
+        accept_language: Annotated[str | None, Header()] = None,
+    ) -> ReferralAnswerOut:
+        """Who to refer to, for this situation or need, here: ranked and explained, never a silent empty list."""
+        q = ReferralQuery(
+            situation=situation,
+            need=need,
+            division=division,
+            commune=commune,
+            postcode=postcode,
+            audience=audience,
+            language=language,
+            urgent=urgent,
+            from_org=from_org,
+            limit=limit,
+            lang=answer_language(lang, accept_language),
+        )
+        return answer_out(reference, engine.refer(q, who.role))
+
+    @app.get("/v1/pathways", response_model=PathwayOut, tags=["referral"])
+    def pathway(
+        engine: EngineDep,
+        who: CallerDep,
+        situation: Annotated[str, Query(examples=["sexual-violence.recent"])],
+        division: str | None = None,
+        lang: str | None = None,
+        accept_language: Annotated[str | None, Header()] = None,
+    ) -> PathwayOut:
+        """The care pathway of a situation, each step resolved to the best organisations of the division."""
+        answer_lang = answer_language(lang, accept_language)
+        reference.taxonomy.get(situation, TermKind.SITUATION, parameter="situation")
+        division_id = reference.geography.division(division).id if division else None
+        p = pathway_for(situation, engine)
+        steps = []
+        emergency = tuple(f for f in fallbacks() if f.kind == "emergency")
+        for step, answer in resolve(p, engine, division_id, who.role, answer_lang):
+            out = answer_out(reference, answer) if answer else None
+            steps.append(
+                PathwayStepOut(
+                    number=step.number,
+                    label=step.labels[answer_lang],
+                    need=step.need,
+                    results=out.results if out else [],
+                    fallbacks=out.fallbacks if out else _fallbacks_out(emergency, answer_lang),
+                )
+            )
+        return PathwayOut(
+            id=p.id,
+            situation=p.situation,
+            division=_division_out(reference, division_id, answer_lang),
+            steps=steps,
+            source=p.source,
+        )
+
+    # --- organisations ---
+
+    @app.get("/v1/organisations", response_model=list[Organisation], tags=["directory"])
+    def list_organisations(
+        store: StoreDep, limit: Annotated[int, Query(ge=1, le=200)] = 200, offset: Annotated[int, Query(ge=0)] = 0
+    ) -> list[Organisation]:
+        return store.list(Organisation)[offset : offset + limit]
+
+    @app.get("/v1/organisations/{organisation_id}", response_model=Organisation, tags=["directory"])
+    def get_organisation(organisation_id: str, store: StoreDep) -> Organisation:
+        return store.get(Organisation, organisation_id)
+
+    @app.post("/v1/organisations", response_model=WriteReport, status_code=201, tags=["directory"])
+    def create_organisation(body: Organisation, store: StoreDep, who: CallerDep) -> WriteReport:
+        who.require_writer(body.id)
+        if store.list(Organisation, ids=[body.id]):
+            raise Conflict(f"organisation «{body.id}» exists already: use PUT to change it")
+        _check_type(reference, body)
+        return _report(store.upsert([body], key_id=who.key_id))
+
+    @app.put("/v1/organisations/{organisation_id}", response_model=WriteReport, tags=["directory"])
+    def put_organisation(organisation_id: str, body: Organisation, store: StoreDep, who: CallerDep) -> WriteReport:
+        who.require_writer(organisation_id)
+        _same_id(organisation_id, body.id)
+        store.get(Organisation, organisation_id)
+        _check_type(reference, body)
+        return _report(store.upsert([body], key_id=who.key_id))
+
+    @app.delete("/v1/organisations/{organisation_id}", status_code=204, tags=["directory"])
+    def delete_organisation(organisation_id: str, store: StoreDep, who: CallerDep) -> None:
+        who.require_coordinator()
+        store.delete(Organisation, organisation_id, key_id=who.key_id)
+
+    @app.get("/v1/organisations/{organisation_id}/partners", response_model=list[PartnerOut], tags=["network"])
+    def partners(
+        organisation_id: str, store: StoreDep, hops: Annotated[int, Query(ge=1, le=3)] = 1
+    ) -> list[PartnerOut]:
+        found = store.partners(organisation_id, hops)
+        names = {o.id: o.name for o in store.list(Organisation, ids=list(found))}
+        return [PartnerOut(id=i, name=names[i], distance=d) for i, d in found.items()]
+
+    # --- services ---
+
+    @app.get("/v1/services", response_model=list[Service], tags=["directory"])
+    def list_services(
+        store: StoreDep,
+        who: CallerDep,
+        organisation_id: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 200,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[Service]:
+        services = store.list(Service, organisation_id=organisation_id, clearance=who.role.clearance)
+        return [_public_service(s, who) for s in services[offset : offset + limit]]
+
+    @app.get("/v1/services/{service_id}", response_model=Service, tags=["directory"])
+    def get_service(service_id: str, store: StoreDep, who: CallerDep) -> Service:
+        return _public_service(store.get(Service, service_id, clearance=who.role.clearance), who)
+
+    @app.post("/v1/services", response_model=WriteReport, status_code=201, tags=["directory"])
+    def create_service(body: Service, store: StoreDep, who: CallerDep) -> WriteReport:
+        who.require_writer(body.organisation_id)
+        if store.list(Service, ids=[body.id]):
+            raise Conflict(f"service «{body.id}» exists already: use PUT to change it")
+        _check_terms(reference, body)
+        return _report(store.upsert([body], key_id=who.key_id))
+
+    @app.put("/v1/services/{service_id}", response_model=WriteReport, tags=["directory"])
+    def put_service(service_id: str, body: Service, store: StoreDep, who: CallerDep) -> WriteReport:
+        _same_id(service_id, body.id)
+        old = store.get(Service, service_id)
+        who.require_writer(old.organisation_id)
+        who.require_writer(body.organisation_id)
+        _check_terms(reference, body)
+        return _report(store.upsert([body], key_id=who.key_id))
+
+    @app.delete("/v1/services/{service_id}", status_code=204, tags=["directory"])
+    def delete_service(service_id: str, store: StoreDep, who: CallerDep) -> None:
+        who.require_writer(store.get(Service, service_id).organisation_id)
+        store.delete(Service, service_id, key_id=who.key_id)
+
+    # --- links ---
+
+    @app.get("/v1/links", response_model=list[LinkIn], tags=["network"])
+    def list_links(store: StoreDep, organisation_id: str | None = None) -> list[LinkIn]:
+        if organisation_id:
+            store.get(Organisation, organisation_id)
+        found: list[Link] = [
+            *store.links(Cooperation, organisation_id=organisation_id),
+            *store.links(ReferralFlow, organisation_id=organisation_id),
+        ]
+        return [LinkIn.of(x) for x in found]
+
+    @app.post("/v1/links", response_model=WriteReport, status_code=201, tags=["network"])
+    def add_link(body: LinkIn, store: StoreDep, who: CallerDep) -> WriteReport:
+        link = _link(body)
+        _require_link_writer(who, link)
+        return _report(store.add_links([link], key_id=who.key_id))
+
+    @app.delete("/v1/links", status_code=204, tags=["network"])
+    def remove_link(body: LinkIn, store: StoreDep, who: CallerDep) -> None:
+        link = _link(body)
+        _require_link_writer(who, link)
+        store.remove_link(link, key_id=who.key_id)
+
+    @app.get("/v1/paths", response_model=list[PathOut], tags=["network"])
+    def paths(
+        store: StoreDep,
+        from_: Annotated[str, Query(alias="from")],
+        to: str,
+        max_hops: Annotated[int, Query(ge=1, le=6)] = 3,
+        limit: Annotated[int, Query(ge=1, le=20)] = 5,
+    ) -> list[PathOut]:
+        """Shortest cooperation paths between two organisations (≤ max_hops, hard cap 6)."""
+        found = store.paths(from_, to, max_hops=max_hops, limit=limit)
+        names = {o.id: o.name for o in store.list(Organisation, ids=sorted({i for p in found for i in p}))}
+        return [PathOut(hops=len(p) - 1, organisations=[Named(id=i, name=names[i]) for i in p]) for p in found]
+
+    # --- reference data ---
+
+    @app.get("/v1/taxonomy", response_model=list[TermOut], tags=["reference"])
+    def taxonomy(
+        kind: TermKind | None = None, lang: str | None = None, accept_language: Annotated[str | None, Header()] = None
+    ) -> list[TermOut]:
+        chosen = answer_language(lang, accept_language)
+        return [
+            TermOut(
+                code=t.id,
+                kind=t.term_kind.value,
+                parent=t.parent,
+                label=t.label(chosen),
+                labels={x: t.label(x) for x in LANGUAGES},
+            )
+            for t in reference.taxonomy.terms.values()
+            if kind is None or t.term_kind == kind
+        ]
+
+    @app.get("/v1/divisions", response_model=list[DivisionOut], tags=["reference"])
+    def divisions(
+        lang: str | None = None, accept_language: Annotated[str | None, Header()] = None
+    ) -> list[DivisionOut]:
+        chosen = answer_language(lang, accept_language)
+        return [DivisionOut(id=d.id, label=d.label(chosen)) for d in reference.geography.divisions.values()]
+
+    @app.get("/v1/communes", response_model=list[CommuneOut], tags=["reference"])
+    def communes(
+        postcode: str | None = None,
+        name: str | None = None,
+        lang: str | None = None,
+        accept_language: Annotated[str | None, Header()] = None,
+    ) -> list[CommuneOut]:
+        chosen = answer_language(lang, accept_language)
+        geo = reference.geography
+        if postcode:
+            found = geo.communes_for_postcode(postcode)
+        elif name:
+            found = [geo.commune(name)]
+        else:
+            found = list(geo.communes.values())
+        return [
+            CommuneOut(
+                nis_code=c.id,
+                name=c.name,
+                postcodes=list(c.postcodes),
+                division=_division_out(reference, c.division, chosen),
+                arrondissement=c.arrondissement,
+            )
+            for c in found
+        ]
+
+
+def _same_id(path_id: str, body_id: str) -> None:
+    if path_id != body_id:
+        raise InvalidInput(f"the body's id «{body_id}» differs from the URL's «{path_id}»", parameter="id")
+
+
+def _check_type(reference: Reference, org: Organisation) -> None:
+    known = reference.organisation_types.get(org.type)
+    if known is None:
+        suggestions = suggest(org.type, reference.organisation_types)
+        raise InvalidInput(
+            [Problem(f"unknown organisation type «{org.type}»", column="type", suggestions=suggestions)],
+            parameter="type",
+        )
+    if known.sector != org.sector:
+        raise InvalidInput(
+            f"type «{org.type}» belongs to sector «{known.sector}», not «{org.sector}»", parameter="sector"
+        )
+
+
+def _check_terms(reference: Reference, service: Service) -> None:
+    for field, kind in (("situations", TermKind.SITUATION), ("needs", TermKind.NEED), ("audiences", TermKind.AUDIENCE)):
+        for code in getattr(service, field):
+            reference.taxonomy.get(code, kind, parameter=field)
+
+
+def _public_service(service: Service, who: Caller) -> Service:
+    return service.model_copy(update={"contacts": visible_contacts(service.contacts, who.role)})
+
+
+def _link(body: LinkIn) -> Cooperation | ReferralFlow:
+    try:
+        return body.to_link()
+    except ValueError as exc:
+        raise InvalidInput(str(exc).splitlines()[-1], parameter="body") from exc
+
+
+def _require_link_writer(who: Caller, link: Cooperation | ReferralFlow) -> None:
+    if who.role is Role.COORDINATOR:
+        return
+    ends = (link.a, link.b) if isinstance(link, Cooperation) else (link.from_id, link.to_id)
+    if who.organisation_id not in ends:
+        who.require_writer(ends[0])

@@ -1,0 +1,208 @@
+"""Response and request models of the HTTP API (pydantic at the edge)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.models import Capacity, Contact, Cooperation, CooperationKind, Link, ReferralFlow, Visibility
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Named(Out):
+    id: str
+    name: str
+
+
+class OrganisationBrief(Named):
+    type: str
+    sector: str
+    website: str | None = None
+
+
+class LocationOut(Out):
+    name: str
+    address: str
+    postcode: str
+    commune: str
+    commune_name: str
+    visibility: Visibility
+
+
+class ServiceBrief(Named):
+    description: str
+    languages: list[str]
+    access: str
+    hours: str
+    open_24_7: bool
+    cost: str
+    eligibility: str
+    capacity: Capacity | None
+
+
+class ReferralResultOut(Out):
+    rank: int
+    score: float = Field(description="explainable score: the reasons say what it is made of")
+    organisation: OrganisationBrief
+    service: ServiceBrief
+    reasons: list[str]
+    contacts: list[Contact]
+    locations: list[LocationOut]
+    divisions: list[str]
+    path: list[Named] = Field(description="from the referring organisation through cooperation links (≤ 3 hops)")
+    alternative: bool = Field(description="outside the division or via a broader term")
+    verified_at: date | None
+
+
+class FallbackOut(Out):
+    kind: Literal["emergency", "helpline"]
+    number: str
+    label: str
+    languages: list[str]
+    source: str
+
+
+class DivisionOut(Out):
+    id: str
+    label: str
+
+
+class ReferralAnswerOut(Out):
+    division: DivisionOut | None
+    terms: list[str] = Field(description="taxonomy codes searched (the asked term and its descendants)")
+    results: list[ReferralResultOut]
+    notices: list[str]
+    warnings: list[str]
+    fallbacks: list[FallbackOut] = Field(description="helplines always; emergency numbers when urgent")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "division": {"id": "huy", "label": "Huy"},
+                    "terms": ["forced-marriage"],
+                    "results": [],
+                    "notices": ["Aucun service pour «Mariage forcé» …"],
+                    "warnings": [],
+                    "fallbacks": [],
+                }
+            ]
+        },
+    )
+
+
+class PathwayStepOut(Out):
+    number: int
+    label: str
+    need: str | None
+    results: list[ReferralResultOut]
+    fallbacks: list[FallbackOut]
+
+
+class PathwayOut(Out):
+    id: str
+    situation: str
+    division: DivisionOut | None
+    steps: list[PathwayStepOut]
+    source: str
+
+
+class TermOut(Out):
+    code: str
+    kind: str
+    parent: str | None
+    label: str
+    labels: dict[str, str]
+
+
+class CommuneOut(Out):
+    nis_code: str
+    name: str
+    postcodes: list[str]
+    division: DivisionOut | None
+    arrondissement: str
+
+
+class PartnerOut(Named):
+    distance: int
+
+
+class PathOut(Out):
+    hops: int
+    organisations: list[Named]
+
+
+class LinkIn(BaseModel):
+    """An organisation-to-organisation link: a cooperation (undirected) or a referral aggregate (directed)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    kind: Literal["cooperation", "referral"]
+    from_: str = Field(alias="from", pattern=r"^[a-z0-9][a-z0-9.\-]{0,79}$")
+    to: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]{0,79}$")
+    cooperation: CooperationKind | None = None
+    since: date | None = None
+    until: date | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    period: str | None = None
+    count: int | None = Field(default=None, ge=0)
+    source: str = Field(min_length=1, max_length=500)
+    verified_at: date | None = None
+
+    def to_link(self) -> Cooperation | ReferralFlow:
+        common = {"source": self.source, "verified_at": self.verified_at}
+        if self.kind == "cooperation":
+            return Cooperation(
+                a=self.from_,
+                b=self.to,
+                cooperation=self.cooperation or CooperationKind.INFORMAL,
+                since=self.since,
+                until=self.until,
+                confidence=1.0 if self.confidence is None else self.confidence,
+                **common,
+            )
+        return ReferralFlow(
+            from_id=self.from_, to_id=self.to, period=self.period or "", count=self.count or 0, **common
+        )
+
+    @classmethod
+    def of(cls, link: Link) -> LinkIn:
+        if isinstance(link, Cooperation):
+            return cls(
+                kind="cooperation",
+                **{"from": link.a},
+                to=link.b,
+                cooperation=link.cooperation,
+                since=link.since,
+                until=link.until,
+                confidence=link.confidence,
+                source=link.source,
+                verified_at=link.verified_at,
+            )
+        assert isinstance(link, ReferralFlow)
+        return cls(
+            kind="referral",
+            **{"from": link.from_id},
+            to=link.to_id,
+            period=link.period,
+            count=link.count,
+            source=link.source,
+            verified_at=link.verified_at,
+        )
+
+
+class WriteReport(Out):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class Health(Out):
+    status: str
+    store: str | None = None

@@ -1,0 +1,61 @@
+"""API fixtures: the app over the demo directory, on the memory store and on a real Neo4j."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.auth import key_digest
+from api.settings import ApiKey, Settings
+from graph.memory_store import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.reference import Reference
+from graph.store import BaseStore
+from loaders.directory import import_directory, read_directory
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+KEYS = {
+    "professional": ApiKey(id="k-pro", role="professional", sha256=key_digest("pro-secret-token")),
+    "editor": ApiKey(id="k-edit", role="editor", sha256=key_digest("editor-secret-token"), organisation_id="amb-h-1"),
+    "coordinator": ApiKey(id="k-coord", role="coordinator", sha256=key_digest("coord-secret-token")),
+}
+TOKENS = {"professional": "pro-secret-token", "editor": "editor-secret-token", "coordinator": "coord-secret-token"}
+
+
+def auth(role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[role]}"} if role in TOKENS else {}
+
+
+def settings() -> Settings:
+    return Settings(neo4j_uri=None, api_keys=list(KEYS.values()), data_dir=DEMO)
+
+
+def demo_store(store: BaseStore, reference: Reference) -> BaseStore:
+    import_directory(read_directory(DEMO, reference), store, reference=reference)
+    return store
+
+
+@pytest.fixture(scope="module")
+def demo_neo4j(neo4j_store: Neo4jStore, reference: Reference) -> Neo4jStore:
+    neo4j_store.wipe()
+    demo_store(neo4j_store, reference)
+    return neo4j_store
+
+
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def demo_client(request: pytest.FixtureRequest, reference: Reference) -> Iterator[TestClient]:
+    """Read-only client over the demo, once per store kind."""
+    store = demo_store(MemoryStore(), reference) if request.param == "memory" else request.getfixturevalue("demo_neo4j")
+    with TestClient(create_app(settings(), store)) as client:
+        yield client
+
+
+@pytest.fixture
+def client(reference: Reference) -> Iterator[TestClient]:
+    """A client over a fresh memory copy of the demo, for tests that write."""
+    with TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as c:
+        yield c
