@@ -113,8 +113,12 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "außerhalb Ihrer Abteilung ({where})",
         "en": "outside your division ({where})",
     },
-    "for_audience": {"fr": "s'adresse à ce public ({audience})", "nl": "richt zich tot deze doelgroep ({audience})",
-                     "de": "richtet sich an diese Zielgruppe ({audience})", "en": "meant for this audience ({audience})"},
+    "for_audience": {
+        "fr": "s'adresse à ce public ({audience})",
+        "nl": "richt zich tot deze doelgroep ({audience})",
+        "de": "richtet sich an diese Zielgruppe ({audience})",
+        "en": "meant for this audience ({audience})",
+    },
     "speaks": {
         "fr": "parle {language}",
         "nl": "spreekt {language}",

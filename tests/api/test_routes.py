@@ -20,10 +20,21 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     return body
 
 
-ORG = {"id": "nouvelle-asbl", "name": "Nouvelle ASBL fictive", "type": "specialised-ambulatory",
-       "sector": "associative", "source": "test (fictional)"}
-SERVICE = {"id": "nouvelle-asbl-ecoute", "organisation_id": "nouvelle-asbl", "name": "Écoute fictive",
-           "situations": ["forced-marriage"], "area_divisions": ["huy"], "source": "test (fictional)"}
+ORG = {
+    "id": "nouvelle-asbl",
+    "name": "Nouvelle ASBL fictive",
+    "type": "specialised-ambulatory",
+    "sector": "associative",
+    "source": "test (fictional)",
+}
+SERVICE = {
+    "id": "nouvelle-asbl-ecoute",
+    "organisation_id": "nouvelle-asbl",
+    "name": "Écoute fictive",
+    "situations": ["forced-marriage"],
+    "area_divisions": ["huy"],
+    "source": "test (fictional)",
+}
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -85,13 +96,16 @@ def test_organisation_crud_and_roles(client: TestClient) -> None:
     own = client.get("/v1/organisations/amb-h-1").json() | {"name": "Service d'aide Exemple-Mehaigne (renommé)"}
     assert client.put("/v1/organisations/amb-h-1", json=own, headers=auth("editor")).json()["updated"] == 1
     assert client.get("/v1/organisations/amb-h-1").json()["name"].endswith("(renommé)")
-    bad_type = problem(client.post("/v1/organisations", json=ORG | {"id": "x1", "type": "shelterr"},
-                                   headers=auth("coordinator")), 422)
+    bad_type = problem(
+        client.post("/v1/organisations", json=ORG | {"id": "x1", "type": "shelterr"}, headers=auth("coordinator")), 422
+    )
     assert "shelter" in bad_type["errors"][0]["suggestions"]
-    problem(client.post("/v1/organisations", json=ORG | {"id": "x2", "sector": "police"},
-                        headers=auth("coordinator")), 422)
-    person = problem(client.post("/v1/organisations", json=ORG | {"id": "x3", "victim_name": "X"},
-                                 headers=auth("coordinator")), 422)
+    problem(
+        client.post("/v1/organisations", json=ORG | {"id": "x2", "sector": "police"}, headers=auth("coordinator")), 422
+    )
+    person = problem(
+        client.post("/v1/organisations", json=ORG | {"id": "x3", "victim_name": "X"}, headers=auth("coordinator")), 422
+    )
     assert person["errors"][0]["parameter"] == "victim_name"
     problem(client.delete("/v1/organisations/nouvelle-asbl", headers=auth("editor")), 403)
     assert client.delete("/v1/organisations/nouvelle-asbl", headers=auth("coordinator")).status_code == 204
@@ -100,8 +114,9 @@ def test_organisation_crud_and_roles(client: TestClient) -> None:
 
 def test_service_crud(client: TestClient) -> None:
     client.post("/v1/organisations", json=ORG, headers=auth("coordinator"))
-    bad = problem(client.post("/v1/services", json=SERVICE | {"situations": ["forced-mariage"]},
-                              headers=auth("coordinator")), 422)
+    bad = problem(
+        client.post("/v1/services", json=SERVICE | {"situations": ["forced-mariage"]}, headers=auth("coordinator")), 422
+    )
     assert bad["errors"][0]["parameter"] == "situations" and "forced-marriage" in bad["errors"][0]["suggestions"]
     assert client.post("/v1/services", json=SERVICE, headers=auth("coordinator")).status_code == 201
     answer = client.get("/v1/referrals?situation=forced-marriage&division=huy").json()
@@ -125,8 +140,13 @@ def test_services_hide_professional_lines_and_hidden_locations_from_the_public(c
 
 
 def test_links_partners_paths(client: TestClient) -> None:
-    link = {"kind": "cooperation", "from": "gp-h-6", "to": "amb-h-1", "cooperation": "protocol",
-            "source": "test (fictional)"}
+    link = {
+        "kind": "cooperation",
+        "from": "gp-h-6",
+        "to": "amb-h-1",
+        "cooperation": "protocol",
+        "source": "test (fictional)",
+    }
     problem(client.post("/v1/links", json=link), 403)
     problem(client.post("/v1/links", json=link | {"to": "amb-h-2"}, headers=auth("editor")), 403)
     assert client.post("/v1/links", json=link, headers=auth("editor")).json()["created"] == 1
@@ -137,11 +157,20 @@ def test_links_partners_paths(client: TestClient) -> None:
     problem(client.get("/v1/organisations/gp-h-6/partners?hops=4"), 422)
     problem(client.get("/v1/organisations/ghost/partners"), 404)
     paths = client.get("/v1/paths?from=gp-h-6&to=amb-h-1").json()
-    assert paths == [{"hops": 1, "organisations": [{"id": "gp-h-6", "name": paths[0]["organisations"][0]["name"]},
-                                                    {"id": "amb-h-1", "name": paths[0]["organisations"][1]["name"]}]}]
+    assert paths == [
+        {
+            "hops": 1,
+            "organisations": [
+                {"id": "gp-h-6", "name": paths[0]["organisations"][0]["name"]},
+                {"id": "amb-h-1", "name": paths[0]["organisations"][1]["name"]},
+            ],
+        }
+    ]
     problem(client.get("/v1/paths?from=gp-h-6&to=ghost"), 404)
     problem(client.get("/v1/paths?from=gp-h-6&to=amb-h-1&max_hops=7"), 422)
-    assert any({x["from"], x["to"]} == {"gp-h-6", "amb-h-1"} for x in client.get("/v1/links?organisation_id=gp-h-6").json())
+    assert any(
+        {x["from"], x["to"]} == {"gp-h-6", "amb-h-1"} for x in client.get("/v1/links?organisation_id=gp-h-6").json()
+    )
     problem(client.post("/v1/links", json=link | {"to": "ghost"}, headers=auth("coordinator")), 409)
     problem(client.post("/v1/links", json=link | {"to": "gp-h-6"}, headers=auth("coordinator")), 422)
     assert client.request("DELETE", "/v1/links", json=link, headers=auth("editor")).status_code == 204
@@ -169,9 +198,22 @@ def test_unknown_route_and_bad_key_are_problems(client: TestClient) -> None:
 
 def test_openapi_has_examples_and_every_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert {"/v1/referrals", "/v1/pathways", "/v1/organisations", "/v1/organisations/{organisation_id}",
-            "/v1/services", "/v1/services/{service_id}", "/v1/links", "/v1/organisations/{organisation_id}/partners",
-            "/v1/paths", "/v1/taxonomy", "/v1/divisions", "/v1/communes", "/healthz", "/readyz"} <= set(spec["paths"])
+    assert {
+        "/v1/referrals",
+        "/v1/pathways",
+        "/v1/organisations",
+        "/v1/organisations/{organisation_id}",
+        "/v1/services",
+        "/v1/services/{service_id}",
+        "/v1/links",
+        "/v1/organisations/{organisation_id}/partners",
+        "/v1/paths",
+        "/v1/taxonomy",
+        "/v1/divisions",
+        "/v1/communes",
+        "/healthz",
+        "/readyz",
+    } <= set(spec["paths"])
     params = {p["name"]: p for p in spec["paths"]["/v1/referrals"]["get"]["parameters"]}
     assert params["situation"]["schema"]["anyOf"][0] or params["situation"].get("examples")
     assert "forced-marriage" in str(params["situation"])

@@ -34,75 +34,165 @@ PERPETRATOR = ("perp-",)
 MEDIATION = ("med-",)
 
 SCENARIOS = [
-    Scenario("forced marriage in Huy: none here, alternatives from Liège and Verviers",
-             "situation=forced-marriage&division=huy", top=("mf-l-1", "mf-l-2", "mf-v-1", "mf-v-2"), notice=True,
-             checks=("all_alternative",)),
-    Scenario("forced marriage in Liège", "situation=forced-marriage&division=liege", top=("mf-l-1", "mf-l-2"),
-             never=("mf-v-",), checks=("none_alternative",)),
-    Scenario("shelter in Verviers: the only one", "need=shelter&division=verviers", top=("shelter-v-1",),
-             never=PERPETRATOR),
+    Scenario(
+        "forced marriage in Huy: none here, alternatives from Liège and Verviers",
+        "situation=forced-marriage&division=huy",
+        top=("mf-l-1", "mf-l-2", "mf-v-1", "mf-v-2"),
+        notice=True,
+        checks=("all_alternative",),
+    ),
+    Scenario(
+        "forced marriage in Liège",
+        "situation=forced-marriage&division=liege",
+        top=("mf-l-1", "mf-l-2"),
+        never=("mf-v-",),
+        checks=("none_alternative",),
+    ),
+    Scenario(
+        "shelter in Verviers: the only one", "need=shelter&division=verviers", top=("shelter-v-1",), never=PERPETRATOR
+    ),
     Scenario("shelter in Huy", "need=shelter&division=huy", top=("shelter-h-1", "shelter-h-2"), never=PERPETRATOR),
     Scenario("shelter by postcode of Liège", "need=shelter&postcode=4020", top=("shelter-l-1", "shelter-l-2"), slack=1),
-    Scenario("perpetrator programme in Liège", "need=perpetrator-programme&division=liege",
-             top=("perp-l-1", "perp-p-2"), never=SHELTERS + ("amb-", "vss-")),
-    Scenario("perpetrator-facing question never gets victim services",
-             "situation=partner-violence&audience=perpetrator&division=verviers", top=("perp-v-1",), slack=12,
-             never=SHELTERS + ("amb-", "vss-", "pva-")),
-    Scenario("victim-facing question never gets perpetrator programmes", "situation=partner-violence&division=huy",
-             top=("shelter-h-1", "shelter-h-2"), slack=3, never=PERPETRATOR + MEDIATION),
-    Scenario("mediation is not proposed unless asked", "situation=intrafamily-violence&division=liege",
-             never=MEDIATION, top=("amb-l-1",), slack=20),
-    Scenario("mediation asked explicitly comes with a warning", "need=mediation&division=liege",
-             top=("med-l-1", "med-p-6"), checks=("mediation_warning",)),
-    Scenario("urgent partner violence in Verviers: 24/7 first, 112 and 101",
-             "situation=partner-violence&division=verviers&urgent=true", top=("shelter-v-1",), emergency=True,
-             checks=("urgent_24_7_first",), never=PERPETRATOR),
-    Scenario("recent sexual violence by postcode 4800", "situation=sexual-violence.recent&postcode=4800",
-             top=("hosp-v-1", "hosp-v-2", "cpvs-p-1")),
-    Scenario("recent sexual violence in Huy", "situation=sexual-violence.recent&commune=Huy",
-             top=("hosp-h-1", "cpvs-p-1")),
-    Scenario("forensic examination in Liège", "need=forensic-exam&division=liege",
-             top=("cpvs-p-1", "hosp-l-1", "hosp-l-2")),
-    Scenario("pregnancy and post-partum in Huy", "situation=pregnancy-postpartum&division=huy",
-             top=("hosp-h-1",), never=PERPETRATOR),
-    Scenario("children exposed in Verviers", "situation=children-exposed&division=verviers",
-             top=("child-v-1",), slack=5),
+    Scenario(
+        "perpetrator programme in Liège",
+        "need=perpetrator-programme&division=liege",
+        top=("perp-l-1", "perp-p-2"),
+        never=(*SHELTERS, "amb-", "vss-"),
+    ),
+    Scenario(
+        "perpetrator-facing question never gets victim services",
+        "situation=partner-violence&audience=perpetrator&division=verviers",
+        top=("perp-v-1",),
+        slack=12,
+        never=(*SHELTERS, "amb-", "vss-", "pva-"),
+    ),
+    Scenario(
+        "victim-facing question never gets perpetrator programmes",
+        "situation=partner-violence&division=huy",
+        top=("shelter-h-1", "shelter-h-2"),
+        slack=3,
+        never=PERPETRATOR + MEDIATION,
+    ),
+    Scenario(
+        "mediation is not proposed unless asked",
+        "situation=intrafamily-violence&division=liege",
+        never=MEDIATION,
+        top=("amb-l-1",),
+        slack=20,
+    ),
+    Scenario(
+        "mediation asked explicitly comes with a warning",
+        "need=mediation&division=liege",
+        top=("med-l-1", "med-p-6"),
+        checks=("mediation_warning",),
+    ),
+    Scenario(
+        "urgent partner violence in Verviers: 24/7 first, 112 and 101",
+        "situation=partner-violence&division=verviers&urgent=true",
+        top=("shelter-v-1",),
+        emergency=True,
+        checks=("urgent_24_7_first",),
+        never=PERPETRATOR,
+    ),
+    Scenario(
+        "recent sexual violence by postcode 4800",
+        "situation=sexual-violence.recent&postcode=4800",
+        top=("hosp-v-1", "hosp-v-2", "cpvs-p-1"),
+    ),
+    Scenario(
+        "recent sexual violence in Huy", "situation=sexual-violence.recent&commune=Huy", top=("hosp-h-1", "cpvs-p-1")
+    ),
+    Scenario(
+        "forensic examination in Liège", "need=forensic-exam&division=liege", top=("cpvs-p-1", "hosp-l-1", "hosp-l-2")
+    ),
+    Scenario(
+        "pregnancy and post-partum in Huy",
+        "situation=pregnancy-postpartum&division=huy",
+        top=("hosp-h-1",),
+        never=PERPETRATOR,
+    ),
+    Scenario(
+        "children exposed in Verviers", "situation=children-exposed&division=verviers", top=("child-v-1",), slack=5
+    ),
     Scenario("elder abuse in Huy", "situation=elder-abuse&division=huy", top=("elder-p-5",), slack=20),
-    Scenario("FGM in Huy: family planning and the province-wide service", "situation=fgm&division=huy",
-             top=("fp-h-1", "fp-h-2", "mf-p-13"), slack=2),
-    Scenario("honour-related violence in Huy", "situation=honour-related-violence&division=huy",
-             top=("mf-p-13",), slack=2),
-    Scenario("Arabic speakers rank first", "situation=partner-violence&division=liege&language=ar",
-             checks=("speakers_first",)),
-    Scenario("German speakers rank first in Verviers", "need=psychological-support&division=verviers&language=de",
-             checks=("speakers_first",)),
-    Scenario("path through known partners", "need=shelter&division=verviers&from_org=gp-v-1", role="professional",
-             top=("shelter-v-1",), checks=("has_path",)),
-    Scenario("case conference for a professional", "need=case-conference&division=liege", role="professional",
-             top=("divico-p-10", "pole-p-9")),
-    Scenario("case conference is not a public service: helplines instead", "need=case-conference&division=liege",
-             notice=True, checks=("no_results",)),
-    Scenario("legal representation in Verviers", "need=legal-representation&division=verviers",
-             top=("baj-v-1", "court-v-1", "baj-p-3")),
-    Scenario("residence rights in Liège", "need=residence-rights&division=liege", top=("baj-l-1", "baj-p-3"),
-             slack=8),
+    Scenario(
+        "FGM in Huy: family planning and the province-wide service",
+        "situation=fgm&division=huy",
+        top=("fp-h-1", "fp-h-2", "mf-p-13"),
+        slack=2,
+    ),
+    Scenario(
+        "honour-related violence in Huy", "situation=honour-related-violence&division=huy", top=("mf-p-13",), slack=2
+    ),
+    Scenario(
+        "Arabic speakers rank first",
+        "situation=partner-violence&division=liege&language=ar",
+        checks=("speakers_first",),
+    ),
+    Scenario(
+        "German speakers rank first in Verviers",
+        "need=psychological-support&division=verviers&language=de",
+        checks=("speakers_first",),
+    ),
+    Scenario(
+        "path through known partners",
+        "need=shelter&division=verviers&from_org=gp-v-1",
+        role="professional",
+        top=("shelter-v-1",),
+        checks=("has_path",),
+    ),
+    Scenario(
+        "case conference for a professional",
+        "need=case-conference&division=liege",
+        role="professional",
+        top=("divico-p-10", "pole-p-9"),
+    ),
+    Scenario(
+        "case conference is not a public service: helplines instead",
+        "need=case-conference&division=liege",
+        notice=True,
+        checks=("no_results",),
+    ),
+    Scenario(
+        "legal representation in Verviers",
+        "need=legal-representation&division=verviers",
+        top=("baj-v-1", "court-v-1", "baj-p-3"),
+    ),
+    Scenario("residence rights in Liège", "need=residence-rights&division=liege", top=("baj-l-1", "baj-p-3"), slack=8),
     Scenario("interpreting in Huy", "need=interpreting&division=huy", top=("cpas-h-1",), slack=5),
     Scenario("filing a complaint in Liège by postcode", "need=complaint&postcode=4000", top=("pz-l-1",), slack=4),
     Scenario("housing in Huy", "need=housing&division=huy", top=("shelter-h-1", "shelter-h-2"), slack=4),
-    Scenario("psychological support for a child in Verviers",
-             "need=psychological-support&division=verviers&audience=child", top=("mhs-v-1", "mhs-v-2"), slack=2,
-             never=("amb-", "vss-")),
-    Scenario("past sexual violence in Liège", "situation=sexual-violence.past&division=liege",
-             top=("cpvs-p-1",), slack=10),
-    Scenario("economic violence in Huy", "situation=partner-violence.economic&division=huy",
-             top=("cpas-h-1", "baj-h-1"), slack=6),
-    Scenario("a man victim is never sent to a women's shelter",
-             "situation=partner-violence&division=liege&audience=victim.man", never=SHELTERS + PERPETRATOR,
-             top=("amb-l-1",), slack=30),
-    Scenario("physical violence matched through the parent term", "situation=partner-violence.physical&division=huy",
-             top=("hosp-h-1",), slack=3, checks=("some_broader",)),
-    Scenario("answer in German", "need=shelter&division=verviers&lang=de", top=("shelter-v-1",),
-             checks=("german",)),
+    Scenario(
+        "psychological support for a child in Verviers",
+        "need=psychological-support&division=verviers&audience=child",
+        top=("mhs-v-1", "mhs-v-2"),
+        slack=2,
+        never=("amb-", "vss-"),
+    ),
+    Scenario(
+        "past sexual violence in Liège", "situation=sexual-violence.past&division=liege", top=("cpvs-p-1",), slack=10
+    ),
+    Scenario(
+        "economic violence in Huy",
+        "situation=partner-violence.economic&division=huy",
+        top=("cpas-h-1", "baj-h-1"),
+        slack=6,
+    ),
+    Scenario(
+        "a man victim is never sent to a women's shelter",
+        "situation=partner-violence&division=liege&audience=victim.man",
+        never=SHELTERS + PERPETRATOR,
+        top=("amb-l-1",),
+        slack=30,
+    ),
+    Scenario(
+        "physical violence matched through the parent term",
+        "situation=partner-violence.physical&division=huy",
+        top=("hosp-h-1",),
+        slack=3,
+        checks=("some_broader",),
+    ),
+    Scenario("answer in German", "need=shelter&division=verviers&lang=de", top=("shelter-v-1",), checks=("german",)),
 ]
 
 
@@ -162,7 +252,9 @@ def test_rankings_identical_on_both_stores(demo_neo4j: object, reference: object
     from graph.memory_store import MemoryStore
     from tests.api.conftest import demo_store, settings
 
-    with TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as memory, \
-            TestClient(create_app(settings(), demo_neo4j)) as neo4j:  # type: ignore[arg-type]
+    with (
+        TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as memory,
+        TestClient(create_app(settings(), demo_neo4j)) as neo4j,
+    ):  # type: ignore[arg-type]
         for s in SCENARIOS:
             assert ask(memory, s) == ask(neo4j, s), s.name
