@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.analysis_routes import AnalysisCache, register_analysis_routes
 from api.auth import Caller, caller
 from api.schemas import (
     CommuneOut,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
             directory = read_directory(settings.data_dir, reference)
             import_directory(directory, app.state.store, reference=reference)
         app.state.engine = ReferralEngine(app.state.store, reference)
+        app.state.analysis = AnalysisCache(app.state.store, reference)
         yield
         if own:
             app.state.store.close()
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
         return _problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
 
     register_routes(app, reference)
+    register_analysis_routes(app, reference)
     return app
 
 

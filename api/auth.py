@@ -34,6 +34,11 @@ class Caller:
             raise Forbidden(f"this key edits «{self.organisation_id}» only, not «{organisation_id}»")
         raise Forbidden("writing needs an editor or coordinator key")
 
+    def require_professional(self) -> None:
+        """Network analyses and maps are for the network's members, not the public."""
+        if self.role is Role.PUBLIC:
+            raise Forbidden("this needs a professional, editor or coordinator key")
+
     def require_coordinator(self) -> None:
         if self.role is not Role.COORDINATOR:
             raise Forbidden("this needs a coordinator key")

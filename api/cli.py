@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+import networkx as nx
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from api.settings import PROJECT_ROOT, Settings, get_settings, open_store
+from graph.analysis import GapReport, analyse
 from graph.errors import InvalidInput, RelaisError
 from graph.pathways import pathway_for, resolve
 from graph.reference import load_reference
@@ -19,6 +23,10 @@ from graph.store import BaseStore
 from loaders.directory import import_directory, read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
 from loaders.generate import generate_directory
+from viz.exports import FORMATS
+from viz.exports import export as export_network
+from viz.network_map import VIS_JS, render_map, write_map
+from viz.report import KIND_FR, describe_gap, render_report
 
 app = typer.Typer(
     help="Relais — annuaire et graphe d'orientation des Plateformes Violences (Liège).", no_args_is_help=True
@@ -126,23 +134,28 @@ def template(output: Path = typer.Option(..., "-o", "--output", help=".xlsx file
 
 @app.command()
 def export(
-    output: Path = typer.Option(..., "-o", "--output", help=".xlsx file or folder for CSV files"),
+    output: Path = typer.Option(..., "-o", "--output", help="file (or folder for the CSV template)"),
+    fmt: str = typer.Option("template", "--format", help="template (.xlsx or CSV folder), graphml, gexf, kumu, csv"),
     store_choice: StoreChoice | None = typer.Option(None, "--store"),
 ) -> None:
-    """Export the store as a directory template (the coordination's master copy: includes hidden addresses)."""
+    """Export the directory: the template (master copy, with hidden addresses) or the network for Gephi/Kumu
+    (never any address)."""
+    if fmt not in ("template", *FORMATS):
+        raise _report_error(InvalidInput(f"--format must be template, {', '.join(FORMATS)}", parameter="--format"))
     try:
         store = _store(get_settings(), store_choice)
         try:
-            rows = directory_rows(store)
+            if fmt == "template":
+                rows = directory_rows(store)
+                (write_workbook if output.suffix.lower() == ".xlsx" else write_csv_folder)(rows, output)
+            else:
+                content, _, _ = export_network(store.snapshot(), fmt)
+                output.write_bytes(content)
         finally:
             store.close()
     except RelaisError as exc:
         raise _report_error(exc) from exc
-    if output.suffix.lower() == ".xlsx":
-        write_workbook(rows, output)
-    else:
-        write_csv_folder(rows, output)
-    console.print(f"directory exported to {output}")
+    console.print(f"{fmt} → {output}")
 
 
 @app.command()
@@ -155,6 +168,80 @@ def generate(
     """Generate a synthetic (fictional) directory in the template's CSV format."""
     counts = generate_directory(output, orgs=orgs, seed=seed, links_per_org=links_per_org)
     console.print(", ".join(f"{sheet}: {n}" for sheet, n in counts.items()) + f" → {output}")
+
+
+def _analysis(as_of: str | None) -> tuple[GapReport, nx.MultiDiGraph]:
+    engine, store = _engine()
+    try:
+        snapshot = store.snapshot()
+        when = date.fromisoformat(as_of) if as_of else None
+        return analyse(store, engine.ref, as_of=when, snapshot=snapshot), snapshot
+    finally:
+        store.close()
+
+
+@app.command()
+def gaps(
+    division: str | None = typer.Option(None),
+    as_of: str | None = typer.Option(None, "--as-of", help="date for staleness (YYYY-MM-DD), default today"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Where the network has holes: coverage gaps, fragile cells, isolates, single points of failure,
+    missing expected links, platform participation, training gaps, stale records."""
+    try:
+        report, snapshot = _analysis(as_of)
+        d = load_reference().geography.division(division).id if division else None
+    except (RelaisError, ValueError) as exc:
+        error = exc if isinstance(exc, RelaisError) else InvalidInput(str(exc), parameter="--as-of")
+        raise _report_error(error) from exc
+    found = report.for_division(d) if d else report.summary
+    if as_json:
+        console.print_json(json.dumps(found, default=str))
+        return
+    names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
+    table = Table("division", "lacune / gap", "détail", title="Lacunes du réseau", show_lines=False)
+    for g in found:
+        table.add_row(str(g.get("division") or "—"), KIND_FR[g["kind"]], describe_gap(g, load_reference(), names))
+    console.print(table)
+
+
+@app.command("map")
+def network_map(
+    output: Path = typer.Option(..., "-o", "--output", help="HTML file (its script is written beside it)"),
+    division: str | None = typer.Option(None),
+    sector: str | None = typer.Option(None),
+) -> None:
+    """The interactive network map as an HTML page that opens offline."""
+    report, snapshot = _analysis(None)
+    marks = {o: "isolated" for o in report.structure["isolates"]}
+    for s in report.structure_by_division.values():
+        marks.update({p["organisation"]: "cut" for p in s["articulation_points"]})
+    page = render_map(
+        snapshot,
+        asset_url=f"relais-assets/{VIS_JS}",
+        division=division,
+        sector=sector,
+        betweenness=report.structure["betweenness"],
+        highlights=marks,
+    )
+    write_map(page, output)
+    console.print(f"map → {output} ({len(page.encode()) // 1024} KB, script in {output.parent / 'relais-assets'})")
+
+
+@app.command()
+def report(
+    division: str = typer.Option(..., help="huy, liege or verviers"),
+    output: Path = typer.Option(..., "-o", "--output"),
+) -> None:
+    """A printable one-page gap report of a division (HTML)."""
+    try:
+        gap_report, snapshot = _analysis(None)
+        d = load_reference().geography.division(division).id
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
+    output.write_text(render_report(gap_report, d, load_reference(), names), encoding="utf-8")
+    console.print(f"report → {output}")
 
 
 @app.command()

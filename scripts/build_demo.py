@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import networkx as nx  # noqa: E402
 
+from graph.analysis import expected_links  # noqa: E402
 from graph.reference import load_reference  # noqa: E402
 from loaders.export import write_csv_folder  # noqa: E402
 
@@ -294,14 +295,7 @@ BROKER = "cpas-v-4"
 CLUSTER = ["gp-v-6", "gp-v-7", "muni-v-3", "fp-v-2"]
 ISOLATED = "gp-h-6"
 """Planted: a GP practice in Huy with no link and no platform membership."""
-EXPECTED_PAIRS = [
-    ("hospital", "shelter"),
-    ("hospital", "specialised-ambulatory"),
-    ("police-victim-assistance", "victim-support-service"),
-    ("general-practice", "specialised-ambulatory"),
-    ("police-zone", "shelter"),
-    ("public-social-welfare", "shelter"),
-]
+EXPECTED_PAIRS = [(e.type_a, e.type_b) for e in expected_links()]
 
 
 def build() -> dict[str, list[dict[str, str]]]:

@@ -1,0 +1,147 @@
+"""Coordinators' views of the network: gaps, metrics, map, heatmap, report, exports.
+
+The analysis is computed once per version of the directory (the newest change-log entry) and kept,
+so no request recomputes it while nothing changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.auth import Caller, caller
+from graph.analysis import GapReport, analyse
+from graph.errors import InvalidInput
+from graph.reference import Reference
+from graph.store import BaseStore
+from viz.exports import FORMATS, export
+from viz.heatmap import heatmap
+from viz.network_map import VIS_JS, render_map, vis_script
+from viz.report import render_report
+
+ASSET_URL = f"/static/{VIS_JS}"
+
+
+class AnalysisCache:
+    def __init__(self, store: BaseStore, reference: Reference) -> None:
+        self.store = store
+        self.reference = reference
+        self._lock = threading.Lock()
+        self._version: object = None
+        self._value: tuple[GapReport, Any] | None = None
+
+    def get(self) -> tuple[GapReport, Any]:
+        """(report, snapshot) for the current version of the directory."""
+        last = self.store.changes(limit=1)
+        version = (last[0].at, last[0].entity_id) if last else None
+        with self._lock:
+            if (
+                self._value is None
+                or version != self._version
+                or self._value[0].freshness["as_of"] != str(date.today())
+            ):
+                snapshot = self.store.snapshot()
+                self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
+                self._version = version
+            return self._value
+
+
+def _cache(request: Request) -> AnalysisCache:
+    return request.app.state.analysis  # type: ignore[no-any-return]
+
+
+CacheDep = Annotated[AnalysisCache, Depends(_cache)]
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def highlights(report: GapReport) -> dict[str, str]:
+    marks = {o: "isolated" for o in report.structure["isolates"]}
+    for s in report.structure_by_division.values():
+        marks.update({p["organisation"]: "cut" for p in s["articulation_points"]})
+    return marks
+
+
+def register_analysis_routes(app: FastAPI, reference: Reference) -> None:
+    def division_id(value: str | None) -> str | None:
+        return reference.geography.division(value).id if value else None
+
+    @app.get(ASSET_URL, include_in_schema=False)
+    def vis_asset() -> Response:
+        return Response(vis_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/v1/gaps", tags=["analysis"])
+    def gaps(cache: CacheDep, who: CallerDep, division: str | None = None) -> dict[str, Any]:
+        """Every gap found: coverage gaps, fragile cells, isolates, single points of failure, missing
+        expected links, organisations outside their platform, training gaps, stale records."""
+        who.require_professional()
+        report, _ = cache.get()
+        d = division_id(division)
+        return {
+            "division": d,
+            "gaps": report.for_division(d) if d else report.summary,
+            "coverage": report.coverage,
+            "cross_sector": report.cross_sector,
+            "participation": report.participation,
+            "freshness": report.freshness,
+        }
+
+    @app.get("/v1/metrics", tags=["analysis"])
+    def metrics(cache: CacheDep, who: CallerDep, division: str | None = None) -> dict[str, Any]:
+        """Structure of the cooperation network, whole or per division."""
+        who.require_professional()
+        report, _ = cache.get()
+        d = division_id(division)
+        return report.structure_by_division[d] if d else report.structure
+
+    @app.get("/v1/map", response_class=HTMLResponse, tags=["analysis"])
+    def network_map(
+        cache: CacheDep, who: CallerDep, division: str | None = None, sector: str | None = None
+    ) -> HTMLResponse:
+        """Interactive network map (offline: the script is served by Relais)."""
+        who.require_professional()
+        report, snapshot = cache.get()
+        sectors = {t.sector for t in reference.organisation_types.values()}
+        if sector and sector not in sectors:
+            raise InvalidInput(f"unknown sector «{sector}» (one of {', '.join(sorted(sectors))})", parameter="sector")
+        page = render_map(
+            snapshot,
+            asset_url=ASSET_URL,
+            division=division_id(division),
+            sector=sector,
+            betweenness=report.structure["betweenness"],
+            highlights=highlights(report),
+        )
+        return HTMLResponse(page)
+
+    @app.get("/v1/gaps/heatmap.{fmt}", tags=["analysis"])
+    def coverage_heatmap(
+        fmt: str, cache: CacheDep, who: CallerDep, lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr"
+    ) -> Response:
+        who.require_professional()
+        if fmt not in {"svg", "png"}:
+            raise InvalidInput("the heatmap comes as .svg or .png", parameter="fmt")
+        report, _ = cache.get()
+        media = "image/svg+xml" if fmt == "svg" else "image/png"
+        return Response(heatmap(report.coverage, reference, fmt, lang), media_type=media)
+
+    @app.get("/v1/report", response_class=HTMLResponse, tags=["analysis"])
+    def division_report(cache: CacheDep, who: CallerDep, division: str) -> HTMLResponse:
+        """Printable one-page gap report of a division."""
+        who.require_professional()
+        report, snapshot = cache.get()
+        names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
+        return HTMLResponse(render_report(report, division_id(division) or "", reference, names))
+
+    @app.get("/v1/export", tags=["analysis"])
+    def export_network(cache: CacheDep, who: CallerDep, format: str = "graphml") -> Response:
+        """GraphML / GEXF (Gephi), Kumu JSON, CSV (zip). Never any address."""
+        who.require_professional()
+        if format not in FORMATS:
+            raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", parameter="format")
+        _, snapshot = cache.get()
+        content, media, name = export(snapshot, format)
+        return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,315 @@
+"""Where the network has holes: coverage, structure, cross-sector links, participation, freshness.
+
+Everything runs on the store's networkx snapshot (no addresses in it), so it gives the same answer
+on both stores and never touches the database per request.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+
+from graph.models import Attendance, Membership, Platform, PlatformKind, Training
+from graph.reference import Reference
+from graph.store import BaseStore
+
+EXACT_BETWEENNESS_MAX = 5000
+BETWEENNESS_SAMPLE = 500
+STALE_AFTER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class ExpectedLink:
+    type_a: str
+    type_b: str
+    priority: int
+    label_fr: str
+    label_en: str
+    why: str
+
+
+@cache
+def expected_links() -> tuple[ExpectedLink, ...]:
+    """The cross-sector links the coordination expects in every division (data/expected_links.csv)."""
+    text = resources.files("graph").joinpath("data", "expected_links.csv").read_text(encoding="utf-8")
+    rows = [
+        ExpectedLink(r["type_a"], r["type_b"], int(r["priority"]), r["label_fr"], r["label_en"], r["why"])
+        for r in csv.DictReader(text.splitlines())
+    ]
+    return tuple(sorted(rows, key=lambda e: e.priority))
+
+
+def cooperation_graph(snapshot: nx.MultiDiGraph) -> nx.Graph:
+    """Organisations and who cooperates with whom, as a simple undirected graph."""
+    graph = nx.Graph()
+    graph.add_nodes_from(snapshot.nodes(data=True))
+    graph.add_edges_from((a, b) for a, b, kind in snapshot.edges(data="kind") if kind == "cooperation")
+    return graph
+
+
+def division_of(snapshot: nx.MultiDiGraph, org: str) -> str | None:
+    """The organisation's home division: where its (first) location is."""
+    divisions = snapshot.nodes[org].get("divisions") or []
+    return str(divisions[0]) if divisions else None
+
+
+# --- coverage -----------------------------------------------------------------------------------------
+
+
+def _served_divisions(service: dict[str, Any], located: list[str], ref: Reference) -> set[str]:
+    if service["area_scope"] != "local":
+        return set(ref.geography.divisions)
+    served = set(service["area_divisions"]) | set(located)
+    served |= {d for c in service["area_communes"] if (d := ref.geography.communes[c].division)}
+    return served
+
+
+def coverage(snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
+    """Providers per situation/need × division; fragile cells have one, gaps none.
+
+    A service covers a term when it addresses the term or a narrower one, for every division it sits in
+    or serves (province-, region- and nation-wide services serve all three).
+    """
+    divisions = list(ref.geography.divisions)
+    terms = [t for t in ref.taxonomy.terms.values() if t.term_kind.value != "audience"]
+    providers: dict[tuple[str, str], set[str]] = {}
+    round_clock: dict[tuple[str, str], set[str]] = {}
+    languages: dict[str, Counter[str]] = {d: Counter() for d in divisions}
+    shelters: list[dict[str, Any]] = []
+    for org, data in snapshot.nodes(data=True):
+        if data.get("status") != "active":
+            continue
+        for s in data.get("services", []):
+            if s["status"] != "active":
+                continue
+            served = _served_divisions(s, data.get("divisions", []), ref)
+            codes = set(s["situations"]) | set(s["needs"])
+            covered = codes | {a for c in codes if c in ref.taxonomy.terms for a in ref.taxonomy.ancestors(c)}
+            for d in served:
+                languages[d].update(s["languages"])
+                for code in covered:
+                    providers.setdefault((code, d), set()).add(org)
+                    if s["open_24_7"]:
+                        round_clock.setdefault((code, d), set()).add(org)
+            if "shelter" in s["needs"] and s.get("capacity"):
+                cap = s["capacity"]
+                shelters.append(
+                    {
+                        "organisation": org,
+                        "service": s["id"],
+                        "divisions": sorted(served),
+                        "available": cap["available"],
+                        "total": cap["total"],
+                        "updated_at": cap["updated_at"],
+                    }
+                )
+    matrix = {t.id: {d: len(providers.get((t.id, d), ())) for d in divisions} for t in terms}
+    return {
+        "divisions": divisions,
+        "matrix": matrix,
+        "matrix_24_7": {t.id: {d: len(round_clock.get((t.id, d), ())) for d in divisions} for t in terms},
+        "gaps": [{"term": t, "division": d} for t, row in matrix.items() for d, n in row.items() if n == 0],
+        "fragile": [
+            {"term": t, "division": d, "provider": next(iter(providers[(t, d)]))}
+            for t, row in matrix.items()
+            for d, n in row.items()
+            if n == 1
+        ],
+        "languages": {d: dict(sorted(c.items())) for d, c in languages.items()},
+        "shelter_places": shelters,
+    }
+
+
+# --- structure ------------------------------------------------------------------------------------------
+
+
+def structure(snapshot: nx.MultiDiGraph, division: str | None = None, seed: int = 7) -> dict[str, Any]:
+    """Density, components, isolates, single points of failure, centrality and communities."""
+    whole = cooperation_graph(snapshot)
+    graph = (
+        whole if division is None else whole.subgraph([n for n in whole if division_of(snapshot, n) == division]).copy()
+    )
+    n = graph.number_of_nodes()
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=len, reverse=True)
+    cut_points = []
+    for point in sorted(nx.articulation_points(graph)):
+        rest = graph.subgraph(nx.node_connected_component(graph, point) - {point})
+        parts = sorted(nx.connected_components(rest), key=lambda c: (-len(c), min(c)))
+        cut_off = sorted(x for c in parts[1:] for x in c)
+        cut_points.append({"organisation": point, "name": snapshot.nodes[point]["name"], "cut_off": cut_off})
+    if n <= EXACT_BETWEENNESS_MAX:
+        betweenness = nx.betweenness_centrality(graph)
+        sample = None
+    else:
+        sample = BETWEENNESS_SAMPLE
+        betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
+    communities = nx.community.louvain_communities(graph, seed=seed) if graph.number_of_edges() else []
+    return {
+        "division": division,
+        "organisations": n,
+        "links": graph.number_of_edges(),
+        "density": round(nx.density(graph), 4) if n > 1 else 0.0,
+        "components": len(components),
+        "component_sizes": [len(c) for c in components],
+        "isolates": sorted(nx.isolates(graph)),
+        "articulation_points": cut_points,
+        "bridges": sorted(tuple(sorted(e)) for e in nx.bridges(graph)),
+        "degree": dict(sorted(graph.degree())),
+        "betweenness": {k: round(v, 5) for k, v in sorted(betweenness.items())},
+        "betweenness_sample": sample,
+        "communities": sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0])),
+        "referral_reciprocity": referral_reciprocity(snapshot, division),
+    }
+
+
+def referral_reciprocity(snapshot: nx.MultiDiGraph, division: str | None = None) -> dict[str, Any]:
+    """Share of referral pairs that go both ways; one-way pairs listed (A refers to B, B never to A)."""
+    pairs = {
+        (a, b)
+        for a, b, kind in snapshot.edges(data="kind")
+        if kind == "referral" and (division is None or division_of(snapshot, a) == division)
+    }
+    one_way = sorted((a, b) for a, b in pairs if (b, a) not in pairs)
+    return {
+        "pairs": len(pairs),
+        "reciprocity": round(1 - len(one_way) / len(pairs), 3) if pairs else None,
+        "one_way": one_way,
+    }
+
+
+# --- cross-sector links ------------------------------------------------------------------------------------
+
+
+def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
+    """Sector × sector link counts per division, and the expected links that are missing."""
+    graph = cooperation_graph(snapshot)
+    matrices: dict[str, dict[str, Counter[str]]] = {d: {} for d in ref.geography.divisions}
+    type_pairs: dict[str, set[frozenset[str]]] = {d: set() for d in ref.geography.divisions}
+    present_types: dict[str, set[str]] = {d: set() for d in ref.geography.divisions}
+    for n in graph:
+        d = division_of(snapshot, n)
+        if d:
+            present_types[d].add(graph.nodes[n]["type"])
+    for a, b in graph.edges():
+        da, db = division_of(snapshot, a), division_of(snapshot, b)
+        if da is None or da != db:
+            continue
+        sa, sb = sorted((graph.nodes[a]["sector"], graph.nodes[b]["sector"]))
+        matrices[da].setdefault(sa, Counter())[sb] += 1
+        type_pairs[da].add(frozenset((graph.nodes[a]["type"], graph.nodes[b]["type"])))
+    missing = []
+    for d in ref.geography.divisions:
+        for e in expected_links():
+            if {e.type_a, e.type_b} <= present_types[d] and frozenset((e.type_a, e.type_b)) not in type_pairs[d]:
+                missing.append(
+                    {
+                        "division": d,
+                        "type_a": e.type_a,
+                        "type_b": e.type_b,
+                        "priority": e.priority,
+                        "label": e.label_fr,
+                        "why": e.why,
+                    }
+                )
+    return {
+        "sector_matrix": {d: {k: dict(v) for k, v in m.items()} for d, m in matrices.items()},
+        "missing_expected": missing,
+    }
+
+
+# --- participation, training, freshness -------------------------------------------------------------------------
+
+
+def participation(store: BaseStore, snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
+    """Organisations outside their division's platform, and divisions with nobody trained on a topic."""
+    platforms = {p.id: p for p in store.list(Platform)}
+    platform_of_division = {
+        p.division: p.id for p in platforms.values() if p.platform_kind is PlatformKind.DIVISION_PLATFORM and p.division
+    }
+    members = {(m.organisation_id, m.platform_id) for m in store.links(Membership)}
+    outside = [
+        {"organisation": n, "division": d}
+        for n in sorted(snapshot)
+        if (d := division_of(snapshot, n)) and d in platform_of_division and (n, platform_of_division[d]) not in members
+    ]
+    trainings = {t.id: t for t in store.list(Training)}
+    topics = sorted({code for t in trainings.values() for code in t.terms})
+    trained: dict[tuple[str, str], set[str]] = {}
+    by_sector: dict[tuple[str, str], set[str]] = {}
+    for a in store.links(Attendance):
+        d = division_of(snapshot, a.organisation_id) if a.organisation_id in snapshot else None
+        for code in trainings[a.training_id].terms:
+            if d:
+                trained.setdefault((d, code), set()).add(a.organisation_id)
+            by_sector.setdefault((snapshot.nodes[a.organisation_id]["sector"], code), set()).add(a.organisation_id)
+    sectors = sorted({snapshot.nodes[n]["sector"] for n in snapshot})
+    return {
+        "outside_platform": outside,
+        "training_topics": topics,
+        "training_by_division": {d: {t: len(trained.get((d, t), ())) for t in topics} for d in ref.geography.divisions},
+        "training_gaps": [
+            {"division": d, "topic": t} for d in ref.geography.divisions for t in topics if not trained.get((d, t))
+        ],
+        "training_by_sector": {s: {t: len(by_sector.get((s, t), ())) for t in topics} for s in sectors},
+    }
+
+
+def stale_records(snapshot: nx.MultiDiGraph, as_of: date, days: int = STALE_AFTER_DAYS) -> dict[str, Any]:
+    limit = as_of - timedelta(days=days)
+    stale, never = [], []
+    for n, data in sorted(snapshot.nodes(data=True)):
+        verified = data.get("verified_at")
+        if verified is None:
+            never.append(n)
+        elif date.fromisoformat(verified) < limit:
+            stale.append({"organisation": n, "name": data["name"], "verified_at": verified})
+    return {"as_of": as_of.isoformat(), "days": days, "stale": stale, "never_verified": never}
+
+
+@dataclass
+class GapReport:
+    """Everything a coordinator needs to see, computed once per version of the directory."""
+
+    coverage: dict[str, Any]
+    structure: dict[str, Any]
+    structure_by_division: dict[str, dict[str, Any]]
+    cross_sector: dict[str, Any]
+    participation: dict[str, Any]
+    freshness: dict[str, Any]
+    summary: list[dict[str, Any]] = field(default_factory=list)
+
+    def for_division(self, division: str) -> list[dict[str, Any]]:
+        return [g for g in self.summary if g.get("division") in (division, None)]
+
+
+def analyse(
+    store: BaseStore, ref: Reference, as_of: date | None = None, snapshot: nx.MultiDiGraph | None = None
+) -> GapReport:
+    snapshot = snapshot if snapshot is not None else store.snapshot()
+    as_of = as_of or date.today()
+    cov = coverage(snapshot, ref)
+    whole = structure(snapshot)
+    by_division = {d: structure(snapshot, d) for d in ref.geography.divisions}
+    cross = cross_sector(snapshot, ref)
+    part = participation(store, snapshot, ref)
+    fresh = stale_records(snapshot, as_of)
+    summary: list[dict[str, Any]] = []
+    summary += [{"kind": "coverage-gap", **g} for g in cov["gaps"]]
+    summary += [{"kind": "fragile", **g} for g in cov["fragile"]]
+    summary += [
+        {"kind": "isolated", "organisation": o, "division": division_of(snapshot, o)} for o in whole["isolates"]
+    ]
+    for d, s in by_division.items():
+        summary += [{"kind": "single-point-of-failure", "division": d, **p} for p in s["articulation_points"]]
+    summary += [{"kind": "missing-link", **m} for m in cross["missing_expected"]]
+    summary += [{"kind": "outside-platform", **o} for o in part["outside_platform"]]
+    summary += [{"kind": "training-gap", **t} for t in part["training_gaps"]]
+    summary += [{"kind": "stale", "division": division_of(snapshot, s["organisation"]), **s} for s in fresh["stale"]]
+    return GapReport(cov, whole, by_division, cross, part, fresh, summary)

@@ -1,0 +1,47 @@
+"""The coverage heatmap (situations and needs × divisions) as SVG or PNG, with French labels."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "relais"  # same input, same SVG
+import matplotlib.pyplot as plt
+from matplotlib.colors import ListedColormap
+
+from graph.reference import Reference
+
+COLOURS = ListedColormap(["#d7191c", "#fdae61", "#e6f5d0", "#a6d96a", "#1a9641"])
+
+
+def heatmap(coverage: dict[str, Any], ref: Reference, fmt: str = "svg", lang: str = "fr") -> bytes:
+    """Rows: terms (situations first), columns: divisions; 0 = gap (red), 1 = fragile (orange)."""
+    divisions = coverage["divisions"]
+    terms = list(coverage["matrix"])
+    values = [[min(coverage["matrix"][t][d], 4) for d in divisions] for t in terms]
+    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(terms) + 1.6), dpi=110)
+    ax.imshow(values, cmap=COLOURS, vmin=0, vmax=4, aspect="auto")
+    ax.set_xticks(range(len(divisions)), [ref.geography.divisions[d].label(lang) for d in divisions])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(terms)), [ref.taxonomy.terms[t].label(lang) for t in terms], fontsize=8)
+    for i, t in enumerate(terms):
+        for j, d in enumerate(divisions):
+            n = coverage["matrix"][t][d]
+            ax.text(
+                j,
+                i,
+                "lacune" if n == 0 else str(n),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if n == 0 or n >= 4 else "black",
+            )
+    ax.set_title("Prestataires par situation / besoin et par division (0 = lacune, 1 = fragile)", fontsize=9, pad=28)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    plt.close(fig)
+    return out.getvalue()

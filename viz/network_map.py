@@ -1,0 +1,212 @@
+"""The interactive network map, built with pyvis, working offline.
+
+pyvis' own HTML template loads vis-network from a CDN and its `add_edge` is quadratic, so Relais
+fills a pyvis `Network` directly (nodes and edges lists, options) and renders its JSON into a small
+page of its own whose script comes from `asset_url` (served by the API, or copied beside a file).
+The snapshot is copied, never mutated. Beyond `MAX_NODES` organisations the map aggregates by
+division and sector instead of freezing the browser.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from graph.analysis import cooperation_graph, division_of
+
+MAX_NODES = 1000
+VIS_JS = "vis-network.min.js"
+SECTOR_COLOURS = {
+    "associative": "#7b3294",
+    "coordination": "#1b7837",
+    "medical": "#d6604d",
+    "police": "#2166ac",
+    "justice": "#4d4d4d",
+    "social": "#e08214",
+    "mediation": "#878787",
+    "public": "#5aae61",
+}
+SECTOR_LABELS = {
+    "associative": "Associatif",
+    "coordination": "Coordination",
+    "medical": "Médical",
+    "police": "Police",
+    "justice": "Justice",
+    "social": "Social / CPAS",
+    "mediation": "Médiation",
+    "public": "Communes",
+}
+
+
+def vis_script() -> bytes:
+    """The vis-network script shipped inside the pyvis package (no CDN)."""
+    return resources.files("pyvis").joinpath("lib", "vis-9.1.2", VIS_JS).read_bytes()
+
+
+def _card(data: dict[str, Any]) -> str:
+    services = "".join(f"<li>{html.escape(s['name'])}</li>" for s in data.get("services", []))
+    return (
+        f"<b>{html.escape(data['name'])}</b><br>{html.escape(data['type'])} · "
+        f"{html.escape(', '.join(data.get('divisions', [])) or '—')}<ul>{services}</ul>"
+    )
+
+
+def build_network(
+    snapshot: nx.MultiDiGraph,
+    *,
+    division: str | None = None,
+    sector: str | None = None,
+    betweenness: dict[str, float] | None = None,
+    highlights: dict[str, str] | None = None,
+) -> tuple[Network, bool]:
+    """A pyvis network of the (filtered) cooperation graph; True when it had to aggregate."""
+    graph = cooperation_graph(snapshot.copy())
+    keep = [
+        n
+        for n in sorted(graph)
+        if (division is None or division_of(snapshot, n) == division)
+        and (sector is None or graph.nodes[n]["sector"] == sector)
+    ]
+    graph = graph.subgraph(keep)
+    net = Network(height="100%", width="100%", directed=False, cdn_resources="remote")
+    highlights = highlights or {}
+    betweenness = betweenness or {}
+    aggregated = graph.number_of_nodes() > MAX_NODES
+    if aggregated:
+        groups: dict[tuple[str, str], list[str]] = {}
+        for n in graph:
+            groups.setdefault((division_of(snapshot, n) or "?", graph.nodes[n]["sector"]), []).append(n)
+        group_of = {n: key for key, members in groups.items() for n in members}
+        for (d, s), members in sorted(groups.items()):
+            net.nodes.append(
+                {
+                    "id": f"{d}/{s}",
+                    "label": f"{SECTOR_LABELS.get(s, s)} · {d} ({len(members)})",
+                    "color": SECTOR_COLOURS.get(s, "#999"),
+                    "value": len(members),
+                    "shape": "dot",
+                    "title": f"{len(members)} organisations",
+                }
+            )
+        weights: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
+        for a, b in graph.edges():
+            ga, gb = sorted((group_of[a], group_of[b]))
+            if ga != gb:
+                weights[(ga, gb)] = weights.get((ga, gb), 0) + 1
+        net.edges.extend(
+            {"from": "/".join(a), "to": "/".join(b), "value": w, "title": f"{w} liens"}
+            for (a, b), w in sorted(weights.items())
+        )
+    else:
+        for n in graph:
+            data = graph.nodes[n]
+            mark = highlights.get(n)
+            node: dict[str, Any] = {
+                "id": n,
+                "label": data["name"],
+                "title": _card(data),
+                "shape": "dot",
+                "color": SECTOR_COLOURS.get(data["sector"], "#999"),
+                "value": 1 + round(100 * betweenness.get(n, 0.0), 2),
+                "group": data["sector"],
+            }
+            if mark:
+                node.update(
+                    {
+                        "borderWidth": 4,
+                        "shape": "star" if mark == "cut" else "triangle",
+                        "color": {"background": SECTOR_COLOURS.get(data["sector"], "#999"), "border": "#d7191c"},
+                    }
+                )
+            net.nodes.append(node)
+        net.edges.extend({"from": a, "to": b} for a, b in sorted(graph.edges()))
+    net.set_options(
+        json.dumps(
+            {
+                "layout": {"randomSeed": 42, "improvedLayout": graph.number_of_nodes() <= 300},
+                "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 250, "fit": True}},
+                "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+                "nodes": {"font": {"size": 12, "face": "sans-serif"}, "scaling": {"min": 6, "max": 40}},
+                "edges": {"color": {"color": "#b0b0b0"}, "smooth": False},
+            }
+        )
+    )
+    return net, aggregated
+
+
+PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+ html,body{{margin:0;height:100%;font-family:system-ui,sans-serif;color:#1a1a1a}}
+ #map{{position:absolute;top:0;bottom:0;left:0;right:16rem}} aside{{position:absolute;top:0;right:0;width:15rem;
+ padding:.5rem;font-size:.85rem;overflow:auto;height:100%;box-sizing:border-box;border-left:1px solid #ccc}}
+ .dot{{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.4rem;vertical-align:middle}}
+ div.vis-tooltip{{position:absolute;background:#fff;border:1px solid #888;padding:.4rem;max-width:22rem;
+ font-size:.8rem;white-space:normal;box-shadow:0 2px 6px rgba(0,0,0,.2)}}
+ @media (max-width:700px){{#map{{right:0;bottom:40%}} aside{{top:60%;width:100%;height:40%;border:0}}}}
+</style></head>
+<body><div id="map" role="img" aria-label="{title}"></div>
+<aside><h1 style="font-size:1rem">{title}</h1><p>{subtitle}</p><h2 style="font-size:.9rem">Légende</h2>{legend}
+<p>★ bordure rouge : point unique de rupture (si l'organisation s'arrête, des partenaires perdent leur seul lien)<br>
+▲ bordure rouge : organisation isolée</p><p>Taille : intermédiarité (betweenness).</p></aside>
+<script src="{asset_url}"></script>
+<script>
+const nodes = new vis.DataSet({nodes});
+const edges = new vis.DataSet({edges});
+const network = new vis.Network(document.getElementById("map"), {{nodes, edges}}, {options});
+network.once("stabilizationIterationsDone", () => network.setOptions({{physics: false}}));
+</script></body></html>
+"""
+
+
+def render_map(
+    snapshot: nx.MultiDiGraph,
+    *,
+    asset_url: str,
+    division: str | None = None,
+    sector: str | None = None,
+    betweenness: dict[str, float] | None = None,
+    highlights: dict[str, str] | None = None,
+    title: str = "Réseau des Plateformes Violences",
+) -> str:
+    """The map page as a string (the script is referenced, not inlined: the page stays small)."""
+    net, aggregated = build_network(
+        snapshot, division=division, sector=sector, betweenness=betweenness, highlights=highlights
+    )
+    used = sorted({n.get("group") for n in net.nodes if n.get("group")} or SECTOR_COLOURS)
+    legend = "".join(
+        f'<div><span class="dot" style="background:{SECTOR_COLOURS.get(s, "#999")}"></span>'
+        f"{html.escape(SECTOR_LABELS.get(s, s))}</div>"
+        for s in used
+    )
+    scope = ", ".join(x for x in (division, sector) if x) or "arrondissement"
+    subtitle = (
+        f"{len(net.nodes)} groupes (vue agrégée au-delà de {MAX_NODES} organisations)"
+        if aggregated
+        else f"{len(net.nodes)} organisations, {len(net.edges)} liens — {scope}"
+    )
+    return PAGE.format(
+        title=html.escape(title),
+        subtitle=html.escape(subtitle),
+        legend=legend,
+        asset_url=html.escape(asset_url),
+        nodes=json.dumps(net.nodes, ensure_ascii=False),
+        edges=json.dumps(net.edges),
+        options=net.options.to_json() if hasattr(net.options, "to_json") else json.dumps(net.options),
+    )
+
+
+def write_map(page: str, path: Path) -> Path:
+    """Write the page and the script beside it, so the file opens offline."""
+    assets = path.parent / "relais-assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    (assets / VIS_JS).write_bytes(vis_script())
+    path.write_text(page, encoding="utf-8")
+    return path
