@@ -22,7 +22,8 @@ def heatmap(coverage: dict[str, Any], ref: Reference, fmt: str = "svg", lang: st
     divisions = coverage["divisions"]
     terms = list(coverage["matrix"])
     values = [[min(coverage["matrix"][t][d], 4) for d in divisions] for t in terms]
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(terms) + 1.6), dpi=110)
+    fig = Figure(figsize=(7.5, 0.28 * len(terms) + 1.6), dpi=110)  # no pyplot: no global state, thread-safe
+    ax = fig.subplots()
     ax.imshow(values, cmap=COLOURS, vmin=0, vmax=4, aspect="auto")
     ax.set_xticks(range(len(divisions)), [ref.geography.divisions[d].label(lang) for d in divisions])
     ax.xaxis.tick_top()
@@ -43,5 +44,4 @@ def heatmap(coverage: dict[str, Any], ref: Reference, fmt: str = "svg", lang: st
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    plt.close(fig)
     return out.getvalue()
