@@ -6,13 +6,12 @@ import io
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-matplotlib.rcParams["svg.hashsalt"] = "relais"  # same input, same SVG
-import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
 from graph.reference import Reference
+
+matplotlib.rcParams["svg.hashsalt"] = "relais"  # same input, same SVG
 
 COLOURS = ListedColormap(["#d7191c", "#fdae61", "#e6f5d0", "#a6d96a", "#1a9641"])
 
