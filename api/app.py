@@ -17,39 +17,32 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.analysis_routes import AnalysisCache, register_analysis_routes
 from api.auth import Caller, caller
+from api.checks import check_organisation, check_service_terms
+from api.presenters import answer_out, division_out, pathway_out
 from api.schemas import (
     CommuneOut,
     DivisionOut,
-    FallbackOut,
     Health,
     LinkIn,
-    LocationOut,
     Named,
-    OrganisationBrief,
     PartnerOut,
     PathOut,
     PathwayOut,
-    PathwayStepOut,
     ReferralAnswerOut,
-    ReferralResultOut,
-    ServiceBrief,
     TermOut,
     WriteReport,
 )
 from api.settings import Settings, get_settings, open_store
-from graph.errors import Conflict, InvalidInput, Problem, RelaisError
+from api.web import register_pages
+from graph.errors import Conflict, InvalidInput, RelaisError
 from graph.models import Cooperation, Link, Organisation, ReferralFlow, Service, TermKind, UpsertReport
 from graph.pathways import pathway_for, resolve
-from graph.reference import Reference, load_reference, suggest
+from graph.reference import Reference, load_reference
 from graph.referral import (
     LANGUAGES,
-    Answer,
-    Fallback,
     ReferralEngine,
     ReferralQuery,
-    Result,
     Role,
-    fallbacks,
     visible_contacts,
 )
 from graph.store import BaseStore
@@ -120,6 +113,7 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
 
     register_routes(app, reference)
     register_analysis_routes(app, reference)
+    register_pages(app, reference)
     return app
 
 
@@ -150,80 +144,6 @@ def answer_language(lang: str | None, accept_language: str | None) -> str:
         if code in LANGUAGES:
             return code
     return "fr"
-
-
-# --- rendering ----------------------------------------------------------------------------------------
-
-
-def _division_out(reference: Reference, division: str | None, lang: str) -> DivisionOut | None:
-    if division is None:
-        return None
-    return DivisionOut(id=division, label=reference.geography.divisions[division].label(lang))
-
-
-def _fallbacks_out(items: tuple[Fallback, ...], lang: str) -> list[FallbackOut]:
-    return [
-        FallbackOut(
-            kind=f.kind,
-            number=f.number,
-            label=f.labels[lang],
-            languages=list(f.languages),
-            source=f.source,
-        )
-        for f in items
-    ]
-
-
-def _result_out(reference: Reference, rank: int, r: Result, names: dict[str, str]) -> ReferralResultOut:
-    s = r.candidate.service
-    o = r.organisation
-    communes = reference.geography.communes
-    return ReferralResultOut(
-        rank=rank,
-        score=r.score,
-        organisation=OrganisationBrief(id=o.id, name=o.name, type=o.type, sector=o.sector, website=o.website),
-        service=ServiceBrief(
-            id=s.id,
-            name=s.name,
-            description=s.description,
-            languages=list(s.languages),
-            access=s.access.value,
-            hours=s.hours,
-            open_24_7=s.open_24_7,
-            cost=s.cost,
-            eligibility=s.eligibility,
-            capacity=s.capacity,
-        ),
-        reasons=list(r.reasons),
-        contacts=list(r.contacts),
-        locations=[
-            LocationOut(
-                name=loc.name,
-                address=loc.address,
-                postcode=loc.postcode,
-                commune=loc.commune,
-                commune_name=communes[loc.commune].name if loc.commune in communes else "",
-                visibility=loc.visibility,
-            )
-            for loc in r.candidate.locations
-        ],
-        divisions=list(r.divisions),
-        path=[Named(id=i, name=names.get(i, i)) for i in r.path],
-        alternative=r.alternative,
-        verified_at=s.verified_at or o.verified_at,
-    )
-
-
-def answer_out(reference: Reference, a: Answer) -> ReferralAnswerOut:
-    lang = a.query.lang
-    return ReferralAnswerOut(
-        division=_division_out(reference, a.division, lang),
-        terms=list(a.terms),
-        results=[_result_out(reference, i, r, a.names) for i, r in enumerate(a.results, start=1)],
-        notices=list(a.notices),
-        warnings=list(a.warnings),
-        fallbacks=_fallbacks_out(a.fallbacks, lang),
-    )
 
 
 def _report(r: UpsertReport) -> WriteReport:
@@ -292,25 +212,8 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         reference.taxonomy.get(situation, TermKind.SITUATION, parameter="situation")
         division_id = reference.geography.division(division).id if division else None
         p = pathway_for(situation, engine)
-        steps = []
-        emergency = tuple(f for f in fallbacks() if f.kind == "emergency")
-        for step, answer in resolve(p, engine, division_id, who.role, answer_lang):
-            out = answer_out(reference, answer) if answer else None
-            steps.append(
-                PathwayStepOut(
-                    number=step.number,
-                    label=step.labels[answer_lang],
-                    need=step.need,
-                    results=out.results if out else [],
-                    fallbacks=out.fallbacks if out else _fallbacks_out(emergency, answer_lang),
-                )
-            )
-        return PathwayOut(
-            id=p.id,
-            situation=p.situation,
-            division=_division_out(reference, division_id, answer_lang),
-            steps=steps,
-            source=p.source,
+        return pathway_out(
+            reference, p, resolve(p, engine, division_id, who.role, answer_lang), division_id, answer_lang
         )
 
     # --- organisations ---
@@ -330,7 +233,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         who.require_writer(body.id)
         if store.list(Organisation, ids=[body.id]):
             raise Conflict(f"organisation «{body.id}» exists already: use PUT to change it")
-        _check_type(reference, body)
+        check_organisation(reference, body)
         return _report(store.upsert([body], key_id=who.key_id))
 
     @app.put("/v1/organisations/{organisation_id}", response_model=WriteReport, tags=["directory"])
@@ -338,7 +241,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         who.require_writer(organisation_id)
         _same_id(organisation_id, body.id)
         store.get(Organisation, organisation_id)
-        _check_type(reference, body)
+        check_organisation(reference, body)
         return _report(store.upsert([body], key_id=who.key_id))
 
     @app.delete("/v1/organisations/{organisation_id}", status_code=204, tags=["directory"])
@@ -376,7 +279,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         who.require_writer(body.organisation_id)
         if store.list(Service, ids=[body.id]):
             raise Conflict(f"service «{body.id}» exists already: use PUT to change it")
-        _check_terms(reference, body)
+        check_service_terms(reference, body)
         return _report(store.upsert([body], key_id=who.key_id))
 
     @app.put("/v1/services/{service_id}", response_model=WriteReport, tags=["directory"])
@@ -385,7 +288,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         old = store.get(Service, service_id)
         who.require_writer(old.organisation_id)
         who.require_writer(body.organisation_id)
-        _check_terms(reference, body)
+        check_service_terms(reference, body)
         return _report(store.upsert([body], key_id=who.key_id))
 
     @app.delete("/v1/services/{service_id}", status_code=204, tags=["directory"])
@@ -476,7 +379,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
                 nis_code=c.id,
                 name=c.name,
                 postcodes=list(c.postcodes),
-                division=_division_out(reference, c.division, chosen),
+                division=division_out(reference, c.division, chosen),
                 arrondissement=c.arrondissement,
             )
             for c in found
@@ -486,26 +389,6 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
 def _same_id(path_id: str, body_id: str) -> None:
     if path_id != body_id:
         raise InvalidInput(f"the body's id «{body_id}» differs from the URL's «{path_id}»", parameter="id")
-
-
-def _check_type(reference: Reference, org: Organisation) -> None:
-    known = reference.organisation_types.get(org.type)
-    if known is None:
-        suggestions = suggest(org.type, reference.organisation_types)
-        raise InvalidInput(
-            [Problem(f"unknown organisation type «{org.type}»", column="type", suggestions=suggestions)],
-            parameter="type",
-        )
-    if known.sector != org.sector:
-        raise InvalidInput(
-            f"type «{org.type}» belongs to sector «{known.sector}», not «{org.sector}»", parameter="sector"
-        )
-
-
-def _check_terms(reference: Reference, service: Service) -> None:
-    for field, kind in (("situations", TermKind.SITUATION), ("needs", TermKind.NEED), ("audiences", TermKind.AUDIENCE)):
-        for code in getattr(service, field):
-            reference.taxonomy.get(code, kind, parameter=field)
 
 
 def _public_service(service: Service, who: Caller) -> Service:

@@ -1,16 +1,26 @@
-"""Who is calling: an `Authorization: Bearer <key>` header mapped to a role (no header: public)."""
+"""Who is calling: an `Authorization: Bearer <key>` header, or the signed session cookie of the pages.
+
+No credentials: public. A session cookie only names the key id; the key is looked up on every request,
+so revoking a key ends its sessions at once. Cookie-authenticated requests can only read the API;
+pages' forms carry a CSRF token tied to the session.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
+import time
 from dataclasses import dataclass
 
 from fastapi import Request
 
-from api.settings import Settings
+from api.settings import ApiKey, Settings
 from graph.errors import Forbidden, RelaisError
 from graph.referral import Role
+
+SESSION_COOKIE = "relais_session"
 
 
 class Unauthorized(RelaisError):
@@ -23,6 +33,8 @@ class Caller:
     role: Role
     key_id: str = "anonymous"
     organisation_id: str | None = None
+    session: str | None = None
+    """The session cookie's value when the caller came through the pages."""
 
     def require_writer(self, organisation_id: str) -> None:
         """Coordinators write everything; editors only their own organisation's records."""
@@ -51,22 +63,72 @@ def key_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def identify(authorization: str | None, settings: Settings) -> Caller:
-    if not authorization:
-        return PUBLIC
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("use «Authorization: Bearer <API key>»")
+def find_key(token: str, settings: Settings) -> ApiKey | None:
     digest = key_digest(token.strip())
     match = None
     for key in settings.api_keys:  # compare with every key, in constant time each
         if hmac.compare_digest(digest, key.sha256):
             match = key
-    if match is None:
-        raise Unauthorized("unknown or revoked API key")
-    return Caller(Role(match.role), match.id, match.organisation_id)
+    return match
+
+
+def _sign(settings: Settings, payload: bytes) -> str:
+    return hmac.new(settings.secret_key.get_secret_value().encode(), payload, hashlib.sha256).hexdigest()
+
+
+def session_cookie(key: ApiKey, settings: Settings) -> str:
+    payload = base64.urlsafe_b64encode(
+        json.dumps({"kid": key.id, "exp": int(time.time()) + settings.session_hours * 3600}).encode()
+    ).rstrip(b"=")  # no '=' in the value: cookies keep it unquoted
+    return f"{payload.decode()}.{_sign(settings, payload)}"
+
+
+def csrf_token(session: str, settings: Settings) -> str:
+    return _sign(settings, b"csrf:" + session.encode())
+
+
+def check_csrf(who: Caller, token: str | None, settings: Settings) -> None:
+    if who.session is None or not token or not hmac.compare_digest(token, csrf_token(who.session, settings)):
+        raise Forbidden("the form expired or did not come from Relais: reload the page and try again")
+
+
+def _from_session(value: str, settings: Settings) -> Caller | None:
+    payload, _, signature = value.partition(".")
+    if not hmac.compare_digest(signature, _sign(settings, payload.encode())):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError:
+        return None
+    if data.get("exp", 0) < time.time():
+        return None
+    key = next((k for k in settings.api_keys if k.id == data.get("kid")), None)
+    return Caller(Role(key.role), key.id, key.organisation_id, session=value) if key else None
+
+
+def identify(authorization: str | None, settings: Settings, session: str | None = None) -> Caller:
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("use «Authorization: Bearer <API key>»")
+        key = find_key(token, settings)
+        if key is None:
+            raise Unauthorized("unknown or revoked API key")
+        return Caller(Role(key.role), key.id, key.organisation_id)
+    if session:
+        return _from_session(session, settings) or PUBLIC
+    return PUBLIC
 
 
 def caller(request: Request) -> Caller:
     settings: Settings = request.app.state.settings
-    return identify(request.headers.get("authorization"), settings)
+    session = request.cookies.get(SESSION_COOKIE)
+    who = identify(request.headers.get("authorization"), settings, session)
+    if (
+        who.session
+        and request.method not in ("GET", "HEAD")
+        and not request.url.path.startswith("/coordination")
+        and request.url.path not in ("/logout",)
+    ):
+        return PUBLIC  # a cookie never authorises an API write: API writes need the bearer key
+    return who

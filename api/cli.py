@@ -282,7 +282,7 @@ def refer(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who to refer to (professional view: network addresses and professional lines shown)."""
-    from api.app import answer_out
+    from api.presenters import answer_out
 
     query = ReferralQuery(
         situation=situation,

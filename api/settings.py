@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.memory_store import MemoryStore
@@ -13,6 +13,9 @@ from graph.neo4j_store import Neo4jStore
 from graph.store import BaseStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+DEV_SECRET = "development-only-placeholder-secret"
 
 
 class ApiKey(BaseModel):
@@ -41,6 +44,16 @@ class Settings(BaseSettings):
     """Directory loaded into an empty embedded store at start-up."""
     api_keys: list[ApiKey] = []
     """JSON list in RELAIS_API_KEYS: [{"id", "role", "sha256", "organisation_id"}]."""
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    """Signs session cookies and CSRF tokens. The placeholder works in development only."""
+    environment: str = Field(default="development", pattern="^(development|production)$")
+    session_hours: int = Field(default=8, ge=1, le=72)
+
+    @model_validator(mode="after")
+    def _no_placeholder_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key.get_secret_value() in (DEV_SECRET, ""):
+            raise ValueError("RELAIS_SECRET_KEY must be set to a long random value when RELAIS_ENVIRONMENT=production")
+        return self
 
 
 @cache

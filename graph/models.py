@@ -19,6 +19,9 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]{0,79}$")]
 """Lower-case id: letters, digits, '-' and '.' (e.g. `cvfe`, `cpvs-liege`, `partner-violence.physical`)."""
 
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+WEB_ADDRESS = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$"
+WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=500)]
+"""An http(s) address with a dotted host."""
 
 
 class Visibility(StrEnum):
@@ -166,7 +169,7 @@ class Organisation(Record):
     type: Slug
     sector: Slug
     description: str = Field(default="", max_length=4000)
-    website: str | None = None
+    website: WebAddress | None = None
     status: Status = Status.ACTIVE
     parent: Slug | None = Field(default=None, description="PART_OF another organisation")
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from graph.errors import InvalidInput, Problem
 from graph.models import (
+    WEB_ADDRESS,
     Attendance,
     Capacity,
     Contact,
@@ -45,7 +46,7 @@ from loaders.template import MULTI_SEPARATOR, SHEETS
 MAX_PROBLEMS = 500
 PHONE = re.compile(r"^\+?[0-9][0-9 ./()\-]*$")
 EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[a-z]{2,}$", re.IGNORECASE)
-URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
+URL = re.compile(WEB_ADDRESS, re.IGNORECASE)
 TRUE = {"yes", "oui", "ja", "true", "1", "y", "o", "x", "24/7"}
 FALSE = {"no", "non", "nee", "nein", "false", "0", "n", ""}
 SHELTER_TYPES = {"shelter"}

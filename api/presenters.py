@@ -1,0 +1,112 @@
+"""How the engine's answers are shown: the API's response models, shared by the JSON API and the pages."""
+
+from __future__ import annotations
+
+from api.schemas import (
+    DivisionOut,
+    FallbackOut,
+    LocationOut,
+    Named,
+    OrganisationBrief,
+    PathwayOut,
+    PathwayStepOut,
+    ReferralAnswerOut,
+    ReferralResultOut,
+    ServiceBrief,
+)
+from graph.pathways import Pathway, Step
+from graph.reference import Reference
+from graph.referral import Answer, Fallback, Result, fallbacks
+
+
+def division_out(reference: Reference, division: str | None, lang: str) -> DivisionOut | None:
+    if division is None:
+        return None
+    return DivisionOut(id=division, label=reference.geography.divisions[division].label(lang))
+
+
+def _fallbacks_out(items: tuple[Fallback, ...], lang: str) -> list[FallbackOut]:
+    return [
+        FallbackOut(
+            kind=f.kind,
+            number=f.number,
+            label=f.labels[lang],
+            languages=list(f.languages),
+            source=f.source,
+        )
+        for f in items
+    ]
+
+
+def _result_out(reference: Reference, rank: int, r: Result, names: dict[str, str]) -> ReferralResultOut:
+    s = r.candidate.service
+    o = r.organisation
+    communes = reference.geography.communes
+    return ReferralResultOut(
+        rank=rank,
+        score=r.score,
+        organisation=OrganisationBrief(id=o.id, name=o.name, type=o.type, sector=o.sector, website=o.website),
+        service=ServiceBrief(
+            id=s.id,
+            name=s.name,
+            description=s.description,
+            languages=list(s.languages),
+            access=s.access.value,
+            hours=s.hours,
+            open_24_7=s.open_24_7,
+            cost=s.cost,
+            eligibility=s.eligibility,
+            capacity=s.capacity,
+        ),
+        reasons=list(r.reasons),
+        contacts=list(r.contacts),
+        locations=[
+            LocationOut(
+                name=loc.name,
+                address=loc.address,
+                postcode=loc.postcode,
+                commune=loc.commune,
+                commune_name=communes[loc.commune].name if loc.commune in communes else "",
+                visibility=loc.visibility,
+            )
+            for loc in r.candidate.locations
+        ],
+        divisions=list(r.divisions),
+        path=[Named(id=i, name=names.get(i, i)) for i in r.path],
+        alternative=r.alternative,
+        verified_at=s.verified_at or o.verified_at,
+    )
+
+
+def answer_out(reference: Reference, a: Answer) -> ReferralAnswerOut:
+    lang = a.query.lang
+    return ReferralAnswerOut(
+        division=division_out(reference, a.division, lang),
+        terms=list(a.terms),
+        results=[_result_out(reference, i, r, a.names) for i, r in enumerate(a.results, start=1)],
+        notices=list(a.notices),
+        warnings=list(a.warnings),
+        fallbacks=_fallbacks_out(a.fallbacks, lang),
+    )
+
+
+def pathway_out(
+    reference: Reference, p: Pathway, steps: list[tuple[Step, Answer | None]], division: str | None, lang: str
+) -> PathwayOut:
+    """Each step with its organisations; a step without a need shows the emergency numbers."""
+    emergency = tuple(f for f in fallbacks() if f.kind == "emergency")
+    out = []
+    for step, answer in steps:
+        shown = answer_out(reference, answer) if answer else None
+        out.append(
+            PathwayStepOut(
+                number=step.number,
+                label=step.labels[lang],
+                need=step.need,
+                results=shown.results if shown else [],
+                fallbacks=shown.fallbacks if shown else _fallbacks_out(emergency, lang),
+            )
+        )
+    return PathwayOut(
+        id=p.id, situation=p.situation, division=division_out(reference, division, lang), steps=out, source=p.source
+    )
