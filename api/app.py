@@ -12,12 +12,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.analysis_routes import AnalysisCache, register_analysis_routes
 from api.auth import Caller, caller
 from api.checks import check_organisation, check_service_terms
+from api.hsds_routes import register_hsds_routes
 from api.presenters import answer_out, division_out, pathway_out
 from api.schemas import (
     CommuneOut,
@@ -113,7 +115,16 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
 
     register_routes(app, reference)
     register_analysis_routes(app, reference)
+    register_hsds_routes(app, reference)
     register_pages(app, reference)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET"],
+            allow_headers=["Authorization", "If-None-Match"],
+            expose_headers=["ETag", "Last-Modified"],
+        )
     return app
 
 

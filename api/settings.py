@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     """Signs session cookies and CSRF tokens. The placeholder works in development only."""
     environment: str = Field(default="development", pattern="^(development|production)$")
     session_hours: int = Field(default=8, ge=1, le=72)
+    cors_origins: list[str] = []
+    """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 
     @model_validator(mode="after")
     def _no_placeholder_secret_in_production(self) -> Settings:

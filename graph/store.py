@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar, runtime_checkable
@@ -57,7 +58,9 @@ class GraphStore(Protocol):
     def bootstrap(self) -> None: ...
     def ping(self) -> None: ...
     def close(self) -> None: ...
-    def upsert(self, records: Sequence[Record], *, key_id: str = "system") -> UpsertReport: ...
+    def upsert(
+        self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False
+    ) -> UpsertReport: ...
     def get(self, kind: type[R], id: str, *, clearance: Visibility = Visibility.PUBLIC) -> R: ...
     def list(
         self,
@@ -209,15 +212,17 @@ class BaseStore(ABC):
 
     # --- records ------------------------------------------------------------------------------------
 
-    def upsert(self, records: Sequence[Record], *, key_id: str = "system") -> UpsertReport:
-        """Create or update records; unchanged ones are not written. Dangling references are refused."""
+    def upsert(self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False) -> UpsertReport:
+        """Create or update records; unchanged ones are not written. Dangling references are refused.
+
+        `keep_modified` keeps the records' own `modified_at` (a sync from another directory), else now.
+        """
         by_kind: dict[type[Record], list[Record]] = {}
         for r in records:
             by_kind.setdefault(type(r), []).append(r)
         for kind, batch in by_kind.items():
-            ids = [r.id for r in batch]
-            if len(set(ids)) != len(ids):
-                dupes = sorted({i for i in ids if ids.count(i) > 1})
+            dupes = sorted(i for i, n in Counter(r.id for r in batch).items() if n > 1)
+            if dupes:
                 raise Conflict(f"duplicate {kind.kind} id in one batch: {', '.join(dupes[:5])}")
         self._check_references(by_kind, [(r, references(r)) for r in records])
         report = UpsertReport()
@@ -233,7 +238,7 @@ class BaseStore(ABC):
                 old = stored.get(r.id)
                 if old == r.content_hash():
                     continue
-                changed.append(r.model_copy(update={"modified_at": now}))
+                changed.append(r if keep_modified and r.modified_at else r.model_copy(update={"modified_at": now}))
                 action = "create" if old is None else "update"
                 changes.append(Change(at=now, key_id=key_id, action=action, entity=kind.kind, entity_id=r.id))
             if changed:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from graph.errors import InvalidInput, Problem
 from graph.models import (
+    ENTITY_TYPES,
     WEB_ADDRESS,
     Attendance,
     Capacity,
@@ -40,6 +41,7 @@ from graph.models import (
 )
 from graph.reference import Reference, suggest
 from graph.store import BaseStore
+from loaders.hsds import is_hsds, read_hsds
 from loaders.read import DirectorySource, Row
 from loaders.template import MULTI_SEPARATOR, SHEETS
 
@@ -425,10 +427,15 @@ class Directory:
     records: list[Record]
     links: list[Link]
     rows: dict[str, int]
+    keep_modified: bool = False
+    """True for an HSDS sync: the records keep their source's modification times."""
 
 
 def read_directory(path: Path, reference: Reference, store: BaseStore | None = None) -> Directory:
     """Read and validate everything; raise `InvalidInput` with every problem if there is any."""
+    if is_hsds(path):
+        packaged = read_hsds(path, reference)
+        return Directory(packaged, [], {"hsds": len(packaged)}, keep_modified=True)
     source = DirectorySource(path)
     known = _ids_in(source)
     org_types: dict[str, str] = {}
@@ -499,8 +506,9 @@ def import_directory(
         report.add(ref_kind.kind, store.upsert([r for r in reference.records() if type(r) is ref_kind], key_id=key_id))
     for i in range(0, len(directory.records), batch_size):
         batch = directory.records[i : i + batch_size]
-        for kind in dict.fromkeys(type(r) for r in batch):
-            report.add(kind.kind, store.upsert([r for r in batch if type(r) is kind], key_id=key_id))
+        for kind in (k for k in ENTITY_TYPES if any(type(r) is k for r in batch)):
+            chunk = [r for r in batch if type(r) is kind]
+            report.add(kind.kind, store.upsert(chunk, key_id=key_id, keep_modified=directory.keep_modified))
         if progress:
             progress(len(batch))
     for i in range(0, len(directory.links), batch_size):

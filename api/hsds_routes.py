@@ -1,0 +1,422 @@
+"""HSDS 3.0 (Open Referral) endpoints under /hsds, for other directories to sync with.
+
+Lists use the standard `Page` wrapper; filters combine with AND. Responses carry an ETag derived from
+the directory's version and the request (a repeated GET with If-None-Match answers 304 without any
+work), Last-Modified and Cache-Control; `format=ndjson` streams a full export in chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from api.auth import Caller, caller
+from api.settings import PROJECT_ROOT
+from graph.errors import InvalidInput, NotFound
+from graph.models import Location, Organisation, Service, Term
+from graph.reference import Reference
+from graph.referral import Role
+from graph.store import BaseStore
+from loaders.hsds import (
+    HSDS_VERSION,
+    TAXONOMY,
+    hsds_id,
+    organization_doc,
+    service_doc,
+    taxonomy_doc,
+    term_doc,
+)
+
+MAX_PER_PAGE = 200
+PROFILE = PROJECT_ROOT / "docs" / "hsds-profile.md"
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def _store(request: Request) -> BaseStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[BaseStore, Depends(_store)]
+Page = Annotated[int, Query(ge=1, description="page number, from 1")]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+
+
+def _version(store: BaseStore) -> str:
+    last = store.changes(limit=1)
+    return f"{last[0].at.isoformat()}|{last[0].entity_id}" if last else "empty"
+
+
+def _etag(request: Request, store: BaseStore, who: Caller) -> str:
+    key = (
+        f"{_version(store)}|{who.role.clearance.value}|{who.role is Role.PUBLIC}|{request.url.path}|"
+        f"{sorted(request.query_params.multi_items())}"
+    )
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _headers(etag: str, who: Caller, modified: datetime | None) -> dict[str, str]:
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"{'public' if who.role is Role.PUBLIC else 'private'}, max-age=60",
+        "Vary": "Authorization, Cookie",
+    }
+    if modified:
+        headers["Last-Modified"] = format_datetime(modified.astimezone(UTC), usegmt=True)
+    return headers
+
+
+def _page(items: list[Any], page: int, per_page: int) -> tuple[list[Any], dict[str, Any]]:
+    total = len(items)
+    pages = max(1, math.ceil(total / per_page))
+    chunk = items[(page - 1) * per_page : page * per_page]
+    return chunk, {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(chunk),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": total == 0,
+    }
+
+
+def _modified_after(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidInput(
+            f"modified_after «{value}» is not an ISO 8601 date-time", parameter="modified_after"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class Directory:
+    """The store at one clearance, kept per version of the directory (see `directory_for`)."""
+
+    def __init__(self, store: BaseStore, reference: Reference, who: Caller) -> None:
+        self.ref = reference
+        self.who = who
+        self.orgs = {o.id: o for o in store.list(Organisation)}
+        self.services = store.list(Service, clearance=who.role.clearance)
+        self.locations = {loc.id: loc for loc in store.list(Location, clearance=who.role.clearance)}
+        self.term_by_uuid = {hsds_id("term", t): t for t in reference.taxonomy.terms}
+        self.org_by_uuid = {hsds_id("organisation", o): o for o in self.orgs}
+
+    def service(self, s: Service, *, full: bool = True, lang: str = "fr") -> dict[str, Any]:
+        return service_doc(
+            s,
+            self.orgs[s.organisation_id],
+            [self.locations[i] for i in s.location_ids],
+            self.ref,
+            professional=self.who.role is not Role.PUBLIC,
+            lang=lang,
+            full=full,
+        )
+
+    def filter_services(
+        self,
+        search: str | None,
+        taxonomy_term_id: str | None,
+        taxonomy_id: str | None,
+        organization_id: str | None,
+        modified_after: str | None,
+    ) -> list[Service]:
+        found = self.services
+        if search:
+            needle = search.casefold()
+            found = [
+                s for s in found if needle in f"{s.name} {s.description} {self.orgs[s.organisation_id].name}".casefold()
+            ]
+        if taxonomy_term_id:
+            term = self.term_by_uuid.get(taxonomy_term_id)
+            found = [s for s in found if term and term in (*s.situations, *s.needs, *s.audiences)]
+        if taxonomy_id:
+            found = [
+                s
+                for s in found
+                if taxonomy_id == hsds_id("taxonomy", TAXONOMY) and (s.situations or s.needs or s.audiences)
+            ]
+        if organization_id:
+            org = self.org_by_uuid.get(organization_id)
+            found = [s for s in found if s.organisation_id == org]
+        after = _modified_after(modified_after)
+        if after:
+            found = [s for s in found if s.modified_at and s.modified_at > after]
+        return sorted(found, key=lambda s: hsds_id("service", s.id))
+
+
+class Views:
+    """One `Directory` per clearance, rebuilt when the directory changes (not on every request)."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.reference = reference
+        self._lock = threading.Lock()
+        self._views: dict[tuple[str, str, bool], Directory] = {}
+
+    def get(self, store: BaseStore, who: Caller) -> Directory:
+        key = (_version(store), who.role.clearance.value, who.role is Role.PUBLIC)
+        with self._lock:
+            if key not in self._views:
+                self._views = {k: v for k, v in self._views.items() if k[0] == key[0]}
+                self._views[key] = Directory(store, self.reference, who)
+            return self._views[key]
+
+
+def _respond(
+    request: Request,
+    etag: str,
+    who: Caller,
+    docs: list[dict[str, Any]],
+    fmt: str,
+    page_info: dict[str, Any] | None,
+    stream: Callable[[], Iterator[dict[str, Any]]] | None = None,
+) -> Response:
+    stamps = [d["last_modified"] for d in docs if d.get("last_modified")]
+    modified = datetime.fromisoformat(max(stamps).replace("Z", "+00:00")) if stamps else None
+    headers = _headers(etag, who, modified)
+    if fmt == "ndjson":
+        lines = stream() if stream else iter(docs)
+        return StreamingResponse(
+            (json.dumps(d, ensure_ascii=False) + "\n" for d in lines),
+            media_type="application/x-ndjson",
+            headers=headers,
+        )
+    body = {**page_info, "contents": docs} if page_info is not None else docs[0]
+    return JSONResponse(body, headers=headers)
+
+
+def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
+    views = Views(reference)
+
+    def fresh(request: Request, store: BaseStore, who: Caller) -> tuple[str, Response | None]:
+        etag = _etag(request, store, who)
+        if etag in [x.strip() for x in request.headers.get("if-none-match", "").split(",")]:
+            return etag, Response(status_code=304, headers=_headers(etag, who, None))
+        return etag, None
+
+    def check_format(fmt: str) -> str:
+        if fmt not in ("json", "ndjson"):
+            raise InvalidInput("format must be json or ndjson", parameter="format")
+        return fmt
+
+    @app.get("/hsds/", tags=["hsds"])
+    def hsds_root(request: Request) -> dict[str, str]:
+        """This API's relation to HSDS."""
+        base = str(request.base_url).rstrip("/")
+        return {"version": HSDS_VERSION, "profile": f"{base}/hsds/profile", "openapi_url": f"{base}/openapi.json"}
+
+    @app.get("/hsds/profile", tags=["hsds"], response_class=Response)
+    def hsds_profile() -> Response:
+        """The Belgian / Relais profile of HSDS (Markdown, docs/hsds-profile.md)."""
+        return Response(PROFILE.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8")
+
+    @app.get("/hsds/services", tags=["hsds"])
+    def hsds_services(
+        request: Request,
+        store: StoreDep,
+        who: CallerDep,
+        search: str | None = None,
+        page: Page = 1,
+        per_page: PerPage = 50,
+        format: str = "json",
+        taxonomy_term_id: str | None = None,
+        taxonomy_id: str | None = None,
+        organization_id: str | None = None,
+        modified_after: str | None = None,
+        minimal: bool = False,
+        full: bool = True,
+    ) -> Response:
+        """Services, filtered (AND), paginated in the HSDS `Page` wrapper; `format=ndjson` streams all of them."""
+        fmt = check_format(format)
+        etag, cached = fresh(request, store, who)
+        if cached:
+            return cached
+        d = views.get(store, who)
+        found = d.filter_services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+        detail = full and not minimal
+        if fmt == "ndjson":
+            return _respond(request, etag, who, [], fmt, None, lambda: (d.service(s, full=detail) for s in found))
+        chunk, info = _page(found, page, per_page)
+        return _respond(request, etag, who, [d.service(s, full=detail) for s in chunk], fmt, info)
+
+    @app.get("/hsds/services/{id}", tags=["hsds"])
+    def hsds_service(id: str, request: Request, store: StoreDep, who: CallerDep) -> Response:
+        etag, cached = fresh(request, store, who)
+        if cached:
+            return cached
+        d = views.get(store, who)
+        match = next((s for s in d.services if hsds_id("service", s.id) == id), None)
+        if match is None:
+            raise NotFound(f"no service with id «{id}»")
+        return _respond(request, etag, who, [d.service(match)], "json", None)
+
+    def org_docs(d: Directory, orgs: list[Organisation], with_services: bool) -> Iterator[dict[str, Any]]:
+        by_org: dict[str, list[Service]] = {}
+        for s in d.services:
+            by_org.setdefault(s.organisation_id, []).append(s)
+        for o in orgs:
+            services = [d.service(s) for s in by_org.get(o.id, [])] if with_services else None
+            yield organization_doc(o, services)
+
+    @app.get("/hsds/organizations", tags=["hsds"])
+    def hsds_organizations(
+        request: Request,
+        store: StoreDep,
+        who: CallerDep,
+        search: str | None = None,
+        full_service: bool = False,
+        full: bool = False,
+        page: Page = 1,
+        per_page: PerPage = 50,
+        format: str = "json",
+    ) -> Response:
+        """Organisations; `full_service=true` gives organisation packages (with their services)."""
+        fmt = check_format(format)
+        etag, cached = fresh(request, store, who)
+        if cached:
+            return cached
+        d = views.get(store, who)
+        orgs = sorted(d.orgs.values(), key=lambda o: hsds_id("organisation", o.id))
+        if search:
+            orgs = [o for o in orgs if search.casefold() in f"{o.name} {o.description}".casefold()]
+        with_services = full_service or full
+        if fmt == "ndjson":
+            return _respond(request, etag, who, [], fmt, None, lambda: org_docs(d, orgs, with_services))
+        chunk, info = _page(orgs, page, per_page)
+        return _respond(request, etag, who, list(org_docs(d, chunk, with_services)), fmt, info)
+
+    @app.get("/hsds/organizations/{id}", tags=["hsds"])
+    def hsds_organization(
+        id: str, request: Request, store: StoreDep, who: CallerDep, full_service: bool = False
+    ) -> Response:
+        etag, cached = fresh(request, store, who)
+        if cached:
+            return cached
+        d = views.get(store, who)
+        org = d.org_by_uuid.get(id)
+        if org is None:
+            raise NotFound(f"no organization with id «{id}»")
+        return _respond(request, etag, who, list(org_docs(d, [d.orgs[org]], full_service)), "json", None)
+
+    def sal_docs(d: Directory, services: list[Service]) -> list[dict[str, Any]]:
+        out = []
+        for s in services:
+            doc = d.service(s)
+            for sal in doc["service_at_locations"]:
+                out.append({**sal, "service": {k: v for k, v in doc.items() if k != "service_at_locations"}})
+        return sorted(out, key=lambda x: x["id"])
+
+    @app.get("/hsds/service_at_locations", tags=["hsds"])
+    def hsds_service_at_locations(
+        request: Request,
+        store: StoreDep,
+        who: CallerDep,
+        search: str | None = None,
+        taxonomy_term_id: str | None = None,
+        taxonomy_id: str | None = None,
+        organization_id: str | None = None,
+        modified_after: str | None = None,
+        full: bool = True,
+        page: Page = 1,
+        per_page: PerPage = 50,
+        format: str = "json",
+        postcode: str | None = None,
+        proximity: str | None = None,
+    ) -> Response:
+        """Services at the locations the caller may see (hidden ones never)."""
+        fmt = check_format(format)
+        if proximity:
+            raise InvalidInput("proximity search is not offered: filter by postcode", parameter="proximity")
+        etag, cached = fresh(request, store, who)
+        if cached:
+            return cached
+        d = views.get(store, who)
+        docs = sal_docs(d, d.filter_services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after))
+        if postcode:
+            docs = [x for x in docs if any(a["postal_code"] == postcode for a in x["location"]["addresses"])]
+        if fmt == "ndjson":
+            return _respond(request, etag, who, docs, fmt, None)
+        chunk, info = _page(docs, page, per_page)
+        return _respond(request, etag, who, chunk, fmt, info)
+
+    @app.get("/hsds/service_at_locations/{id}", tags=["hsds"])
+    def hsds_service_at_location(id: str, request: Request, store: StoreDep, who: CallerDep) -> Response:
+        etag, cached = fresh(request, store, who)
+        if cached:
+            return cached
+        d = views.get(store, who)
+        match = next((x for x in sal_docs(d, d.services) if x["id"] == id), None)
+        if match is None:
+            raise NotFound(f"no service_at_location with id «{id}»")
+        return _respond(request, etag, who, [match], "json", None)
+
+    @app.get("/hsds/taxonomies", tags=["hsds"])
+    def hsds_taxonomies(
+        request: Request, search: str | None = None, page: Page = 1, per_page: PerPage = 50, format: str = "json"
+    ) -> Response:
+        fmt = check_format(format)
+        docs = [taxonomy_doc()]
+        if search:
+            docs = [x for x in docs if search.casefold() in (x["name"] + x["description"]).casefold()]
+        chunk, info = _page(docs, page, per_page)
+        return _respond(request, '"taxonomy-1"', caller(request), chunk, fmt, info)
+
+    @app.get("/hsds/taxonomies/{id}", tags=["hsds"])
+    def hsds_taxonomy(id: str, request: Request) -> Response:
+        if id != taxonomy_doc()["id"]:
+            raise NotFound(f"no taxonomy with id «{id}»")
+        return _respond(request, '"taxonomy-1"', caller(request), [taxonomy_doc()], "json", None)
+
+    def terms(lang: str) -> list[dict[str, Any]]:
+        return sorted((term_doc(t, lang) for t in reference.taxonomy.terms.values()), key=lambda x: x["id"])
+
+    @app.get("/hsds/taxonomy_terms", tags=["hsds"])
+    def hsds_taxonomy_terms(
+        request: Request,
+        search: str | None = None,
+        page: Page = 1,
+        per_page: PerPage = 50,
+        format: str = "json",
+        taxonomy_id: str | None = None,
+        top_only: bool = False,
+        parent_id: str | None = None,
+        lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr",
+    ) -> Response:
+        """The Relais taxonomy's terms, named in `lang`, with all four labels in `relais_labels`."""
+        fmt = check_format(format)
+        docs = terms(lang)
+        if search:
+            docs = [
+                x
+                for x in docs
+                if any(search.casefold() in v.casefold() for v in x["relais_labels"].values())
+                or search.casefold() in x["code"]
+            ]
+        if taxonomy_id:
+            docs = [x for x in docs if x["taxonomy_id"] == taxonomy_id]
+        if top_only:
+            docs = [x for x in docs if not x.get("parent_id")]
+        if parent_id:
+            docs = [x for x in docs if x.get("parent_id") == parent_id]
+        chunk, info = _page(docs, page, per_page)
+        return _respond(request, f'"terms-{lang}"', caller(request), chunk if fmt == "json" else docs, fmt, info)
+
+    @app.get("/hsds/taxonomy_terms/{id}", tags=["hsds"])
+    def hsds_taxonomy_term(
+        id: str, request: Request, lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr"
+    ) -> Response:
+        term: Term | None = next((t for t in reference.taxonomy.terms.values() if hsds_id("term", t.id) == id), None)
+        if term is None:
+            raise NotFound(f"no taxonomy_term with id «{id}»")
+        return _respond(request, f'"term-{id}-{lang}"', caller(request), [term_doc(term, lang)], "json", None)
