@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.analysis_routes import AnalysisCache, register_analysis_routes
 from api.auth import Caller, caller
 from api.checks import check_organisation, check_service_terms
+from api.guards import Guards
 from api.hsds_routes import register_hsds_routes
 from api.presenters import answer_out, division_out, pathway_out
 from api.schemas import (
@@ -37,7 +38,7 @@ from api.schemas import (
 from api.settings import Settings, get_settings, open_store
 from api.web import register_pages
 from graph.errors import Conflict, InvalidInput, RelaisError
-from graph.models import Cooperation, Link, Organisation, ReferralFlow, Service, TermKind, UpsertReport
+from graph.models import Change, Cooperation, Link, Organisation, ReferralFlow, Service, TermKind, UpsertReport
 from graph.pathways import pathway_for, resolve
 from graph.reference import Reference, load_reference
 from graph.referral import (
@@ -117,6 +118,9 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
     register_analysis_routes(app, reference)
     register_hsds_routes(app, reference)
     register_pages(app, reference)
+    app.add_middleware(
+        Guards, max_body=settings.max_body_bytes, searches_per_minute=settings.public_searches_per_minute
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -245,7 +249,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         if store.list(Organisation, ids=[body.id]):
             raise Conflict(f"organisation «{body.id}» exists already: use PUT to change it")
         check_organisation(reference, body)
-        return _report(store.upsert([body], key_id=who.key_id))
+        return _report(store.upsert([body], key_id=who.key_id, route=who.route))
 
     @app.put("/v1/organisations/{organisation_id}", response_model=WriteReport, tags=["directory"])
     def put_organisation(organisation_id: str, body: Organisation, store: StoreDep, who: CallerDep) -> WriteReport:
@@ -253,12 +257,12 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         _same_id(organisation_id, body.id)
         store.get(Organisation, organisation_id)
         check_organisation(reference, body)
-        return _report(store.upsert([body], key_id=who.key_id))
+        return _report(store.upsert([body], key_id=who.key_id, route=who.route))
 
     @app.delete("/v1/organisations/{organisation_id}", status_code=204, tags=["directory"])
     def delete_organisation(organisation_id: str, store: StoreDep, who: CallerDep) -> None:
         who.require_coordinator()
-        store.delete(Organisation, organisation_id, key_id=who.key_id)
+        store.delete(Organisation, organisation_id, key_id=who.key_id, route=who.route)
 
     @app.get("/v1/organisations/{organisation_id}/partners", response_model=list[PartnerOut], tags=["network"])
     def partners(
@@ -291,7 +295,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         if store.list(Service, ids=[body.id]):
             raise Conflict(f"service «{body.id}» exists already: use PUT to change it")
         check_service_terms(reference, body)
-        return _report(store.upsert([body], key_id=who.key_id))
+        return _report(store.upsert([body], key_id=who.key_id, route=who.route))
 
     @app.put("/v1/services/{service_id}", response_model=WriteReport, tags=["directory"])
     def put_service(service_id: str, body: Service, store: StoreDep, who: CallerDep) -> WriteReport:
@@ -300,12 +304,12 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         who.require_writer(old.organisation_id)
         who.require_writer(body.organisation_id)
         check_service_terms(reference, body)
-        return _report(store.upsert([body], key_id=who.key_id))
+        return _report(store.upsert([body], key_id=who.key_id, route=who.route))
 
     @app.delete("/v1/services/{service_id}", status_code=204, tags=["directory"])
     def delete_service(service_id: str, store: StoreDep, who: CallerDep) -> None:
         who.require_writer(store.get(Service, service_id).organisation_id)
-        store.delete(Service, service_id, key_id=who.key_id)
+        store.delete(Service, service_id, key_id=who.key_id, route=who.route)
 
     # --- links ---
 
@@ -323,13 +327,19 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
     def add_link(body: LinkIn, store: StoreDep, who: CallerDep) -> WriteReport:
         link = _link(body)
         _require_link_writer(who, link)
-        return _report(store.add_links([link], key_id=who.key_id))
+        return _report(store.add_links([link], key_id=who.key_id, route=who.route))
 
     @app.delete("/v1/links", status_code=204, tags=["network"])
     def remove_link(body: LinkIn, store: StoreDep, who: CallerDep) -> None:
         link = _link(body)
         _require_link_writer(who, link)
-        store.remove_link(link, key_id=who.key_id)
+        store.remove_link(link, key_id=who.key_id, route=who.route)
+
+    @app.get("/v1/audit", response_model=list[Change], tags=["directory"])
+    def audit(store: StoreDep, who: CallerDep, limit: Annotated[int, Query(ge=1, le=200)] = 100) -> list[Change]:
+        """The change log: every write with its key id, time, route and before/after diff (coordinators)."""
+        who.require_coordinator()
+        return store.changes(limit=limit)
 
     @app.get("/v1/paths", response_model=list[PathOut], tags=["network"])
     def paths(

@@ -12,10 +12,12 @@ import hashlib
 import hmac
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from fastapi import Request
 
+from api.keys import KeyRing, key_digest
 from api.settings import ApiKey, Settings
 from graph.errors import Forbidden, RelaisError
 from graph.referral import Role
@@ -35,6 +37,8 @@ class Caller:
     organisation_id: str | None = None
     session: str | None = None
     """The session cookie's value when the caller came through the pages."""
+    route: str = ""
+    """Method and path of the request, for the audit log."""
 
     def require_writer(self, organisation_id: str) -> None:
         """Coordinators write everything; editors only their own organisation's records."""
@@ -59,15 +63,20 @@ class Caller:
 PUBLIC = Caller(Role.PUBLIC)
 
 
-def key_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_rings: dict[Path, KeyRing] = {}
+
+
+def keys_of(settings: Settings) -> list[ApiKey]:
+    """Static keys from the settings and the active keys of the keys file."""
+    ring = _rings.setdefault(settings.keys_file, KeyRing(settings.keys_file))
+    return [*settings.api_keys, *ring.active()]
 
 
 def find_key(token: str, settings: Settings) -> ApiKey | None:
-    digest = key_digest(token.strip())
+    digest = key_digest(token, settings.secret_key.get_secret_value())
     match = None
-    for key in settings.api_keys:  # compare with every key, in constant time each
-        if hmac.compare_digest(digest, key.sha256):
+    for key in keys_of(settings):  # compare with every key, in constant time each
+        if hmac.compare_digest(digest, key.digest):
             match = key
     return match
 
@@ -102,7 +111,7 @@ def _from_session(value: str, settings: Settings) -> Caller | None:
         return None
     if data.get("exp", 0) < time.time():
         return None
-    key = next((k for k in settings.api_keys if k.id == data.get("kid")), None)
+    key = next((k for k in keys_of(settings) if k.id == data.get("kid")), None)
     return Caller(Role(key.role), key.id, key.organisation_id, session=value) if key else None
 
 
@@ -123,7 +132,9 @@ def identify(authorization: str | None, settings: Settings, session: str | None 
 def caller(request: Request) -> Caller:
     settings: Settings = request.app.state.settings
     session = request.cookies.get(SESSION_COOKIE)
-    who = identify(request.headers.get("authorization"), settings, session)
+    who = replace(
+        identify(request.headers.get("authorization"), settings, session), route=f"{request.method} {request.url.path}"
+    )
     if (
         who.session
         and request.method not in ("GET", "HEAD")

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from api.keys import KeyRing
 from api.settings import PROJECT_ROOT, Settings, get_settings, open_store
 from graph.analysis import GapReport, analyse
 from graph.errors import InvalidInput, RelaisError
@@ -242,6 +243,48 @@ def report(
     names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
     output.write_text(render_report(gap_report, d, load_reference(), names), encoding="utf-8")
     console.print(f"report → {output}")
+
+
+keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: str = typer.Option(..., help="professional, editor or coordinator"),
+    org: str | None = typer.Option(None, "--org", help="the organisation an editor key may change"),
+    label: str = typer.Option("", help="who holds it (a service, not a person's name)"),
+) -> None:
+    """Create a key. The key is printed once: store it now, Relais keeps only its HMAC."""
+    settings = get_settings()
+    try:
+        key, token = KeyRing(settings.keys_file).create(settings, role, org, label)
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    console.print(f"key id: {key.id}  role: {key.role}" + (f"  organisation: {org}" if org else ""))
+    console.print(f"[bold]{token}[/]  ← shown once; use as «Authorization: Bearer …» or on /login")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Keys of the keys file (never the keys themselves)."""
+    settings = get_settings()
+    table = Table("id", "role", "organisation", "label", "created", "revoked", title=str(settings.keys_file))
+    for k in KeyRing(settings.keys_file).all():
+        table.add_row(
+            k.id, k.role, k.organisation_id or "", k.label, str(k.created_at or "")[:19], str(k.revoked_at or "")[:19]
+        )
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str = typer.Argument(...)) -> None:
+    """Revoke a key: refused from the next request on, sessions included."""
+    try:
+        KeyRing(get_settings().keys_file).revoke(key_id)
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    console.print(f"{key_id} revoked")
 
 
 @app.command()

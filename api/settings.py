@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -19,13 +20,15 @@ DEV_SECRET = "development-only-placeholder-secret"
 
 
 class ApiKey(BaseModel):
-    """A key as stored: never the key itself, only its SHA-256 (keys are long random tokens)."""
+    """A key as stored: never the key itself, only its HMAC-SHA256 under the server secret."""
 
     id: str
     role: str = Field(pattern="^(professional|editor|coordinator)$")
-    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    digest: str = Field(pattern="^[0-9a-f]{64}$")
     organisation_id: str | None = None
     label: str = ""
+    created_at: datetime | None = None
+    revoked_at: datetime | None = None
 
 
 class Settings(BaseSettings):
@@ -43,11 +46,16 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data" / "demo"
     """Directory loaded into an empty embedded store at start-up."""
     api_keys: list[ApiKey] = []
-    """JSON list in RELAIS_API_KEYS: [{"id", "role", "sha256", "organisation_id"}]."""
+    """Static keys (JSON list in RELAIS_API_KEYS); `relais keys create` manages the keys file instead."""
+    keys_file: Path = PROJECT_ROOT / "var" / "keys.json"
+    """Keys created with `relais keys create` (digests only); revocation there is immediate."""
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     """Signs session cookies and CSRF tokens. The placeholder works in development only."""
     environment: str = Field(default="development", pattern="^(development|production)$")
     session_hours: int = Field(default=8, ge=1, le=72)
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    public_searches_per_minute: int = Field(default=120, ge=0)
+    """Per client address; 0 switches the limit off (load tests)."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 

@@ -263,7 +263,7 @@ def _save_organisation(store: BaseStore, reference: Reference, who: Caller, form
         }
     )
     check_organisation(reference, org)
-    store.upsert([org], key_id=who.key_id)
+    store.upsert([org], key_id=who.key_id, route=who.route)
     return f"Organisation «{org.name}» enregistrée."
 
 
@@ -284,7 +284,7 @@ def _save_service(store: BaseStore, reference: Reference, who: Caller, form: dic
         }
     )
     check_service_terms(reference, service)
-    store.upsert([service], key_id=who.key_id)
+    store.upsert([service], key_id=who.key_id, route=who.route)
     return f"Service «{service.name}» enregistré."
 
 
@@ -297,5 +297,5 @@ def _save_link(store: BaseStore, reference: Reference, who: Caller, form: dict[s
             "source": form.get("source", ""),
         }
     )
-    report = store.add_links([link], key_id=who.key_id)
+    report = store.add_links([link], key_id=who.key_id, route=who.route)
     return "Lien ajouté." if report.created else "Ce lien existait déjà."

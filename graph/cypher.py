@@ -158,7 +158,7 @@ WRITE: dict[str, LiteralString] = {
 LOG_CHANGES: LiteralString = """
     UNWIND $changes AS c
     CREATE (:Change {seq: c.seq, at: c.at, key_id: c.key_id, action: c.action, entity: c.entity,
-                     entity_id: c.entity_id})
+                     entity_id: c.entity_id, route: c.route, diff: c.diff})
 """
 
 CHANGES: LiteralString = "MATCH (c:Change) RETURN properties(c) AS p ORDER BY c.seq DESC LIMIT $limit"

@@ -360,13 +360,25 @@ def link_ends(link: Link) -> tuple[str, str]:
 
 
 class Change(Model):
-    """One entry of the append-only change log: what changed, when, by which key."""
+    """One entry of the append-only change log: what changed, when, by which key, through which route.
+
+    `diff` maps each changed field to [before, after]; records hold no person data, so neither does it.
+    """
 
     at: datetime
     key_id: str
     action: str
     entity: str
     entity_id: str
+    route: str = ""
+    diff: dict[str, tuple[Any, Any]] = Field(default_factory=dict)
+
+
+def diff(before: BaseModel | None, after: BaseModel | None) -> dict[str, tuple[Any, Any]]:
+    """Fields that differ between two versions of a record (or a link), ignoring store timestamps."""
+    old = before.model_dump(mode="json", exclude={"modified_at"}) if before is not None else {}
+    new = after.model_dump(mode="json", exclude={"modified_at"}) if after is not None else {}
+    return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}
 
 
 class UpsertReport(Model):

@@ -117,7 +117,10 @@ class Neo4jStore(BaseStore):
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:
         base = time.time_ns()
-        rows = [{**c.model_dump(mode="json"), "seq": base + i} for i, c in enumerate(changes)]
+        rows = [
+            {**c.model_dump(mode="json"), "diff": json.dumps(c.model_dump(mode="json")["diff"]), "seq": base + i}
+            for i, c in enumerate(changes)
+        ]
         tx.run(cypher.LOG_CHANGES, changes=rows).consume()
 
     # --- lifecycle -----------------------------------------------------------------------------------
@@ -248,4 +251,9 @@ class Neo4jStore(BaseStore):
 
     def changes(self, limit: int = 100) -> list[Change]:
         rows = self._read(cypher.CHANGES, limit=limit)
-        return [Change.model_validate({k: v for k, v in row["p"].items() if k != "seq"}) for row in rows]
+        return [
+            Change.model_validate(
+                {**{k: v for k, v in row["p"].items() if k != "seq"}, "diff": json.loads(row["p"].get("diff") or "{}")}
+            )
+            for row in rows
+        ]

@@ -39,6 +39,7 @@ from graph.models import (
     Training,
     UpsertReport,
     Visibility,
+    diff,
 )
 
 R = TypeVar("R", bound=Record)
@@ -59,7 +60,7 @@ class GraphStore(Protocol):
     def ping(self) -> None: ...
     def close(self) -> None: ...
     def upsert(
-        self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False
+        self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False, route: str = ""
     ) -> UpsertReport: ...
     def get(self, kind: type[R], id: str, *, clearance: Visibility = Visibility.PUBLIC) -> R: ...
     def list(
@@ -70,9 +71,9 @@ class GraphStore(Protocol):
         organisation_id: str | None = None,
         clearance: Visibility = Visibility.PUBLIC,
     ) -> builtins.list[R]: ...
-    def delete(self, kind: type[Record], id: str, *, key_id: str = "system") -> None: ...
-    def add_links(self, links: Sequence[Link], *, key_id: str = "system") -> UpsertReport: ...
-    def remove_link(self, link: Link, *, key_id: str = "system") -> None: ...
+    def delete(self, kind: type[Record], id: str, *, key_id: str = "system", route: str = "") -> None: ...
+    def add_links(self, links: Sequence[Link], *, key_id: str = "system", route: str = "") -> UpsertReport: ...
+    def remove_link(self, link: Link, *, key_id: str = "system", route: str = "") -> None: ...
     def links(self, kind: type[L], *, organisation_id: str | None = None) -> builtins.list[L]: ...
     def partners(self, organisation_id: str, hops: int = 1) -> dict[str, int]: ...
     def paths(
@@ -212,7 +213,9 @@ class BaseStore(ABC):
 
     # --- records ------------------------------------------------------------------------------------
 
-    def upsert(self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False) -> UpsertReport:
+    def upsert(
+        self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False, route: str = ""
+    ) -> UpsertReport:
         """Create or update records; unchanged ones are not written. Dangling references are refused.
 
         `keep_modified` keeps the records' own `modified_at` (a sync from another directory), else now.
@@ -232,6 +235,8 @@ class BaseStore(ABC):
             if not batch:
                 continue
             stored = self._hashes(kind, [r.id for r in batch])
+            updated = [r.id for r in batch if r.id in stored and stored[r.id] != r.content_hash()]
+            before = {old.id: old for old in self._fetch(kind, updated, None)} if updated else {}
             changed: list[Record] = []
             changes: list[Change] = []
             for r in batch:
@@ -240,7 +245,17 @@ class BaseStore(ABC):
                     continue
                 changed.append(r if keep_modified and r.modified_at else r.model_copy(update={"modified_at": now}))
                 action = "create" if old is None else "update"
-                changes.append(Change(at=now, key_id=key_id, action=action, entity=kind.kind, entity_id=r.id))
+                changes.append(
+                    Change(
+                        at=now,
+                        key_id=key_id,
+                        action=action,
+                        entity=kind.kind,
+                        entity_id=r.id,
+                        route=route,
+                        diff=diff(before.get(r.id), r),
+                    )
+                )
             if changed:
                 self._write(kind, changed, changes)
             created = sum(c.action == "create" for c in changes)
@@ -301,15 +316,24 @@ class BaseStore(ABC):
         visible = {loc.id for loc in self.list(Location, ids=service.location_ids, clearance=clearance)}
         return service.model_copy(update={"location_ids": tuple(i for i in service.location_ids if i in visible)})
 
-    def delete(self, kind: type[Record], id: str, *, key_id: str = "system") -> None:
+    def delete(self, kind: type[Record], id: str, *, key_id: str = "system", route: str = "") -> None:
         """Delete a record; an organisation takes its services, locations and links with it."""
-        change = Change(at=_now(), key_id=key_id, action="delete", entity=kind.kind, entity_id=id)
+        before = self._fetch(kind, [id], None)
+        change = Change(
+            at=_now(),
+            key_id=key_id,
+            action="delete",
+            entity=kind.kind,
+            entity_id=id,
+            route=route,
+            diff=diff(before[0] if before else None, None),
+        )
         if not self._delete(kind, id, change):
             raise NotFound(f"no {kind.kind} with id «{id}»")
 
     # --- links --------------------------------------------------------------------------------------
 
-    def add_links(self, links: Sequence[Link], *, key_id: str = "system") -> UpsertReport:
+    def add_links(self, links: Sequence[Link], *, key_id: str = "system", route: str = "") -> UpsertReport:
         self._check_references({}, [(link, link_references(link)) for link in links])
         report = UpsertReport()
         now = _now()
@@ -326,6 +350,8 @@ class BaseStore(ABC):
                     action="create" if link.key() not in stored else "update",
                     entity=kind.kind,
                     entity_id="/".join(link.key()[1:]),
+                    route=route,
+                    diff=diff(None, link),
                 )
                 for link in changed
             ]
@@ -335,8 +361,16 @@ class BaseStore(ABC):
             report += UpsertReport(created=created, updated=len(changes) - created, unchanged=len(batch) - len(changed))
         return report
 
-    def remove_link(self, link: Link, *, key_id: str = "system") -> None:
-        change = Change(at=_now(), key_id=key_id, action="delete", entity=link.kind, entity_id="/".join(link.key()[1:]))
+    def remove_link(self, link: Link, *, key_id: str = "system", route: str = "") -> None:
+        change = Change(
+            at=_now(),
+            key_id=key_id,
+            action="delete",
+            entity=link.kind,
+            entity_id="/".join(link.key()[1:]),
+            route=route,
+            diff=diff(link, None),
+        )
         if not self._remove_link(link, change):
             raise NotFound(f"no {link.kind} link {' → '.join(link.key()[1:])}")
 

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import key_digest
-from api.settings import ApiKey, Settings
+from api.keys import key_digest
+from api.settings import DEV_SECRET, ApiKey, Settings
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference
@@ -19,11 +19,21 @@ from loaders.directory import import_directory, read_directory
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 KEYS = {
-    "professional": ApiKey(id="k-pro", role="professional", sha256=key_digest("pro-secret-token")),
-    "editor": ApiKey(id="k-edit", role="editor", sha256=key_digest("editor-secret-token"), organisation_id="amb-h-1"),
-    "coordinator": ApiKey(id="k-coord", role="coordinator", sha256=key_digest("coord-secret-token")),
+    "professional": ApiKey(id="k-pro", role="professional", digest=key_digest("pro-secret-token", DEV_SECRET)),
+    "editor": ApiKey(
+        id="k-edit", role="editor", digest=key_digest("editor-secret-token", DEV_SECRET), organisation_id="amb-h-1"
+    ),
+    "editor_b": ApiKey(
+        id="k-edit-b", role="editor", digest=key_digest("editor-b-secret-token", DEV_SECRET), organisation_id="amb-l-1"
+    ),
+    "coordinator": ApiKey(id="k-coord", role="coordinator", digest=key_digest("coord-secret-token", DEV_SECRET)),
 }
-TOKENS = {"professional": "pro-secret-token", "editor": "editor-secret-token", "coordinator": "coord-secret-token"}
+TOKENS = {
+    "professional": "pro-secret-token",
+    "editor": "editor-secret-token",
+    "editor_b": "editor-b-secret-token",
+    "coordinator": "coord-secret-token",
+}
 
 
 def auth(role: str) -> dict[str, str]:
@@ -31,7 +41,13 @@ def auth(role: str) -> dict[str, str]:
 
 
 def settings() -> Settings:
-    return Settings(neo4j_uri=None, api_keys=list(KEYS.values()), data_dir=DEMO)
+    return Settings(
+        neo4j_uri=None,
+        api_keys=list(KEYS.values()),
+        data_dir=DEMO,
+        keys_file=Path("/nonexistent/keys.json"),
+        public_searches_per_minute=0,  # the rate limit has its own test
+    )
 
 
 def demo_store(store: BaseStore, reference: Reference) -> BaseStore:

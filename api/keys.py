@@ -1,0 +1,89 @@
+"""API keys: created once and shown once, stored as HMAC-SHA256 under the server secret, revocable.
+
+The keys file is re-read whenever it changes on disk, so a revocation takes effect on the next
+request of every API process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from api.settings import ApiKey, Settings
+from graph.errors import InvalidInput, NotFound, Problem
+
+ROLES = ("professional", "editor", "coordinator")
+
+
+def key_digest(token: str, secret: str) -> str:
+    return hmac.new(secret.encode(), token.strip().encode(), hashlib.sha256).hexdigest()
+
+
+class KeyRing:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._keys: list[ApiKey] = []
+
+    def all(self) -> list[ApiKey]:
+        with self._lock:
+            try:
+                stat = self.path.stat()
+            except FileNotFoundError:
+                self._stamp, self._keys = None, []
+                return []
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            if stamp != self._stamp:
+                try:
+                    raw = json.loads(self.path.read_text(encoding="utf-8"))
+                    self._keys = [ApiKey.model_validate(k) for k in raw]
+                except (ValueError, TypeError) as exc:
+                    raise InvalidInput([Problem(f"the keys file is corrupt: {exc}", file=str(self.path))]) from exc
+                self._stamp = stamp
+            return list(self._keys)
+
+    def active(self) -> list[ApiKey]:
+        return [k for k in self.all() if k.revoked_at is None]
+
+    def _save(self, keys: list[ApiKey]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump([k.model_dump(mode="json") for k in keys], f, indent=1)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.path)
+
+    def create(self, settings: Settings, role: str, organisation_id: str | None, label: str) -> tuple[ApiKey, str]:
+        """A new key; the token is returned once and never stored."""
+        if role not in ROLES:
+            raise InvalidInput(f"role must be one of {', '.join(ROLES)}", parameter="role")
+        if (role == "editor") != bool(organisation_id):
+            raise InvalidInput("an editor key needs --org, and only an editor key takes one", parameter="org")
+        token = "rk_" + secrets.token_urlsafe(32)
+        key = ApiKey(
+            id="k-" + secrets.token_hex(4),
+            role=role,
+            organisation_id=organisation_id,
+            label=label,
+            digest=key_digest(token, settings.secret_key.get_secret_value()),
+            created_at=datetime.now(UTC),
+        )
+        self._save([*self.all(), key])
+        return key, token
+
+    def revoke(self, key_id: str) -> ApiKey:
+        keys = self.all()
+        found = next((k for k in keys if k.id == key_id), None)
+        if found is None:
+            raise NotFound(f"no key «{key_id}»")
+        revoked = found.model_copy(update={"revoked_at": datetime.now(UTC)})
+        self._save([revoked if k.id == key_id else k for k in keys])
+        return revoked
