@@ -134,7 +134,7 @@ def register_analysis_routes(app: FastAPI, reference: Reference) -> None:
         who.require_professional()
         report, snapshot = cache.get()
         names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
-        return HTMLResponse(render_report(report, division_id(division) or "", reference, names))
+        return HTMLResponse(render_report(report, reference.geography.division(division).id, reference, names))
 
     @app.get("/v1/export", tags=["analysis"])
     def export_network(cache: CacheDep, who: CallerDep, format: str = "graphml") -> Response:

@@ -385,3 +385,7 @@ def pathway(
     for step, answer in steps:
         names = ", ".join(r.organisation.name for r in answer.results) if answer else "112 · 101"
         console.print(f"  {step.number}. {step.labels[lang]} → {names or '—'}")
+
+
+if __name__ == "__main__":
+    app()

@@ -48,8 +48,11 @@ class MemoryStore(BaseStore):
         self._links: dict[type[Link], dict[tuple[str, ...], Link]] = {k: {} for k in LINK_TYPES}
         self._changes: list[Change] = []
         self._cooperation = nx.Graph()
-        if path is not None and path.exists():
-            self._read_file(path)
+        if path is not None:
+            for stale in path.parent.glob(f"{path.name}*.tmp"):  # left by a save that was killed
+                stale.unlink(missing_ok=True)
+            if path.exists():
+                self._read_file(path)
 
     # --- persistence ---------------------------------------------------------------------------
 

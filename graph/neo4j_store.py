@@ -81,7 +81,7 @@ class Neo4jStore(BaseStore):
             auth=(user, password),
             connection_timeout=connection_timeout,
             connection_acquisition_timeout=connection_timeout,
-            max_transaction_retry_time=connection_timeout,
+            max_transaction_retry_time=min(connection_timeout, 2.0),
             notifications_min_severity="OFF",
         )
 
@@ -138,7 +138,9 @@ class Neo4jStore(BaseStore):
         return int(self._read(cypher.SCHEMA_CURRENT_VERSION)[0]["version"] or 0)
 
     def ping(self) -> None:
-        self._read(cypher.PING)
+        """One round trip without retries, so readiness answers fast when Neo4j is down."""
+        with self._errors(), self._driver.session(database=self.database) as session:
+            session.run(cypher.PING).consume()
 
     def close(self) -> None:
         self._driver.close()

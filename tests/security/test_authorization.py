@@ -1,0 +1,116 @@
+"""The authorisation matrix (docs/security.md): every route × every role.
+
+Roles: public (no key), professional, editor of org A (amb-h-1), editor of org B (amb-l-1), coordinator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.memory_store import MemoryStore
+from graph.reference import load_reference
+from loaders.hsds import hsds_id
+from tests.api.conftest import auth, demo_store, settings
+
+ROLES = ["public", "professional", "editor", "editor_b", "coordinator"]
+READ = dict.fromkeys(ROLES, 200)
+MEMBERS = {"public": 403, "professional": 200, "editor": 200, "editor_b": 200, "coordinator": 200}
+COORDINATOR = {"public": 403, "professional": 403, "editor": 403, "editor_b": 403, "coordinator": 200}
+
+
+def writer(ok: int, a: int, b: int) -> dict[str, int]:
+    """Writes on org A's records: A's editor gets `a`, B's editor `b`, coordinator `ok`."""
+    return {"public": 403, "professional": 403, "editor": a, "editor_b": b, "coordinator": ok}
+
+
+ORG_A = {
+    "id": "amb-h-1",
+    "name": "Service d'aide Exemple-Mehaigne 1 (modifié)",
+    "type": "specialised-ambulatory",
+    "sector": "associative",
+    "source": "test (fictional)",
+}
+NEW_ORG = ORG_A | {"id": "nouvelle-asbl"}
+SERVICE_A = {
+    "id": "amb-h-1-svc",
+    "organisation_id": "amb-h-1",
+    "name": "Accueil modifié (fictif)",
+    "situations": ["partner-violence"],
+    "source": "test (fictional)",
+}
+NEW_SERVICE_A = SERVICE_A | {"id": "amb-h-1-nouveau"}
+LINK_A = {"kind": "cooperation", "from": "amb-h-1", "to": "gp-h-6", "source": "test (fictional)"}
+HIDDEN_SAL = hsds_id("service_at_location", "shelter-h-1-svc:shelter-h-1-site")
+
+MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
+    ("GET", "/healthz", None, READ),
+    ("GET", "/readyz", None, READ),
+    ("GET", "/v1/referrals?situation=fgm&division=huy", None, READ),
+    ("GET", "/v1/pathways?situation=high-risk&division=huy", None, READ),
+    ("GET", "/v1/organisations", None, READ),
+    ("GET", "/v1/organisations/amb-h-1", None, READ),
+    ("GET", "/v1/organisations/amb-h-1/partners", None, READ),
+    ("GET", "/v1/services", None, READ),
+    ("GET", "/v1/services/amb-h-1-svc", None, READ),
+    ("GET", "/v1/links?organisation_id=amb-h-1", None, READ),
+    ("GET", "/v1/paths?from=amb-h-1&to=amb-h-2", None, READ),
+    ("GET", "/v1/taxonomy", None, READ),
+    ("GET", "/v1/divisions", None, READ),
+    ("GET", "/v1/communes?postcode=4500", None, READ),
+    ("GET", "/v1/gaps", None, MEMBERS),
+    ("GET", "/v1/metrics", None, MEMBERS),
+    ("GET", "/v1/map", None, MEMBERS),
+    ("GET", "/v1/gaps/heatmap.svg", None, MEMBERS),
+    ("GET", "/v1/report?division=huy", None, MEMBERS),
+    ("GET", "/v1/export?format=kumu", None, MEMBERS),
+    ("GET", "/v1/audit", None, COORDINATOR),
+    ("GET", "/hsds/", None, READ),
+    ("GET", "/hsds/services", None, READ),
+    ("GET", "/hsds/organizations", None, READ),
+    ("GET", "/hsds/service_at_locations", None, READ),
+    ("GET", "/hsds/taxonomies", None, READ),
+    ("GET", "/hsds/taxonomy_terms", None, READ),
+    ("GET", f"/hsds/service_at_locations/{HIDDEN_SAL}", None, dict.fromkeys(ROLES, 404)),
+    ("GET", "/", None, READ),
+    ("PUT", "/v1/organisations/amb-h-1", ORG_A, writer(200, 200, 403)),
+    ("POST", "/v1/organisations", NEW_ORG, writer(201, 403, 403)),
+    ("DELETE", "/v1/organisations/amb-h-2", None, writer(204, 403, 403)),
+    ("POST", "/v1/services", NEW_SERVICE_A, writer(201, 201, 403)),
+    ("PUT", "/v1/services/amb-h-1-svc", SERVICE_A, writer(200, 200, 403)),
+    ("DELETE", "/v1/services/amb-h-1-svc", None, writer(204, 204, 403)),
+    ("POST", "/v1/links", LINK_A, writer(201, 201, 403)),
+    ("DELETE", "/v1/links", {**LINK_A, "to": "amb-h-2", "from": "amb-h-1"}, writer(404, 404, 403)),
+]
+
+
+@pytest.fixture(scope="module")
+def reader() -> Iterator[TestClient]:
+    with TestClient(create_app(settings(), demo_store(MemoryStore(), load_reference()))) as c:
+        yield c
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+@pytest.mark.parametrize("role", ROLES)
+def test_route_by_role(
+    reader: TestClient, method: str, path: str, body: Any, expected: dict[str, int], role: str
+) -> None:
+    if method == "GET":
+        response = reader.get(path, headers=auth(role))
+    else:
+        with TestClient(create_app(settings(), demo_store(MemoryStore(), load_reference()))) as writer_client:
+            response = writer_client.request(method, path, json=body, headers=auth(role))
+    assert response.status_code == expected[role], (role, response.text[:300])
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_hidden_location_looks_exactly_like_an_unknown_one(reader: TestClient) -> None:
+    hidden = reader.get(f"/hsds/service_at_locations/{HIDDEN_SAL}", headers=auth("coordinator")).json()
+    unknown_id = "00000000-0000-0000-0000-000000000000"
+    unknown = reader.get(f"/hsds/service_at_locations/{unknown_id}", headers=auth("coordinator")).json()
+    assert hidden["detail"].replace(HIDDEN_SAL, "X") == unknown["detail"].replace(unknown_id, "X")
