@@ -36,18 +36,36 @@ PING: LiteralString = "RETURN 1 AS ok"
 # --- records: fetch, hashes ----------------------------------------------------------------------
 # One query per label: labels cannot be parameters, and the set of labels is closed.
 
-FETCH: dict[str, LiteralString] = {
-    "Division": "MATCH (n:Division) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
-    "Commune": "MATCH (n:Commune) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
-    "Term": "MATCH (n:Term) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
-    "Organisation": "MATCH (n:Organisation) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
-    "Location": "MATCH (n:Location) WHERE ($ids IS NULL OR n.id IN $ids) "
-    "AND ($org IS NULL OR n.organisation_id = $org) RETURN properties(n) AS p ORDER BY n.id",
-    "Service": "MATCH (n:Service) WHERE ($ids IS NULL OR n.id IN $ids) "
-    "AND ($org IS NULL OR n.organisation_id = $org) RETURN properties(n) AS p ORDER BY n.id",
-    "Platform": "MATCH (n:Platform) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
-    "Training": "MATCH (n:Training) WHERE $ids IS NULL OR n.id IN $ids RETURN properties(n) AS p ORDER BY n.id",
+FETCH_ALL: dict[str, LiteralString] = {
+    "Division": "MATCH (n:Division) RETURN properties(n) AS p ORDER BY n.id",
+    "Commune": "MATCH (n:Commune) RETURN properties(n) AS p ORDER BY n.id",
+    "Term": "MATCH (n:Term) RETURN properties(n) AS p ORDER BY n.id",
+    "Organisation": "MATCH (n:Organisation) RETURN properties(n) AS p ORDER BY n.id",
+    "Location": "MATCH (n:Location) RETURN properties(n) AS p ORDER BY n.id",
+    "Service": "MATCH (n:Service) RETURN properties(n) AS p ORDER BY n.id",
+    "Platform": "MATCH (n:Platform) RETURN properties(n) AS p ORDER BY n.id",
+    "Training": "MATCH (n:Training) RETURN properties(n) AS p ORDER BY n.id",
 }
+"""Whole listings (exports, snapshots): a label scan is what they are for."""
+
+FETCH_IDS: dict[str, LiteralString] = {
+    "Division": "UNWIND $ids AS id MATCH (n:Division {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Commune": "UNWIND $ids AS id MATCH (n:Commune {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Term": "UNWIND $ids AS id MATCH (n:Term {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Organisation": "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Location": "UNWIND $ids AS id MATCH (n:Location {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Service": "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Platform": "UNWIND $ids AS id MATCH (n:Platform {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Training": "UNWIND $ids AS id MATCH (n:Training {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+}
+"""Lookups by id: unique-index seeks."""
+
+FETCH_OF_ORGANISATION: dict[str, LiteralString] = {
+    "Location": "MATCH (n:Location {organisation_id: $org}) RETURN properties(n) AS p ORDER BY n.id",
+    "Service": "MATCH (n:Service {organisation_id: $org}) RETURN properties(n) AS p ORDER BY n.id",
+}
+"""An organisation's locations or services: index seeks on `organisation_id`."""
+
 
 HASHES: dict[str, LiteralString] = {
     "Division": "UNWIND $ids AS id MATCH (n:Division {id: id}) RETURN n.id AS id, n.hash AS hash",

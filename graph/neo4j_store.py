@@ -153,8 +153,16 @@ class Neo4jStore(BaseStore):
     # --- primitives ----------------------------------------------------------------------------------
 
     def _fetch(self, kind: type[R], ids: Sequence[str] | None, organisation_id: str | None) -> list[R]:
-        rows = self._read(cypher.FETCH[kind.kind], ids=list(ids) if ids is not None else None, org=organisation_id)
-        return [from_props(kind, row["p"]) for row in rows]
+        if ids is not None:
+            rows = self._read(cypher.FETCH_IDS[kind.kind], ids=list(ids))
+        elif organisation_id is not None and kind.kind in cypher.FETCH_OF_ORGANISATION:
+            rows = self._read(cypher.FETCH_OF_ORGANISATION[kind.kind], org=organisation_id)
+        else:
+            rows = self._read(cypher.FETCH_ALL[kind.kind])
+        found = [from_props(kind, row["p"]) for row in rows]
+        if organisation_id is not None:
+            found = [r for r in found if getattr(r, "organisation_id", None) == organisation_id]
+        return found
 
     def _hashes(self, kind: type[Record], ids: Sequence[str]) -> dict[str, str]:
         if not ids:
