@@ -245,6 +245,25 @@ def report(
     console.print(f"report → {output}")
 
 
+@app.command("bench")
+def bench_command(
+    quick: bool = typer.Option(False, "--quick", help="1k organisations only, no HTTP load (CI)"),
+    sizes: str = typer.Option("1000,10000,100000", help="numbers of organisations, comma-separated"),
+    output: Path = typer.Option(PROJECT_ROOT / "var" / "bench", "-o", "--output", help="folder for the JSON"),
+) -> None:
+    """Benchmark load, referral latency, API overhead, HTTP throughput, analysis and maps; write JSON."""
+    from api.bench import bench
+
+    chosen = [1000] if quick else [int(x) for x in sizes.split(",") if x.strip()]
+    results = bench(quick, chosen, output, log=lambda line: err_console.print(line, highlight=False))
+    table = Table("target", "wanted", "measured", "status", title="Relais bench (2 cores, shared with the load)")
+    for t in results["targets"].values():
+        colour = {"met": "green", "missed": "red"}.get(t["status"], "yellow")
+        table.add_row(t["what"], t["target"], str(t["measured"]), f"[{colour}]{t['status']}[/]")
+    console.print(table)
+    console.print(f"raw figures: {results['json']}")
+
+
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 

@@ -48,6 +48,10 @@ class MemoryStore(BaseStore):
         self._links: dict[type[Link], dict[tuple[str, ...], Link]] = {k: {} for k in LINK_TYPES}
         self._changes: list[Change] = []
         self._cooperation = nx.Graph()
+        self._services_by_term: dict[str, set[str]] = {}
+        """Candidate lookup: term -> ids of the services that address or meet it."""
+        self._placement: dict[str, tuple[tuple[Location, ...], tuple[str, ...], frozenset[str]]] = {}
+        """Derived from services, locations and communes; emptied by every write."""
         if path is not None:
             for stale in path.parent.glob(f"{path.name}*.tmp"):  # left by a save that was killed
                 stale.unlink(missing_ok=True)
@@ -77,6 +81,17 @@ class MemoryStore(BaseStore):
         for coop in self._links[Cooperation].values():
             assert isinstance(coop, Cooperation)
             self._cooperation.add_edge(coop.a, coop.b)
+        for service in self._records[Service].values():
+            self._index(None, service)
+
+    def _index(self, old: Record | None, new: Record | None) -> None:
+        """Keep the term index in step with a service being replaced, added or removed."""
+        if isinstance(old, Service):
+            for term in old.terms():
+                self._services_by_term.get(term, set()).discard(old.id)
+        if isinstance(new, Service):
+            for term in new.terms():
+                self._services_by_term.setdefault(term, set()).add(new.id)
 
     def _save(self) -> None:
         if self.path is None:
@@ -127,7 +142,10 @@ class MemoryStore(BaseStore):
 
     def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
         with self._lock:
+            self._placement.clear()
             for r in records:
+                if kind is Service:
+                    self._index(self._records[kind].get(r.id), r)
                 self._records[kind][r.id] = r
                 if kind is Organisation:
                     self._cooperation.add_node(r.id)
@@ -136,14 +154,15 @@ class MemoryStore(BaseStore):
 
     def _delete(self, kind: type[Record], id: str, change: Change) -> bool:
         with self._lock:
+            self._placement.clear()
             if id not in self._records[kind]:
                 return False
-            del self._records[kind][id]
+            self._index(self._records[kind].pop(id), None)
             if kind is Organisation:
                 for owned in (Service, Location):
                     table = self._records[owned]
                     for rid in [rid for rid, r in table.items() if getattr(r, "organisation_id", None) == id]:
-                        del table[rid]
+                        self._index(table.pop(rid), None)
                 for link_kind, table_links in self._links.items():
                     for key in [k for k, x in table_links.items() if id in link_ends(x)]:
                         del self._links[link_kind][key]
@@ -207,40 +226,37 @@ class MemoryStore(BaseStore):
     ) -> list[ServiceCandidate]:
         with self._lock:
             orgs = self._records[Organisation]
-            locations = self._records[Location]
-            communes = self._records[Commune]
             wanted = set(terms)
+            services = self._records[Service]
+            ids = sorted({i for term in wanted for i in self._services_by_term.get(term, ())})
             out = []
-            for s in self._records[Service].values():
+            for s in (services[i] for i in ids):
                 assert isinstance(s, Service)
                 org = orgs[s.organisation_id]
                 assert isinstance(org, Organisation)
-                if s.status is not Status.ACTIVE or org.status is not Status.ACTIVE or not (s.terms() & wanted):
+                if s.status is not Status.ACTIVE or org.status is not Status.ACTIVE:
                     continue
                 if audiences is not None and s.audiences and not set(s.audiences) & set(audiences):
                     continue
                 if language is not None and language not in s.languages:
                     continue
-                locs = tuple(loc for i in s.location_ids if isinstance(loc := locations.get(i), Location))
-                located_in = {getattr(communes.get(loc.commune), "division", None) for loc in locs} - {None}
-                served = set(s.area_divisions) | {
-                    getattr(communes.get(c), "division", None) for c in s.area_communes
-                } - {None}
-                if (
-                    divisions is not None
-                    and s.area_scope.value == "local"
-                    and not ((located_in | served) & set(divisions))
-                ):
+                locs, located_in, reach = self._placed(s)
+                if divisions is not None and s.area_scope.value == "local" and not reach & set(divisions):
                     continue
-                out.append(
-                    ServiceCandidate(
-                        service=s,
-                        organisation=org,
-                        locations=locs,
-                        located_in=tuple(sorted(located_in)),
-                    )
-                )
+                out.append(ServiceCandidate(service=s, organisation=org, locations=locs, located_in=located_in))
             return out
+
+    def _placed(self, s: Service) -> tuple[tuple[Location, ...], tuple[str, ...], frozenset[str]]:
+        """A service's locations, the divisions they are in, and every division it reaches (cached)."""
+        cached = self._placement.get(s.id)
+        if cached is None:
+            communes = self._records[Commune]
+            locs = tuple(loc for i in s.location_ids if isinstance(loc := self._records[Location].get(i), Location))
+            located_in = {d for loc in locs if (d := getattr(communes.get(loc.commune), "division", None))}
+            served = {d for c in s.area_communes if (d := getattr(communes.get(c), "division", None))}
+            cached = (locs, tuple(sorted(located_in)), frozenset(located_in | served | set(s.area_divisions)))
+            self._placement[s.id] = cached
+        return cached
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -321,29 +321,44 @@ class ReferralEngine:
             self.store.get(Organisation, q.from_org)
         tax = self.ref.taxonomy
         asked = q.need or q.situation or ""
-        wanted = tax.descendants(asked)
-        broader = frozenset(tax.ancestors(asked))
-        situation_terms = set(tax.descendants(q.situation)) | set(tax.ancestors(q.situation)) if q.situation else set()
-        perpetrator_side = q.audience == PERPETRATOR_AUDIENCE or q.need == PERPETRATOR_NEED
-        candidates = [
-            c
-            for c in self.store.candidate_services(sorted(wanted | broader), clearance=role.clearance)
-            if self._allowed(c, q, perpetrator_side, role)
-        ]
-        partners = self.store.partners(q.from_org, hops=3) if q.from_org else {}
-        here = [c for c in candidates if division is None or self._locality(c, division)[0] > 0]
+        ctx = _Context(
+            q=q,
+            role=role,
+            division=division,
+            wanted=tax.descendants(asked),
+            broader=frozenset(tax.ancestors(asked)),
+            needs=tax.descendants(q.need) | set(tax.ancestors(q.need)) if q.need else frozenset(),
+            situations=tax.descendants(q.situation) | set(tax.ancestors(q.situation)) if q.situation else frozenset(),
+            audiences=tax.descendants(q.audience) | set(tax.ancestors(q.audience)) if q.audience else frozenset(),
+            perpetrator_side=q.audience == PERPETRATOR_AUDIENCE or q.need == PERPETRATOR_NEED,
+            partners=self.store.partners(q.from_org, hops=3) if q.from_org else {},
+            today=self.today or date.today(),
+        )
+        terms = sorted(ctx.wanted | ctx.broader)
+        here = self._allowed_candidates(terms, [division] if division else None, ctx)
         notices: list[str] = []
         term_label = tax.terms[asked].label(q.lang)
-        division_label = self.ref.geography.divisions[division].label(q.lang) if division else ""
         chosen = here
-        if not any(c.service.terms() & wanted for c in here) and candidates:
-            chosen = here + [c for c in candidates if c not in here and c.service.terms() & wanted]
-            notices.append(say("none_here", q.lang, term=term_label, division=division_label or "—"))
+        if not any(c.service.terms() & ctx.wanted for c in here):
+            seen = {c.service.id for c in here}
+            elsewhere = (
+                [
+                    c
+                    for c in self._allowed_candidates(terms, None, ctx)
+                    if c.service.id not in seen and c.service.terms() & ctx.wanted
+                ]
+                if division
+                else []
+            )
+            if elsewhere or (here and division):
+                division_label = self.ref.geography.divisions[division].label(q.lang) if division else "—"
+                notices.append(say("none_here", q.lang, term=term_label, division=division_label))
+            chosen = here + elsewhere
         if not chosen:
             notices.append(say("none_at_all", q.lang, term=term_label))
-        results = [self._result(c, q, division, wanted, situation_terms, partners, role) for c in chosen]
-        results.sort(key=lambda r: (not (q.urgent and r.candidate.service.open_24_7), -r.score, r.organisation.name))
-        results = results[: q.limit]
+        assessed = [(self._assess(c, ctx), c) for c in chosen]
+        assessed.sort(key=lambda x: (not (q.urgent and x[1].service.open_24_7), -x[0][0], x[1].organisation.name))
+        results = [self._result(c, score, reasons, ctx) for (score, reasons), c in assessed[: q.limit]]
         warnings = [say("mediation_warning", q.lang)] if q.need == MEDIATION else []
         names = {}
         path_ids = {i for r in results for i in r.path}
@@ -351,32 +366,42 @@ class ReferralEngine:
             names = {o.id: o.name for o in self.store.list(Organisation, ids=sorted(path_ids))}
         helplines = [f for f in fallbacks() if (q.urgent or not f.urgent_only)]
         return Answer(
-            q, division, tuple(sorted(wanted)), tuple(results), tuple(notices), tuple(warnings), tuple(helplines), names
+            q,
+            division,
+            tuple(sorted(ctx.wanted)),
+            tuple(results),
+            tuple(notices),
+            tuple(warnings),
+            tuple(helplines),
+            names,
         )
 
-    def _allowed(self, c: ServiceCandidate, q: ReferralQuery, perpetrator_side: bool, role: Role) -> bool:
+    def _allowed_candidates(
+        self, terms: list[str], divisions: list[str] | None, ctx: _Context
+    ) -> list[ServiceCandidate]:
+        found = self.store.candidate_services(terms, divisions=divisions, clearance=ctx.role.clearance)
+        return [c for c in found if self._allowed(c, ctx)]
+
+    def _allowed(self, c: ServiceCandidate, ctx: _Context) -> bool:
+        """The safety rules: never mix victim- and perpetrator-facing services, mediation only on request."""
         s = c.service
-        tax = self.ref.taxonomy
+        q = ctx.q
         audiences = set(s.audiences)
         is_perpetrator_service = PERPETRATOR_AUDIENCE in audiences or PERPETRATOR_NEED in s.needs
         is_victim_service = bool(audiences & VICTIM_AUDIENCES) or bool(set(s.needs) & VICTIM_NEEDS)
-        if perpetrator_side and is_victim_service and not is_perpetrator_service:
+        if ctx.perpetrator_side and is_victim_service and not is_perpetrator_service:
             return False
-        if not perpetrator_side and is_perpetrator_service:
+        if not ctx.perpetrator_side and is_perpetrator_service:
             return False
         if MEDIATION in s.needs and q.need != MEDIATION:
             return False
-        if q.need and not set(s.needs) & (
-            self.ref.taxonomy.descendants(q.need) | set(self.ref.taxonomy.ancestors(q.need))
-        ):
+        if q.need and not set(s.needs) & ctx.needs:
             return False
-        if q.audience and audiences:
-            compatible = tax.descendants(q.audience) | set(tax.ancestors(q.audience))
-            if not audiences & compatible:
-                return False
-        return not ("professional" in audiences and len(audiences) == 1 and role is Role.PUBLIC)
+        if q.audience and audiences and not audiences & ctx.audiences:
+            return False
+        return not ("professional" in audiences and len(audiences) == 1 and ctx.role is Role.PUBLIC)
 
-    def _locality(self, c: ServiceCandidate, division: str, lang: str = "fr") -> tuple[float, str, dict[str, str]]:
+    def _locality(self, c: ServiceCandidate, division: str, lang: str) -> tuple[float, str, dict[str, object]]:
         s = c.service
         geo = self.ref.geography
         if division in c.located_in:
@@ -394,98 +419,107 @@ class ReferralEngine:
         where = [geo.divisions[d].label(lang) for d in sorted(set(c.located_in) | served)]
         return 0.0, "elsewhere", {"where": ", ".join(where) or "?"}
 
-    def _result(
-        self,
-        c: ServiceCandidate,
-        q: ReferralQuery,
-        division: str | None,
-        wanted: frozenset[str],
-        situation_terms: set[str],
-        partners: dict[str, int],
-        role: Role,
-    ) -> Result:
-        s = c.service
-        lang = q.lang
+    def _assess(self, c: ServiceCandidate, ctx: _Context) -> tuple[float, list[tuple[str, dict[str, object]]]]:
+        """The score and its reasons (as text keys): every point added comes with the reason for it."""
+        s, q, lang = c.service, ctx.q, ctx.q.lang
         tax = self.ref.taxonomy
         asked = q.need or q.situation or ""
-        reasons: list[str] = []
+        reasons: list[tuple[str, dict[str, object]]] = []
         score = 0.0
         terms = s.terms()
         label = tax.terms[asked].label(lang)
         if asked in terms:
             score += 3.0
-            reasons.append(say("term_exact", lang, term=label))
-        elif terms & wanted:
+            reasons.append(("term_exact", {"term": label}))
+        elif terms & ctx.wanted:
             score += 2.5
-            reasons.append(say("term_narrower", lang, term=label))
+            reasons.append(("term_narrower", {"term": label}))
         else:
             score += 1.5
-            reasons.append(
-                say("term_broader", lang, term=tax.terms[sorted(terms & set(tax.ancestors(asked)))[0]].label(lang))
-            )
-        if q.need and q.situation:
-            also = set(s.situations) & situation_terms
-            if also:
-                score += 1.0
-                reasons.append(say("also_situation", lang, term=tax.terms[q.situation].label(lang)))
-        points = 0.0
-        if division:
-            points, key, values = self._locality(c, division, lang)
+            reasons.append(("term_broader", {"term": tax.terms[sorted(terms & ctx.broader)[0]].label(lang)}))
+        if q.need and q.situation and set(s.situations) & ctx.situations:
+            score += 1.0
+            reasons.append(("also_situation", {"term": tax.terms[q.situation].label(lang)}))
+        if ctx.division:
+            points, key, values = self._locality(c, ctx.division, lang)
             score += points
-            reasons.append(say(key, lang, division=self.ref.geography.divisions[division].label(lang), **values))
-        if q.audience and set(s.audiences) & (tax.descendants(q.audience) | set(tax.ancestors(q.audience))):
+            reasons.append((key, {"division": self.ref.geography.divisions[ctx.division].label(lang), **values}))
+        if q.audience and set(s.audiences) & ctx.audiences:
             score += 1.5
-            reasons.append(say("for_audience", lang, audience=tax.terms[q.audience].label(lang)))
+            reasons.append(("for_audience", {"audience": tax.terms[q.audience].label(lang)}))
         if q.language:
             if q.language in s.languages:
                 score += 1.5
-                reasons.append(say("speaks", lang, language=q.language))
+                reasons.append(("speaks", {"language": q.language}))
             else:
                 score -= 1.0
-                reasons.append(say("not_speaks", lang, language=q.language))
+                reasons.append(("not_speaks", {"language": q.language}))
         if s.open_24_7:
             score += 2.0 if q.urgent else 0.5
-            reasons.append(say("open_24_7", lang))
+            reasons.append(("open_24_7", {}))
         if s.capacity is not None:
             on = s.capacity.updated_at.isoformat()
             if s.capacity.available > 0:
                 score += 1.0
-                reasons.append(say("places", lang, available=s.capacity.available, total=s.capacity.total, on=on))
+                reasons.append(("places", {"available": s.capacity.available, "total": s.capacity.total, "on": on}))
             else:
                 score -= 1.0
-                reasons.append(say("full", lang, on=on))
-        path: tuple[str, ...] = ()
-        if q.from_org and c.organisation.id != q.from_org:
-            hops = partners.get(c.organisation.id)
-            if hops == 1:
-                score += 1.5
-                reasons.append(say("partner", lang))
-            elif hops is not None:
-                score += 0.5
-                reasons.append(say("path", lang, hops=hops))
-            if hops is not None:
-                found = self.store.paths(q.from_org, c.organisation.id, max_hops=3, limit=1)
-                path = tuple(found[0]) if found else ()
+                reasons.append(("full", {"on": on}))
+        hops = ctx.partners.get(c.organisation.id) if c.organisation.id != q.from_org else None
+        if hops == 1:
+            score += 1.5
+            reasons.append(("partner", {}))
+        elif hops is not None:
+            score += 0.5
+            reasons.append(("path", {"hops": hops}))
         verified = s.verified_at or c.organisation.verified_at
-        today = self.today or date.today()
         if verified is None:
-            reasons.append(say("never_verified", lang))
-        elif today - verified > STALE_AFTER:
+            reasons.append(("never_verified", {}))
+        elif ctx.today - verified > STALE_AFTER:
             score -= 0.5
-            reasons.append(say("stale", lang, on=verified.isoformat()))
+            reasons.append(("stale", {"on": verified.isoformat()}))
         else:
             score += 0.5
-            reasons.append(say("verified", lang, on=verified.isoformat()))
+            reasons.append(("verified", {"on": verified.isoformat()}))
+        return round(score, 2), reasons
+
+    def _result(
+        self, c: ServiceCandidate, score: float, reasons: list[tuple[str, dict[str, object]]], ctx: _Context
+    ) -> Result:
+        """A ranked answer, with its reasons in words and the path through partners (top results only)."""
+        q = ctx.q
+        path: tuple[str, ...] = ()
+        if q.from_org and c.organisation.id in ctx.partners:
+            found = self.store.paths(q.from_org, c.organisation.id, max_hops=3, limit=1)
+            path = tuple(found[0]) if found else ()
+        outside = ctx.division is not None and any(key == "elsewhere" for key, _ in reasons)
         return Result(
             organisation=c.organisation,
             candidate=c,
-            score=round(score, 2),
-            reasons=tuple(reasons),
-            contacts=visible_contacts(s.contacts, role),
+            score=score,
+            reasons=tuple(say(key, q.lang, **values) for key, values in reasons),
+            contacts=visible_contacts(c.service.contacts, ctx.role),
             divisions=c.located_in,
             path=path,
-            alternative=not (terms & wanted) or (division is not None and points == 0),
+            alternative=not (c.service.terms() & ctx.wanted) or outside,
         )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What one question needs while assessing each candidate, computed once."""
+
+    q: ReferralQuery
+    role: Role
+    division: str | None
+    wanted: frozenset[str]
+    broader: frozenset[str]
+    needs: frozenset[str]
+    situations: frozenset[str]
+    audiences: frozenset[str]
+    perpetrator_side: bool
+    partners: dict[str, int]
+    today: date
 
 
 def visible_contacts(contacts: tuple[Contact, ...], role: Role) -> tuple[Contact, ...]:

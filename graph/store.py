@@ -426,11 +426,13 @@ class BaseStore(ABC):
         out = []
         for c in found:
             locations = tuple(loc for loc in c.locations if loc.visibility in allowed)
-            visible_ids = {loc.id for loc in locations}
-            service = c.service.model_copy(
-                update={"location_ids": tuple(i for i in c.service.location_ids if i in visible_ids)}
-            )
-            out.append(c.model_copy(update={"service": service, "locations": locations}))
+            if len(locations) != len(c.locations):  # copy only what the caller may not see all of
+                visible_ids = {loc.id for loc in locations}
+                service = c.service.model_copy(
+                    update={"location_ids": tuple(i for i in c.service.location_ids if i in visible_ids)}
+                )
+                c = c.model_copy(update={"service": service, "locations": locations})
+            out.append(c)
         return sorted(out, key=lambda c: c.service.id)
 
     def snapshot(self) -> nx.MultiDiGraph:

@@ -1,0 +1,393 @@
+"""`relais bench`: load, referral latency, API overhead, HTTP throughput, analysis and map figures.
+
+One command, one run: a table on screen and the raw figures as JSON. The machine has 2 cores and the
+load generator shares them with the server; every figure says so in the JSON (`machine`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from api.settings import PROJECT_ROOT, Settings
+from graph.analysis import analyse
+from graph.memory_store import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.reference import Reference, load_reference
+from graph.referral import ReferralEngine, ReferralQuery, Role
+from graph.store import BaseStore
+from loaders.directory import Directory, import_directory, read_directory
+from loaders.generate import PROFILES, generate_directory
+from viz.network_map import render_map
+
+TARGETS: dict[str, tuple[str, str, Callable[[float], bool]]] = {
+    "load_100k_s": ("load 100k organisations + 1M links", "≤ 120 s", lambda v: v <= 120),
+    "second_load_changes": ("a second identical load changes nothing", "0 changes", lambda v: v == 0),
+    "referral_p95_neo4j_100k_ms": ("referral p95 on Neo4j at 100k", "≤ 20 ms", lambda v: v <= 20),
+    "referral_p95_memory_10k_ms": ("referral p95 on the memory store at 10k", "≤ 2 ms", lambda v: v <= 2),
+    "api_overhead_ratio": ("API overhead: (API p50 − test-client p50) / raw p50", "≤ 1.5×", lambda v: v <= 1.5),
+    "http_rps_10k": ("referral requests/s, 2 workers, 10k", "≥ 500/s", lambda v: v >= 500),
+    "http_p99_10k_ms": ("referral p99 under load, 10k", "≤ 100 ms", lambda v: v <= 100),
+    "gap_analysis_5k_s": ("full gap analysis at 5k organisations", "≤ 2 s", lambda v: v <= 2),
+    "map_1000_bytes": ("1,000-node map page size", "≤ 0.5 MB", lambda v: v <= 500_000),
+    "map_1000_s": ("1,000-node map build time", "≤ 0.5 s", lambda v: v <= 0.5),
+    "map_20000_s": ("20,000-node map build time", "≤ 5 s", lambda v: v <= 5),
+}
+
+
+@dataclass
+class Run:
+    quick: bool
+    results: dict[str, Any] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)
+    log: Callable[[str], None] = print
+
+
+@contextmanager
+def timer() -> Iterator[list[float]]:
+    out: list[float] = []
+    start = time.perf_counter()
+    yield out
+    out.append(time.perf_counter() - start)
+
+
+def percentiles(samples_s: list[float]) -> dict[str, float]:
+    ms = sorted(x * 1000 for x in samples_s)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"p50_ms": round(q[49], 3), "p95_ms": round(q[94], 3), "p99_ms": round(q[98], 3), "n": len(ms)}
+
+
+def questions(n: int, seed: int = 5) -> list[ReferralQuery]:
+    """A fixed, realistic mix: situations and needs of the generated profiles, every division, some languages."""
+    rng = random.Random(seed)
+    situations = sorted({s for p in PROFILES.values() for s in p[0].split(";") if s})
+    needs = sorted({s for p in PROFILES.values() for s in p[1].split(";") if s} - {"perpetrator-programme"})
+    out = []
+    for _ in range(n):
+        by_need = rng.random() < 0.4
+        out.append(
+            ReferralQuery(
+                situation=None if by_need else rng.choice(situations),
+                need=rng.choice(needs) if by_need else None,
+                division=rng.choice(["huy", "liege", "verviers"]),
+                language=rng.choice([None, None, "nl", "de", "ar"]),
+                urgent=rng.random() < 0.2,
+                limit=10,
+            )
+        )
+    return out
+
+
+def peak_rss_mb(pid: int | None = None) -> float:
+    if pid is None:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    match = re.search(r"VmHWM:\s+(\d+) kB", text)
+    return round(int(match.group(1)) / 1024, 1) if match else float("nan")
+
+
+def neo4j_pid() -> int | None:
+    pidfile = Path(os.environ.get("RELAIS_NEO4J_HOME", Path.home() / ".cache/relais/neo4j-5.26")) / "run/neo4j.pid"
+    return int(pidfile.read_text()) if pidfile.exists() else None
+
+
+def open_neo4j() -> Neo4jStore | None:
+    uri = os.environ.get("RELAIS_NEO4J_URI")
+    if not uri:
+        return None
+    store = Neo4jStore(
+        uri,
+        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
+        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
+        query_timeout=600,
+    )
+    store.bootstrap()
+    return store
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, Any]:
+    """2 uvicorn workers and wrk on loopback (both on the same 2 cores)."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return {"skipped": "wrk not installed (apt-get install wrk)"}
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env, "RELAIS_PUBLIC_SEARCHES_PER_MINUTE": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import httpx
+
+        deadline = time.time() + 600
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/referrals?situation=fgm&division=huy", timeout=60).is_success:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.time() > deadline or server.poll() is not None:
+                return {"skipped": "the server did not start"}
+            time.sleep(1)
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        paths = [
+            f"/v1/referrals?{'need' if q.need else 'situation'}={q.need or q.situation}&division={q.division}"
+            + (f"&language={q.language}" if q.language else "")
+            + ("&urgent=true" if q.urgent else "")
+            for q in questions(200)
+        ]
+        script.write_text(
+            "local q = {" + ",".join(json.dumps(p) for p in paths) + "}\nlocal i = 0\n"
+            "request = function() i = i + 1 return wrk.format('GET', q[(i % #q) + 1]) end\n"
+            "done = function(s, l, r) io.write(string.format('RESULT %d %f %f %f %d %d\\n', "
+            "s.requests, s.duration / 1e6, l:percentile(50) / 1000, l:percentile(99) / 1000, "
+            "s.errors.status, s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout)) "
+            "end\n"
+        )
+        out = subprocess.run(
+            [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        script.unlink()
+        line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+        requests, duration, p50, p99, non2xx, errors = line.split()[1:]
+        workers = [
+            int(p)
+            for p in subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+        ]
+        return {
+            "requests": int(requests),
+            "rps": round(int(requests) / float(duration), 1),
+            "p50_ms": round(float(p50), 1),
+            "p99_ms": round(float(p99), 1),
+            "non_2xx": int(non2xx),
+            "errors": int(errors),
+            "seconds": seconds,
+            "connections": 16,
+            "worker_peak_rss_mb": [peak_rss_mb(w) for w in workers],
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def bench_store(
+    run: Run, n: int, kind: str, store: BaseStore, directory: Directory, folder: Path, reference: Reference
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    rows = len(directory.records) + len(directory.links)
+    with timer() as t:
+        import_directory(directory, store, reference=reference, batch_size=5000)
+    out["load_s"] = round(t[0], 2)
+    out["load_rows_per_s"] = round(rows / t[0])
+    with timer() as t:
+        second = import_directory(read_directory(folder, reference), store, reference=reference, batch_size=5000)
+    out["second_load_s"] = round(t[0], 2)
+    out["second_load_changes"] = second.total.created + second.total.updated
+    run.log(f"  {kind} {n}: load {out['load_s']} s ({out['load_rows_per_s']} rows/s), second {out['second_load_s']} s")
+    engine = ReferralEngine(store, reference)
+    mix = questions(50 if run.quick else 200)
+    engine.refer(mix[0], Role.PROFESSIONAL)
+    raw = []
+    for q in mix:
+        with timer() as t:
+            engine.refer(q, Role.PROFESSIONAL)
+        raw.append(t[0])
+    out["referral_raw"] = percentiles(raw)
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    settings = Settings(neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"))
+    with TestClient(create_app(settings, store)) as client:
+        harness = []
+        for _ in mix:  # the in-process client's own cost, measured on a route that does nothing
+            with timer() as t:
+                client.get("/healthz")
+            harness.append(t[0])
+        via_api = []
+        for q in mix:
+            params = {
+                k: v
+                for k, v in {
+                    "situation": q.situation,
+                    "need": q.need,
+                    "division": q.division,
+                    "language": q.language,
+                    "urgent": str(q.urgent).lower(),
+                }.items()
+                if v
+            }
+            with timer() as t:
+                assert client.get("/v1/referrals", params=params).status_code == 200
+            via_api.append(t[0])
+    out["referral_api"] = percentiles(via_api)
+    out["harness"] = percentiles(harness)
+    out["api_overhead_ratio_gross"] = round(out["referral_api"]["p50_ms"] / out["referral_raw"]["p50_ms"], 2)
+    net = out["referral_api"]["p50_ms"] - out["harness"]["p50_ms"]
+    out["api_overhead_ratio"] = round(net / out["referral_raw"]["p50_ms"], 2)
+    run.log(
+        f"  {kind} {n}: referral raw p95 {out['referral_raw']['p95_ms']} ms, API p95 {out['referral_api']['p95_ms']} ms"
+    )
+    if n <= 20_000:
+        with timer() as t:
+            report = analyse(store, reference)
+        out["gap_analysis_s"] = round(t[0], 2)
+        out["betweenness_sample"] = report.structure["betweenness_sample"]
+    return out
+
+
+def bench(quick: bool, sizes: list[int], out_dir: Path, log: Callable[[str], None] = print) -> dict[str, Any]:
+    run = Run(quick=quick, log=log)
+    reference = load_reference()
+    neo4j = open_neo4j()
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "note": "load generator and server share the same 2 cores",
+        },
+        "runs": {},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"gen-{n}"
+            with timer() as t:
+                counts = generate_directory(folder, orgs=n, seed=1, links_per_org=10)
+            log(f"generated {n} organisations, {counts['links']} links in {t[0]:.1f} s")
+            with timer() as t:
+                directory = read_directory(folder, reference)
+            entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
+            stores: list[tuple[str, BaseStore]] = [("memory", MemoryStore())]
+            if neo4j is not None:
+                neo4j.wipe()
+                stores.append(("neo4j", neo4j))
+            for kind, store in stores:
+                entry[kind] = bench_store(run, n, kind, store, directory, folder, reference)
+                if not quick and n <= 10_000:
+                    env = (
+                        {"RELAIS_NEO4J_URI": os.environ["RELAIS_NEO4J_URI"]}
+                        if kind == "neo4j"
+                        else {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder)}
+                    )
+                    entry[kind]["http"] = http_throughput(run, env, 20)
+                    log(f"  {kind} {n}: HTTP {entry[kind]['http']}")
+            if n == 1000:
+                sample = Directory(directory.records[:1000], [], {})
+                per_row = MemoryStore() if neo4j is None else neo4j
+                if isinstance(per_row, Neo4jStore):
+                    per_row.wipe()
+                with timer() as t1:
+                    import_directory(sample, per_row, reference=reference, batch_size=1)
+                fresh = MemoryStore() if neo4j is None else neo4j
+                if isinstance(fresh, Neo4jStore):
+                    fresh.wipe()
+                with timer() as t2:
+                    import_directory(sample, fresh, reference=reference, batch_size=1000)
+                entry["per_row_vs_batched"] = {
+                    "store": "neo4j" if neo4j else "memory",
+                    "per_row_s": round(t1[0], 2),
+                    "batched_s": round(t2[0], 2),
+                    "ratio": round(t1[0] / t2[0], 1),
+                }
+            entry["peak_rss_mb"] = {"bench_process": peak_rss_mb(), "neo4j": peak_rss_mb(neo4j_pid())}
+            results["runs"][str(n)] = entry
+        results["maps"] = map_figures(reference, Path(tmp), quick)
+    results["targets"] = evaluate(results)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"bench-{'quick' if quick else 'full'}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    results["json"] = str(path)
+    if neo4j is not None:
+        neo4j.close()
+    return results
+
+
+def map_figures(reference: Reference, tmp: Path, quick: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for nodes in (1000,) if quick else (1000, 20_000):
+        folder = tmp / f"map-{nodes}"
+        generate_directory(folder, orgs=nodes, seed=3, links_per_org=5)
+        store = MemoryStore()
+        import_directory(read_directory(folder, reference), store, reference=reference, batch_size=10_000)
+        snapshot = store.snapshot()
+        with timer() as t:
+            page = render_map(snapshot, asset_url="/static/vis-network.min.js")
+        out[str(nodes)] = {"build_s": round(t[0], 3), "bytes": len(page.encode()), "aggregated": "vue agrégée" in page}
+    return out
+
+
+def evaluate(results: dict[str, Any]) -> dict[str, Any]:
+    runs = results["runs"]
+
+    def get(*path: str) -> float | None:
+        value: Any = runs
+        for p in path:
+            if not isinstance(value, dict) or p not in value:
+                return None
+            value = value[p]
+        return float(value) if isinstance(value, int | float) else None
+
+    measured = {
+        "load_100k_s": get("100000", "neo4j", "load_s"),
+        "second_load_changes": max(
+            (v for k in runs for s in ("memory", "neo4j") if (v := get(k, s, "second_load_changes")) is not None),
+            default=None,
+        ),
+        "referral_p95_neo4j_100k_ms": get("100000", "neo4j", "referral_raw", "p95_ms"),
+        "referral_p95_memory_10k_ms": get("10000", "memory", "referral_raw", "p95_ms"),
+        "api_overhead_ratio": max(
+            (v for k in runs for s in ("memory", "neo4j") if (v := get(k, s, "api_overhead_ratio")) is not None),
+            default=None,
+        ),
+        "http_rps_10k": get("10000", "neo4j", "http", "rps") or get("10000", "memory", "http", "rps"),
+        "http_p99_10k_ms": get("10000", "neo4j", "http", "p99_ms") or get("10000", "memory", "http", "p99_ms"),
+        "gap_analysis_5k_s": get("10000", "memory", "gap_analysis_s"),
+        "map_1000_bytes": results["maps"].get("1000", {}).get("bytes"),
+        "map_1000_s": results["maps"].get("1000", {}).get("build_s"),
+        "map_20000_s": results["maps"].get("20000", {}).get("build_s"),
+    }
+    return {
+        key: {
+            "what": TARGETS[key][0],
+            "target": TARGETS[key][1],
+            "measured": value,
+            "status": "not measured" if value is None else ("met" if TARGETS[key][2](value) else "missed"),
+        }
+        for key, value in measured.items()
+    }
