@@ -271,6 +271,7 @@ def bench_store(
 
 def bench(quick: bool, sizes: list[int], out_dir: Path, log: Callable[[str], None] = print) -> dict[str, Any]:
     run = Run(quick=quick, log=log)
+    partial = out_dir / "bench-partial.json"
     reference = load_reference()
     neo4j = open_neo4j()
     results: dict[str, Any] = {
@@ -327,15 +328,21 @@ def bench(quick: bool, sizes: list[int], out_dir: Path, log: Callable[[str], Non
                 }
             entry["peak_rss_mb"] = {"bench_process": peak_rss_mb(), "neo4j": peak_rss_mb(neo4j_pid())}
             results["runs"][str(n)] = entry
+            save(results, partial)  # a long run keeps what it measured so far
         results["maps"] = map_figures(reference, Path(tmp), quick)
     results["targets"] = evaluate(results)
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"bench-{'quick' if quick else 'full'}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    save(results, path)
+    partial.unlink(missing_ok=True)
     results["json"] = str(path)
     if neo4j is not None:
         neo4j.close()
     return results
+
+
+def save(results: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
 
 
 def map_figures(reference: Reference, tmp: Path, quick: bool) -> dict[str, Any]:

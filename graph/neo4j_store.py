@@ -33,6 +33,9 @@ R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
 T = TypeVar("T")
 
+MODEL_CACHE_SIZE = 300_000
+"""Validated records kept by content, so hot reads skip pydantic validation (records are immutable)."""
+
 JSON_FIELDS = frozenset({"contacts", "capacity"})
 """Nested values stored as JSON text: Neo4j properties hold only scalars and flat lists."""
 
@@ -76,6 +79,7 @@ class Neo4jStore(BaseStore):
     ) -> None:
         self.database = database
         self.query_timeout = query_timeout
+        self._models: dict[tuple[str, str, str | None, str | None], Record] = {}
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -152,6 +156,17 @@ class Neo4jStore(BaseStore):
 
     # --- primitives ----------------------------------------------------------------------------------
 
+    def _record(self, kind: type[R], props: dict[str, Any]) -> R:
+        """A record from node properties; the same content (id, hash, modified_at) is validated only once."""
+        key = (kind.kind, props["id"], props.get("hash"), props.get("modified_at"))
+        found = self._models.get(key)
+        if found is None:
+            found = from_props(kind, props)
+            if len(self._models) >= MODEL_CACHE_SIZE:
+                self._models.clear()
+            self._models[key] = found
+        return found  # type: ignore[return-value]
+
     def _fetch(self, kind: type[R], ids: Sequence[str] | None, organisation_id: str | None) -> list[R]:
         if ids is not None:
             rows = self._read(cypher.FETCH_IDS[kind.kind], ids=list(ids))
@@ -159,7 +174,7 @@ class Neo4jStore(BaseStore):
             rows = self._read(cypher.FETCH_OF_ORGANISATION[kind.kind], org=organisation_id)
         else:
             rows = self._read(cypher.FETCH_ALL[kind.kind])
-        found = [from_props(kind, row["p"]) for row in rows]
+        found = [self._record(kind, row["p"]) for row in rows]
         if organisation_id is not None:
             found = [r for r in found if getattr(r, "organisation_id", None) == organisation_id]
         return found
@@ -244,12 +259,12 @@ class Neo4jStore(BaseStore):
         )
         out = []
         for row in rows:
-            service = from_props(Service, row["service"])
-            by_id = {p["id"]: from_props(Location, p) for p in row["locations"] if p}
+            service = self._record(Service, row["service"])
+            by_id = {p["id"]: self._record(Location, p) for p in row["locations"] if p}
             out.append(
                 ServiceCandidate(
                     service=service,
-                    organisation=from_props(Organisation, row["organisation"]),
+                    organisation=self._record(Organisation, row["organisation"]),
                     locations=tuple(by_id[i] for i in service.location_ids if i in by_id),
                     located_in=tuple(sorted(row["located_in"])),
                 )

@@ -253,7 +253,8 @@ class BaseStore(ABC):
                         entity=kind.kind,
                         entity_id=r.id,
                         route=route,
-                        diff=diff(before.get(r.id), r),
+                        # a bulk load's creations are the file itself: only API writes and updates carry a diff
+                        diff=diff(before.get(r.id), r) if old is not None or route else {},
                     )
                 )
             if changed:
@@ -351,7 +352,7 @@ class BaseStore(ABC):
                     entity=kind.kind,
                     entity_id="/".join(link.key()[1:]),
                     route=route,
-                    diff=diff(None, link),
+                    diff=diff(None, link) if route else {},
                 )
                 for link in changed
             ]
