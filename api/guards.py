@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -29,14 +30,7 @@ class TooLarge(RelaisError):
     title = "Payload too large"
 
 
-class TooManyRequests(RelaisError):
-    status = 429
-    title = "Too many requests"
-
-
 def _problem(status: int, title: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    import json
-
     body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
     return [(b"content-type", PROBLEM), (b"content-length", str(len(body)).encode())], body
 
