@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.analysis_routes import AnalysisCache, register_analysis_routes
 from api.auth import Caller, caller
-from api.checks import check_organisation, check_service_terms
+from api.checks import check_organisation, check_service_terms, keep_unseen_locations
 from api.guards import Guards
 from api.hsds_routes import register_hsds_routes
 from api.presenters import answer_out, division_out, pathway_out
@@ -304,6 +304,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         who.require_writer(old.organisation_id)
         who.require_writer(body.organisation_id)
         check_service_terms(reference, body)
+        body = keep_unseen_locations(store, body, who.role.clearance)
         return _report(store.upsert([body], key_id=who.key_id, route=who.route))
 
     @app.delete("/v1/services/{service_id}", status_code=204, tags=["directory"])

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from api.analysis_routes import AnalysisCache
 from api.auth import SESSION_COOKIE, Caller, caller, check_csrf, csrf_token, find_key, session_cookie
-from api.checks import check_organisation, check_service_terms
+from api.checks import check_organisation, check_service_terms, keep_unseen_locations
 from api.i18n import LANG_NAMES, SPOKEN, t
 from api.presenters import answer_out, pathway_out
 from api.settings import Settings
@@ -284,6 +284,7 @@ def _save_service(store: BaseStore, reference: Reference, who: Caller, form: dic
         }
     )
     check_service_terms(reference, service)
+    service = keep_unseen_locations(store, service, who.role.clearance)
     store.upsert([service], key_id=who.key_id, route=who.route)
     return f"Service «{service.name}» enregistré."
 

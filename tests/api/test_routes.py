@@ -217,3 +217,13 @@ def test_openapi_has_examples_and_every_route(client: TestClient) -> None:
     params = {p["name"]: p for p in spec["paths"]["/v1/referrals"]["get"]["parameters"]}
     assert params["situation"]["schema"]["anyOf"][0] or params["situation"].get("examples")
     assert "forced-marriage" in str(params["situation"])
+
+
+def test_saving_a_shelter_service_keeps_its_hidden_location(client: TestClient) -> None:
+    seen = client.get("/v1/services/shelter-h-1-svc", headers=auth("coordinator")).json()
+    assert seen["location_ids"] == []  # the hidden location exists for nobody
+    seen["name"] = "Accueil renommé (fictif)"
+    assert client.put("/v1/services/shelter-h-1-svc", json=seen, headers=auth("coordinator")).status_code == 200
+    answer = client.get("/v1/referrals?need=shelter&division=huy", headers=auth("coordinator")).json()
+    shelter = next(r for r in answer["results"] if r["service"]["id"] == "shelter-h-1-svc")
+    assert shelter["divisions"] == ["huy"]  # still located in Huy through its (hidden) location
