@@ -1,6 +1,6 @@
 """Coordinators' views of the network: gaps, metrics, map, heatmap, report, exports.
 
-The analysis is computed once per version of the directory (the newest change-log entry) and kept,
+The analysis is computed once per version of the directory (`GraphStore.version`) and kept,
 so no request recomputes it while nothing changed.
 """
 
@@ -31,13 +31,12 @@ class AnalysisCache:
         self.store = store
         self.reference = reference
         self._lock = threading.Lock()
-        self._version: object = None
+        self._version: int | None = None
         self._value: tuple[GapReport, Any] | None = None
 
     def get(self) -> tuple[GapReport, Any]:
         """(report, snapshot) for the current version of the directory."""
-        last = self.store.changes(limit=1)
-        version = (last[0].at, last[0].entity_id) if last else None
+        version = self.store.version()
         with self._lock:
             if (
                 self._value is None

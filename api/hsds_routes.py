@@ -51,8 +51,7 @@ PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
 
 def _version(store: BaseStore) -> str:
-    last = store.changes(limit=1)
-    return f"{last[0].at.isoformat()}|{last[0].entity_id}" if last else "empty"
+    return str(store.version())
 
 
 def _etag(request: Request, store: BaseStore, who: Caller) -> str:

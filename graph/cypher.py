@@ -180,7 +180,10 @@ LOG_CHANGES: LiteralString = """
 """
 
 CHANGES: LiteralString = "MATCH (c:Change) RETURN properties(c) AS p ORDER BY c.seq DESC LIMIT $limit"
-LAST_CHANGE_SEQ: LiteralString = "MATCH (c:Change) RETURN max(c.seq) AS seq"
+DIRECTORY_VERSION: LiteralString = (
+    "MATCH (c:Change) WHERE c.seq IS NOT NULL RETURN c.seq AS seq ORDER BY c.seq DESC LIMIT 1"
+)
+"""The newest change's sequence number, read from the end of the `change_seq` index."""
 
 # --- deletes --------------------------------------------------------------------------------------
 

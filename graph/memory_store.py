@@ -267,3 +267,6 @@ class MemoryStore(BaseStore):
     def changes(self, limit: int = 100) -> list[Change]:
         with self._lock:
             return list(reversed(self._changes[-limit:])) if limit > 0 else []
+
+    def version(self) -> int:
+        return len(self._changes)

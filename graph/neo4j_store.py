@@ -274,6 +274,10 @@ class Neo4jStore(BaseStore):
     def counts(self) -> dict[str, int]:
         return {kind: int(n) for kind, n in dict(self._read(cypher.COUNTS)[0]).items()}
 
+    def version(self) -> int:
+        rows = self._read(cypher.DIRECTORY_VERSION)
+        return int(rows[0]["seq"]) if rows else 0
+
     def changes(self, limit: int = 100) -> list[Change]:
         rows = self._read(cypher.CHANGES, limit=limit)
         return [

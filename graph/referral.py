@@ -11,10 +11,12 @@ professionals.
 from __future__ import annotations
 
 import csv
+import threading
+from bisect import insort
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from graph.errors import InvalidInput
@@ -38,6 +40,35 @@ VICTIM_AUDIENCES = frozenset({"victim", "victim.woman", "victim.man", "child"})
 VICTIM_NEEDS = frozenset({"shelter", "emergency-shelter"})
 MEDIATION = "mediation"
 PARTNER_VIOLENCE_SITUATIONS = ("partner-violence", "high-risk")
+RANKING_CACHE_SIZE = 256
+"""Ranked candidate lists kept per directory version: (term, division, clearance, urgent, day)."""
+EXTRA = {"also_situation": 1.0, "for_audience": 1.5, "speaks": 1.5, "partner": 1.5}
+"""The most each point of the question itself can add."""
+REASON_ORDER = (
+    "term_exact",
+    "term_narrower",
+    "term_broader",
+    "also_situation",
+    "in_division",
+    "serves_division",
+    "province",
+    "region",
+    "national",
+    "elsewhere",
+    "for_audience",
+    "speaks",
+    "not_speaks",
+    "open_24_7",
+    "places",
+    "full",
+    "partner",
+    "path",
+    "verified",
+    "stale",
+    "never_verified",
+)
+Part = tuple[float, str, dict[str, object]]
+"""Points, the reason's text key, and the values of its text."""
 
 
 class Role(StrEnum):
@@ -276,6 +307,9 @@ class ReferralEngine:
         self.store = store
         self.ref = reference
         self.today = today
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._cache: dict[tuple[str, str | None, Visibility, bool, date], list[_Ranked]] = {}
 
     # --- resolution --------------------------------------------------------------------------------
 
@@ -319,46 +353,31 @@ class ReferralEngine:
         division = self.resolve_division(q)
         if q.from_org:
             self.store.get(Organisation, q.from_org)
+        ctx = self._context(q, role, division)
+        asked = ctx.asked
         tax = self.ref.taxonomy
-        asked = q.need or q.situation or ""
-        ctx = _Context(
-            q=q,
-            role=role,
-            division=division,
-            wanted=tax.descendants(asked),
-            broader=frozenset(tax.ancestors(asked)),
-            needs=tax.descendants(q.need) | set(tax.ancestors(q.need)) if q.need else frozenset(),
-            situations=tax.descendants(q.situation) | set(tax.ancestors(q.situation)) if q.situation else frozenset(),
-            audiences=tax.descendants(q.audience) | set(tax.ancestors(q.audience)) if q.audience else frozenset(),
-            perpetrator_side=q.audience == PERPETRATOR_AUDIENCE or q.need == PERPETRATOR_NEED,
-            partners=self.store.partners(q.from_org, hops=3) if q.from_org else {},
-            today=self.today or date.today(),
-        )
-        terms = sorted(ctx.wanted | ctx.broader)
-        here = self._allowed_candidates(terms, [division] if division else None, ctx)
+        ranked = self._ranked(ctx)
+        top = self._top(ranked, ctx)
         notices: list[str] = []
         term_label = tax.terms[asked].label(q.lang)
-        chosen = here
-        if not any(c.service.terms() & ctx.wanted for c in here):
-            seen = {c.service.id for c in here}
+        if not any(r.wanted for r in top) and not any(r.wanted and self._allowed(r.candidate, ctx) for r in ranked):
+            here = {r.candidate.service.id for r in ranked}
             elsewhere = (
                 [
                     c
-                    for c in self._allowed_candidates(terms, None, ctx)
-                    if c.service.id not in seen and c.service.terms() & ctx.wanted
+                    for c in self.store.candidate_services(ctx.terms, clearance=role.clearance)
+                    if c.service.id not in here and c.service.terms() & ctx.wanted
                 ]
                 if division
                 else []
             )
-            if elsewhere or (here and division):
-                division_label = self.ref.geography.divisions[division].label(q.lang) if division else "—"
+            if division and (top or any(self._allowed(c, ctx) for c in elsewhere)):
+                division_label = self.ref.geography.divisions[division].label(q.lang)
                 notices.append(say("none_here", q.lang, term=term_label, division=division_label))
-            chosen = here + elsewhere
-        if not chosen:
+            top = self._top(sorted([*ranked, *self._rank(elsewhere, ctx)]), ctx)
+        if not top:
             notices.append(say("none_at_all", q.lang, term=term_label))
-        assessed = [(self._assess(c, ctx), c) for c in chosen]
-        assessed.sort(key=lambda x: (not (q.urgent and x[1].service.open_24_7), -x[0][0], x[1].organisation.name))
-        results = [self._result(c, score, reasons, ctx) for (score, reasons), c in assessed[: q.limit]]
+        results = [self._result(r.candidate, *self._assess(r.candidate, ctx), ctx) for r in top]
         warnings = [say("mediation_warning", q.lang)] if q.need == MEDIATION else []
         names = {}
         path_ids = {i for r in results for i in r.path}
@@ -376,11 +395,86 @@ class ReferralEngine:
             names,
         )
 
-    def _allowed_candidates(
-        self, terms: list[str], divisions: list[str] | None, ctx: _Context
-    ) -> list[ServiceCandidate]:
-        found = self.store.candidate_services(terms, divisions=divisions, clearance=ctx.role.clearance)
-        return [c for c in found if self._allowed(c, ctx)]
+    def _context(self, q: ReferralQuery, role: Role, division: str | None) -> _Context:
+        tax = self.ref.taxonomy
+        asked = q.need or q.situation or ""
+        return _Context(
+            q=q,
+            role=role,
+            asked=asked,
+            division=division,
+            wanted=tax.descendants(asked),
+            broader=frozenset(tax.ancestors(asked)),
+            needs=tax.descendants(q.need) | set(tax.ancestors(q.need)) if q.need else frozenset(),
+            situations=tax.descendants(q.situation) | set(tax.ancestors(q.situation)) if q.situation else frozenset(),
+            audiences=tax.descendants(q.audience) | set(tax.ancestors(q.audience)) if q.audience else frozenset(),
+            perpetrator_side=q.audience == PERPETRATOR_AUDIENCE or q.need == PERPETRATOR_NEED,
+            partners=self.store.partners(q.from_org, hops=3) if q.from_org else {},
+            today=self.today or date.today(),
+        )
+
+    # --- ranking --------------------------------------------------------------------------------------
+
+    def _ranked(self, ctx: _Context) -> list[_Ranked]:
+        """The candidates for the question's term in its division, best static score first.
+
+        Kept per directory version: a question costs one version check and a scan of the head of
+        this list, not a store query over every service of a broad term.
+        """
+        version = self.store.version()
+        key = (ctx.asked, ctx.division, ctx.role.clearance, ctx.q.urgent, ctx.today)
+        with self._lock:
+            if version != self._version:
+                self._cache.clear()
+                self._version = version
+            ranked = self._cache.get(key)
+        if ranked is None:
+            divisions = [ctx.division] if ctx.division else None
+            ranked = sorted(
+                self._rank(
+                    self.store.candidate_services(ctx.terms, divisions=divisions, clearance=ctx.role.clearance), ctx
+                )
+            )
+            with self._lock:
+                if version == self._version:
+                    if len(self._cache) >= RANKING_CACHE_SIZE:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[key] = ranked
+        return ranked
+
+    def _rank(self, candidates: list[ServiceCandidate], ctx: _Context) -> list[_Ranked]:
+        out = []
+        for c in candidates:
+            static = sum(points for points, _, _ in self._static_parts(c, ctx))
+            first = not ctx.q.urgent or c.service.open_24_7
+            out.append(
+                _Ranked(
+                    (not first, -static, c.organisation.name, c.service.id),
+                    static,
+                    c,
+                    bool(c.service.terms() & ctx.wanted),
+                )
+            )
+        return out
+
+    def _top(self, ranked: list[_Ranked], ctx: _Context) -> list[_Ranked]:
+        """The `limit` best allowed candidates, in answer order (24/7 first when urgent, score, name).
+
+        `ranked` is sorted by the static part of the score; the question's own points can add at most
+        `ctx.best_extra`, so the scan stops at the first candidate that could not enter the top.
+        """
+        best: list[tuple[tuple[bool, float, str, str], _Ranked]] = []
+        limit = ctx.q.limit
+        for r in ranked:
+            after, minus_static, name, sid = r.order
+            if len(best) == limit and (after, minus_static - ctx.best_extra, name, sid) > best[-1][0]:
+                break
+            if not self._allowed(r.candidate, ctx):
+                continue
+            score = r.static + sum(points for points, _, _ in self._question_parts(r.candidate, ctx))
+            insort(best, ((after, -score, name, sid), r))
+            del best[limit:]
+        return [r for _, r in best]
 
     def _allowed(self, c: ServiceCandidate, ctx: _Context) -> bool:
         """The safety rules: never mix victim- and perpetrator-facing services, mediation only on request."""
@@ -419,69 +513,69 @@ class ReferralEngine:
         where = [geo.divisions[d].label(lang) for d in sorted(set(c.located_in) | served)]
         return 0.0, "elsewhere", {"where": ", ".join(where) or "?"}
 
-    def _assess(self, c: ServiceCandidate, ctx: _Context) -> tuple[float, list[tuple[str, dict[str, object]]]]:
-        """The score and its reasons (as text keys): every point added comes with the reason for it."""
+    def _static_parts(self, c: ServiceCandidate, ctx: _Context) -> list[Part]:
+        """The points that depend on the service, the term asked, the division and the day only."""
         s, q, lang = c.service, ctx.q, ctx.q.lang
         tax = self.ref.taxonomy
-        asked = q.need or q.situation or ""
-        reasons: list[tuple[str, dict[str, object]]] = []
-        score = 0.0
+        parts: list[Part] = []
         terms = s.terms()
-        label = tax.terms[asked].label(lang)
-        if asked in terms:
-            score += 3.0
-            reasons.append(("term_exact", {"term": label}))
+        label = tax.terms[ctx.asked].label(lang)
+        if ctx.asked in terms:
+            parts.append((3.0, "term_exact", {"term": label}))
         elif terms & ctx.wanted:
-            score += 2.5
-            reasons.append(("term_narrower", {"term": label}))
+            parts.append((2.5, "term_narrower", {"term": label}))
         else:
-            score += 1.5
-            reasons.append(("term_broader", {"term": tax.terms[sorted(terms & ctx.broader)[0]].label(lang)}))
-        if q.need and q.situation and set(s.situations) & ctx.situations:
-            score += 1.0
-            reasons.append(("also_situation", {"term": tax.terms[q.situation].label(lang)}))
+            parts.append((1.5, "term_broader", {"term": tax.terms[sorted(terms & ctx.broader)[0]].label(lang)}))
         if ctx.division:
             points, key, values = self._locality(c, ctx.division, lang)
-            score += points
-            reasons.append((key, {"division": self.ref.geography.divisions[ctx.division].label(lang), **values}))
-        if q.audience and set(s.audiences) & ctx.audiences:
-            score += 1.5
-            reasons.append(("for_audience", {"audience": tax.terms[q.audience].label(lang)}))
-        if q.language:
-            if q.language in s.languages:
-                score += 1.5
-                reasons.append(("speaks", {"language": q.language}))
-            else:
-                score -= 1.0
-                reasons.append(("not_speaks", {"language": q.language}))
+            parts.append((points, key, {"division": self.ref.geography.divisions[ctx.division].label(lang), **values}))
         if s.open_24_7:
-            score += 2.0 if q.urgent else 0.5
-            reasons.append(("open_24_7", {}))
+            parts.append((2.0 if q.urgent else 0.5, "open_24_7", {}))
         if s.capacity is not None:
             on = s.capacity.updated_at.isoformat()
             if s.capacity.available > 0:
-                score += 1.0
-                reasons.append(("places", {"available": s.capacity.available, "total": s.capacity.total, "on": on}))
+                parts.append((1.0, "places", {"available": s.capacity.available, "total": s.capacity.total, "on": on}))
             else:
-                score -= 1.0
-                reasons.append(("full", {"on": on}))
-        hops = ctx.partners.get(c.organisation.id) if c.organisation.id != q.from_org else None
-        if hops == 1:
-            score += 1.5
-            reasons.append(("partner", {}))
-        elif hops is not None:
-            score += 0.5
-            reasons.append(("path", {"hops": hops}))
+                parts.append((-1.0, "full", {"on": on}))
         verified = s.verified_at or c.organisation.verified_at
         if verified is None:
-            reasons.append(("never_verified", {}))
+            parts.append((0.0, "never_verified", {}))
         elif ctx.today - verified > STALE_AFTER:
-            score -= 0.5
-            reasons.append(("stale", {"on": verified.isoformat()}))
+            parts.append((-0.5, "stale", {"on": verified.isoformat()}))
         else:
-            score += 0.5
-            reasons.append(("verified", {"on": verified.isoformat()}))
-        return round(score, 2), reasons
+            parts.append((0.5, "verified", {"on": verified.isoformat()}))
+        return parts
+
+    def _question_parts(self, c: ServiceCandidate, ctx: _Context) -> list[Part]:
+        """The points that depend on who asks and how: situation, audience, language, partners.
+
+        Their most favourable sum is `_Context.best_extra`; keep the two in step.
+        """
+        s, q = c.service, ctx.q
+        terms = self.ref.taxonomy.terms
+        parts: list[Part] = []
+        if q.need and q.situation and set(s.situations) & ctx.situations:
+            parts.append((EXTRA["also_situation"], "also_situation", {"term": terms[q.situation].label(q.lang)}))
+        if q.audience and set(s.audiences) & ctx.audiences:
+            parts.append((EXTRA["for_audience"], "for_audience", {"audience": terms[q.audience].label(q.lang)}))
+        if q.language:
+            if q.language in s.languages:
+                parts.append((EXTRA["speaks"], "speaks", {"language": q.language}))
+            else:
+                parts.append((-1.0, "not_speaks", {"language": q.language}))
+        hops = ctx.partners.get(c.organisation.id) if c.organisation.id != q.from_org else None
+        if hops == 1:
+            parts.append((EXTRA["partner"], "partner", {}))
+        elif hops is not None:
+            parts.append((0.5, "path", {"hops": hops}))
+        return parts
+
+    def _assess(self, c: ServiceCandidate, ctx: _Context) -> tuple[float, list[tuple[str, dict[str, object]]]]:
+        """The score and its reasons (as text keys): every point added comes with the reason for it."""
+        parts = sorted(
+            self._static_parts(c, ctx) + self._question_parts(c, ctx), key=lambda p: REASON_ORDER.index(p[1])
+        )
+        return round(sum(points for points, _, _ in parts), 2), [(key, values) for _, key, values in parts]
 
     def _result(
         self, c: ServiceCandidate, score: float, reasons: list[tuple[str, dict[str, object]]], ctx: _Context
@@ -511,6 +605,7 @@ class _Context:
 
     q: ReferralQuery
     role: Role
+    asked: str
     division: str | None
     wanted: frozenset[str]
     broader: frozenset[str]
@@ -520,6 +615,33 @@ class _Context:
     perpetrator_side: bool
     partners: dict[str, int]
     today: date
+
+    @property
+    def terms(self) -> list[str]:
+        return sorted(self.wanted | self.broader)
+
+    @cached_property
+    def best_extra(self) -> float:
+        """The most `ReferralEngine._question_parts` can add to a candidate's static score."""
+        q = self.q
+        return (
+            (EXTRA["also_situation"] if q.need and q.situation else 0.0)
+            + (EXTRA["for_audience"] if q.audience else 0.0)
+            + (EXTRA["speaks"] if q.language else 0.0)
+            + (EXTRA["partner"] if self.partners else 0.0)
+        )
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class _Ranked:
+    """A candidate with the part of its score that does not depend on who asks."""
+
+    order: tuple[bool, float, str, str]
+    """(after the 24/7 services when urgent, minus the static score, organisation name, service id)."""
+    static: float = field(compare=False)
+    candidate: ServiceCandidate = field(compare=False)
+    wanted: bool = field(compare=False)
+    """It answers the term asked (or a narrower one), not only a broader term."""
 
 
 def visible_contacts(contacts: tuple[Contact, ...], role: Role) -> tuple[Contact, ...]:

@@ -91,6 +91,7 @@ class GraphStore(Protocol):
     def snapshot(self) -> nx.MultiDiGraph: ...
     def counts(self) -> dict[str, int]: ...
     def changes(self, limit: int = 100) -> builtins.list[Change]: ...
+    def version(self) -> int: ...
 
 
 def references(record: Record) -> list[tuple[type[Record], str, str]]:
@@ -210,6 +211,10 @@ class BaseStore(ABC):
 
     @abstractmethod
     def changes(self, limit: int = 100) -> list[Change]: ...
+
+    @abstractmethod
+    def version(self) -> int:
+        """Changes with every write that changed something: what caches of derived views key on."""
 
     # --- records ------------------------------------------------------------------------------------
 

@@ -41,3 +41,14 @@ def test_query_plan_uses_index_seeks(neo4j_store: Neo4jStore, name: str) -> None
     used = operators(summary.plan)
     assert not used & SCANS, (name, sorted(used))
     assert any("Seek" in op for op in used), (name, sorted(used))
+
+
+def test_directory_version_reads_one_index_entry(neo4j_store: Neo4jStore) -> None:
+    """Every referral checks the version: it must read the end of the `change_seq` index, not sort the log."""
+    _, summary, _ = neo4j_store._driver.execute_query(
+        "EXPLAIN " + cypher.DIRECTORY_VERSION, {}, database_=neo4j_store.database
+    )
+    assert summary.plan is not None
+    used = operators(summary.plan)
+    assert "NodeIndexScan" in used and "Limit" in used, sorted(used)
+    assert not used & (SCANS | {"Sort", "Top", "EagerAggregation"}), sorted(used)

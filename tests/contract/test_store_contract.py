@@ -372,3 +372,19 @@ def test_change_log_records_writes_with_key_id(store: BaseStore) -> None:
         ("update", "Organisation", "a", "key-43"),
         ("create", "Organisation", "a", "key-42"),
     ]
+
+
+def test_version_moves_with_every_change_and_only_then(store: BaseStore) -> None:
+    """Caches of answers key on the version: a write that changed nothing must not move it."""
+    seen = [store.version()]
+    store.upsert([org("a"), org("b")])
+    seen.append(store.version())
+    store.upsert([org("a"), org("b")])
+    assert store.version() == seen[-1]
+    store.add_links([coop("a", "b")])
+    seen.append(store.version())
+    store.remove_link(coop("a", "b"))
+    seen.append(store.version())
+    store.delete(Organisation, "b")
+    seen.append(store.version())
+    assert len(set(seen)) == len(seen), seen
