@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import Caller, caller
-from graph.analysis import GapReport, analyse
+from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput
 from graph.reference import Reference
 from graph.store import BaseStore
@@ -27,26 +27,33 @@ ASSET_URL = f"/static/{VIS_JS}"
 
 
 class AnalysisCache:
+    """The gap analysis per directory version and day; centrality (slow) only once somebody asks for it."""
+
     def __init__(self, store: BaseStore, reference: Reference) -> None:
         self.store = store
         self.reference = reference
         self._lock = threading.Lock()
-        self._version: int | None = None
+        self._key: tuple[int, date] | None = None
         self._value: tuple[GapReport, Any] | None = None
+        self._centrality: dict[str | None, dict[str, Any]] = {}
 
     def get(self) -> tuple[GapReport, Any]:
         """(report, snapshot) for the current version of the directory."""
-        version = self.store.version()
+        key = (self.store.version(), date.today())
         with self._lock:
-            if (
-                self._value is None
-                or version != self._version
-                or self._value[0].freshness["as_of"] != str(date.today())
-            ):
+            if self._value is None or key != self._key:
                 snapshot = self.store.snapshot()
                 self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
-                self._version = version
+                self._key = key
+                self._centrality = {}
             return self._value
+
+    def centrality(self, division: str | None) -> dict[str, Any]:
+        _, snapshot = self.get()
+        with self._lock:
+            if division not in self._centrality:
+                self._centrality[division] = centrality(snapshot, division)
+            return self._centrality[division]
 
 
 def _cache(request: Request) -> AnalysisCache:
@@ -55,13 +62,6 @@ def _cache(request: Request) -> AnalysisCache:
 
 CacheDep = Annotated[AnalysisCache, Depends(_cache)]
 CallerDep = Annotated[Caller, Depends(caller)]
-
-
-def highlights(report: GapReport) -> dict[str, str]:
-    marks = {o: "isolated" for o in report.structure["isolates"]}
-    for s in report.structure_by_division.values():
-        marks.update({p["organisation"]: "cut" for p in s["articulation_points"]})
-    return marks
 
 
 def register_analysis_routes(app: FastAPI, reference: Reference) -> None:
@@ -90,11 +90,11 @@ def register_analysis_routes(app: FastAPI, reference: Reference) -> None:
 
     @app.get("/v1/metrics", tags=["analysis"])
     def metrics(cache: CacheDep, who: CallerDep, division: str | None = None) -> dict[str, Any]:
-        """Structure of the cooperation network, whole or per division."""
+        """Structure of the cooperation network, whole or per division, with betweenness and communities."""
         who.require_professional()
         report, _ = cache.get()
         d = division_id(division)
-        return report.structure_by_division[d] if d else report.structure
+        return {**(report.structure_by_division[d] if d else report.structure), **cache.centrality(d)}
 
     @app.get("/v1/map", response_class=HTMLResponse, tags=["analysis"])
     def network_map(
@@ -111,8 +111,8 @@ def register_analysis_routes(app: FastAPI, reference: Reference) -> None:
             asset_url=ASSET_URL,
             division=division_id(division),
             sector=sector,
-            betweenness=report.structure["betweenness"],
-            highlights=highlights(report),
+            betweenness=cache.centrality(None)["betweenness"],
+            highlights=report.highlights(),
         )
         return HTMLResponse(page)
 

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from api.keys import KeyRing
 from api.settings import PROJECT_ROOT, Settings, get_settings, open_store
-from graph.analysis import GapReport, analyse
+from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput, RelaisError
 from graph.pathways import pathway_for, resolve
 from graph.reference import load_reference
@@ -214,16 +214,13 @@ def network_map(
 ) -> None:
     """The interactive network map as an HTML page that opens offline."""
     report, snapshot = _analysis(None)
-    marks = {o: "isolated" for o in report.structure["isolates"]}
-    for s in report.structure_by_division.values():
-        marks.update({p["organisation"]: "cut" for p in s["articulation_points"]})
     page = render_map(
         snapshot,
         asset_url=f"relais-assets/{VIS_JS}",
         division=division,
         sector=sector,
-        betweenness=report.structure["betweenness"],
-        highlights=marks,
+        betweenness=centrality(snapshot)["betweenness"],
+        highlights=report.highlights(),
     )
     write_map(page, output)
     console.print(f"map → {output} ({len(page.encode()) // 1024} KB, script in {output.parent / 'relais-assets'})")

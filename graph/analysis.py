@@ -130,25 +130,19 @@ def coverage(snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
 # --- structure ------------------------------------------------------------------------------------------
 
 
-def structure(snapshot: nx.MultiDiGraph, division: str | None = None, seed: int = 7) -> dict[str, Any]:
-    """Density, components, isolates, single points of failure, centrality and communities."""
-    whole = cooperation_graph(snapshot)
-    graph = (
-        whole if division is None else whole.subgraph([n for n in whole if division_of(snapshot, n) == division]).copy()
-    )
+def structure(snapshot: nx.MultiDiGraph, division: str | None = None, whole: nx.Graph | None = None) -> dict[str, Any]:
+    """Density, components, isolates, single points of failure and bridges: the fragile spots.
+
+    `whole` is the cooperation graph when the caller has built it already.
+    """
+    graph = _division_graph(snapshot, division, whole)
     n = graph.number_of_nodes()
     components = sorted((sorted(c) for c in nx.connected_components(graph)), key=len, reverse=True)
-    cut_off = _cut_offs(graph)
+    blocks = [frozenset(b) for b in nx.biconnected_components(graph)]
+    cut_off = _cut_offs(blocks)
     cut_points = [
         {"organisation": p, "name": snapshot.nodes[p]["name"], "cut_off": cut_off[p]} for p in sorted(cut_off)
     ]
-    if n <= EXACT_BETWEENNESS_MAX:
-        betweenness = nx.betweenness_centrality(graph)
-        sample = None
-    else:
-        sample = BETWEENNESS_SAMPLE
-        betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
-    communities = nx.community.louvain_communities(graph, seed=seed) if graph.number_of_edges() else []
     return {
         "division": division,
         "organisations": n,
@@ -158,23 +152,50 @@ def structure(snapshot: nx.MultiDiGraph, division: str | None = None, seed: int 
         "component_sizes": [len(c) for c in components],
         "isolates": sorted(nx.isolates(graph)),
         "articulation_points": cut_points,
-        "bridges": sorted(tuple(sorted(e)) for e in nx.bridges(graph)),
+        "bridges": sorted(tuple(sorted(b)) for b in blocks if len(b) == 2),  # a two-node block is one edge
         "degree": dict(sorted(graph.degree())),
-        "betweenness": {k: round(v, 5) for k, v in sorted(betweenness.items())},
-        "betweenness_sample": sample,
-        "communities": sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0])),
         "referral_reciprocity": referral_reciprocity(snapshot, division),
     }
 
 
-def _cut_offs(graph: nx.Graph) -> dict[str, list[str]]:
+def centrality(
+    snapshot: nx.MultiDiGraph, division: str | None = None, whole: nx.Graph | None = None, seed: int = 7
+) -> dict[str, Any]:
+    """Who brokers between the others (betweenness) and which groups work together (communities).
+
+    Kept out of the gap analysis: exact betweenness is quadratic, so it is computed only when a map
+    or the metrics are asked for (and cached per directory version by the API).
+    """
+    graph = _division_graph(snapshot, division, whole)
+    if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX:
+        betweenness = nx.betweenness_centrality(graph)
+        sample = None
+    else:
+        sample = BETWEENNESS_SAMPLE
+        betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
+    communities = nx.community.louvain_communities(graph, seed=seed) if graph.number_of_edges() else []
+    return {
+        "betweenness": {k: round(v, 5) for k, v in sorted(betweenness.items())},
+        "betweenness_sample": sample,
+        "communities": sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0])),
+    }
+
+
+def _division_graph(snapshot: nx.MultiDiGraph, division: str | None, whole: nx.Graph | None) -> nx.Graph:
+    whole = whole if whole is not None else cooperation_graph(snapshot)
+    if division is None:
+        return whole
+    return whole.subgraph([n for n in whole if division_of(snapshot, n) == division])
+
+
+def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
     """For each articulation point, the organisations that lose their only link to the rest if it stops.
 
     Uses the block-cut tree (one pass, linear), not one connectivity search per articulation point:
-    the piece of the tree left largest stays; the other pieces are cut off.
+    the piece of the tree left largest stays; the other pieces are cut off. The articulation points
+    are the organisations in more than one block (biconnected component).
     """
-    blocks = [frozenset(b) for b in nx.biconnected_components(graph)]
-    points = set(nx.articulation_points(graph))
+    points = {v for v, n in Counter(v for b in blocks for v in b).items() if n > 1}
     tree = nx.Graph()
     for i, block in enumerate(blocks):
         tree.add_node(("block", i))
@@ -342,6 +363,13 @@ class GapReport:
     def for_division(self, division: str) -> list[dict[str, Any]]:
         return [g for g in self.summary if g.get("division") in (division, None)]
 
+    def highlights(self) -> dict[str, str]:
+        """Organisations the map marks: isolated, or a single point of failure in its division."""
+        marks = {o: "isolated" for o in self.structure["isolates"]}
+        for s in self.structure_by_division.values():
+            marks.update({p["organisation"]: "cut" for p in s["articulation_points"]})
+        return marks
+
 
 def analyse(
     store: BaseStore, ref: Reference, as_of: date | None = None, snapshot: nx.MultiDiGraph | None = None
@@ -349,8 +377,9 @@ def analyse(
     snapshot = snapshot if snapshot is not None else store.snapshot()
     as_of = as_of or date.today()
     cov = coverage(snapshot, ref)
-    whole = structure(snapshot)
-    by_division = {d: structure(snapshot, d) for d in ref.geography.divisions}
+    graph = cooperation_graph(snapshot)
+    whole = structure(snapshot, whole=graph)
+    by_division = {d: structure(snapshot, d, graph) for d in ref.geography.divisions}
     cross = cross_sector(snapshot, ref)
     part = participation(store, snapshot, ref)
     fresh = stale_records(snapshot, as_of)

@@ -36,6 +36,9 @@ def test_gaps_and_metrics(client: TestClient) -> None:
     assert not any(g["division"] == "verviers" for g in gaps["gaps"])
     metrics = client.get("/v1/metrics?division=verviers", headers=pro).json()
     assert [p["organisation"] for p in metrics["articulation_points"]] == ["cpas-v-4"]
+    broker = max(metrics["betweenness"], key=metrics["betweenness"].get)
+    assert broker == "cpas-v-4", "the single point of failure is the one every path goes through"
+    assert set(metrics["betweenness"]) == {o for c in metrics["communities"] for o in c}
     assert client.get("/v1/metrics?division=namur", headers=pro).status_code == 422
 
 

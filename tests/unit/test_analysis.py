@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.analysis import coverage, cross_sector, structure
+from graph.analysis import centrality, coverage, cross_sector, structure
 from graph.memory_store import MemoryStore
 from graph.models import Cooperation, CooperationKind, Location, Organisation, ReferralFlow, Service, Visibility
 from graph.reference import Reference
@@ -88,9 +88,11 @@ def test_structure_metrics_by_hand(reference: Reference) -> None:
     assert s["articulation_points"] == [{"organisation": "b", "name": "Org b", "cut_off": ["a"]}]
     assert s["bridges"] == [("a", "b")]
     assert s["degree"] == {"a": 1, "b": 3, "c": 2, "d": 2, "e": 0}
-    assert s["betweenness"]["b"] == 0.33333 and s["betweenness"]["c"] == 0.0
-    assert s["betweenness_sample"] is None
     assert s["referral_reciprocity"] == {"pairs": 3, "reciprocity": 0.667, "one_way": [("c", "d")]}  # 2 of 3 returned
+    c = centrality(small(reference).snapshot())
+    assert c["betweenness"]["b"] == 0.33333 and c["betweenness"]["c"] == 0.0
+    assert c["betweenness_sample"] is None
+    assert c["communities"] == [["a", "b"], ["c", "d"], ["e"]]
     huy = structure(small(reference).snapshot(), "huy")
     assert (huy["organisations"], huy["links"], huy["articulation_points"]) == (2, 1, [])
 
