@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA: dict[int, tuple[LiteralString, ...]] = {
     1: (
@@ -24,6 +24,13 @@ SCHEMA: dict[int, tuple[LiteralString, ...]] = {
         "CREATE INDEX location_organisation IF NOT EXISTS FOR (n:Location) ON (n.organisation_id)",
         "CREATE INDEX service_organisation IF NOT EXISTS FOR (n:Service) ON (n.organisation_id)",
         "CREATE INDEX change_seq IF NOT EXISTS FOR (n:Change) ON (n.seq)",
+    ),
+    2: (
+        # One :Change node per write (its entries as parallel lists), not one per record: a bulk load
+        # wrote as many log nodes as records. Older single-entry nodes become one-entry lists.
+        "MATCH (c:Change) WHERE c.entity_ids IS NULL "
+        "SET c.actions = [c.action], c.entity_ids = [c.entity_id], c.diffs = [c.diff] "
+        "REMOVE c.action, c.entity_id, c.diff",
     ),
 }
 """Schema steps by version; `bootstrap` applies those above the stored version. Each step is idempotent."""
@@ -174,12 +181,14 @@ WRITE: dict[str, LiteralString] = {
 }
 
 LOG_CHANGES: LiteralString = """
-    UNWIND $changes AS c
-    CREATE (:Change {seq: c.seq, at: c.at, key_id: c.key_id, action: c.action, entity: c.entity,
-                     entity_id: c.entity_id, route: c.route, diff: c.diff})
+    UNWIND $writes AS w
+    CREATE (:Change {seq: w.seq, at: w.at, key_id: w.key_id, entity: w.entity, route: w.route,
+                     actions: w.actions, entity_ids: w.entity_ids, diffs: w.diffs})
 """
+"""One node per write of one kind by one key through one route; its entries in parallel lists."""
 
 CHANGES: LiteralString = "MATCH (c:Change) RETURN properties(c) AS p ORDER BY c.seq DESC LIMIT $limit"
+"""The newest writes; each holds at least one entry, so `$limit` writes hold at least `$limit` entries."""
 DIRECTORY_VERSION: LiteralString = (
     "MATCH (c:Change) WHERE c.seq IS NOT NULL RETURN c.seq AS seq ORDER BY c.seq DESC LIMIT 1"
 )

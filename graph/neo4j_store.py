@@ -120,12 +120,18 @@ class Neo4jStore(BaseStore):
             return session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:
+        writes: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         base = time.time_ns()
-        rows = [
-            {**c.model_dump(mode="json"), "diff": json.dumps(c.model_dump(mode="json")["diff"]), "seq": base + i}
-            for i, c in enumerate(changes)
-        ]
-        tx.run(cypher.LOG_CHANGES, changes=rows).consume()
+        for c in changes:
+            row = c.model_dump(mode="json")
+            key = (row["at"], row["key_id"], row["entity"], row["route"])
+            if key not in writes:
+                common = dict(zip(("at", "key_id", "entity", "route"), key, strict=True))
+                writes[key] = {**common, "seq": base + len(writes), "actions": [], "entity_ids": [], "diffs": []}
+            writes[key]["actions"].append(row["action"])
+            writes[key]["entity_ids"].append(row["entity_id"])
+            writes[key]["diffs"].append(json.dumps(row["diff"]))
+        tx.run(cypher.LOG_CHANGES, writes=list(writes.values())).consume()
 
     # --- lifecycle -----------------------------------------------------------------------------------
 
@@ -279,10 +285,15 @@ class Neo4jStore(BaseStore):
         return int(rows[0]["seq"]) if rows else 0
 
     def changes(self, limit: int = 100) -> list[Change]:
-        rows = self._read(cypher.CHANGES, limit=limit)
-        return [
-            Change.model_validate(
-                {**{k: v for k, v in row["p"].items() if k != "seq"}, "diff": json.loads(row["p"].get("diff") or "{}")}
-            )
-            for row in rows
-        ]
+        out: list[Change] = []
+        for row in self._read(cypher.CHANGES, limit=limit):
+            p = row["p"]
+            common = {k: p[k] for k in ("at", "key_id", "entity", "route")}
+            entries = list(zip(p["actions"], p["entity_ids"], p["diffs"], strict=True))
+            for action, entity_id, diff in reversed(entries):  # newest first, as the log reads
+                out.append(
+                    Change.model_validate(
+                        {**common, "action": action, "entity_id": entity_id, "diff": json.loads(diff)}
+                    )
+                )
+        return out[:limit]

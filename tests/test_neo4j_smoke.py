@@ -49,3 +49,25 @@ def test_wrong_password_is_a_clear_store_error(neo4j_store: Neo4jStore) -> None:
     with pytest.raises(StoreUnavailable, match="credentials"):
         bad.ping()
     bad.close()
+
+
+def test_schema_2_turns_old_change_entries_into_one_entry_writes(neo4j_store: Neo4jStore) -> None:
+    """A database written before schema 2 (one :Change node per record) keeps its audit log readable."""
+    neo4j_store.wipe()
+    driver = neo4j_store._driver
+    driver.execute_query(
+        "CREATE (:Change {seq: 1, at: '2026-01-02T03:04:05+00:00', key_id: 'key-old', action: 'update', "
+        "entity: 'Organisation', entity_id: 'old-org', route: 'PUT /v1/organisations/old-org', "
+        'diff: \'{"name": ["Ancien", "Nouveau"]}\'})',
+        database_=neo4j_store.database,
+    )
+    driver.execute_query(cypher.SCHEMA_SET_VERSION, version=1, database_=neo4j_store.database)
+    neo4j_store.bootstrap()
+    assert neo4j_store.schema_version() == 2
+    [entry] = neo4j_store.changes()
+    assert (entry.key_id, entry.action, entry.entity_id, entry.diff) == (
+        "key-old",
+        "update",
+        "old-org",
+        {"name": ("Ancien", "Nouveau")},
+    )

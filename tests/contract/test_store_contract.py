@@ -388,3 +388,15 @@ def test_version_moves_with_every_change_and_only_then(store: BaseStore) -> None
     store.delete(Organisation, "b")
     seen.append(store.version())
     assert len(set(seen)) == len(seen), seen
+
+
+def test_change_log_lists_the_records_of_one_batch_newest_first(store: BaseStore) -> None:
+    store.upsert([org("a")], key_id="key-1")
+    store.upsert([org("b"), org("c"), org("d")], key_id="key-2", route="POST /v1/import")
+    assert [(c.entity_id, c.key_id) for c in store.changes(limit=3)] == [
+        ("d", "key-2"),
+        ("c", "key-2"),
+        ("b", "key-2"),
+    ]
+    assert [c.entity_id for c in store.changes(limit=10)] == ["d", "c", "b", "a"]
+    assert store.changes(limit=4)[0].route == "POST /v1/import"
