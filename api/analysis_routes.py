@@ -56,7 +56,7 @@ class AnalysisCache:
             return self._centrality[division]
 
 
-def _cache(request: Request) -> AnalysisCache:
+async def _cache(request: Request) -> AnalysisCache:
     return request.app.state.analysis  # type: ignore[no-any-return]
 
 

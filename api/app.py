@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.analysis_routes import AnalysisCache, register_analysis_routes
@@ -138,11 +139,11 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
 # --- dependencies -----------------------------------------------------------------------------------
 
 
-def get_store(request: Request) -> BaseStore:
+async def get_store(request: Request) -> BaseStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def get_engine(request: Request) -> ReferralEngine:
+async def get_engine(request: Request) -> ReferralEngine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
@@ -184,7 +185,7 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
         return Health(status="ready", store=type(store).__name__)
 
     @app.get("/v1/referrals", response_model=ReferralAnswerOut, tags=["referral"])
-    def referrals(
+    async def referrals(
         engine: EngineDep,
         who: CallerDep,
         situation: Annotated[str | None, Query(examples=["forced-marriage"])] = None,
@@ -214,7 +215,9 @@ def register_routes(app: FastAPI, reference: Reference) -> None:
             limit=limit,
             lang=answer_language(lang, accept_language),
         )
-        return answer_out(reference, engine.refer(q, who.role))
+        if engine.store.reads_in_memory:  # pure CPU: a thread hop would cost more than the answer
+            return answer_out(reference, engine.refer(q, who.role))
+        return answer_out(reference, await run_in_threadpool(engine.refer, q, who.role))
 
     @app.get("/v1/pathways", response_model=PathwayOut, tags=["referral"])
     def pathway(

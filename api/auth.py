@@ -129,7 +129,12 @@ def identify(authorization: str | None, settings: Settings, session: str | None 
     return PUBLIC
 
 
-def caller(request: Request) -> Caller:
+async def caller(request: Request) -> Caller:
+    """The dependency: async, so that no request pays a thread hop for it."""
+    return who_is(request)
+
+
+def who_is(request: Request) -> Caller:
     settings: Settings = request.app.state.settings
     session = request.cookies.get(SESSION_COOKIE)
     who = replace(

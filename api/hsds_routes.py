@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from api.auth import Caller, caller
+from api.auth import Caller, caller, who_is
 from api.settings import PROJECT_ROOT
 from graph.errors import InvalidInput, NotFound
 from graph.models import Location, Organisation, Service, Term
@@ -41,7 +41,7 @@ PROFILE = PROJECT_ROOT / "docs" / "hsds-profile.md"
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-def _store(request: Request) -> BaseStore:
+async def _store(request: Request) -> BaseStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
@@ -369,13 +369,13 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
         if search:
             docs = [x for x in docs if search.casefold() in (x["name"] + x["description"]).casefold()]
         chunk, info = _page(docs, page, per_page)
-        return _respond(request, '"taxonomy-1"', caller(request), chunk, fmt, info)
+        return _respond(request, '"taxonomy-1"', who_is(request), chunk, fmt, info)
 
     @app.get("/hsds/taxonomies/{id}", tags=["hsds"])
     def hsds_taxonomy(id: str, request: Request) -> Response:
         if id != taxonomy_doc()["id"]:
             raise NotFound(f"no taxonomy with id «{id}»")
-        return _respond(request, '"taxonomy-1"', caller(request), [taxonomy_doc()], "json", None)
+        return _respond(request, '"taxonomy-1"', who_is(request), [taxonomy_doc()], "json", None)
 
     def terms(lang: str) -> list[dict[str, Any]]:
         return sorted((term_doc(t, lang) for t in reference.taxonomy.terms.values()), key=lambda x: x["id"])
@@ -409,7 +409,7 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
         if parent_id:
             docs = [x for x in docs if x.get("parent_id") == parent_id]
         chunk, info = _page(docs, page, per_page)
-        return _respond(request, f'"terms-{lang}"', caller(request), chunk if fmt == "json" else docs, fmt, info)
+        return _respond(request, f'"terms-{lang}"', who_is(request), chunk if fmt == "json" else docs, fmt, info)
 
     @app.get("/hsds/taxonomy_terms/{id}", tags=["hsds"])
     def hsds_taxonomy_term(
@@ -418,4 +418,4 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
         term: Term | None = next((t for t in reference.taxonomy.terms.values() if hsds_id("term", t.id) == id), None)
         if term is None:
             raise NotFound(f"no taxonomy_term with id «{id}»")
-        return _respond(request, f'"term-{id}-{lang}"', caller(request), [term_doc(term, lang)], "json", None)
+        return _respond(request, f'"term-{id}-{lang}"', who_is(request), [term_doc(term, lang)], "json", None)

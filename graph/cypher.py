@@ -322,6 +322,11 @@ CANDIDATES: LiteralString = """
     RETURN properties(s) AS service, properties(o) AS organisation, locations, located_in
 """
 
+MEMORY_SETTINGS: LiteralString = (
+    "SHOW SETTINGS YIELD name, value WHERE name STARTS WITH 'server.memory.' RETURN name, value ORDER BY name"
+)
+"""Heap and page cache of the server, written beside benchmark figures."""
+
 COUNTS: LiteralString = """
     RETURN COUNT { (:Division) } AS Division, COUNT { (:Commune) } AS Commune, COUNT { (:Term) } AS Term,
            COUNT { (:Organisation) } AS Organisation, COUNT { (:Location) } AS Location,

@@ -41,6 +41,8 @@ FILE_FORMAT = 1
 
 
 class MemoryStore(BaseStore):
+    reads_in_memory = True
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._lock = threading.RLock()

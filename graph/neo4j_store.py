@@ -280,6 +280,9 @@ class Neo4jStore(BaseStore):
     def counts(self) -> dict[str, int]:
         return {kind: int(n) for kind, n in dict(self._read(cypher.COUNTS)[0]).items()}
 
+    def memory_settings(self) -> dict[str, str]:
+        return {row["name"]: str(row["value"]) for row in self._read(cypher.MEMORY_SETTINGS)}
+
     def version(self) -> int:
         rows = self._read(cypher.DIRECTORY_VERSION)
         return int(rows[0]["seq"]) if rows else 0

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
 import networkx as nx
 
@@ -55,6 +55,8 @@ LINK_KINDS: dict[str, type[Link]] = {t.kind: t for t in LINK_TYPES}
 @runtime_checkable
 class GraphStore(Protocol):
     """What Relais needs from a store. Implemented by `MemoryStore` and `Neo4jStore`."""
+
+    reads_in_memory: ClassVar[bool]
 
     def bootstrap(self) -> None: ...
     def ping(self) -> None: ...
@@ -149,6 +151,9 @@ def _now() -> datetime:
 
 
 class BaseStore(ABC):
+    reads_in_memory: ClassVar[bool] = False
+    """True when reads never wait on I/O (the API then answers them on its event loop, without a thread hop)."""
+
     """Shared behaviour on top of each adapter's primitives."""
 
     # --- primitives -------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         assert run[store]["second_load_changes"] == 0
         assert run[store]["load_rows_per_s"] > 0
         assert run[store]["referral_raw"]["n"] == 50 and run[store]["referral_api"]["p95_ms"] > 0
+        assert run[store]["referral_cold"]["n"] == 50 and run[store]["gap_analysis_s"] > 0
     assert run["per_row_vs_batched"]["ratio"] > 0
     assert data["maps"]["1000"]["bytes"] < 500_000
+    assert data["analysis"]["1000"]["centrality_s"] > 0 and data["analysis"]["1000"]["betweenness_sample"] is None
     assert set(data["targets"]) >= {"load_100k_s", "referral_p95_memory_10k_ms", "map_1000_s"}
     assert "a second identical load changes nothing" in result.output
