@@ -85,6 +85,18 @@ HASHES: dict[str, LiteralString] = {
     "Training": "UNWIND $ids AS id MATCH (n:Training {id: id}) RETURN n.id AS id, n.hash AS hash",
 }
 
+MISSING: dict[str, LiteralString] = {
+    "Division": "UNWIND $ids AS id OPTIONAL MATCH (n:Division {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Commune": "UNWIND $ids AS id OPTIONAL MATCH (n:Commune {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Term": "UNWIND $ids AS id OPTIONAL MATCH (n:Term {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Organisation": "UNWIND $ids AS id OPTIONAL MATCH (n:Organisation {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Location": "UNWIND $ids AS id OPTIONAL MATCH (n:Location {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Service": "UNWIND $ids AS id OPTIONAL MATCH (n:Service {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Platform": "UNWIND $ids AS id OPTIONAL MATCH (n:Platform {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Training": "UNWIND $ids AS id OPTIONAL MATCH (n:Training {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+}
+"""Which of these ids are not stored: reference checks return only what is wrong, not every id."""
+
 # --- records: writes (rows = [{id, props}]) ------------------------------------------------------
 # `SET n = row.props` replaces every property, so a cleared field disappears; derived relationships
 # are dropped and re-created from the record.

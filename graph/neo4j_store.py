@@ -190,6 +190,11 @@ class Neo4jStore(BaseStore):
             return {}
         return {row["id"]: row["hash"] for row in self._read(cypher.HASHES[kind.kind], ids=list(ids))}
 
+    def _missing(self, kind: type[Record], ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {row["id"] for row in self._read(cypher.MISSING[kind.kind], ids=list(ids))}
+
     def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
         rows = [{"id": r.id, "props": to_props(r)} for r in records]
 

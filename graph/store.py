@@ -175,6 +175,10 @@ class BaseStore(ABC):
     def _hashes(self, kind: type[Record], ids: Sequence[str]) -> dict[str, str]:
         """Content hash of the stored records among `ids` (absent ids are missing)."""
 
+    def _missing(self, kind: type[Record], ids: Sequence[str]) -> set[str]:
+        """The ids that are not stored."""
+        return set(ids) - set(self._hashes(kind, ids))
+
     @abstractmethod
     def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
         """Create or replace records (with their derived relationships) and log the changes, atomically."""
@@ -285,7 +289,7 @@ class BaseStore(ABC):
         present: dict[type[Record], set[str]] = {}
         for kind, ids in wanted.items():
             in_batch = {r.id for r in batch.get(kind, [])}
-            present[kind] = in_batch | set(self._hashes(kind, sorted(ids - in_batch)))
+            present[kind] = ids - self._missing(kind, sorted(ids - in_batch))
         problems = [
             Problem(
                 f"{type(item).kind} {_label(item)}: {field} refers to unknown {kind.kind} «{id_}»",

@@ -19,6 +19,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     **{f"fetch_ids[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.FETCH_IDS.items()},
     **{f"fetch_of_organisation[{k}]": (q, {"org": "a"}) for k, q in cypher.FETCH_OF_ORGANISATION.items()},
     **{f"hashes[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.HASHES.items()},
+    **{f"missing[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.MISSING.items()},
     **{
         f"link_hashes[{k}]": (q, {"rows": [{"start": "a", "end": "b", "key": "x"}]})
         for k, q in cypher.LINK_HASHES.items()
