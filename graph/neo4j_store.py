@@ -7,6 +7,7 @@ function. Every query is a constant of `graph.cypher`; driver errors become the 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -80,6 +81,7 @@ class Neo4jStore(BaseStore):
         self.database = database
         self.query_timeout = query_timeout
         self._models: dict[tuple[str, str, str | None, str | None], Record] = {}
+        self._write_lock = threading.Lock()
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -116,7 +118,9 @@ class Neo4jStore(BaseStore):
             return session.execute_read(unit_of_work(timeout=self.query_timeout)(work))
 
     def _write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self._errors(), self._driver.session(database=self.database) as session:
+        """One write transaction at a time from this process: concurrent batches on the same organisations
+        would only wait on each other's locks (or deadlock); their reads and preparation still overlap."""
+        with self._write_lock, self._errors(), self._driver.session(database=self.database) as session:
             return session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:

@@ -7,8 +7,9 @@ problem means non-zero exit and nothing written.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -511,12 +512,25 @@ def import_directory(
             report.add(kind.kind, store.upsert(chunk, key_id=key_id, keep_modified=directory.keep_modified))
         if progress:
             progress(len(batch))
-    for i in range(0, len(directory.links), batch_size):
-        batch_links = directory.links[i : i + batch_size]
-        for link_kind in dict.fromkeys(type(x) for x in batch_links):
-            report.add(link_kind.kind, store.add_links([x for x in batch_links if type(x) is link_kind], key_id=key_id))
-        if progress:
-            progress(len(batch_links))
+
+    def add_links(batch: Sequence[Link]) -> list[tuple[str, UpsertReport]]:
+        kinds = dict.fromkeys(type(x) for x in batch)
+        return [(k.kind, store.add_links([x for x in batch if type(x) is k], key_id=key_id)) for k in kinds]
+
+    # Links only refer to records written above, so the next batch can be checked and prepared while
+    # the store writes this one (one write at a time: the store serialises them).
+    overlap = 1 if store.reads_in_memory else 2
+    with ThreadPoolExecutor(max_workers=overlap) as pool:
+        pending: deque[tuple[int, Future[list[tuple[str, UpsertReport]]]]] = deque()
+        for i in range(0, len(directory.links), batch_size):
+            batch_links = directory.links[i : i + batch_size]
+            pending.append((len(batch_links), pool.submit(add_links, batch_links)))
+            while len(pending) >= overlap or (pending and i + batch_size >= len(directory.links)):
+                size, done = pending.popleft()
+                for kind_name, added in done.result():
+                    report.add(kind_name, added)
+                if progress:
+                    progress(size)
     if prune:
         wanted = {r.id for r in directory.records if isinstance(r, Organisation)}
         gone = [o.id for o in store.list(Organisation) if o.id not in wanted]
