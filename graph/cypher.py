@@ -319,20 +319,23 @@ SHORTEST_PATHS: LiteralString = """
 
 CANDIDATES: LiteralString = """
     UNWIND $terms AS code
-    MATCH (t:Term {id: code})<-[:ADDRESSES|MEETS]-(s:Service {status: 'active'})
+    MATCH (:Term {id: code})<-[:ADDRESSES|MEETS]-(s:Service {status: 'active'})
     WITH DISTINCT s
     WHERE ($audiences IS NULL OR size(s.audiences) = 0 OR any(a IN s.audiences WHERE a IN $audiences))
       AND ($language IS NULL OR $language IN s.languages)
+      AND ($divisions IS NULL OR s.area_scope <> 'local' OR any(d IN s.area_divisions WHERE d IN $divisions)
+           OR EXISTS { (s)-[:AT]->(:Location)-[:IN]->(:Commune)-[:IN_DIVISION]->(d:Division) WHERE d.id IN $divisions }
+           OR EXISTS { (s)-[:SERVES]->(:Commune)-[:IN_DIVISION]->(d:Division) WHERE d.id IN $divisions })
     MATCH (o:Organisation {status: 'active'})-[:PROVIDES]->(s)
-    OPTIONAL MATCH (s)-[:AT]->(l:Location)
-    OPTIONAL MATCH (l)-[:IN]->(:Commune)-[:IN_DIVISION]->(ld:Division)
-    WITH s, o, collect(DISTINCT properties(l)) AS locations, collect(DISTINCT ld.id) AS located_in
-    OPTIONAL MATCH (s)-[:SERVES]->(:Commune)-[:IN_DIVISION]->(cd:Division)
-    WITH s, o, locations, located_in, s.area_divisions + collect(DISTINCT cd.id) AS served
-    WHERE $divisions IS NULL OR s.area_scope <> 'local'
-       OR any(d IN located_in + served WHERE d IN $divisions)
+    CALL (s) {
+        OPTIONAL MATCH (s)-[:AT]->(l:Location)
+        OPTIONAL MATCH (l)-[:IN]->(:Commune)-[:IN_DIVISION]->(ld:Division)
+        RETURN collect(DISTINCT properties(l)) AS locations, collect(DISTINCT ld.id) AS located_in
+    }
     RETURN properties(s) AS service, properties(o) AS organisation, locations, located_in
 """
+"""The division filter runs before the locations are collected (existence checks that stop at the first
+match), so only the services kept pay for their locations."""
 
 MEMORY_SETTINGS: LiteralString = (
     "SHOW SETTINGS YIELD name, value WHERE name STARTS WITH 'server.memory.' RETURN name, value ORDER BY name"
