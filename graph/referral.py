@@ -374,7 +374,8 @@ class ReferralEngine:
             if division and (top or any(self._allowed(c, ctx) for c in elsewhere)):
                 division_label = self.ref.geography.divisions[division].label(q.lang)
                 notices.append(say("none_here", q.lang, term=term_label, division=division_label))
-            top = self._top(sorted([*ranked, *self._rank(elsewhere, ctx)]), ctx)
+            if elsewhere:
+                top = self._top(sorted([*ranked, *self._rank(elsewhere, ctx)]), ctx)
         if not top:
             notices.append(say("none_at_all", q.lang, term=term_label))
         results = [self._result(r.candidate, *self._assess(r.candidate, ctx), ctx) for r in top]
