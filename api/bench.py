@@ -42,7 +42,7 @@ TARGETS: dict[str, tuple[str, str, Callable[[float], bool]]] = {
     "second_load_changes": ("a second identical load changes nothing", "0 changes", lambda v: v == 0),
     "referral_p95_neo4j_100k_ms": ("referral p95 on Neo4j at 100k", "≤ 20 ms", lambda v: v <= 20),
     "referral_p95_memory_10k_ms": ("referral p95 on the memory store at 10k", "≤ 2 ms", lambda v: v <= 2),
-    "api_overhead_ratio": ("API overhead: (API p50 − test-client p50) / raw p50", "≤ 1.5×", lambda v: v <= 1.5),
+    "api_overhead_ratio": ("API overhead: API p50 / raw p50 (worst store and size)", "≤ 1.5×", lambda v: v <= 1.5),
     "http_rps_10k": ("referral requests/s, 2 workers, 10k", "≥ 500/s", lambda v: v >= 500),
     "http_p99_10k_ms": ("referral p99 under load, 10k", "≤ 100 ms", lambda v: v <= 100),
     "gap_analysis_5k_s": ("full gap analysis at 5k organisations", "≤ 2 s", lambda v: v <= 2),
