@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -272,9 +273,10 @@ def api_latency(store: BaseStore, engine: ReferralEngine, mix: list[ReferralQuer
             samples.append(t[0])
         return samples
 
-    with TestClient(app):  # runs the app's start-up (store, engine), then hands it the warm engine
+    with TestClient(app), ThreadPoolExecutor(1) as loop_thread:  # start-up, then the warm engine
         app.state.engine = engine
-        return percentiles(asyncio.run(timed()))
+        # a loop of its own, in a thread of its own: the caller may already run one (pytest, Playwright)
+        return percentiles(loop_thread.submit(asyncio.run, timed()).result())
 
 
 def bench_store(
@@ -317,72 +319,74 @@ def bench(quick: bool, sizes: list[int], out_dir: Path, log: Callable[[str], Non
     partial = out_dir / "bench-partial.json"
     reference = load_reference()
     neo4j = open_neo4j()
-    results: dict[str, Any] = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "quick": quick,
-        "machine": {
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "note": "load generator and server share the same 2 cores",
-            "neo4j": neo4j.memory_settings() if neo4j is not None else None,
-        },
-        "runs": {},
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            folder = Path(tmp) / f"gen-{n}"
-            with timer() as t:
-                counts = generate_directory(folder, orgs=n, seed=1, links_per_org=10)
-            log(f"generated {n} organisations, {counts['links']} links in {t[0]:.1f} s")
-            with timer() as t:
-                directory = read_directory(folder, reference)
-            entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
-            stores: list[tuple[str, BaseStore]] = [("memory", MemoryStore())]
-            if neo4j is not None:
-                neo4j.wipe()
-                stores.append(("neo4j", neo4j))
-            for kind, store in stores:
-                entry[kind] = bench_store(run, n, kind, store, directory, folder, reference)
-                if not quick and n <= 10_000:
-                    env = (
-                        {"RELAIS_NEO4J_URI": os.environ["RELAIS_NEO4J_URI"]}
-                        if kind == "neo4j"
-                        else {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder)}
-                    )
-                    entry[kind]["http"] = http_throughput(run, env, 20)
-                    log(f"  {kind} {n}: HTTP {entry[kind]['http']}")
-            if n == 1000:
-                sample = Directory(directory.records[:1000], [], {})
-                per_row = MemoryStore() if neo4j is None else neo4j
-                if isinstance(per_row, Neo4jStore):
-                    per_row.wipe()
-                with timer() as t1:
-                    import_directory(sample, per_row, reference=reference, batch_size=1)
-                fresh = MemoryStore() if neo4j is None else neo4j
-                if isinstance(fresh, Neo4jStore):
-                    fresh.wipe()
-                with timer() as t2:
-                    import_directory(sample, fresh, reference=reference, batch_size=1000)
-                entry["per_row_vs_batched"] = {
-                    "store": "neo4j" if neo4j else "memory",
-                    "per_row_s": round(t1[0], 2),
-                    "batched_s": round(t2[0], 2),
-                    "ratio": round(t1[0] / t2[0], 1),
-                }
-            entry["peak_rss_mb"] = {"bench_process": peak_rss_mb(), "neo4j": peak_rss_mb(neo4j_pid())}
-            results["runs"][str(n)] = entry
-            save(results, partial)  # a long run keeps what it measured so far
-        results["maps"] = map_figures(reference, Path(tmp), quick)
-        results["analysis"] = analysis_figures(reference, Path(tmp), quick, log)
-    results["targets"] = evaluate(results)
-    path = out_dir / f"bench-{'quick' if quick else 'full'}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    save(results, path)
-    partial.unlink(missing_ok=True)
-    results["json"] = str(path)
-    if neo4j is not None:
-        neo4j.close()
-    return results
+    try:
+        results: dict[str, Any] = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": quick,
+            "machine": {
+                "cores": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "note": "load generator and server share the same 2 cores",
+                "neo4j": neo4j.memory_settings() if neo4j is not None else None,
+            },
+            "runs": {},
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in sizes:
+                folder = Path(tmp) / f"gen-{n}"
+                with timer() as t:
+                    counts = generate_directory(folder, orgs=n, seed=1, links_per_org=10)
+                log(f"generated {n} organisations, {counts['links']} links in {t[0]:.1f} s")
+                with timer() as t:
+                    directory = read_directory(folder, reference)
+                entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
+                stores: list[tuple[str, BaseStore]] = [("memory", MemoryStore())]
+                if neo4j is not None:
+                    neo4j.wipe()
+                    stores.append(("neo4j", neo4j))
+                for kind, store in stores:
+                    entry[kind] = bench_store(run, n, kind, store, directory, folder, reference)
+                    if not quick and n <= 10_000:
+                        env = (
+                            {"RELAIS_NEO4J_URI": os.environ["RELAIS_NEO4J_URI"]}
+                            if kind == "neo4j"
+                            else {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder)}
+                        )
+                        entry[kind]["http"] = http_throughput(run, env, 20)
+                        log(f"  {kind} {n}: HTTP {entry[kind]['http']}")
+                if n == 1000:
+                    sample = Directory(directory.records[:1000], [], {})
+                    per_row = MemoryStore() if neo4j is None else neo4j
+                    if isinstance(per_row, Neo4jStore):
+                        per_row.wipe()
+                    with timer() as t1:
+                        import_directory(sample, per_row, reference=reference, batch_size=1)
+                    fresh = MemoryStore() if neo4j is None else neo4j
+                    if isinstance(fresh, Neo4jStore):
+                        fresh.wipe()
+                    with timer() as t2:
+                        import_directory(sample, fresh, reference=reference, batch_size=1000)
+                    entry["per_row_vs_batched"] = {
+                        "store": "neo4j" if neo4j else "memory",
+                        "per_row_s": round(t1[0], 2),
+                        "batched_s": round(t2[0], 2),
+                        "ratio": round(t1[0] / t2[0], 1),
+                    }
+                entry["peak_rss_mb"] = {"bench_process": peak_rss_mb(), "neo4j": peak_rss_mb(neo4j_pid())}
+                results["runs"][str(n)] = entry
+                save(results, partial)  # a long run keeps what it measured so far
+            results["maps"] = map_figures(reference, Path(tmp), quick)
+            results["analysis"] = analysis_figures(reference, Path(tmp), quick, log)
+        results["targets"] = evaluate(results)
+        path = out_dir / f"bench-{'quick' if quick else 'full'}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+        save(results, path)
+        partial.unlink(missing_ok=True)
+        results["json"] = str(path)
+        return results
+    finally:  # also when a measurement fails: no driver left open
+        if neo4j is not None:
+            neo4j.close()
 
 
 def save(results: dict[str, Any], path: Path) -> None:
