@@ -35,6 +35,9 @@ L = TypeVar("L", bound=Link)
 T = TypeVar("T")
 
 MODEL_CACHE_SIZE = 300_000
+VERSION_READ_EVERY = 0.25
+"""Seconds a version read serves before the next one: other processes' edits show within this delay,
+this process's own writes at once (each write forgets the version read)."""
 """Validated records kept by content, so hot reads skip pydantic validation (records are immutable)."""
 
 JSON_FIELDS = frozenset({"contacts", "capacity"})
@@ -82,6 +85,9 @@ class Neo4jStore(BaseStore):
         self.query_timeout = query_timeout
         self._models: dict[tuple[str, str, str | None, str | None], Record] = {}
         self._write_lock = threading.Lock()
+        self._version_read: tuple[float, int] | None = None
+        """(when it was read, the version): see `version`."""
+        self._writes = 0
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -121,7 +127,11 @@ class Neo4jStore(BaseStore):
         """One write transaction at a time from this process: concurrent batches on the same organisations
         would only wait on each other's locks (or deadlock); their reads and preparation still overlap."""
         with self._write_lock, self._errors(), self._driver.session(database=self.database) as session:
-            return session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
+            try:
+                return session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
+            finally:
+                self._writes += 1  # this process's writes are seen by its next read at once
+                self._version_read = None
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:
         writes: dict[tuple[str, str, str, str], dict[str, Any]] = {}
@@ -163,6 +173,8 @@ class Neo4jStore(BaseStore):
         """Delete every node but the schema version (tests, and full reloads)."""
         with self._errors(), self._driver.session(database=self.database) as session:
             session.run(cypher.WIPE).consume()
+        self._writes += 1
+        self._version_read = None
 
     # --- primitives ----------------------------------------------------------------------------------
 
@@ -293,8 +305,17 @@ class Neo4jStore(BaseStore):
         return {row["name"]: str(row["value"]) for row in self._read(cypher.MEMORY_SETTINGS)}
 
     def version(self) -> int:
+        """Read at most every `VERSION_READ_EVERY` seconds: every referral asks, and under load a round
+        trip per question to a busy server was the tail of the latency."""
+        read = self._version_read
+        if read is not None and time.monotonic() - read[0] < VERSION_READ_EVERY:
+            return read[1]
+        started, writes = time.monotonic(), self._writes
         rows = self._read(cypher.DIRECTORY_VERSION)
-        return int(rows[0]["seq"]) if rows else 0
+        version = int(rows[0]["seq"]) if rows else 0
+        if writes == self._writes:  # a write of ours during the read would make it stale at once
+            self._version_read = (started, version)
+        return version
 
     def changes(self, limit: int = 100) -> list[Change]:
         out: list[Change] = []

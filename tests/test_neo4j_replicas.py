@@ -1,0 +1,48 @@
+"""Two API processes on one Neo4j: an edit made through one is in the other's answers within the
+version read interval, and in its own at once."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+
+import pytest
+
+from graph.models import Visibility
+from graph.neo4j_store import VERSION_READ_EVERY, Neo4jStore
+from graph.reference import Reference
+from graph.referral import ReferralEngine, ReferralQuery, Role
+from tests.contract.test_store_contract import loc, org, svc
+
+pytestmark = pytest.mark.neo4j
+HUY_COMMUNE = "61031"
+
+
+def answer_ids(engine: ReferralEngine) -> list[str]:
+    answer = engine.refer(ReferralQuery(situation="partner-violence", division="huy"), Role.PROFESSIONAL)
+    return [r.candidate.service.id for r in answer.results]
+
+
+def test_an_edit_through_one_replica_reaches_the_other(neo4j_store: Neo4jStore, reference: Reference) -> None:
+    neo4j_store.wipe()
+    neo4j_store.upsert(reference.records())
+    neo4j_store.upsert([org("a", "A fictive"), loc("la", "a", Visibility.PUBLIC, HUY_COMMUNE)])
+    neo4j_store.upsert([svc("sa", "a", location_ids=("la",))])
+    other = Neo4jStore(
+        os.environ["RELAIS_NEO4J_URI"],
+        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
+        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
+        os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
+    )
+    try:
+        here = ReferralEngine(neo4j_store, reference, today=date(2026, 11, 26))
+        there = ReferralEngine(other, reference, today=date(2026, 11, 26))
+        assert answer_ids(here) == answer_ids(there) == ["sa"]
+
+        neo4j_store.upsert([svc("sb", "a", location_ids=("la",), open_24_7=True)])
+        assert answer_ids(here) == ["sb", "sa"], "the writing process sees its edit at once"
+        time.sleep(VERSION_READ_EVERY + 0.05)
+        assert answer_ids(there) == ["sb", "sa"], "the other process within the version read interval"
+    finally:
+        other.close()
