@@ -262,9 +262,11 @@ def referral_reciprocity(snapshot: nx.MultiDiGraph, division: str | None = None)
 # --- cross-sector links ------------------------------------------------------------------------------------
 
 
-def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
-    """Sector × sector link counts per division, and the expected links that are missing."""
-    graph = cooperation_graph(snapshot)
+def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference, graph: nx.Graph | None = None) -> dict[str, Any]:
+    """Sector × sector link counts per division, and the expected links that are missing.
+
+    `graph` is the cooperation graph when the caller has built it already."""
+    graph = graph if graph is not None else cooperation_graph(snapshot)
     matrices: dict[str, dict[str, Counter[str]]] = {d: {} for d in ref.geography.divisions}
     type_pairs: dict[str, set[frozenset[str]]] = {d: set() for d in ref.geography.divisions}
     present_types: dict[str, set[str]] = {d: set() for d in ref.geography.divisions}
@@ -380,7 +382,7 @@ def analyse(
     graph = cooperation_graph(snapshot)
     whole = structure(snapshot, whole=graph)
     by_division = {d: structure(snapshot, d, graph) for d in ref.geography.divisions}
-    cross = cross_sector(snapshot, ref)
+    cross = cross_sector(snapshot, ref, graph)
     part = participation(store, snapshot, ref)
     fresh = stale_records(snapshot, as_of)
     summary: list[dict[str, Any]] = []
