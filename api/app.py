@@ -1,7 +1,8 @@
 """The HTTP API (FastAPI), versioned under /v1. Errors are RFC 9457 problem+json.
 
 Routes are plain `def`: FastAPI runs them in its thread pool, so the blocking store calls never
-block the event loop.
+block the event loop. The exception is the hot path, `/v1/referrals`: answered on the loop when the
+store reads from memory, in a small limited pool of threads when it waits on Neo4j.
 """
 
 from __future__ import annotations
