@@ -33,12 +33,25 @@ class AnalysisCache:
         self.store = store
         self.reference = reference
         self._lock = threading.Lock()
+        self._centrality_lock = threading.Lock()
         self._key: tuple[int, date] | None = None
         self._value: tuple[GapReport, Any] | None = None
         self._centrality: dict[str | None, dict[str, Any]] = {}
 
     def get(self) -> tuple[GapReport, Any]:
         """(report, snapshot) for the current version of the directory."""
+        report, snapshot, _ = self._current()
+        return report, snapshot
+
+    def centrality(self, division: str | None) -> dict[str, Any]:
+        """Under its own lock: minutes of betweenness must not hold up the gaps (`get`)."""
+        _, snapshot, computed = self._current()
+        with self._centrality_lock:
+            if division not in computed:  # `computed` belongs to this snapshot, even if a newer one came
+                computed[division] = centrality(snapshot, division)
+            return computed[division]
+
+    def _current(self) -> tuple[GapReport, Any, dict[str | None, dict[str, Any]]]:
         key = (self.store.version(), date.today())
         with self._lock:
             if self._value is None or key != self._key:
@@ -46,14 +59,7 @@ class AnalysisCache:
                 self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
                 self._key = key
                 self._centrality = {}
-            return self._value
-
-    def centrality(self, division: str | None) -> dict[str, Any]:
-        _, snapshot = self.get()
-        with self._lock:
-            if division not in self._centrality:
-                self._centrality[division] = centrality(snapshot, division)
-            return self._centrality[division]
+            return (*self._value, self._centrality)
 
 
 async def _cache(request: Request) -> AnalysisCache:

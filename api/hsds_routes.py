@@ -50,13 +50,9 @@ Page = Annotated[int, Query(ge=1, description="page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
 
-def _version(store: BaseStore) -> str:
-    return str(store.version())
-
-
-def _etag(request: Request, store: BaseStore, who: Caller) -> str:
+def _etag(request: Request, version: int, who: Caller) -> str:
     key = (
-        f"{_version(store)}|{who.role.clearance.value}|{who.role is Role.PUBLIC}|{request.url.path}|"
+        f"{version}|{who.role.clearance.value}|{who.role is Role.PUBLIC}|{request.url.path}|"
         f"{sorted(request.query_params.multi_items())}"
     )
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -161,10 +157,11 @@ class Views:
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
         self._lock = threading.Lock()
-        self._views: dict[tuple[str, str, bool], Directory] = {}
+        self._views: dict[tuple[int, str, bool], Directory] = {}
 
-    def get(self, store: BaseStore, who: Caller) -> Directory:
-        key = (_version(store), who.role.clearance.value, who.role is Role.PUBLIC)
+    def get(self, version: int, store: BaseStore, who: Caller) -> Directory:
+        """The view of `version`, the one the response's ETag names (read once per request)."""
+        key = (version, who.role.clearance.value, who.role is Role.PUBLIC)
         with self._lock:
             if key not in self._views:
                 self._views = {k: v for k, v in self._views.items() if k[0] == key[0]}
@@ -198,11 +195,13 @@ def _respond(
 def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
     views = Views(reference)
 
-    def fresh(request: Request, store: BaseStore, who: Caller) -> tuple[str, Response | None]:
-        etag = _etag(request, store, who)
+    def fresh(request: Request, store: BaseStore, who: Caller) -> tuple[str, Response | None, int]:
+        """(ETag, a 304 when the client has it already, the directory version the ETag names)."""
+        version = store.version()
+        etag = _etag(request, version, who)
         if etag in [x.strip() for x in request.headers.get("if-none-match", "").split(",")]:
-            return etag, Response(status_code=304, headers=_headers(etag, who, None))
-        return etag, None
+            return etag, Response(status_code=304, headers=_headers(etag, who, None)), version
+        return etag, None, version
 
     def check_format(fmt: str) -> str:
         if fmt not in ("json", "ndjson"):
@@ -238,10 +237,10 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
     ) -> Response:
         """Services, filtered (AND), paginated in the HSDS `Page` wrapper; `format=ndjson` streams all of them."""
         fmt = check_format(format)
-        etag, cached = fresh(request, store, who)
+        etag, cached, version = fresh(request, store, who)
         if cached:
             return cached
-        d = views.get(store, who)
+        d = views.get(version, store, who)
         found = d.filter_services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
         detail = full and not minimal
         if fmt == "ndjson":
@@ -251,10 +250,10 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
 
     @app.get("/hsds/services/{id}", tags=["hsds"])
     def hsds_service(id: str, request: Request, store: StoreDep, who: CallerDep) -> Response:
-        etag, cached = fresh(request, store, who)
+        etag, cached, version = fresh(request, store, who)
         if cached:
             return cached
-        d = views.get(store, who)
+        d = views.get(version, store, who)
         match = next((s for s in d.services if hsds_id("service", s.id) == id), None)
         if match is None:
             raise NotFound(f"no service with id «{id}»")
@@ -282,10 +281,10 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
     ) -> Response:
         """Organisations; `full_service=true` gives organisation packages (with their services)."""
         fmt = check_format(format)
-        etag, cached = fresh(request, store, who)
+        etag, cached, version = fresh(request, store, who)
         if cached:
             return cached
-        d = views.get(store, who)
+        d = views.get(version, store, who)
         orgs = sorted(d.orgs.values(), key=lambda o: hsds_id("organisation", o.id))
         if search:
             orgs = [o for o in orgs if search.casefold() in f"{o.name} {o.description}".casefold()]
@@ -299,10 +298,10 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
     def hsds_organization(
         id: str, request: Request, store: StoreDep, who: CallerDep, full_service: bool = False
     ) -> Response:
-        etag, cached = fresh(request, store, who)
+        etag, cached, version = fresh(request, store, who)
         if cached:
             return cached
-        d = views.get(store, who)
+        d = views.get(version, store, who)
         org = d.org_by_uuid.get(id)
         if org is None:
             raise NotFound(f"no organization with id «{id}»")
@@ -337,10 +336,10 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
         fmt = check_format(format)
         if proximity:
             raise InvalidInput("proximity search is not offered: filter by postcode", parameter="proximity")
-        etag, cached = fresh(request, store, who)
+        etag, cached, version = fresh(request, store, who)
         if cached:
             return cached
-        d = views.get(store, who)
+        d = views.get(version, store, who)
         docs = sal_docs(d, d.filter_services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after))
         if postcode:
             docs = [x for x in docs if any(a["postal_code"] == postcode for a in x["location"]["addresses"])]
@@ -351,10 +350,10 @@ def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
 
     @app.get("/hsds/service_at_locations/{id}", tags=["hsds"])
     def hsds_service_at_location(id: str, request: Request, store: StoreDep, who: CallerDep) -> Response:
-        etag, cached = fresh(request, store, who)
+        etag, cached, version = fresh(request, store, who)
         if cached:
             return cached
-        d = views.get(store, who)
+        d = views.get(version, store, who)
         match = next((x for x in sal_docs(d, d.services) if x["id"] == id), None)
         if match is None:
             raise NotFound(f"no service_at_location with id «{id}»")
