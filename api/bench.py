@@ -230,7 +230,7 @@ def api_latency(store: BaseStore, engine: ReferralEngine, mix: list[ReferralQuer
 
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from api.http.app import create_app
 
     settings = Settings(neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"))
     app = create_app(settings, store)

@@ -313,7 +313,7 @@ def serve(
     import uvicorn
 
     console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def _engine() -> tuple[ReferralEngine, BaseStore]:

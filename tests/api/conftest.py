@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.keys import key_digest
 from api.settings import DEV_SECRET, ApiKey, Settings
 from graph.memory_store import MemoryStore

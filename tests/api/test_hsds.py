@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference

@@ -248,7 +248,7 @@ def test_scenario(demo_client: TestClient, scenario: Scenario) -> None:
 
 @pytest.mark.neo4j
 def test_rankings_identical_on_both_stores(demo_neo4j: object, reference: object) -> None:
-    from api.app import create_app
+    from api.http.app import create_app
     from graph.memory_store import MemoryStore
     from tests.api.conftest import demo_store, settings
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.reference import load_reference
 from tests.api.conftest import demo_store, settings

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.reference import load_reference
 from loaders.hsds import hsds_id

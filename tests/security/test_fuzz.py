@@ -13,7 +13,7 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api.app import create_app
+from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.reference import load_reference
 from tests.api.conftest import TOKENS, demo_store, settings

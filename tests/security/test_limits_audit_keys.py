@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
 from api.cli import app as cli
+from api.http.app import create_app
 from api.settings import DEV_SECRET, Settings, get_settings
 from graph.memory_store import MemoryStore
 from graph.reference import load_reference

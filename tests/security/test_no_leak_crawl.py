@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.models import ContactKind, ContactVisibility, Location, Service, Visibility
 from graph.reference import load_reference

@@ -19,11 +19,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.analysis_routes import AnalysisCache, register_analysis_routes
-from api.auth import Caller, caller
 from api.checks import check_organisation, check_service_terms, keep_unseen_locations
-from api.guards import Guards
-from api.hsds_routes import register_hsds_routes
+from api.http.auth import Caller, caller
+from api.http.guards import Guards
+from api.http.routers.analysis import AnalysisCache, register_analysis_routes
+from api.http.routers.hsds import register_hsds_routes
+from api.http.routers.pages import register_pages
 from api.presenters import answer_out, division_out, pathway_out
 from api.schemas import (
     CommuneOut,
@@ -39,7 +40,6 @@ from api.schemas import (
     WriteReport,
 )
 from api.settings import Settings, get_settings, open_store
-from api.web import register_pages
 from graph.errors import Conflict, InvalidInput, RelaisError
 from graph.models import Change, Cooperation, Link, Organisation, ReferralFlow, Service, TermKind, UpsertReport
 from graph.pathways import pathway_for, resolve

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.auth import Caller, caller
+from api.http.auth import Caller, caller
 from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput
 from graph.reference import Reference

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from api.auth import Caller, caller, who_is
+from api.http.auth import Caller, caller, who_is
 from api.settings import PROJECT_ROOT
 from graph.errors import InvalidInput, NotFound
 from graph.models import Location, Organisation, Service, Term

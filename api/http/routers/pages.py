@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError
 
-from api.analysis_routes import AnalysisCache
-from api.auth import SESSION_COOKIE, Caller, caller, check_csrf, csrf_token, find_key, session_cookie
 from api.checks import check_organisation, check_service_terms, keep_unseen_locations
+from api.http.auth import SESSION_COOKIE, Caller, caller, check_csrf, csrf_token, find_key, session_cookie
+from api.http.routers.analysis import AnalysisCache
 from api.i18n import LANG_NAMES, SPOKEN, t
 from api.presenters import answer_out, pathway_out
 from api.settings import Settings
