@@ -33,7 +33,7 @@ from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.directory import Directory, import_directory, read_directory
 from loaders.generate import PROFILES, generate_directory
 from viz.network_map import render_map
@@ -222,7 +222,7 @@ def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, An
         server.wait(timeout=30)
 
 
-def api_latency(store: BaseStore, engine: ReferralEngine, mix: list[ReferralQuery]) -> dict[str, float]:
+def api_latency(store: GraphStore, engine: ReferralEngine, mix: list[ReferralQuery]) -> dict[str, float]:
     """The same questions through the whole ASGI app (routing, auth, validation, answer, JSON), called
     in-process on one event loop: no socket and no test-client thread in the figure. The app is given
     the warm engine measured raw, so the ratio between the two is the API's own cost."""
@@ -280,7 +280,7 @@ def api_latency(store: BaseStore, engine: ReferralEngine, mix: list[ReferralQuer
 
 
 def bench_store(
-    run: Run, n: int, kind: str, store: BaseStore, directory: Directory, folder: Path, reference: Reference
+    run: Run, n: int, kind: str, store: GraphStore, directory: Directory, folder: Path, reference: Reference
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     rows = len(directory.records) + len(directory.links)
@@ -345,7 +345,7 @@ def bench(quick: bool, sizes: list[int], out_dir: Path, log: Callable[[str], Non
                 with timer() as t:
                     directory = read_directory(folder, reference)
                 entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
-                stores: list[tuple[str, BaseStore]] = [("memory", MemoryStore())]
+                stores: list[tuple[str, GraphStore]] = [("memory", MemoryStore())]
                 if neo4j is not None:
                     neo4j.wipe()
                     stores.append(("neo4j", neo4j))

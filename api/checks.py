@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.errors import InvalidInput, Problem
 from graph.models import Organisation, Service, TermKind, Visibility
 from graph.reference import Reference, suggest
-from graph.store import BaseStore
+from graph.store import GraphStore
 
 
 def check_organisation(reference: Reference, org: Organisation) -> None:
@@ -28,7 +28,7 @@ def check_service_terms(reference: Reference, service: Service) -> None:
             reference.taxonomy.get(code, kind, parameter=field)
 
 
-def keep_unseen_locations(store: BaseStore, service: Service, clearance: Visibility) -> Service:
+def keep_unseen_locations(store: GraphStore, service: Service, clearance: Visibility) -> Service:
     """A writer never sees a shelter's hidden location, so saving what they saw must not unlink it."""
     stored = store.list(Service, ids=[service.id], clearance=Visibility.HIDDEN)
     if not stored:

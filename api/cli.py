@@ -20,7 +20,7 @@ from graph.errors import InvalidInput, RelaisError
 from graph.pathways import pathway_for, resolve
 from graph.reference import load_reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.directory import import_directory, read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
 from loaders.generate import generate_directory
@@ -43,7 +43,7 @@ class StoreChoice(StrEnum):
     neo4j = "neo4j"
 
 
-def _store(settings: Settings, choice: StoreChoice | None = None) -> BaseStore:
+def _store(settings: Settings, choice: StoreChoice | None = None) -> GraphStore:
     """The configured store; `memory` persists to RELAIS_STORE_FILE or var/relais-store.json."""
     if choice is StoreChoice.neo4j and not settings.neo4j_uri:
         raise InvalidInput("--store neo4j needs RELAIS_NEO4J_URI (and RELAIS_NEO4J_PASSWORD)", parameter="--store")
@@ -316,7 +316,7 @@ def serve(
     uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
-def _engine() -> tuple[ReferralEngine, BaseStore]:
+def _engine() -> tuple[ReferralEngine, GraphStore]:
     settings = get_settings()
     store = open_store(settings)
     if not settings.neo4j_uri and not store.counts().get("Organisation"):

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
-from graph.store import BaseStore
+from graph.store import GraphStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,10 +71,10 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def open_store(settings: Settings) -> BaseStore:
+def open_store(settings: Settings) -> GraphStore:
     """Neo4j when `RELAIS_NEO4J_URI` is set, else the embedded store. The caller closes it."""
     if settings.neo4j_uri:
-        store: BaseStore = Neo4jStore(
+        store: GraphStore = Neo4jStore(
             settings.neo4j_uri,
             settings.neo4j_user,
             settings.neo4j_password.get_secret_value(),

@@ -18,7 +18,7 @@ import networkx as nx
 
 from graph.models import Attendance, Membership, Platform, PlatformKind, Training
 from graph.reference import Reference
-from graph.store import BaseStore
+from graph.store import GraphStore
 
 EXACT_BETWEENNESS_MAX = 5000
 BETWEENNESS_SAMPLE = 500
@@ -304,7 +304,7 @@ def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference, graph: nx.Graph | No
 # --- participation, training, freshness -------------------------------------------------------------------------
 
 
-def participation(store: BaseStore, snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
+def participation(store: GraphStore, snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
     """Organisations outside their division's platform, and divisions with nobody trained on a topic."""
     platforms = {p.id: p for p in store.list(Platform)}
     platform_of_division = {
@@ -374,7 +374,7 @@ class GapReport:
 
 
 def analyse(
-    store: BaseStore, ref: Reference, as_of: date | None = None, snapshot: nx.MultiDiGraph | None = None
+    store: GraphStore, ref: Reference, as_of: date | None = None, snapshot: nx.MultiDiGraph | None = None
 ) -> GapReport:
     snapshot = snapshot if snapshot is not None else store.snapshot()
     as_of = as_of or date.today()

@@ -32,7 +32,7 @@ from graph.models import (
     Status,
     link_ends,
 )
-from graph.store import BaseStore
+from graph.store import GraphStore
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -40,7 +40,7 @@ L = TypeVar("L", bound=Link)
 FILE_FORMAT = 1
 
 
-class MemoryStore(BaseStore):
+class MemoryStore(GraphStore):
     reads_in_memory = True
 
     def __init__(self, path: Path | None = None) -> None:

@@ -28,7 +28,7 @@ from graph.models import (
     Service,
     ServiceCandidate,
 )
-from graph.store import BaseStore
+from graph.store import GraphStore
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -70,7 +70,7 @@ def _link_ends(link: Link) -> tuple[str, str]:
     return key[1], key[2]
 
 
-class Neo4jStore(BaseStore):
+class Neo4jStore(GraphStore):
     def __init__(
         self,
         uri: str,

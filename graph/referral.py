@@ -1,4 +1,4 @@
-"""Who to refer to: the referral engine. Pure domain code over the `GraphStore` protocol.
+"""Who to refer to: the referral engine. Pure domain code over the `GraphStore` interface.
 
 The answer is ranked by an explainable score and never a silent empty list: when nothing matches
 in the division, it says so and offers the nearest alternatives; the helplines (and, when urgent,

@@ -1,6 +1,6 @@
-"""The `GraphStore` protocol and what both adapters share.
+"""The store interface, `GraphStore`: the rules every adapter shares, over each adapter's primitives.
 
-`BaseStore` holds the rules that must not differ between Neo4j and the in-memory store (reference
+`GraphStore` holds the rules that must not differ between Neo4j and the in-memory store (reference
 checks, visibility, change detection, partner search, snapshot); each adapter only supplies the
 primitives (`_fetch`, `_hashes`, `_write`, ...). Both run through the same contract suite.
 """
@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import ClassVar, TypeVar
 
 import networkx as nx
 
@@ -50,50 +50,6 @@ MAX_PATH_HOPS = 6
 
 KINDS: dict[str, type[Record]] = {t.kind: t for t in ENTITY_TYPES}
 LINK_KINDS: dict[str, type[Link]] = {t.kind: t for t in LINK_TYPES}
-
-
-@runtime_checkable
-class GraphStore(Protocol):
-    """What Relais needs from a store. Implemented by `MemoryStore` and `Neo4jStore`."""
-
-    reads_in_memory: ClassVar[bool]
-
-    def bootstrap(self) -> None: ...
-    def ping(self) -> None: ...
-    def close(self) -> None: ...
-    def upsert(
-        self, records: Sequence[Record], *, key_id: str = "system", keep_modified: bool = False, route: str = ""
-    ) -> UpsertReport: ...
-    def get(self, kind: type[R], id: str, *, clearance: Visibility = Visibility.PUBLIC) -> R: ...
-    def list(
-        self,
-        kind: type[R],
-        *,
-        ids: Sequence[str] | None = None,
-        organisation_id: str | None = None,
-        clearance: Visibility = Visibility.PUBLIC,
-    ) -> builtins.list[R]: ...
-    def delete(self, kind: type[Record], id: str, *, key_id: str = "system", route: str = "") -> None: ...
-    def add_links(self, links: Sequence[Link], *, key_id: str = "system", route: str = "") -> UpsertReport: ...
-    def remove_link(self, link: Link, *, key_id: str = "system", route: str = "") -> None: ...
-    def links(self, kind: type[L], *, organisation_id: str | None = None) -> builtins.list[L]: ...
-    def partners(self, organisation_id: str, hops: int = 1) -> dict[str, int]: ...
-    def paths(
-        self, from_id: str, to_id: str, max_hops: int = 3, limit: int = 5
-    ) -> builtins.list[builtins.list[str]]: ...
-    def candidate_services(
-        self,
-        terms: Iterable[str],
-        *,
-        divisions: Iterable[str] | None = None,
-        audiences: Iterable[str] | None = None,
-        language: str | None = None,
-        clearance: Visibility = Visibility.PUBLIC,
-    ) -> builtins.list[ServiceCandidate]: ...
-    def snapshot(self) -> nx.MultiDiGraph: ...
-    def counts(self) -> dict[str, int]: ...
-    def changes(self, limit: int = 100) -> builtins.list[Change]: ...
-    def version(self) -> int: ...
 
 
 def references(record: Record) -> list[tuple[type[Record], str, str]]:
@@ -150,11 +106,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class BaseStore(ABC):
+class GraphStore(ABC):
+    """What Relais needs from a store: shared behaviour on top of each adapter's primitives."""
+
     reads_in_memory: ClassVar[bool] = False
     """True when reads never wait on I/O (the API then answers them on its event loop, without a thread hop)."""
-
-    """Shared behaviour on top of each adapter's primitives."""
 
     # --- primitives -------------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ from graph.models import (
     Visibility,
 )
 from graph.reference import Reference, suggest
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.hsds import is_hsds, read_hsds
 from loaders.read import DirectorySource, Row
 from loaders.template import MULTI_SEPARATOR, SHEETS
@@ -432,7 +432,7 @@ class Directory:
     """True for an HSDS sync: the records keep their source's modification times."""
 
 
-def read_directory(path: Path, reference: Reference, store: BaseStore | None = None) -> Directory:
+def read_directory(path: Path, reference: Reference, store: GraphStore | None = None) -> Directory:
     """Read and validate everything; raise `InvalidInput` with every problem if there is any."""
     if is_hsds(path):
         packaged = read_hsds(path, reference)
@@ -493,7 +493,7 @@ class ImportReport:
 
 def import_directory(
     directory: Directory,
-    store: BaseStore,
+    store: GraphStore,
     *,
     reference: Reference,
     key_id: str = "loader",

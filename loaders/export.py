@@ -24,7 +24,7 @@ from graph.models import (
     Training,
     Visibility,
 )
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.template import MULTI_SEPARATOR, SHEETS
 
 Rows = dict[str, list[dict[str, str]]]
@@ -62,7 +62,7 @@ def _contacts(service: Service, kind: ContactKind, visibility: ContactVisibility
     return MULTI_SEPARATOR.join(c.value for c in service.contacts if c.kind == kind and c.visibility == visibility)
 
 
-def directory_rows(store: BaseStore) -> Rows:
+def directory_rows(store: GraphStore) -> Rows:
     rows: Rows = {sheet: [] for sheet in SHEETS}
     for o in store.list(Organisation):
         rows["organisations"].append(

@@ -16,7 +16,7 @@ import pytest
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
-from graph.store import BaseStore
+from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ def reference() -> Reference:
 
 
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BaseStore]:
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store of each kind."""
     if request.param == "memory":
         yield MemoryStore(tmp_path / "store.json")
@@ -72,7 +72,7 @@ def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Base
 
 
 @pytest.fixture
-def store(empty_store: BaseStore, reference: Reference) -> BaseStore:
+def store(empty_store: GraphStore, reference: Reference) -> GraphStore:
     """A store of each kind holding the reference data (divisions, communes, taxonomy)."""
     empty_store.upsert(reference.records())
     return empty_store

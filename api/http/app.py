@@ -10,17 +10,15 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.checks import check_organisation, check_service_terms, keep_unseen_locations
 from api.http.auth import Caller, caller
+from api.http.errors import install_error_handlers
 from api.http.guards import Guards
 from api.http.routers.analysis import AnalysisCache, register_analysis_routes
 from api.http.routers.hsds import register_hsds_routes
@@ -40,7 +38,7 @@ from api.schemas import (
     WriteReport,
 )
 from api.settings import Settings, get_settings, open_store
-from graph.errors import Conflict, InvalidInput, RelaisError
+from graph.errors import Conflict, InvalidInput
 from graph.models import Change, Cooperation, Link, Organisation, ReferralFlow, Service, TermKind, UpsertReport
 from graph.pathways import pathway_for, resolve
 from graph.reference import Reference, load_reference
@@ -51,7 +49,7 @@ from graph.referral import (
     Role,
     visible_contacts,
 )
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.directory import import_directory, read_directory
 
 PROBLEM = "application/problem+json"
@@ -62,12 +60,7 @@ only take turns on the GIL, and the turns were the tail (p99 under load 105 ms w
 at 10k organisations)."""
 
 
-def _problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
-
-
-def create_app(settings: Settings | None = None, store: BaseStore | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     settings = settings or get_settings()
     reference = load_reference()
 
@@ -98,33 +91,7 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
     app.state.settings = settings
     app.state.reference = reference
 
-    @app.exception_handler(RelaisError)
-    async def relais_error(request: Request, exc: RelaisError) -> JSONResponse:
-        extra: dict[str, Any] = {}
-        if isinstance(exc, InvalidInput):
-            extra["errors"] = [
-                {"parameter": p.column or exc.parameter, "detail": p.message, "suggestions": list(p.suggestions)}
-                for p in exc.problems
-            ]
-        return _problem(exc.status, exc.title, str(exc), request.url.path, **extra)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "parameter": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
-                "detail": e["msg"],
-                "suggestions": [],
-            }
-            for e in exc.errors()
-        ]
-        detail = "; ".join(f"{e['parameter']}: {e['detail']}" for e in errors)
-        return _problem(422, "Invalid input", detail, request.url.path, errors=errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
-
+    install_error_handlers(app)
     register_routes(app, reference)
     register_analysis_routes(app, reference)
     register_hsds_routes(app, reference)
@@ -146,7 +113,7 @@ def create_app(settings: Settings | None = None, store: BaseStore | None = None)
 # --- dependencies -----------------------------------------------------------------------------------
 
 
-async def get_store(request: Request) -> BaseStore:
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
@@ -154,7 +121,7 @@ async def get_engine(request: Request) -> ReferralEngine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
-StoreDep = Annotated[BaseStore, Depends(get_store)]
+StoreDep = Annotated[GraphStore, Depends(get_store)]
 EngineDep = Annotated[ReferralEngine, Depends(get_engine)]
 CallerDep = Annotated[Caller, Depends(caller)]
 

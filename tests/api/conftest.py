@@ -14,7 +14,7 @@ from api.settings import DEV_SECRET, ApiKey, Settings
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.directory import import_directory, read_directory
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -50,7 +50,7 @@ def settings() -> Settings:
     )
 
 
-def demo_store(store: BaseStore, reference: Reference) -> BaseStore:
+def demo_store(store: GraphStore, reference: Reference) -> GraphStore:
     import_directory(read_directory(DEMO, reference), store, reference=reference)
     return store
 

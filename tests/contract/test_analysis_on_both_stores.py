@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graph.analysis import analyse
 from graph.reference import Reference
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.directory import import_directory, read_directory
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -36,7 +36,7 @@ def key(gap: dict[str, object]) -> tuple[str, str, str]:
     return str(gap["kind"]), str(gap["division"]), str(what)
 
 
-def test_planted_gaps_and_nothing_else(empty_store: BaseStore, reference: Reference) -> None:
+def test_planted_gaps_and_nothing_else(empty_store: GraphStore, reference: Reference) -> None:
     import_directory(read_directory(DEMO, reference), empty_store, reference=reference)
     report = analyse(empty_store, reference, as_of=date(2026, 11, 26))
     assert sorted(key(g) for g in report.summary) == PLANTED

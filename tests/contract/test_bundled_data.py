@@ -8,7 +8,7 @@ import pytest
 
 from graph.memory_store import MemoryStore
 from graph.reference import Reference
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.directory import import_directory, read_directory
 from loaders.export import directory_rows
 
@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 @pytest.mark.parametrize("name", ["liege", "demo"])
 def test_bundled_directory_loads_and_reads_back_identically(
-    empty_store: BaseStore, reference: Reference, name: str
+    empty_store: GraphStore, reference: Reference, name: str
 ) -> None:
     directory = read_directory(DATA / name, reference)
     report = import_directory(directory, empty_store, reference=reference)

@@ -7,7 +7,7 @@ from datetime import date
 from graph.models import Organisation, Service, Status, Visibility
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
-from graph.store import BaseStore
+from graph.store import GraphStore
 from tests.contract.test_store_contract import loc, org, svc
 
 HUY_COMMUNE = "61031"  # Huy
@@ -18,7 +18,7 @@ def ids(engine: ReferralEngine, **kw: object) -> list[str]:
     return [r.candidate.service.id for r in answer.results]
 
 
-def test_every_edit_shows_in_the_next_answer(store: BaseStore, reference: Reference) -> None:
+def test_every_edit_shows_in_the_next_answer(store: GraphStore, reference: Reference) -> None:
     store.upsert([org("a", "A fictive"), org("b", "B fictive")])
     store.upsert([loc("la", "a", Visibility.PUBLIC, HUY_COMMUNE), loc("lb", "b", Visibility.PUBLIC, HUY_COMMUNE)])
     store.upsert([svc("sa", "a", location_ids=("la",)), svc("sb", "b", location_ids=("lb",))])

@@ -31,7 +31,7 @@ from graph.models import (
     Training,
     Visibility,
 )
-from graph.store import BaseStore, GraphStore
+from graph.store import GraphStore
 
 SRC = "contract test fixture (fictional)"
 
@@ -68,7 +68,7 @@ def coop(a: str, b: str, kind: CooperationKind = CooperationKind.INFORMAL) -> Co
     return Cooperation(a=a, b=b, cooperation=kind, source=SRC)
 
 
-def chain(store: BaseStore, ids: list[str]) -> None:
+def chain(store: GraphStore, ids: list[str]) -> None:
     store.upsert([org(i) for i in ids])
     store.add_links([coop(a, b) for a, b in itertools.pairwise(ids)])
 
@@ -76,12 +76,12 @@ def chain(store: BaseStore, ids: list[str]) -> None:
 # --- protocol --------------------------------------------------------------------------------------
 
 
-def test_store_implements_protocol(store: BaseStore) -> None:
+def test_store_implements_protocol(store: GraphStore) -> None:
     assert isinstance(store, GraphStore)
     store.ping()
 
 
-def test_reference_data_is_stored(store: BaseStore) -> None:
+def test_reference_data_is_stored(store: GraphStore) -> None:
     counts = store.counts()
     assert counts["Division"] == 3
     assert counts["Commune"] == 84
@@ -93,7 +93,7 @@ def test_reference_data_is_stored(store: BaseStore) -> None:
 # --- records ---------------------------------------------------------------------------------------
 
 
-def test_upsert_then_get_round_trips_every_field(store: BaseStore) -> None:
+def test_upsert_then_get_round_trips_every_field(store: GraphStore) -> None:
     store.upsert([org("cvfe-fictif", website="https://example.org", verified_at=date(2026, 1, 5))])
     store.upsert([loc("l1", "cvfe-fictif", Visibility.PUBLIC)])
     service = svc(
@@ -115,12 +115,12 @@ def test_upsert_then_get_round_trips_every_field(store: BaseStore) -> None:
     assert store.get(Organisation, "cvfe-fictif").website == "https://example.org"
 
 
-def test_get_unknown_id_raises_not_found(store: BaseStore) -> None:
+def test_get_unknown_id_raises_not_found(store: GraphStore) -> None:
     with pytest.raises(NotFound, match="nope"):
         store.get(Organisation, "nope")
 
 
-def test_reupsert_is_idempotent_and_update_is_counted(store: BaseStore) -> None:
+def test_reupsert_is_idempotent_and_update_is_counted(store: GraphStore) -> None:
     first = store.upsert([org("a"), org("b")])
     assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
     again = store.upsert([org("a"), org("b")])
@@ -130,19 +130,19 @@ def test_reupsert_is_idempotent_and_update_is_counted(store: BaseStore) -> None:
     assert store.get(Organisation, "a").name == "Nouveau nom fictif"
 
 
-def test_update_clears_a_removed_optional_field(store: BaseStore) -> None:
+def test_update_clears_a_removed_optional_field(store: GraphStore) -> None:
     store.upsert([org("a", website="https://example.org")])
     store.upsert([org("a")])
     assert store.get(Organisation, "a").website is None
 
 
-def test_duplicate_ids_in_one_batch_are_refused(store: BaseStore) -> None:
+def test_duplicate_ids_in_one_batch_are_refused(store: GraphStore) -> None:
     with pytest.raises(Conflict, match="duplicate"):
         store.upsert([org("a"), org("a", name="autre")])
     assert store.counts()["Organisation"] == 0
 
 
-def test_dangling_reference_is_refused_and_nothing_written(store: BaseStore) -> None:
+def test_dangling_reference_is_refused_and_nothing_written(store: GraphStore) -> None:
     with pytest.raises(Conflict, match="unknown Organisation «ghost»"):
         store.upsert([org("a"), svc("s1", "ghost")])
     assert store.counts()["Organisation"] == 0
@@ -150,14 +150,14 @@ def test_dangling_reference_is_refused_and_nothing_written(store: BaseStore) -> 
         store.upsert([org("a"), svc("s1", "a", needs=("no-such-term",))])
 
 
-def test_list_by_organisation(store: BaseStore) -> None:
+def test_list_by_organisation(store: GraphStore) -> None:
     store.upsert([org("a"), org("b"), svc("s1", "a"), svc("s2", "b"), svc("s3", "a")])
     assert [s.id for s in store.list(Service, organisation_id="a")] == ["s1", "s3"]
     assert [o.id for o in store.list(Organisation)] == ["a", "b"]
     assert [o.id for o in store.list(Organisation, ids=["b", "zz"])] == ["b"]
 
 
-def test_delete_record_and_unknown_delete(store: BaseStore) -> None:
+def test_delete_record_and_unknown_delete(store: GraphStore) -> None:
     store.upsert([org("a"), svc("s1", "a")])
     store.delete(Service, "s1")
     assert store.list(Service) == []
@@ -165,7 +165,7 @@ def test_delete_record_and_unknown_delete(store: BaseStore) -> None:
         store.delete(Service, "s1")
 
 
-def test_delete_organisation_cascades_to_services_locations_links(store: BaseStore) -> None:
+def test_delete_organisation_cascades_to_services_locations_links(store: GraphStore) -> None:
     store.upsert([org("a"), org("b"), loc("la", "a", Visibility.PUBLIC), svc("sa", "a", location_ids=("la",))])
     store.upsert(
         [
@@ -192,13 +192,13 @@ def test_delete_organisation_cascades_to_services_locations_links(store: BaseSto
     assert store.partners("b") == {}
 
 
-def test_unicode_survives(store: BaseStore) -> None:
+def test_unicode_survives(store: GraphStore) -> None:
     names = {"u1": "Café des Femmes — Liège é", "u2": "Beratungsstelle Straße Süd", "u3": "جمعية النساء"}
     store.upsert([org(i, name=n) for i, n in names.items()])
     assert {o.id: o.name for o in store.list(Organisation)} == names
 
 
-def test_ten_thousand_organisations_in_one_batch(store: BaseStore) -> None:
+def test_ten_thousand_organisations_in_one_batch(store: GraphStore) -> None:
     report = store.upsert([org(f"org-{i:05d}") for i in range(10_000)])
     assert report.created == 10_000
     assert store.counts()["Organisation"] == 10_000
@@ -208,7 +208,7 @@ def test_ten_thousand_organisations_in_one_batch(store: BaseStore) -> None:
 # --- visibility ----------------------------------------------------------------------------------
 
 
-def test_hidden_locations_only_with_explicit_hidden_clearance(store: BaseStore) -> None:
+def test_hidden_locations_only_with_explicit_hidden_clearance(store: GraphStore) -> None:
     store.upsert([org("refuge")])
     store.upsert(
         [
@@ -234,7 +234,7 @@ def test_hidden_locations_only_with_explicit_hidden_clearance(store: BaseStore) 
 # --- links ------------------------------------------------------------------------------------------
 
 
-def test_links_add_list_remove(store: BaseStore) -> None:
+def test_links_add_list_remove(store: GraphStore) -> None:
     store.upsert([org("a"), org("b"), org("c")])
     report = store.add_links([coop("b", "a", CooperationKind.CONVENTION), coop("a", "c")])
     assert report.created == 2
@@ -247,14 +247,14 @@ def test_links_add_list_remove(store: BaseStore) -> None:
         store.remove_link(coop("a", "b", CooperationKind.CONVENTION))
 
 
-def test_link_to_unknown_organisation_is_refused(store: BaseStore) -> None:
+def test_link_to_unknown_organisation_is_refused(store: GraphStore) -> None:
     store.upsert([org("a")])
     with pytest.raises(Conflict, match="ghost"):
         store.add_links([coop("a", "ghost")])
     assert store.links(Cooperation) == []
 
 
-def test_referral_flows_memberships_attendance(store: BaseStore) -> None:
+def test_referral_flows_memberships_attendance(store: GraphStore) -> None:
     store.upsert(
         [
             org("a"),
@@ -290,7 +290,7 @@ def test_referral_flows_memberships_attendance(store: BaseStore) -> None:
 # --- graph questions ----------------------------------------------------------------------------------
 
 
-def test_partners_within_hops(store: BaseStore) -> None:
+def test_partners_within_hops(store: GraphStore) -> None:
     chain(store, ["a", "b", "c", "d", "e"])
     assert store.partners("a") == {"b": 1}
     assert store.partners("a", hops=3) == {"b": 1, "c": 2, "d": 3}
@@ -301,7 +301,7 @@ def test_partners_within_hops(store: BaseStore) -> None:
         store.partners("a", hops=7)
 
 
-def test_paths_are_shortest_and_bounded(store: BaseStore) -> None:
+def test_paths_are_shortest_and_bounded(store: GraphStore) -> None:
     chain(store, ["a", "b", "c", "d", "e"])
     store.upsert([org("x")])
     store.add_links([coop("a", "x"), coop("x", "c")])
@@ -313,12 +313,12 @@ def test_paths_are_shortest_and_bounded(store: BaseStore) -> None:
         store.paths("a", "e", max_hops=9)
 
 
-def test_paths_between_unconnected_organisations_is_empty(store: BaseStore) -> None:
+def test_paths_between_unconnected_organisations_is_empty(store: GraphStore) -> None:
     store.upsert([org("a"), org("b")])
     assert store.paths("a", "b") == []
 
 
-def test_candidate_services_filters(store: BaseStore) -> None:
+def test_candidate_services_filters(store: GraphStore) -> None:
     store.upsert([org("liege-org"), org("huy-org"), org("wide-org"), org("closed", status=Status.INACTIVE)])
     store.upsert(
         [
@@ -348,7 +348,7 @@ def test_candidate_services_filters(store: BaseStore) -> None:
     assert ids(store.candidate_services(["elder-abuse"])) == []
 
 
-def test_snapshot_is_a_networkx_graph_without_addresses(store: BaseStore) -> None:
+def test_snapshot_is_a_networkx_graph_without_addresses(store: GraphStore) -> None:
     chain(store, ["a", "b", "c"])
     store.upsert([loc("sec", "a", Visibility.HIDDEN, address="Adresse secrète fictive 2", commune="63079")])
     store.upsert([svc("s", "a", location_ids=("sec",))])
@@ -361,7 +361,7 @@ def test_snapshot_is_a_networkx_graph_without_addresses(store: BaseStore) -> Non
     assert "Adresse secrète" not in repr(graph.nodes(data=True))
 
 
-def test_change_log_records_writes_with_key_id(store: BaseStore) -> None:
+def test_change_log_records_writes_with_key_id(store: GraphStore) -> None:
     store.upsert([org("a")], key_id="key-42")
     store.upsert([org("a")], key_id="key-42")
     store.upsert([org("a", name="Autre nom fictif")], key_id="key-43")
@@ -374,7 +374,7 @@ def test_change_log_records_writes_with_key_id(store: BaseStore) -> None:
     ]
 
 
-def test_version_moves_with_every_change_and_only_then(store: BaseStore) -> None:
+def test_version_moves_with_every_change_and_only_then(store: GraphStore) -> None:
     """Caches of answers key on the version: a write that changed nothing must not move it."""
     seen = [store.version()]
     store.upsert([org("a"), org("b")])
@@ -390,7 +390,7 @@ def test_version_moves_with_every_change_and_only_then(store: BaseStore) -> None
     assert len(set(seen)) == len(seen), seen
 
 
-def test_change_log_lists_the_records_of_one_batch_newest_first(store: BaseStore) -> None:
+def test_change_log_lists_the_records_of_one_batch_newest_first(store: GraphStore) -> None:
     store.upsert([org("a")], key_id="key-1")
     store.upsert([org("b"), org("c"), org("d")], key_id="key-2", route="POST /v1/import")
     assert [(c.entity_id, c.key_id) for c in store.changes(limit=3)] == [

@@ -17,7 +17,7 @@ from api.http.auth import Caller, caller
 from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput
 from graph.reference import Reference
-from graph.store import BaseStore
+from graph.store import GraphStore
 from viz.exports import FORMATS, export
 from viz.heatmap import heatmap
 from viz.network_map import VIS_JS, render_map, vis_script
@@ -29,7 +29,7 @@ ASSET_URL = f"/static/{VIS_JS}"
 class AnalysisCache:
     """The gap analysis per directory version and day; centrality (slow) only once somebody asks for it."""
 
-    def __init__(self, store: BaseStore, reference: Reference) -> None:
+    def __init__(self, store: GraphStore, reference: Reference) -> None:
         self.store = store
         self.reference = reference
         self._lock = threading.Lock()

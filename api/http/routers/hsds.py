@@ -25,7 +25,7 @@ from graph.errors import InvalidInput, NotFound
 from graph.models import Location, Organisation, Service, Term
 from graph.reference import Reference
 from graph.referral import Role
-from graph.store import BaseStore
+from graph.store import GraphStore
 from loaders.hsds import (
     HSDS_VERSION,
     TAXONOMY,
@@ -41,11 +41,11 @@ PROFILE = PROJECT_ROOT / "docs" / "hsds-profile.md"
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-async def _store(request: Request) -> BaseStore:
+async def _store(request: Request) -> GraphStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-StoreDep = Annotated[BaseStore, Depends(_store)]
+StoreDep = Annotated[GraphStore, Depends(_store)]
 Page = Annotated[int, Query(ge=1, description="page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
@@ -99,7 +99,7 @@ def _modified_after(value: str | None) -> datetime | None:
 class Directory:
     """The store at one clearance, kept per version of the directory (see `directory_for`)."""
 
-    def __init__(self, store: BaseStore, reference: Reference, who: Caller) -> None:
+    def __init__(self, store: GraphStore, reference: Reference, who: Caller) -> None:
         self.ref = reference
         self.who = who
         self.orgs = {o.id: o for o in store.list(Organisation)}
@@ -159,7 +159,7 @@ class Views:
         self._lock = threading.Lock()
         self._views: dict[tuple[int, str, bool], Directory] = {}
 
-    def get(self, version: int, store: BaseStore, who: Caller) -> Directory:
+    def get(self, version: int, store: GraphStore, who: Caller) -> Directory:
         """The view of `version`, the one the response's ETag names (read once per request)."""
         key = (version, who.role.clearance.value, who.role is Role.PUBLIC)
         with self._lock:
@@ -195,7 +195,7 @@ def _respond(
 def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
     views = Views(reference)
 
-    def fresh(request: Request, store: BaseStore, who: Caller) -> tuple[str, Response | None, int]:
+    def fresh(request: Request, store: GraphStore, who: Caller) -> tuple[str, Response | None, int]:
         """(ETag, a 304 when the client has it already, the directory version the ETag names)."""
         version = store.version()
         etag = _etag(request, version, who)

@@ -27,7 +27,7 @@ from graph.models import Cooperation, CooperationKind, Organisation, Service, Te
 from graph.pathways import pathway_for, resolve
 from graph.reference import Reference
 from graph.referral import LANGUAGES, ReferralEngine, ReferralQuery, Role
-from graph.store import BaseStore
+from graph.store import GraphStore
 from viz.report import KIND_FR, describe_gap
 
 LANG_COOKIE = "relais_lang"
@@ -79,7 +79,7 @@ def register_pages(app: FastAPI, reference: Reference) -> None:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def finder(request: Request, who: CallerDep) -> HTMLResponse:
         engine: ReferralEngine = request.app.state.engine
-        store: BaseStore = request.app.state.store
+        store: GraphStore = request.app.state.store
         lang = page_language(request)
         p = request.query_params
         place = p.get("place", "").strip()
@@ -174,7 +174,7 @@ def register_pages(app: FastAPI, reference: Reference) -> None:
     @app.post("/coordination/services/{service_id}", include_in_schema=False, response_model=None)
     async def edit_service(service_id: str, request: Request, who: CallerDep) -> Response:
         form = dict(await request.form())
-        store: BaseStore = request.app.state.store
+        store: GraphStore = request.app.state.store
         org_id = store.get(Service, service_id, clearance=who.role.clearance).organisation_id
         return await _run_form(request, who, reference, org_id, {**form, "service_id": service_id}, _save_service)
 
@@ -201,7 +201,7 @@ def _same_origin(request: Request) -> None:
 def _dashboard(
     request: Request, who: Caller, reference: Reference, organisation: str | None, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    store: BaseStore = request.app.state.store
+    store: GraphStore = request.app.state.store
     cache: AnalysisCache = request.app.state.analysis
     report, snapshot = cache.get()
     names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
@@ -233,7 +233,7 @@ async def _run_form(
 
     who.require_coordinator()
     check_csrf(who, form.get("csrf"), request.app.state.settings)
-    store: BaseStore = request.app.state.store
+    store: GraphStore = request.app.state.store
     try:
         message = await run_in_threadpool(save, store, reference, who, form)
     except ValidationError as exc:
@@ -246,7 +246,7 @@ async def _run_form(
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
 
 
-def _save_organisation(store: BaseStore, reference: Reference, who: Caller, form: dict[str, Any]) -> str:
+def _save_organisation(store: GraphStore, reference: Reference, who: Caller, form: dict[str, Any]) -> str:
     old = store.get(Organisation, str(form["organisation_id"]))
     ty = reference.organisation_types.get(str(form.get("type")))
     org = Organisation.model_validate(
@@ -267,7 +267,7 @@ def _save_organisation(store: BaseStore, reference: Reference, who: Caller, form
     return f"Organisation «{org.name}» enregistrée."
 
 
-def _save_service(store: BaseStore, reference: Reference, who: Caller, form: dict[str, Any]) -> str:
+def _save_service(store: GraphStore, reference: Reference, who: Caller, form: dict[str, Any]) -> str:
     old = store.get(Service, str(form["service_id"]), clearance=who.role.clearance)
 
     def split(key: str) -> tuple[str, ...]:
@@ -289,7 +289,7 @@ def _save_service(store: BaseStore, reference: Reference, who: Caller, form: dic
     return f"Service «{service.name}» enregistré."
 
 
-def _save_link(store: BaseStore, reference: Reference, who: Caller, form: dict[str, Any]) -> str:
+def _save_link(store: GraphStore, reference: Reference, who: Caller, form: dict[str, Any]) -> str:
     link = Cooperation.model_validate(
         {
             "a": form.get("from"),
