@@ -192,36 +192,39 @@ def location_doc(loc: Location, ref: Reference) -> dict[str, Any]:
     )
 
 
-def service_doc(
-    service: Service,
-    org: Organisation,
-    locations: Iterable[Location],
-    ref: Reference,
-    *,
-    professional: bool,
-    lang: str = "fr",
-    full: bool = True,
-) -> dict[str, Any]:
-    """One HSDS service; `locations` must already be filtered to the caller's clearance."""
-    sid = hsds_id("service", service.id)
-    contacts = [c for c in service.contacts if professional or c.visibility is ContactVisibility.PUBLIC]
-    email = next((c.value for c in contacts if c.kind is ContactKind.EMAIL), None)
-    url = next((c.value for c in contacts if c.kind is ContactKind.WEBSITE), None)
-    doc: dict[str, Any] = {
+def _visible_contacts(service: Service, professional: bool) -> list[Contact]:
+    """The service's contacts the caller may see: professional ones only for professionals."""
+    return [c for c in service.contacts if professional or c.visibility is ContactVisibility.PUBLIC]
+
+
+def _first_contact(contacts: Iterable[Contact], kind: ContactKind) -> str | None:
+    """The value of the first contact of `kind`, if any.
+
+    >>> _first_contact([Contact(kind=ContactKind.PHONE, value="04 000 10 10")], ContactKind.EMAIL) is None
+    True
+    """
+    return next((c.value for c in contacts if c.kind is kind), None)
+
+
+def _service_summary(service: Service, org: Organisation, contacts: list[Contact], sid: str) -> dict[str, Any]:
+    """The fields of a service without its related lists (what a list of services shows)."""
+    return {
         "id": sid,
         "organization_id": hsds_id("organisation", org.id),
         "name": service.name,
         "description": service.description or None,
-        "url": url,
-        "email": email,
+        "url": _first_contact(contacts, ContactKind.WEBSITE),
+        "email": _first_contact(contacts, ContactKind.EMAIL),
         "status": "active" if service.status.value == "active" else "inactive",
         "fees_description": service.cost or None,
         "eligibility_description": service.eligibility or None,
         "assured_date": _iso(service.verified_at),
         "last_modified": _iso(service.modified_at),
     }
-    if not full:
-        return pruned(doc)
+
+
+def _service_profile(service: Service) -> list[tuple[str, str, str]]:
+    """What HSDS has no field for, as (code, name, value) of the `relais-profile` taxonomy."""
     profile: list[tuple[str, str, str]] = [
         ("relais:id", "Relais id", service.id),
         ("relais:access", "Access", service.access.value),
@@ -232,79 +235,102 @@ def service_doc(
     if service.hours:
         profile.append(("relais:hours", "Opening hours", service.hours))
     if service.capacity:
-        profile.append(
-            (
-                "relais:capacity",
-                "Places (available/total, date)",
-                json.dumps(service.capacity.model_dump(mode="json"), sort_keys=True),
-            )
-        )
+        capacity = json.dumps(service.capacity.model_dump(mode="json"), sort_keys=True)
+        profile.append(("relais:capacity", "Places (available/total, date)", capacity))
+    return profile
+
+
+def _languages(service: Service, sid: str) -> list[dict[str, Any]]:
+    return [
+        {"id": hsds_id("language", f"{service.id}:{code}"), "service_id": sid, "code": code, "name": code}
+        for code in service.languages
+    ]
+
+
+def _phones(service: Service, contacts: list[Contact], sid: str) -> list[dict[str, Any]]:
+    """Phone contacts; the description carries their visibility (public | professional)."""
+    return [
+        {
+            "id": hsds_id("phone", f"{service.id}:{c.value}"),
+            "service_id": sid,
+            "number": c.value,
+            "type": "voice",
+            "description": c.visibility.value,
+        }
+        for c in contacts
+        if c.kind is ContactKind.PHONE
+    ]
+
+
+def _area(service_id: str, sid: str, name: str, description: str, key: str | None = None) -> dict[str, Any]:
+    """One service area; its description (`division:…`, `commune:…`, `scope:…`) is what the import reads.
+
+    The stable id derives from `key`, the description unless given.
+
+    >>> area = _area("svc-1", "sid", "Huy", "division:huy")
+    >>> area["description"], area["id"] == hsds_id("area", "svc-1:division:huy")
+    ('division:huy', True)
+    """
+    key = description if key is None else key
+    return {"id": hsds_id("area", f"{service_id}:{key}"), "service_id": sid, "name": name, "description": description}
+
+
+def _service_areas(service: Service, ref: Reference, sid: str, lang: str) -> list[dict[str, Any]]:
+    """Divisions, then communes, then the wider scope (province, region…) unless the service is local."""
+    geo = ref.geography
+    areas = [_area(service.id, sid, geo.divisions[d].label(lang), f"division:{d}") for d in service.area_divisions]
+    areas += [_area(service.id, sid, geo.communes[c].name, f"commune:{c}") for c in service.area_communes]
+    if service.area_scope is not AreaScope.LOCAL:
+        scope = service.area_scope.value
+        areas.append(_area(service.id, sid, scope, f"scope:{scope}", key="scope"))
+    return areas
+
+
+def _service_attributes(service: Service, ref: Reference, sid: str, lang: str) -> list[dict[str, Any]]:
+    """Taxonomy terms (situations, needs, audiences), then the `relais-profile` values."""
     terms = [*service.situations, *service.needs, *service.audiences]
+    return [
+        *(_attribute(sid, "service", code, code, None, TAXONOMY, ref.taxonomy.terms[code], lang) for code in terms),
+        *(_attribute(sid, "service", code, name, value) for code, name, value in _service_profile(service)),
+    ]
+
+
+def _service_at_location(service: Service, loc: Location, ref: Reference, sid: str) -> dict[str, Any]:
+    return {
+        "id": hsds_id("service_at_location", f"{service.id}:{loc.id}"),
+        "service_id": sid,
+        "location_id": hsds_id("location", loc.id),
+        "location": location_doc(loc, ref),
+    }
+
+
+def service_doc(
+    service: Service,
+    org: Organisation,
+    locations: Iterable[Location],
+    ref: Reference,
+    *,
+    professional: bool,
+    lang: str = "fr",
+    full: bool = True,
+) -> dict[str, Any]:
+    """One HSDS service; `locations` must already be filtered to the caller's clearance.
+
+    `full=False` gives the summary a list of services shows; `professional` adds the contacts only
+    professionals may see.
+    """
+    sid = hsds_id("service", service.id)
+    contacts = _visible_contacts(service, professional)
+    doc = _service_summary(service, org, contacts, sid)
+    if not full:
+        return pruned(doc)
     doc.update(
         {
-            "languages": [
-                {"id": hsds_id("language", f"{service.id}:{code}"), "service_id": sid, "code": code, "name": code}
-                for code in service.languages
-            ],
-            "phones": [
-                {
-                    "id": hsds_id("phone", f"{service.id}:{c.value}"),
-                    "service_id": sid,
-                    "number": c.value,
-                    "type": "voice",
-                    "description": c.visibility.value,
-                }
-                for c in contacts
-                if c.kind is ContactKind.PHONE
-            ],
-            "service_areas": [
-                *(
-                    {
-                        "id": hsds_id("area", f"{service.id}:division:{d}"),
-                        "service_id": sid,
-                        "name": ref.geography.divisions[d].label(lang),
-                        "description": f"division:{d}",
-                    }
-                    for d in service.area_divisions
-                ),
-                *(
-                    {
-                        "id": hsds_id("area", f"{service.id}:commune:{c}"),
-                        "service_id": sid,
-                        "name": ref.geography.communes[c].name,
-                        "description": f"commune:{c}",
-                    }
-                    for c in service.area_communes
-                ),
-                *(
-                    [
-                        {
-                            "id": hsds_id("area", f"{service.id}:scope"),
-                            "service_id": sid,
-                            "name": service.area_scope.value,
-                            "description": f"scope:{service.area_scope.value}",
-                        }
-                    ]
-                    if service.area_scope is not AreaScope.LOCAL
-                    else []
-                ),
-            ],
-            "attributes": [
-                *(
-                    _attribute(sid, "service", code, code, None, TAXONOMY, ref.taxonomy.terms[code], lang)
-                    for code in terms
-                ),
-                *(_attribute(sid, "service", code, name, value) for code, name, value in profile),
-            ],
-            "service_at_locations": [
-                {
-                    "id": hsds_id("service_at_location", f"{service.id}:{loc.id}"),
-                    "service_id": sid,
-                    "location_id": hsds_id("location", loc.id),
-                    "location": location_doc(loc, ref),
-                }
-                for loc in locations
-            ],
+            "languages": _languages(service, sid),
+            "phones": _phones(service, contacts, sid),
+            "service_areas": _service_areas(service, ref, sid, lang),
+            "attributes": _service_attributes(service, ref, sid, lang),
+            "service_at_locations": [_service_at_location(service, loc, ref, sid) for loc in locations],
             "organization": organization_doc(org),
         }
     )
@@ -331,16 +357,11 @@ def _terms(doc: dict[str, Any], ref: Reference, kind: str) -> tuple[str, ...]:
     return tuple(c for c in codes if c in ref.taxonomy.terms and ref.taxonomy.terms[c].term_kind.value == kind)
 
 
-def records_from_package(
-    package: dict[str, Any], ref: Reference, relais_ids: dict[str, str] | None = None
-) -> Iterator[Record]:
-    """Records of one HSDS organisation package (organisation with its full services).
-
-    `relais_ids` maps the HSDS ids of the other organisations of the file to their Relais ids (parents).
-    """
+def _organisation_from(package: dict[str, Any], relais_ids: dict[str, str] | None) -> Organisation:
+    """The organisation of a package; its parent's HSDS id mapped back to a Relais id when known."""
     meta = _profile(package)
     parent = package.get("parent_organization_id")
-    org = Organisation(
+    return Organisation(
         id=meta["relais:id"],
         name=package["name"],
         type=meta["relais:type"],
@@ -353,70 +374,107 @@ def records_from_package(
         modified_at=package.get("last_modified"),
         parent=(relais_ids or {}).get(parent, parent) if parent else None,
     )
+
+
+def _location_from(location: dict[str, Any], org_id: str) -> Location:
+    """A location document (its first address) back to a Relais location."""
+    lm = _profile(location)
+    address = (location.get("addresses") or [{}])[0]
+    return Location(
+        id=lm["relais:id"],
+        organisation_id=org_id,
+        name=location.get("name") or "",
+        address=address.get("address_1", ""),
+        postcode=address.get("postal_code", ""),
+        commune=lm["relais:commune"],
+        latitude=location.get("latitude"),
+        longitude=location.get("longitude"),
+        visibility=Visibility(lm["relais:visibility"]),
+        source=lm.get("relais:source", "HSDS import"),
+    )
+
+
+def _phone_visibility(description: str | None) -> ContactVisibility:
+    """The visibility an exported phone carries in its description; public when it says anything else.
+
+    >>> _phone_visibility("professional").value, _phone_visibility("standard").value, _phone_visibility(None).value
+    ('professional', 'public', 'public')
+    """
+    return ContactVisibility(description) if description in ("public", "professional") else ContactVisibility.PUBLIC
+
+
+def _contacts_from(service: dict[str, Any]) -> tuple[Contact, ...]:
+    """Phones, then the email and the web address of a service document."""
+    contacts = [
+        Contact(kind=ContactKind.PHONE, value=p["number"], visibility=_phone_visibility(p.get("description")))
+        for p in service.get("phones") or []
+    ]
+    contacts += [Contact(kind=ContactKind.EMAIL, value=service["email"])] if service.get("email") else []
+    contacts += [Contact(kind=ContactKind.WEBSITE, value=service["url"])] if service.get("url") else []
+    return tuple(contacts)
+
+
+def _area_ids(areas: list[str], prefix: str) -> tuple[str, ...]:
+    """The ids in service-area descriptions of one kind.
+
+    >>> _area_ids(["division:huy", "commune:61028", "scope:province"], "division")
+    ('huy',)
+    """
+    return tuple(a.split(":", 1)[1] for a in areas if a.startswith(f"{prefix}:"))
+
+
+def _service_from(
+    s: dict[str, Any], sm: dict[str, str], org_id: str, locations: list[Location], ref: Reference
+) -> Service:
+    """A full service document (with `sm`, its profile values) back to a Relais service."""
+    areas = [a.get("description", "") for a in s.get("service_areas") or []]
+    contacts = _contacts_from(s)
+    return Service(
+        id=sm["relais:id"],
+        organisation_id=org_id,
+        name=s["name"],
+        description=s.get("description") or "",
+        situations=_terms(s, ref, "situation"),
+        needs=_terms(s, ref, "need"),
+        audiences=_terms(s, ref, "audience"),
+        languages=tuple(x["code"] for x in s.get("languages") or []) or ("fr",),
+        access=sm.get("relais:access", "appointment"),
+        cost=s.get("fees_description") or "",
+        eligibility=s.get("eligibility_description") or "",
+        hours=sm.get("relais:hours", ""),
+        open_24_7=sm.get("relais:open_24_7") == "true",
+        capacity=json.loads(sm["relais:capacity"]) if sm.get("relais:capacity") else None,
+        contacts=contacts,
+        area_scope=sm.get("relais:area_scope", "local"),
+        area_divisions=_area_ids(areas, "division"),
+        area_communes=_area_ids(areas, "commune"),
+        location_ids=tuple(loc.id for loc in locations),
+        status="active" if s.get("status") == "active" else "inactive",
+        source=sm.get("relais:source", "HSDS import"),
+        verified_at=s.get("assured_date") or None,
+        modified_at=s.get("last_modified"),
+    )
+
+
+def records_from_package(
+    package: dict[str, Any], ref: Reference, relais_ids: dict[str, str] | None = None
+) -> Iterator[Record]:
+    """Records of one HSDS organisation package (organisation with its full services).
+
+    `relais_ids` maps the HSDS ids of the other organisations of the file to their Relais ids (parents).
+    The organisation comes first, then for each service its locations not seen yet, then the service.
+    """
+    org = _organisation_from(package, relais_ids)
     yield org
     seen_locations: set[str] = set()
     for s in package.get("services") or []:
         sm = _profile(s)
-        locations = []
-        for sal in s.get("service_at_locations") or []:
-            lm = _profile(sal["location"])
-            address = (sal["location"].get("addresses") or [{}])[0]
-            locations.append(
-                Location(
-                    id=lm["relais:id"],
-                    organisation_id=org.id,
-                    name=sal["location"].get("name") or "",
-                    address=address.get("address_1", ""),
-                    postcode=address.get("postal_code", ""),
-                    commune=lm["relais:commune"],
-                    latitude=sal["location"].get("latitude"),
-                    longitude=sal["location"].get("longitude"),
-                    visibility=Visibility(lm["relais:visibility"]),
-                    source=lm.get("relais:source", "HSDS import"),
-                )
-            )
+        locations = [_location_from(sal["location"], org.id) for sal in s.get("service_at_locations") or []]
         for loc in locations:
             if loc.id not in seen_locations:
                 seen_locations.add(loc.id)
                 yield loc
-        areas = [a.get("description", "") for a in s.get("service_areas") or []]
-        contacts = [
-            Contact(
-                kind=ContactKind.PHONE,
-                value=p["number"],
-                visibility=ContactVisibility(p.get("description") or "public")
-                if p.get("description") in ("public", "professional")
-                else ContactVisibility.PUBLIC,
-            )
-            for p in s.get("phones") or []
-        ]
-        contacts += [Contact(kind=ContactKind.EMAIL, value=s["email"])] if s.get("email") else []
-        contacts += [Contact(kind=ContactKind.WEBSITE, value=s["url"])] if s.get("url") else []
-        yield Service(
-            id=sm["relais:id"],
-            organisation_id=org.id,
-            name=s["name"],
-            description=s.get("description") or "",
-            situations=_terms(s, ref, "situation"),
-            needs=_terms(s, ref, "need"),
-            audiences=_terms(s, ref, "audience"),
-            languages=tuple(x["code"] for x in s.get("languages") or []) or ("fr",),
-            access=sm.get("relais:access", "appointment"),
-            cost=s.get("fees_description") or "",
-            eligibility=s.get("eligibility_description") or "",
-            hours=sm.get("relais:hours", ""),
-            open_24_7=sm.get("relais:open_24_7") == "true",
-            capacity=json.loads(sm["relais:capacity"]) if sm.get("relais:capacity") else None,
-            contacts=tuple(contacts),
-            area_scope=sm.get("relais:area_scope", "local"),
-            area_divisions=tuple(a.split(":", 1)[1] for a in areas if a.startswith("division:")),
-            area_communes=tuple(a.split(":", 1)[1] for a in areas if a.startswith("commune:")),
-            location_ids=tuple(loc.id for loc in locations),
-            status="active" if s.get("status") == "active" else "inactive",
-            source=sm.get("relais:source", "HSDS import"),
-            verified_at=s.get("assured_date") or None,
-            modified_at=s.get("last_modified"),
-        )
+        yield _service_from(s, sm, org.id, locations, ref)
 
 
 def read_hsds(path: Path, ref: Reference) -> list[Record]:
