@@ -19,6 +19,7 @@ from graph.models import (
     Membership,
     Organisation,
     Platform,
+    Provenance,
     ReferralFlow,
     Service,
     Training,
@@ -31,6 +32,12 @@ Rows = dict[str, list[dict[str, str]]]
 
 
 def _s(value: object) -> str:
+    """A cell as the template spells it: empty, yes/no, values joined by `;`, enum values, ISO dates.
+
+    >>> from datetime import date
+    >>> [_s(None), _s(True), _s(("fr", "nl")), _s(date(2025, 3, 1)), _s(0.5)]
+    ['', 'yes', 'fr;nl', '2025-03-01', '0.5']
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -44,17 +51,7 @@ def _s(value: object) -> str:
     return str(value)
 
 
-def _prov(
-    record: Organisation
-    | Location
-    | Service
-    | Platform
-    | Training
-    | Cooperation
-    | ReferralFlow
-    | Membership
-    | Attendance,
-) -> dict[str, str]:
+def _prov(record: Provenance) -> dict[str, str]:
     return {"source": record.source, "verified_at": _s(record.verified_at)}
 
 
@@ -62,119 +59,71 @@ def _contacts(service: Service, kind: ContactKind, visibility: ContactVisibility
     return MULTI_SEPARATOR.join(c.value for c in service.contacts if c.kind == kind and c.visibility == visibility)
 
 
+def _row(record: Provenance, sheet: str, **cells: object) -> dict[str, str]:
+    """A template row: each column of `sheet` from the record's field of the same name, unless given in `cells`.
+
+    >>> member = Membership(organisation_id="cvfe", platform_id="pf-liege", source="demo")
+    >>> _row(member, "memberships", role="chair")  # doctest: +NORMALIZE_WHITESPACE
+    {'organisation_id': 'cvfe', 'platform_id': 'pf-liege', 'since': '', 'role': 'chair',
+     'source': 'demo', 'verified_at': ''}
+    """
+    return {c.name: _s(cells[c.name] if c.name in cells else getattr(record, c.name)) for c in SHEETS[sheet]}
+
+
+def _capacity_cells(service: Service) -> dict[str, str]:
+    """The three capacity columns, all empty when the service publishes no capacity."""
+    cap = service.capacity
+    return {
+        "capacity_available": _s(cap.available if cap else None),
+        "capacity_total": _s(cap.total if cap else None),
+        "capacity_updated_at": _s(cap.updated_at if cap else None),
+    }
+
+
+def _contact_cells(service: Service) -> dict[str, str]:
+    """One column per (kind, visibility) of contact, several values joined."""
+    return {
+        "phone": _contacts(service, ContactKind.PHONE, ContactVisibility.PUBLIC),
+        "phone_professional": _contacts(service, ContactKind.PHONE, ContactVisibility.PROFESSIONAL),
+        "email": _contacts(service, ContactKind.EMAIL, ContactVisibility.PUBLIC),
+        "contact_website": _contacts(service, ContactKind.WEBSITE, ContactVisibility.PUBLIC),
+    }
+
+
+def _cooperation_row(c: Cooperation) -> dict[str, str]:
+    """A cooperation on the links sheet (the referral columns left out)."""
+    return {
+        "kind": "cooperation",
+        "from": c.a,
+        "to": c.b,
+        "cooperation": _s(c.cooperation),
+        "since": _s(c.since),
+        "until": _s(c.until),
+        "confidence": _s(c.confidence),
+        **_prov(c),
+    }
+
+
+def _referral_row(f: ReferralFlow) -> dict[str, str]:
+    """A referral aggregate on the links sheet (the cooperation columns left out)."""
+    return {"kind": "referral", "from": f.from_id, "to": f.to_id, "period": f.period, "count": _s(f.count), **_prov(f)}
+
+
 def directory_rows(store: GraphStore) -> Rows:
+    """Every record and link of the store as template rows, sheet by sheet; hidden addresses included."""
     rows: Rows = {sheet: [] for sheet in SHEETS}
-    for o in store.list(Organisation):
-        rows["organisations"].append(
-            {
-                "id": o.id,
-                "name": o.name,
-                "type": o.type,
-                "description": o.description,
-                "website": _s(o.website),
-                "status": _s(o.status),
-                "parent": _s(o.parent),
-                **_prov(o),
-            }
-        )
-    for loc in store.list(Location, clearance=Visibility.HIDDEN):
-        rows["locations"].append(
-            {
-                "id": loc.id,
-                "organisation_id": loc.organisation_id,
-                "name": loc.name,
-                "address": loc.address,
-                "postcode": loc.postcode,
-                "commune": loc.commune,
-                "latitude": _s(loc.latitude),
-                "longitude": _s(loc.longitude),
-                "visibility": _s(loc.visibility),
-                **_prov(loc),
-            }
-        )
-    for s in store.list(Service, clearance=Visibility.HIDDEN):
-        cap = s.capacity
-        rows["services"].append(
-            {
-                "id": s.id,
-                "organisation_id": s.organisation_id,
-                "name": s.name,
-                "description": s.description,
-                "situations": _s(s.situations),
-                "needs": _s(s.needs),
-                "audiences": _s(s.audiences),
-                "languages": _s(s.languages),
-                "access": _s(s.access),
-                "cost": s.cost,
-                "eligibility": s.eligibility,
-                "hours": s.hours,
-                "open_24_7": _s(s.open_24_7),
-                "capacity_available": _s(cap.available if cap else None),
-                "capacity_total": _s(cap.total if cap else None),
-                "capacity_updated_at": _s(cap.updated_at if cap else None),
-                "phone": _contacts(s, ContactKind.PHONE, ContactVisibility.PUBLIC),
-                "phone_professional": _contacts(s, ContactKind.PHONE, ContactVisibility.PROFESSIONAL),
-                "email": _contacts(s, ContactKind.EMAIL, ContactVisibility.PUBLIC),
-                "contact_website": _contacts(s, ContactKind.WEBSITE, ContactVisibility.PUBLIC),
-                "area_scope": _s(s.area_scope),
-                "area_divisions": _s(s.area_divisions),
-                "area_communes": _s(s.area_communes),
-                "location_ids": _s(s.location_ids),
-                "status": _s(s.status),
-                **_prov(s),
-            }
-        )
-    for c in store.links(Cooperation):
-        rows["links"].append(
-            {
-                "kind": "cooperation",
-                "from": c.a,
-                "to": c.b,
-                "cooperation": _s(c.cooperation),
-                "since": _s(c.since),
-                "until": _s(c.until),
-                "confidence": _s(c.confidence),
-                **_prov(c),
-            }
-        )
-    for f in store.links(ReferralFlow):
-        rows["links"].append(
-            {"kind": "referral", "from": f.from_id, "to": f.to_id, "period": f.period, "count": _s(f.count), **_prov(f)}
-        )
-    for p in store.list(Platform):
-        rows["platforms"].append(
-            {"id": p.id, "name": p.name, "kind": _s(p.platform_kind), "division": _s(p.division), **_prov(p)}
-        )
-    for m in store.links(Membership):
-        rows["memberships"].append(
-            {
-                "organisation_id": m.organisation_id,
-                "platform_id": m.platform_id,
-                "since": _s(m.since),
-                "role": m.role,
-                **_prov(m),
-            }
-        )
-    for t in store.list(Training):
-        rows["trainings"].append(
-            {
-                "id": t.id,
-                "title": t.title,
-                "held_on": _s(t.held_on),
-                "organiser_id": _s(t.organiser_id),
-                "terms": _s(t.terms),
-                **_prov(t),
-            }
-        )
-    for a in store.links(Attendance):
-        rows["attendances"].append(
-            {
-                "organisation_id": a.organisation_id,
-                "training_id": a.training_id,
-                "participants": _s(a.participants),
-                **_prov(a),
-            }
-        )
+    rows["organisations"] += (_row(o, "organisations") for o in store.list(Organisation))
+    rows["locations"] += (_row(loc, "locations") for loc in store.list(Location, clearance=Visibility.HIDDEN))
+    rows["services"] += (
+        _row(s, "services", **_capacity_cells(s), **_contact_cells(s))
+        for s in store.list(Service, clearance=Visibility.HIDDEN)
+    )
+    rows["links"] += map(_cooperation_row, store.links(Cooperation))
+    rows["links"] += map(_referral_row, store.links(ReferralFlow))
+    rows["platforms"] += (_row(p, "platforms", kind=p.platform_kind) for p in store.list(Platform))
+    rows["memberships"] += (_row(m, "memberships") for m in store.links(Membership))
+    rows["trainings"] += (_row(t, "trainings") for t in store.list(Training))
+    rows["attendances"] += (_row(a, "attendances") for a in store.links(Attendance))
     return rows
 
 
