@@ -10,7 +10,9 @@ import csv
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
+from graph.models import Commune
 from graph.reference import load_reference
 from loaders.template import SHEETS
 
@@ -68,84 +70,125 @@ WEIGHTS = {
 LANGS = ["fr", "fr", "fr", "fr", "fr;nl", "fr;de", "fr;en", "fr;ar", "fr;tr"]
 
 
-def _writer(folder: Path, sheet: str) -> tuple[object, csv.DictWriter[str]]:
-    f = (folder / f"{sheet}.csv").open("w", encoding="utf-8", newline="")
-    w = csv.DictWriter(f, [c.name for c in SHEETS[sheet]])
-    w.writeheader()
-    return f, w
+class _SheetWriters:
+    """One open CSV writer per sheet of the template, counting the rows written to each."""
+
+    def __init__(self, folder: Path, sheets: tuple[str, ...]) -> None:
+        self.counts = dict.fromkeys(sheets, 0)
+        self._files: list[TextIO] = []
+        self._writers: dict[str, csv.DictWriter[str]] = {}
+        try:
+            for sheet in sheets:
+                f = (folder / f"{sheet}.csv").open("w", encoding="utf-8", newline="")
+                self._files.append(f)
+                self._writers[sheet] = csv.DictWriter(f, [c.name for c in SHEETS[sheet]])
+                self._writers[sheet].writeheader()
+        except BaseException:
+            self.close()
+            raise
+
+    def write(self, sheet: str, row: dict[str, str]) -> None:
+        self._writers[sheet].writerow(row)
+        self.counts[sheet] += 1
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+
+
+def _organisation_row(rng: random.Random, i: int, org_type: str) -> dict[str, str]:
+    return {
+        "id": f"gen-{i:06d}",
+        "name": f"Organisation fictive n°{i}",
+        "type": org_type,
+        "source": SOURCE,
+        "verified_at": f"20{rng.randint(22, 26)}-0{rng.randint(1, 9)}-15",
+    }
+
+
+def _location_row(i: int, org_type: str, commune: Commune) -> dict[str, str]:
+    """The organisation's one location; a shelter's address is hidden, as the loader demands."""
+    org_id = f"gen-{i:06d}"
+    return {
+        "id": f"{org_id}-l",
+        "organisation_id": org_id,
+        "commune": commune.id,
+        "postcode": commune.postcodes[0],
+        "address": f"Rue Fictive {i}",
+        "visibility": "hidden" if org_type == "shelter" else "public",
+        "source": SOURCE,
+    }
+
+
+def _service_row(rng: random.Random, i: int, org_type: str) -> dict[str, str]:
+    """The organisation's one service, with the situations, needs and audiences of its type's profile."""
+    org_id = f"gen-{i:06d}"
+    situations, needs, audiences = PROFILES[org_type]
+    return {
+        "id": f"{org_id}-s",
+        "organisation_id": org_id,
+        "name": f"Service fictif n°{i}",
+        "situations": situations,
+        "needs": needs,
+        "audiences": audiences,
+        "languages": rng.choice(LANGS),
+        "open_24_7": "yes" if org_type in {"shelter", "police-zone", "helpline"} else "no",
+        "phone": f"04 000 {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "location_ids": f"{org_id}-l",
+        "source": SOURCE,
+    }
+
+
+def _link_row(rng: random.Random, a: int, b: int) -> dict[str, str]:
+    return {
+        "kind": "cooperation",
+        "from": f"gen-{a:06d}",
+        "to": f"gen-{b:06d}",
+        "cooperation": rng.choice(("informal", "convention", "protocol")),
+        "source": SOURCE,
+    }
+
+
+def _write_organisations(rng: random.Random, out: _SheetWriters, orgs: int) -> list[str]:
+    """Organisations with one location and one service each; returns the division of each organisation.
+
+    Types are drawn by `WEIGHTS`, communes uniformly among those with a division. The order of the
+    random draws is what makes a seed reproducible: keep it.
+    """
+    communes = [c for c in load_reference().geography.communes.values() if c.division]
+    types = list(PROFILES)
+    weights = [WEIGHTS.get(t, 1) for t in types]
+    division_of: list[str] = []
+    for i in range(orgs):
+        org_type = rng.choices(types, weights)[0]
+        commune = rng.choice(communes)
+        division_of.append(commune.division or "")
+        out.write("organisations", _organisation_row(rng, i, org_type))
+        out.write("locations", _location_row(i, org_type, commune))
+        out.write("services", _service_row(rng, i, org_type))
+    return division_of
 
 
 def generate_directory(folder: Path, *, orgs: int, seed: int = 1, links_per_org: float = 10.0) -> dict[str, int]:
-    """Write organisations, locations, services and links CSV files; return the row counts."""
+    """Write organisations, locations, services and links CSV files; return the row counts.
+
+    The same seed writes the same files, byte for byte.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     generate_directory(Path(folder), orgs=3, seed=1, links_per_org=1)
+    {'organisations': 3, 'locations': 3, 'services': 3, 'links': 3}
+    """
     rng = random.Random(seed)
-    geo = load_reference().geography
-    communes = [c for c in geo.communes.values() if c.division]
-    types = list(PROFILES)
-    weights = [WEIGHTS.get(t, 1) for t in types]
     folder.mkdir(parents=True, exist_ok=True)
-    counts = dict.fromkeys(("organisations", "locations", "services", "links"), 0)
-    division_of: list[str] = []
-    files = {s: _writer(folder, s) for s in counts}
+    out = _SheetWriters(folder, ("organisations", "locations", "services", "links"))
     try:
-        for i in range(orgs):
-            org_id = f"gen-{i:06d}"
-            org_type = rng.choices(types, weights)[0]
-            commune = rng.choice(communes)
-            division_of.append(commune.division or "")
-            files["organisations"][1].writerow(
-                {
-                    "id": org_id,
-                    "name": f"Organisation fictive n°{i}",
-                    "type": org_type,
-                    "source": SOURCE,
-                    "verified_at": f"20{rng.randint(22, 26)}-0{rng.randint(1, 9)}-15",
-                }
-            )
-            hidden = org_type == "shelter"
-            files["locations"][1].writerow(
-                {
-                    "id": f"{org_id}-l",
-                    "organisation_id": org_id,
-                    "commune": commune.id,
-                    "postcode": commune.postcodes[0],
-                    "address": f"Rue Fictive {i}",
-                    "visibility": "hidden" if hidden else "public",
-                    "source": SOURCE,
-                }
-            )
-            situations, needs, audiences = PROFILES[org_type]
-            files["services"][1].writerow(
-                {
-                    "id": f"{org_id}-s",
-                    "organisation_id": org_id,
-                    "name": f"Service fictif n°{i}",
-                    "situations": situations,
-                    "needs": needs,
-                    "audiences": audiences,
-                    "languages": rng.choice(LANGS),
-                    "open_24_7": "yes" if org_type in {"shelter", "police-zone", "helpline"} else "no",
-                    "phone": f"04 000 {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                    "location_ids": f"{org_id}-l",
-                    "source": SOURCE,
-                }
-            )
-            for sheet in ("organisations", "locations", "services"):
-                counts[sheet] += 1
+        division_of = _write_organisations(rng, out, orgs)
         for a, b in _links(rng, division_of, int(orgs * links_per_org)):
-            files["links"][1].writerow(
-                {
-                    "kind": "cooperation",
-                    "from": f"gen-{a:06d}",
-                    "to": f"gen-{b:06d}",
-                    "cooperation": rng.choice(("informal", "convention", "protocol")),
-                    "source": SOURCE,
-                }
-            )
-            counts["links"] += 1
+            out.write("links", _link_row(rng, a, b))
     finally:
-        for f, _ in files.values():
-            f.close()  # type: ignore[attr-defined]
-    return counts
+        out.close()
+    return out.counts
 
 
 def _links(rng: random.Random, division_of: list[str], wanted: int) -> Iterator[tuple[int, int]]:
