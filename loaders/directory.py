@@ -246,44 +246,22 @@ class DirectoryParser:
             **self._provenance(r),
         }
 
-    def _services(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
-        self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
-        location_ids = split(r.text("location_ids"))
-        self._refs(r, "location_ids", "Location", location_ids)
+    def _service_area(self, r: _RowReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The divisions and the communes (NIS codes) a service serves, each one checked."""
         divisions = split(r.text("area_divisions"))
         for d in divisions:
             if d not in self.ref.geography.divisions:
                 r.fail(f"unknown division «{d}»", "area_divisions", tuple(self.ref.geography.divisions))
         communes = tuple(c for c in (self._commune(r, "area_communes", v) for v in split(r.text("area_communes"))) if c)
-        contacts: list[Contact] = []
-        for column, kind, pattern, visibility in (
-            ("phone", ContactKind.PHONE, PHONE, ContactVisibility.PUBLIC),
-            ("phone_professional", ContactKind.PHONE, PHONE, ContactVisibility.PROFESSIONAL),
-            ("email", ContactKind.EMAIL, EMAIL, ContactVisibility.PUBLIC),
-            ("contact_website", ContactKind.WEBSITE, URL, ContactVisibility.PUBLIC),
-        ):
-            for value in split(r.text(column)):
-                digits = sum(ch.isdigit() for ch in value)
-                if not pattern.match(value) or (kind is ContactKind.PHONE and not 3 <= digits <= 13):
-                    r.fail(f"«{value}» is not a valid {column.replace('_', ' ')}", column)
-                else:
-                    contacts.append(Contact(kind=kind, value=value, visibility=visibility))
-        capacity = None
-        capacity_cells = ("capacity_available", "capacity_total", "capacity_updated_at")
-        if any(r.text(c) for c in capacity_cells):
-            available, total, updated = (
-                r.number(capacity_cells[0]),
-                r.number(capacity_cells[1]),
-                r.date(capacity_cells[2]),
-            )
-            missing = [c for c in capacity_cells if not r.text(c)]
-            if missing:
-                r.fail("capacity needs capacity_available, capacity_total and capacity_updated_at together", missing[0])
-            elif None not in (available, total, updated):
-                try:
-                    capacity = Capacity(available=available, total=total, updated_at=updated)
-                except ValidationError as exc:
-                    r.fail(exc.errors()[0]["msg"].removeprefix("Value error, "), "capacity_available")
+        return divisions, communes
+
+    def _services(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
+        location_ids = split(r.text("location_ids"))
+        self._refs(r, "location_ids", "Location", location_ids)
+        divisions, communes = self._service_area(r)
+        contacts = _contacts(r)
+        capacity = _capacity(r)
         languages = split(r.text("languages")) or ("fr",)
         return Service, {
             "id": r.text("id"),
@@ -300,7 +278,7 @@ class DirectoryParser:
             "hours": r.text("hours"),
             "open_24_7": r.boolean("open_24_7"),
             "capacity": capacity,
-            "contacts": tuple(contacts),
+            "contacts": contacts,
             "area_scope": r.opt("area_scope") or "local",
             "area_divisions": divisions,
             "area_communes": communes,
@@ -380,6 +358,59 @@ class DirectoryParser:
             "participants": 1 if participants is None else participants,
             **self._provenance(r),
         }
+
+
+_CONTACT_COLUMNS = (
+    ("phone", ContactKind.PHONE, PHONE, ContactVisibility.PUBLIC),
+    ("phone_professional", ContactKind.PHONE, PHONE, ContactVisibility.PROFESSIONAL),
+    ("email", ContactKind.EMAIL, EMAIL, ContactVisibility.PUBLIC),
+    ("contact_website", ContactKind.WEBSITE, URL, ContactVisibility.PUBLIC),
+)
+"""Template column -> the contact it holds and the pattern its values must match."""
+
+_CAPACITY_COLUMNS = ("capacity_available", "capacity_total", "capacity_updated_at")
+
+
+def _valid_contact(value: str, kind: ContactKind, pattern: re.Pattern[str]) -> bool:
+    """A value matching its pattern; a phone number also has 3 to 13 digits.
+
+    >>> _valid_contact("04 000 10 10", ContactKind.PHONE, PHONE), _valid_contact("12", ContactKind.PHONE, PHONE)
+    (True, False)
+    """
+    digits = sum(ch.isdigit() for ch in value)
+    return bool(pattern.match(value)) and (kind is not ContactKind.PHONE or 3 <= digits <= 13)
+
+
+def _contacts(r: _RowReader) -> tuple[Contact, ...]:
+    """The valid contacts of a service row, column by column; each invalid value is a problem."""
+    contacts: list[Contact] = []
+    for column, kind, pattern, visibility in _CONTACT_COLUMNS:
+        for value in split(r.text(column)):
+            if _valid_contact(value, kind, pattern):
+                contacts.append(Contact(kind=kind, value=value, visibility=visibility))
+            else:
+                r.fail(f"«{value}» is not a valid {column.replace('_', ' ')}", column)
+    return tuple(contacts)
+
+
+def _capacity(r: _RowReader) -> Capacity | None:
+    """Places available and total with the date of the count: all three cells or none."""
+    if not any(r.text(c) for c in _CAPACITY_COLUMNS):
+        return None
+    available, total, updated = (
+        r.number(_CAPACITY_COLUMNS[0]),
+        r.number(_CAPACITY_COLUMNS[1]),
+        r.date(_CAPACITY_COLUMNS[2]),
+    )
+    missing = [c for c in _CAPACITY_COLUMNS if not r.text(c)]
+    if missing:
+        r.fail("capacity needs capacity_available, capacity_total and capacity_updated_at together", missing[0])
+    elif None not in (available, total, updated):
+        try:
+            return Capacity(available=available, total=total, updated_at=updated)
+        except ValidationError as exc:
+            r.fail(exc.errors()[0]["msg"].removeprefix("Value error, "), "capacity_available")
+    return None
 
 
 _COLUMN_OF = {"a": "from", "b": "to", "from_id": "from", "to_id": "to", "platform_kind": "kind"}
