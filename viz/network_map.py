@@ -57,6 +57,100 @@ def _card(data: dict[str, Any]) -> str:
     )
 
 
+def _filtered(snapshot: nx.MultiDiGraph, division: str | None, sector: str | None) -> nx.Graph:
+    """The cooperation graph of a copy of the snapshot, restricted to a division and a sector if given."""
+    graph = cooperation_graph(snapshot.copy())
+    keep = [
+        n
+        for n in sorted(graph)
+        if (division is None or division_of(snapshot, n) == division)
+        and (sector is None or graph.nodes[n]["sector"] == sector)
+    ]
+    return graph.subgraph(keep)
+
+
+def _organisation_node(n: str, data: dict[str, Any], betweenness: float, mark: str | None) -> dict[str, Any]:
+    """One organisation: coloured by sector, sized by betweenness; a marked one bordered in red.
+
+    >>> node = _organisation_node("cvfe", {"name": "CVFE", "type": "x", "sector": "associative"}, 0.25, "cut")
+    >>> node["value"], node["shape"], node["color"]["border"]
+    (26.0, 'star', '#d7191c')
+    """
+    colour = SECTOR_COLOURS.get(data["sector"], "#999")
+    node: dict[str, Any] = {
+        "id": n,
+        "label": data["name"],
+        "title": _card(data),
+        "shape": "dot",
+        "color": colour,
+        "value": 1 + round(100 * betweenness, 2),
+        "group": data["sector"],
+    }
+    if mark:
+        node.update(
+            {
+                "borderWidth": 4,
+                "shape": "star" if mark == "cut" else "triangle",
+                "color": {"background": colour, "border": "#d7191c"},
+            }
+        )
+    return node
+
+
+def _organisation_elements(
+    graph: nx.Graph, betweenness: dict[str, float], highlights: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One node per organisation, one edge per cooperating pair."""
+    nodes = [_organisation_node(n, graph.nodes[n], betweenness.get(n, 0.0), highlights.get(n)) for n in graph]
+    return nodes, [{"from": a, "to": b} for a, b in sorted(graph.edges())]
+
+
+Group = tuple[str, str]
+"""(division, sector) of an aggregated map."""
+
+
+def _aggregated_elements(
+    graph: nx.Graph, snapshot: nx.MultiDiGraph
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One node per (division, sector) sized by its members, one edge per pair of groups weighted by links."""
+    groups: dict[Group, list[str]] = {}
+    for n in graph:
+        groups.setdefault((division_of(snapshot, n) or "?", graph.nodes[n]["sector"]), []).append(n)
+    nodes = [
+        {
+            "id": f"{d}/{s}",
+            "label": f"{SECTOR_LABELS.get(s, s)} · {d} ({len(members)})",
+            "color": SECTOR_COLOURS.get(s, "#999"),
+            "value": len(members),
+            "shape": "dot",
+            "title": f"{len(members)} organisations",
+        }
+        for (d, s), members in sorted(groups.items())
+    ]
+    group_of = {n: key for key, members in groups.items() for n in members}
+    weights: dict[tuple[Group, Group], int] = {}
+    for a, b in graph.edges():
+        ga, gb = sorted((group_of[a], group_of[b]))
+        if ga != gb:
+            weights[(ga, gb)] = weights.get((ga, gb), 0) + 1
+    edges = [
+        {"from": "/".join(a), "to": "/".join(b), "value": w, "title": f"{w} liens"}
+        for (a, b), w in sorted(weights.items())
+    ]
+    return nodes, edges
+
+
+def _options(nodes: int) -> dict[str, Any]:
+    """vis-network options: a fixed layout seed (the same map each time); careful layout only when small."""
+    return {
+        "layout": {"randomSeed": 42, "improvedLayout": nodes <= 300},
+        "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 250, "fit": True}},
+        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+        "nodes": {"font": {"size": 12, "face": "sans-serif"}, "scaling": {"min": 6, "max": 40}},
+        "edges": {"color": {"color": "#b0b0b0"}, "smooth": False},
+    }
+
+
 def build_network(
     snapshot: nx.MultiDiGraph,
     *,
@@ -65,78 +159,21 @@ def build_network(
     betweenness: dict[str, float] | None = None,
     highlights: dict[str, str] | None = None,
 ) -> tuple[Network, bool]:
-    """A pyvis network of the (filtered) cooperation graph; True when it had to aggregate."""
-    graph = cooperation_graph(snapshot.copy())
-    keep = [
-        n
-        for n in sorted(graph)
-        if (division is None or division_of(snapshot, n) == division)
-        and (sector is None or graph.nodes[n]["sector"] == sector)
-    ]
-    graph = graph.subgraph(keep)
+    """A pyvis network of the (filtered) cooperation graph; True when it had to aggregate.
+
+    `highlights` marks organisations: "cut" (a single point of failure) as a star, anything else
+    as a triangle.
+    """
+    graph = _filtered(snapshot, division, sector)
     net = Network(height="100%", width="100%", directed=False, cdn_resources="remote")
-    highlights = highlights or {}
-    betweenness = betweenness or {}
     aggregated = graph.number_of_nodes() > MAX_NODES
     if aggregated:
-        groups: dict[tuple[str, str], list[str]] = {}
-        for n in graph:
-            groups.setdefault((division_of(snapshot, n) or "?", graph.nodes[n]["sector"]), []).append(n)
-        group_of = {n: key for key, members in groups.items() for n in members}
-        for (d, s), members in sorted(groups.items()):
-            net.nodes.append(
-                {
-                    "id": f"{d}/{s}",
-                    "label": f"{SECTOR_LABELS.get(s, s)} · {d} ({len(members)})",
-                    "color": SECTOR_COLOURS.get(s, "#999"),
-                    "value": len(members),
-                    "shape": "dot",
-                    "title": f"{len(members)} organisations",
-                }
-            )
-        weights: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
-        for a, b in graph.edges():
-            ga, gb = sorted((group_of[a], group_of[b]))
-            if ga != gb:
-                weights[(ga, gb)] = weights.get((ga, gb), 0) + 1
-        net.edges.extend(
-            {"from": "/".join(a), "to": "/".join(b), "value": w, "title": f"{w} liens"}
-            for (a, b), w in sorted(weights.items())
-        )
+        nodes, edges = _aggregated_elements(graph, snapshot)
     else:
-        for n in graph:
-            data = graph.nodes[n]
-            mark = highlights.get(n)
-            node: dict[str, Any] = {
-                "id": n,
-                "label": data["name"],
-                "title": _card(data),
-                "shape": "dot",
-                "color": SECTOR_COLOURS.get(data["sector"], "#999"),
-                "value": 1 + round(100 * betweenness.get(n, 0.0), 2),
-                "group": data["sector"],
-            }
-            if mark:
-                node.update(
-                    {
-                        "borderWidth": 4,
-                        "shape": "star" if mark == "cut" else "triangle",
-                        "color": {"background": SECTOR_COLOURS.get(data["sector"], "#999"), "border": "#d7191c"},
-                    }
-                )
-            net.nodes.append(node)
-        net.edges.extend({"from": a, "to": b} for a, b in sorted(graph.edges()))
-    net.set_options(
-        json.dumps(
-            {
-                "layout": {"randomSeed": 42, "improvedLayout": graph.number_of_nodes() <= 300},
-                "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 250, "fit": True}},
-                "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-                "nodes": {"font": {"size": 12, "face": "sans-serif"}, "scaling": {"min": 6, "max": 40}},
-                "edges": {"color": {"color": "#b0b0b0"}, "smooth": False},
-            }
-        )
-    )
+        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {})
+    net.nodes.extend(nodes)
+    net.edges.extend(edges)
+    net.set_options(json.dumps(_options(graph.number_of_nodes())))
     return net, aggregated
 
 
