@@ -188,22 +188,40 @@ def _division_graph(snapshot: nx.MultiDiGraph, division: str | None, whole: nx.G
     return whole.subgraph([n for n in whole if division_of(snapshot, n) == division])
 
 
-def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
-    """For each articulation point, the organisations that lose their only link to the rest if it stops.
+TreeNode = tuple[str, Any]
+"""A node of the block-cut tree: ("block", index in the blocks list) or ("point", organisation id)."""
 
-    Uses the block-cut tree (one pass, linear), not one connectivity search per articulation point:
-    the piece of the tree left largest stays; the other pieces are cut off. The articulation points
-    are the organisations in more than one block (biconnected component).
-    """
-    points = {v for v, n in Counter(v for b in blocks for v in b).items() if n > 1}
+
+def _block_cut_tree(blocks: list[frozenset[str]], points: set[str]) -> nx.Graph:
+    """One node per block and per articulation point; a point is linked to every block it is in."""
     tree = nx.Graph()
     for i, block in enumerate(blocks):
         tree.add_node(("block", i))
         tree.add_edges_from((("block", i), ("point", v)) for v in block & points)
-    out: dict[str, list[str]] = {}
-    for component in nx.connected_components(tree):
+    return tree
+
+
+@dataclass
+class _RootedTree:
+    """One connected piece of the block-cut tree, rooted at its smallest node, breadth first.
+
+    `own` is what a tree node holds by itself (a block: its organisations that are not articulation
+    points; a point: its organisation); `size` counts the organisations in the subtree under a node.
+    """
+
+    root: TreeNode
+    parent: dict[TreeNode, TreeNode | None]
+    order: list[TreeNode]
+    children: dict[TreeNode, list[TreeNode]]
+    own: dict[TreeNode, frozenset[str]]
+    size: dict[TreeNode, int]
+
+    @classmethod
+    def of(
+        cls, tree: nx.Graph, component: set[TreeNode], blocks: list[frozenset[str]], points: set[str]
+    ) -> _RootedTree:
         root = min(component)
-        parent: dict[tuple[str, Any], tuple[str, Any] | None] = {root: None}
+        parent: dict[TreeNode, TreeNode | None] = {root: None}
         order = [root]
         for x in order:
             for y in tree[x]:
@@ -211,37 +229,80 @@ def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
                     parent[y] = x
                     order.append(y)
         children = {x: [y for y in tree[x] if parent.get(y) == x] for x in order}
-        own = {x: (blocks[x[1]] - points) if x[0] == "block" else {x[1]} for x in order}
-        size: dict[tuple[str, Any], int] = {}
+        own = {x: (blocks[x[1]] - points) if x[0] == "block" else frozenset({x[1]}) for x in order}
+        size: dict[TreeNode, int] = {}
         for x in reversed(order):
             size[x] = len(own[x]) + sum(size[c] for c in children[x])
+        return cls(root, parent, order, children, own, size)
 
-        total = size[root]
-        for x in order:
-            if x[0] != "point":
-                continue
-            pieces: list[tuple[int, tuple[str, Any] | None]] = [(size[c], c) for c in children[x]]
-            if parent[x] is not None:
-                pieces.append((total - size[x], None))
-            keep = max(range(len(pieces)), key=lambda i: pieces[i][0])
-            cut: set[str] = set()
-            for i, (_, top) in enumerate(pieces):
-                if i != keep:
-                    below = _below(top if top is not None else root, own, children)
-                    cut |= below if top is not None else below - _below(x, own, children)
-            out[x[1]] = sorted(cut)
+    def points(self) -> list[TreeNode]:
+        return [x for x in self.order if x[0] == "point"]
+
+    def below(self, top: TreeNode) -> set[str]:
+        """Organisations in the subtree under `top`."""
+        found: set[str] = set()
+        stack = [top]
+        while stack:
+            x = stack.pop()
+            found |= self.own[x]
+            stack.extend(self.children[x])
+        return found
+
+    def cut_off_by(self, point: TreeNode) -> list[str]:
+        """Without `point`, its tree falls into pieces (one per child, and the rest above it): the
+        largest piece stays connected to the network, the others are cut off."""
+        pieces: list[tuple[int, TreeNode | None]] = [(self.size[c], c) for c in self.children[point]]
+        if self.parent[point] is not None:
+            pieces.append((self.size[self.root] - self.size[point], None))  # None: everything above the point
+        keep = max(range(len(pieces)), key=lambda i: pieces[i][0])
+        cut: set[str] = set()
+        for i, (_, top) in enumerate(pieces):
+            if i != keep:
+                cut |= self.below(top) if top is not None else self.below(self.root) - self.below(point)
+        return sorted(cut)
+
+
+def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
+    """For each articulation point, the organisations that lose their only link to the rest if it stops.
+
+    Uses the block-cut tree (one pass, linear), not one connectivity search per articulation point:
+    the piece of the tree left largest stays; the other pieces are cut off. The articulation points
+    are the organisations in more than one block (biconnected component).
+
+    Parameters
+    ----------
+    blocks
+        The biconnected components of the cooperation graph (`nx.biconnected_components`).
+
+    Returns
+    -------
+    dict
+        Articulation point -> the sorted organisations cut off when it stops.
+
+    Examples
+    --------
+    The CPAS, the police, the hospital and a GP cooperate in a ring; only the CPAS knows the
+    shelter, and only the shelter knows the helpline:
+
+    >>> graph = nx.Graph([("cpas", "police"), ("police", "hospital"), ("hospital", "gp"), ("gp", "cpas"),
+    ...                   ("cpas", "shelter"), ("shelter", "helpline")])
+    >>> blocks = [frozenset(b) for b in nx.biconnected_components(graph)]
+    >>> dict(sorted(_cut_offs(blocks).items()))
+    {'cpas': ['helpline', 'shelter'], 'shelter': ['helpline']}
+
+    In the ring alone, nobody depends on one partner:
+
+    >>> _cut_offs([frozenset({"cpas", "police", "hospital", "gp"})])
+    {}
+    """
+    points = {v for v, n in Counter(v for b in blocks for v in b).items() if n > 1}
+    tree = _block_cut_tree(blocks, points)
+    out: dict[str, list[str]] = {}
+    for component in nx.connected_components(tree):
+        rooted = _RootedTree.of(tree, component, blocks, points)
+        for x in rooted.points():
+            out[x[1]] = rooted.cut_off_by(x)
     return out
-
-
-def _below(top: Any, own: dict[Any, set[str]], children: dict[Any, list[Any]]) -> set[str]:
-    """Organisations in the block-cut subtree under `top`."""
-    found: set[str] = set()
-    stack = [top]
-    while stack:
-        x = stack.pop()
-        found |= own[x]
-        stack.extend(children[x])
-    return found
 
 
 def referral_reciprocity(snapshot: nx.MultiDiGraph, division: str | None = None) -> dict[str, Any]:
