@@ -141,47 +141,104 @@ def _wrk_result(out: str) -> str:
     return next((x for x in out.splitlines() if x.startswith("RESULT")), "no result")
 
 
-def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, Any]:
-    """2 uvicorn workers and wrk on loopback (both on the same 2 cores)."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        return {"skipped": "wrk not installed (apt-get install wrk)"}
-    port = _free_port()
-    server = subprocess.Popen(
+def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`relais serve` with 2 workers, the public rate limit off."""
+    return subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
         cwd=PROJECT_ROOT,
         env={**os.environ, **env, "RELAIS_PUBLIC_SEARCHES_PER_MINUTE": "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        import httpx
 
-        deadline = time.time() + 600
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/v1/referrals?situation=fgm&division=huy", timeout=60).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.time() > deadline or server.poll() is not None:
-                return {"skipped": "the server did not start"}
-            time.sleep(1)
-        script = Path(tempfile.mkstemp(suffix=".lua")[1])
-        paths = [
-            f"/v1/referrals?{'need' if q.need else 'situation'}={q.need or q.situation}&division={q.division}"
-            + (f"&language={q.language}" if q.language else "")
-            + ("&urgent=true" if q.urgent else "")
-            for q in questions(200)
-        ]
-        script.write_text(
-            "local q = {" + ",".join(json.dumps(p) for p in paths) + "}\nlocal i = 0\n"
-            "request = function() i = i + 1 return wrk.format('GET', q[(i % #q) + 1]) end\n"
-            "done = function(s, l, r) io.write(string.format('RESULT %d %f %f %f %d %d\\n', "
-            "s.requests, s.duration / 1e6, l:percentile(50) / 1000, l:percentile(99) / 1000, "
-            "s.errors.status, s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout)) "
-            "end\n"
-        )
+
+def _wait_until_serving(server: subprocess.Popen[bytes], port: int, timeout_s: int = 600) -> bool:
+    """Ask a referral every second until one succeeds; False if the server exits or takes too long."""
+    import httpx
+
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/referrals?situation=fgm&division=huy", timeout=60).is_success:
+                return True
+        except httpx.HTTPError:
+            pass
+        if time.time() > deadline or server.poll() is not None:
+            return False
+        time.sleep(1)
+
+
+def _referral_path(q: ReferralQuery) -> str:
+    """The GET path of a question of the mix.
+
+    >>> _referral_path(ReferralQuery(need="shelter", division="huy", language="nl", urgent=True))
+    '/v1/referrals?need=shelter&division=huy&language=nl&urgent=true'
+    """
+    return (
+        f"/v1/referrals?{'need' if q.need else 'situation'}={q.need or q.situation}&division={q.division}"
+        + (f"&language={q.language}" if q.language else "")
+        + ("&urgent=true" if q.urgent else "")
+    )
+
+
+def _wrk_script(paths: list[str]) -> Path:
+    """A wrk Lua script that cycles through `paths` and prints one `RESULT` line (see `_wrk_figures`)."""
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(
+        "local q = {" + ",".join(json.dumps(p) for p in paths) + "}\nlocal i = 0\n"
+        "request = function() i = i + 1 return wrk.format('GET', q[(i % #q) + 1]) end\n"
+        "done = function(s, l, r) io.write(string.format('RESULT %d %f %f %f %d %d\\n', "
+        "s.requests, s.duration / 1e6, l:percentile(50) / 1000, l:percentile(99) / 1000, "
+        "s.errors.status, s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout)) "
+        "end\n"
+    )
+    return script
+
+
+def _warm_up(load: Callable[[int], str]) -> list[str]:
+    """The `RESULT` lines of the warm-up rounds (see `WARM_UP_ROUNDS`)."""
+    rounds: list[str] = []
+    while len(rounds) < WARM_UP_ROUNDS[1]:
+        rounds.append(_wrk_result(load(WARM_UP_ROUNDS[0])))
+        fields = rounds[-1].split()
+        if len(fields) == 7 and float(fields[4]) <= 3 * float(fields[3]):
+            break
+    return rounds
+
+
+def _wrk_figures(line: str) -> dict[str, Any]:
+    """The figures of wrk's `RESULT` line (requests, seconds, p50 ms, p99 ms, non-2xx, errors).
+
+    >>> _wrk_figures("RESULT 1000 2.0 1.25 9.5 0 0")
+    {'requests': 1000, 'rps': 500.0, 'p50_ms': 1.2, 'p99_ms': 9.5, 'non_2xx': 0, 'errors': 0}
+    """
+    requests, duration, p50, p99, non2xx, errors = line.split()[1:]
+    return {
+        "requests": int(requests),
+        "rps": round(int(requests) / float(duration), 1),
+        "p50_ms": round(float(p50), 1),
+        "p99_ms": round(float(p99), 1),
+        "non_2xx": int(non2xx),
+        "errors": int(errors),
+    }
+
+
+def _worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in found.stdout.split()]
+
+
+def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, Any]:
+    """2 uvicorn workers and wrk on loopback (both on the same 2 cores)."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return {"skipped": "wrk not installed (apt-get install wrk)"}
+    port = _free_port()
+    server = _start_server(env, port)
+    try:
+        if not _wait_until_serving(server, port):
+            return {"skipped": "the server did not start"}
+        script = _wrk_script([_referral_path(q) for q in questions(200)])
 
         def load(duration: int) -> str:
             command = [wrk, "-t2", "-c16", f"-d{duration}s", "--timeout", "5s", "-s", str(script)]
@@ -189,33 +246,15 @@ def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, An
                 [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=False
             ).stdout
 
-        warm_up: list[str] = []
-        while len(warm_up) < WARM_UP_ROUNDS[1]:
-            warm_up.append(_wrk_result(load(WARM_UP_ROUNDS[0])))
-            fields = warm_up[-1].split()
-            if len(fields) == 7 and float(fields[4]) <= 3 * float(fields[3]):
-                break
+        warm_up = _warm_up(load)
         out = load(seconds)
         script.unlink()
-        line = _wrk_result(out)
-        requests, duration, p50, p99, non2xx, errors = line.split()[1:]
-        workers = [
-            int(p)
-            for p in subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
-            ).stdout.split()
-        ]
         return {
             "warm_up_rounds": {"seconds_each": WARM_UP_ROUNDS[0], "wrk": warm_up},
-            "requests": int(requests),
-            "rps": round(int(requests) / float(duration), 1),
-            "p50_ms": round(float(p50), 1),
-            "p99_ms": round(float(p99), 1),
-            "non_2xx": int(non2xx),
-            "errors": int(errors),
+            **_wrk_figures(_wrk_result(out)),
             "seconds": seconds,
             "connections": 16,
-            "worker_peak_rss_mb": [peak_rss_mb(w) for w in workers],
+            "worker_peak_rss_mb": [peak_rss_mb(w) for w in _worker_pids(server)],
         }
     finally:
         server.terminate()
@@ -314,71 +353,91 @@ def bench_store(
     return out
 
 
+def _machine(neo4j: Neo4jStore | None) -> dict[str, Any]:
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "note": "load generator and server share the same 2 cores",
+        "neo4j": neo4j.memory_settings() if neo4j is not None else None,
+    }
+
+
+def _empty_store(neo4j: Neo4jStore | None) -> GraphStore:
+    """The Neo4j store wiped, or a new memory store when there is no server."""
+    if neo4j is None:
+        return MemoryStore()
+    neo4j.wipe()
+    return neo4j
+
+
+def _stores(neo4j: Neo4jStore | None) -> list[tuple[str, GraphStore]]:
+    """The stores to measure: always a memory store, and the wiped Neo4j store when there is a server."""
+    stores: list[tuple[str, GraphStore]] = [("memory", MemoryStore())]
+    if neo4j is not None:
+        stores.append(("neo4j", _empty_store(neo4j)))
+    return stores
+
+
+def _server_env(kind: str, folder: Path) -> dict[str, str]:
+    """What `relais serve` needs to answer from the same data: the Neo4j server, or the generated folder."""
+    if kind == "neo4j":
+        return {"RELAIS_NEO4J_URI": os.environ["RELAIS_NEO4J_URI"]}
+    return {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder)}
+
+
+def _per_row_vs_batched(directory: Directory, neo4j: Neo4jStore | None, reference: Reference) -> dict[str, Any]:
+    """The first 1,000 records written one per batch, then in one batch, each into an empty store."""
+    sample = Directory(directory.records[:1000], [], {})
+    per_row = _empty_store(neo4j)
+    with timer() as t1:
+        import_directory(sample, per_row, reference=reference, batch_size=1)
+    batched = _empty_store(neo4j)
+    with timer() as t2:
+        import_directory(sample, batched, reference=reference, batch_size=1000)
+    return {
+        "store": "neo4j" if neo4j else "memory",
+        "per_row_s": round(t1[0], 2),
+        "batched_s": round(t2[0], 2),
+        "ratio": round(t1[0] / t2[0], 1),
+    }
+
+
+def bench_size(run: Run, n: int, folder: Path, reference: Reference, neo4j: Neo4jStore | None) -> dict[str, Any]:
+    """Generate and validate `n` organisations, then measure every store (and HTTP up to 10k, full runs)."""
+    with timer() as t:
+        counts = generate_directory(folder, orgs=n, seed=1, links_per_org=10)
+    run.log(f"generated {n} organisations, {counts['links']} links in {t[0]:.1f} s")
+    with timer() as t:
+        directory = read_directory(folder, reference)
+    entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
+    for kind, store in _stores(neo4j):
+        entry[kind] = bench_store(run, n, kind, store, directory, folder, reference)
+        if not run.quick and n <= 10_000:
+            entry[kind]["http"] = http_throughput(run, _server_env(kind, folder), 20)
+            run.log(f"  {kind} {n}: HTTP {entry[kind]['http']}")
+    if n == 1000:
+        entry["per_row_vs_batched"] = _per_row_vs_batched(directory, neo4j, reference)
+    entry["peak_rss_mb"] = {"bench_process": peak_rss_mb(), "neo4j": peak_rss_mb(neo4j_pid())}
+    return entry
+
+
 def bench(quick: bool, sizes: list[int], out_dir: Path, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every figure of the run, with the targets evaluated; saved as JSON in `out_dir` (its path under "json")."""
     run = Run(quick=quick, log=log)
     partial = out_dir / "bench-partial.json"
     reference = load_reference()
     neo4j = open_neo4j()
     try:
-        results: dict[str, Any] = {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "quick": quick,
-            "machine": {
-                "cores": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "note": "load generator and server share the same 2 cores",
-                "neo4j": neo4j.memory_settings() if neo4j is not None else None,
-            },
-            "runs": {},
-        }
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        results: dict[str, Any] = {"date": started, "quick": quick, "machine": _machine(neo4j), "runs": {}}
         with tempfile.TemporaryDirectory() as tmp:
             # first, while the process holds nothing else: later it holds the 100k stores, whose millions
             # of objects every garbage collection walks (the gap analysis at 5k: 1.6 s alone, 2.0 s then)
             results["maps"] = map_figures(reference, Path(tmp), quick)
             results["analysis"] = analysis_figures(reference, Path(tmp), quick, log)
             for n in sizes:
-                folder = Path(tmp) / f"gen-{n}"
-                with timer() as t:
-                    counts = generate_directory(folder, orgs=n, seed=1, links_per_org=10)
-                log(f"generated {n} organisations, {counts['links']} links in {t[0]:.1f} s")
-                with timer() as t:
-                    directory = read_directory(folder, reference)
-                entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
-                stores: list[tuple[str, GraphStore]] = [("memory", MemoryStore())]
-                if neo4j is not None:
-                    neo4j.wipe()
-                    stores.append(("neo4j", neo4j))
-                for kind, store in stores:
-                    entry[kind] = bench_store(run, n, kind, store, directory, folder, reference)
-                    if not quick and n <= 10_000:
-                        env = (
-                            {"RELAIS_NEO4J_URI": os.environ["RELAIS_NEO4J_URI"]}
-                            if kind == "neo4j"
-                            else {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder)}
-                        )
-                        entry[kind]["http"] = http_throughput(run, env, 20)
-                        log(f"  {kind} {n}: HTTP {entry[kind]['http']}")
-                if n == 1000:
-                    sample = Directory(directory.records[:1000], [], {})
-                    per_row = MemoryStore() if neo4j is None else neo4j
-                    if isinstance(per_row, Neo4jStore):
-                        per_row.wipe()
-                    with timer() as t1:
-                        import_directory(sample, per_row, reference=reference, batch_size=1)
-                    fresh = MemoryStore() if neo4j is None else neo4j
-                    if isinstance(fresh, Neo4jStore):
-                        fresh.wipe()
-                    with timer() as t2:
-                        import_directory(sample, fresh, reference=reference, batch_size=1000)
-                    entry["per_row_vs_batched"] = {
-                        "store": "neo4j" if neo4j else "memory",
-                        "per_row_s": round(t1[0], 2),
-                        "batched_s": round(t2[0], 2),
-                        "ratio": round(t1[0] / t2[0], 1),
-                    }
-                entry["peak_rss_mb"] = {"bench_process": peak_rss_mb(), "neo4j": peak_rss_mb(neo4j_pid())}
-                results["runs"][str(n)] = entry
+                results["runs"][str(n)] = bench_size(run, n, Path(tmp) / f"gen-{n}", reference, neo4j)
                 save(results, partial)  # a long run keeps what it measured so far
         results["targets"] = evaluate(results)
         path = out_dir / f"bench-{'quick' if quick else 'full'}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"

@@ -12,6 +12,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "api.bench",
     "graph.analysis",
     "loaders.directory",
     "loaders.export",
