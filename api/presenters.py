@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from api.reasons import Words
 from api.schemas import (
     DivisionOut,
     FallbackOut,
@@ -10,13 +13,15 @@ from api.schemas import (
     OrganisationBrief,
     PathwayOut,
     PathwayStepOut,
+    ReasonCodeOut,
+    ReasonValue,
     ReferralAnswerOut,
     ReferralResultOut,
     ServiceBrief,
 )
 from graph.pathways import Pathway, Step
 from graph.reference import Reference
-from graph.referral import Answer, Fallback, Result, fallbacks
+from graph.referral import Answer, Fallback, Reason, Result, fallbacks
 
 
 def division_out(reference: Reference, division: str | None, lang: str) -> DivisionOut | None:
@@ -38,10 +43,25 @@ def _fallbacks_out(items: tuple[Fallback, ...], lang: str) -> list[FallbackOut]:
     ]
 
 
-def _result_out(reference: Reference, rank: int, r: Result, names: dict[str, str]) -> ReferralResultOut:
+def _raw(value: object) -> ReasonValue:
+    """A reason's value as JSON: dates in ISO form, lists of codes as lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [str(v) for v in value]
+    if isinstance(value, str | int | float):
+        return value
+    return str(value)
+
+
+def reason_code_out(reason: Reason) -> ReasonCodeOut:
+    return ReasonCodeOut(code=reason.code, values={k: _raw(v) for k, v in reason.values.items()})
+
+
+def _result_out(words: Words, rank: int, r: Result, names: dict[str, str]) -> ReferralResultOut:
     s = r.candidate.service
     o = r.organisation
-    communes = reference.geography.communes
+    communes = words.ref.geography.communes
     return ReferralResultOut(
         rank=rank,
         score=r.score,
@@ -58,7 +78,8 @@ def _result_out(reference: Reference, rank: int, r: Result, names: dict[str, str
             eligibility=s.eligibility,
             capacity=s.capacity,
         ),
-        reasons=list(r.reasons),
+        reasons=[words.say(reason.code, reason.values) for reason in r.reasons],
+        reason_codes=[reason_code_out(reason) for reason in r.reasons],
         contacts=list(r.contacts),
         locations=[
             LocationOut(
@@ -79,13 +100,15 @@ def _result_out(reference: Reference, rank: int, r: Result, names: dict[str, str
 
 
 def answer_out(reference: Reference, a: Answer) -> ReferralAnswerOut:
+    """The engine's answer in the query's language: reasons, notices and warnings rendered as sentences."""
     lang = a.query.lang
+    words = Words(reference, lang)
     return ReferralAnswerOut(
         division=division_out(reference, a.division, lang),
         terms=list(a.terms),
-        results=[_result_out(reference, i, r, a.names) for i, r in enumerate(a.results, start=1)],
-        notices=list(a.notices),
-        warnings=list(a.warnings),
+        results=[_result_out(words, i, r, a.names) for i, r in enumerate(a.results, start=1)],
+        notices=[words.say(n.code, n.values) for n in a.notices],
+        warnings=[words.say(w.code, w.values) for w in a.warnings],
         fallbacks=_fallbacks_out(a.fallbacks, lang),
     )
 

@@ -45,12 +45,26 @@ class ServiceBrief(Named):
     capacity: Capacity | None
 
 
+ReasonValue = str | int | float | list[str]
+
+
+class ReasonCodeOut(Out):
+    code: str = Field(description="a reason of graph/data/scoring.csv: term_exact, in_division, speaks…")
+    values: dict[str, ReasonValue] = Field(
+        description="raw values: taxonomy codes, division ids, language codes, ISO dates, numbers",
+        examples=[{"language": "ar"}, {"on": "2026-11-03"}],
+    )
+
+
 class ReferralResultOut(Out):
     rank: int
     score: float = Field(description="explainable score: the reasons say what it is made of")
     organisation: OrganisationBrief
     service: ServiceBrief
-    reasons: list[str]
+    reasons: list[str] = Field(description="why it ranks here, in words, in the answer's language")
+    reason_codes: list[ReasonCodeOut] = Field(
+        description="the same reasons as codes with raw values, in the same order"
+    )
     contacts: list[Contact]
     locations: list[LocationOut]
     divisions: list[str]

@@ -5,6 +5,7 @@ Each scenario says who must be in the top results and who must never appear (ids
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ class Scenario:
     checks: tuple[str, ...] = field(default_factory=tuple)
 
 
+SPEAKS_FR = {"ar": "parle arabe", "de": "parle allemand"}
 SHELTERS = ("shelter-",)
 PERPETRATOR = ("perp-",)
 MEDIATION = ("med-",)
@@ -232,7 +234,8 @@ def test_scenario(demo_client: TestClient, scenario: Scenario) -> None:
                 lang = scenario.params.split("language=")[1][:2]
                 speaks = [lang in r["service"]["languages"] for r in results]
                 assert speaks[0] and not all(speaks)
-                assert any(lang in reason for reason in results[0]["reasons"])
+                assert {"code": "speaks", "values": {"language": lang}} in results[0]["reason_codes"]
+                assert SPEAKS_FR[lang] in results[0]["reasons"]  # the language named in words, not its code
             case "has_path":
                 path = [p["id"] for p in results[0]["path"]]
                 assert path[0] == "gp-v-1" and path[-1] == "shelter-v-1" and len(path) <= 4
@@ -240,8 +243,10 @@ def test_scenario(demo_client: TestClient, scenario: Scenario) -> None:
                 assert results == []
             case "some_broader":
                 assert any("terme plus large" in " ".join(r["reasons"]) for r in results)
+                assert any(c["code"] == "term_broader" for r in results for c in r["reason_codes"])
             case "german":
                 assert "Abteilung" in " ".join(results[0]["reasons"])
+                assert re.search(r"geprüft am \d{1,2}\. \w+ \d{4}", " ".join(results[0]["reasons"]))
             case _:
                 raise AssertionError(check)
 

@@ -9,26 +9,22 @@ from pathlib import Path
 from api.bench import questions
 from graph.memory_store import MemoryStore
 from graph.reference import Reference
-from graph.referral import ReferralEngine, ReferralQuery, Role
-from loaders.directory import import_directory, read_directory
+from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
+from graph.usecases import import_directory
+from loaders.directory import read_directory
 from loaders.generate import generate_directory
 
 
 def full_ranking(engine: ReferralEngine, q: ReferralQuery, role: Role) -> list[str]:
     """Every candidate assessed, then sorted: what the answer means, without the shortcut."""
-    answer = engine.refer(q, role)  # for the context the engine builds (partners, terms)
-    tax = engine.ref.taxonomy
-    asked = q.need or q.situation or ""
-    division = answer.division
-    ctx_terms = sorted(tax.descendants(asked) | set(tax.ancestors(asked)))
+    question = engine.question(q, role)  # what the engine works on (division, terms, partners)
     found = engine.store.candidate_services(
-        ctx_terms, divisions=[division] if division else None, clearance=role.clearance
+        question.terms, divisions=[question.division] if question.division else None, clearance=role.clearance
     )
-    ctx = engine._context(q, role, division)
     scored = []
     for c in found:
-        if engine._allowed(c, ctx):
-            score, _ = engine._assess(c, ctx)
+        if allowed(c.service, question):
+            score, _ = engine.scorer.assess(c, question)
             first = not q.urgent or c.service.open_24_7
             scored.append(((not first, -score, c.organisation.name, c.service.id), c.service.id))
     return [sid for _, sid in sorted(scored)[: q.limit]]

@@ -1,0 +1,229 @@
+"""The score of a candidate: a sum of weighted reasons, the weights read from graph/data/scoring.csv.
+
+Each row of the file is a reason code with its points, whether it depends on the service alone
+(`static`: the term asked, the division, the day, the urgency) or on who asks and how (`question`:
+situation, audience, language, partners), its `group` (a candidate earns at most one reason per
+group), and a sentence saying why the weight is what it is. The order of the rows is the order of
+the reasons in an answer. The ranking keeps candidates sorted by their static points and stops
+scanning once the question's points (`Scorer.best_extra`, computed from the file) cannot lift the
+next one into the top.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from graph.models import AreaScope, ServiceCandidate
+from graph.reference import Geography
+from graph.referral.answer import Reason
+from graph.referral.question import Question
+
+STALE_AFTER = timedelta(days=365)
+"""Verified longer ago than this, a record is stale."""
+QUESTION_GROUPS = frozenset({"situation", "audience", "language", "partners"})
+"""The groups of question-dependent weights the engine knows how to earn (see `Question.asks`)."""
+WIDE: dict[AreaScope, str] = {
+    AreaScope.PROVINCE: "province",
+    AreaScope.REGION: "region",
+    AreaScope.NATIONAL: "national",
+}
+
+Part = Literal["static", "question"]
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One row of graph/data/scoring.csv."""
+
+    reason: str
+    group: str
+    when: str
+    """Empty, or the case it applies in («urgent», «not urgent»)."""
+    points: float
+    part: Part
+    why: str
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The scoring weights, in the order reasons are shown."""
+
+    rows: tuple[Weight, ...]
+
+    def points(self, reason: str, when: str = "") -> float:
+        for w in self.rows:
+            if w.reason == reason and w.when == when:
+                return w.points
+        raise KeyError((reason, when))
+
+    def order(self, reason: str) -> int:
+        """Where a reason comes in an answer: the row of its first weight."""
+        return next(i for i, w in enumerate(self.rows) if w.reason == reason)
+
+    def best_extra(self, groups: Iterable[str]) -> float:
+        """The most the question-dependent weights of these groups can add to a static score.
+
+        >>> weights().best_extra(["language"]) == weights().points("speaks")
+        True
+        >>> weights().best_extra([])
+        0.0
+        """
+        wanted = set(groups)
+        best: dict[str, float] = {}
+        for w in self.rows:
+            if w.part == "question" and w.group in wanted:
+                best[w.group] = max(best.get(w.group, 0.0), w.points)
+        return sum(best.values(), 0.0)
+
+
+@cache
+def weights() -> Weights:
+    """The weights of graph/data/scoring.csv, checked: a typo there must fail at once, not rank quietly."""
+    text = resources.files("graph").joinpath("data", "scoring.csv").read_text(encoding="utf-8")
+    rows = tuple(
+        Weight(r["reason"], r["group"], r["when"], float(r["points"]), _part(r["part"]), r["why"].strip())
+        for r in csv.DictReader(text.splitlines())
+    )
+    found = {(w.reason, w.when) for w in rows}
+    missing = sorted(set(REASONS) - found)
+    strays = sorted({w.group for w in rows if w.part == "question"} - QUESTION_GROUPS)
+    if missing or strays or any(not w.why for w in rows):
+        raise ValueError(f"scoring.csv: missing {missing}, unknown question groups {strays}, or a row without why")
+    return Weights(rows)
+
+
+def _part(value: str) -> Part:
+    if value == "static":
+        return "static"
+    if value == "question":
+        return "question"
+    raise ValueError(f"scoring.csv: part must be static or question, not «{value}»")
+
+
+REASONS = (
+    *[(code, "") for code in ("term_exact", "term_narrower", "term_broader", "also_situation")],
+    *[(code, "") for code in ("in_division", "serves_division", "province", "region", "national", "elsewhere")],
+    *[(code, "") for code in ("for_audience", "speaks", "not_speaks")],
+    ("open_24_7", "urgent"),
+    ("open_24_7", "not urgent"),
+    *[(code, "") for code in ("places", "full", "partner", "path", "verified", "stale", "never_verified")],
+)
+"""Every (reason, case) the scorer gives: each needs its weight in the file."""
+
+
+class Scorer:
+    """Gives a candidate its reasons, each with its points; the score is their sum.
+
+    >>> from datetime import date
+    >>> from graph.models import Organisation, Service, ServiceCandidate
+    >>> from graph.reference import load_reference
+    >>> from graph.referral.query import ReferralQuery
+    >>> from graph.roles import Role
+    >>> ref = load_reference()
+    >>> shelter = ServiceCandidate(
+    ...     organisation=Organisation(id="refuge", name="Refuge", type="shelter", sector="social", source="demo"),
+    ...     service=Service(id="refuge-svc", organisation_id="refuge", name="Hébergement", needs=("shelter",),
+    ...                     languages=("fr", "ar"), open_24_7=True, source="demo", verified_at=date(2026, 3, 1)),
+    ...     locations=(), located_in=("huy",))
+    >>> asked = ReferralQuery(need="shelter", division="huy", language="ar", urgent=True)
+    >>> question = Question.of(asked, Role.PUBLIC, ref.taxonomy, division="huy", today=date(2026, 11, 3))
+    >>> score, reasons = Scorer(ref.geography).assess(shelter, question)
+    >>> [(r.code, r.points) for r in reasons]
+    [('term_exact', 3.0), ('in_division', 3.0), ('speaks', 1.5), ('open_24_7', 2.0), ('verified', 0.5)]
+    >>> score
+    10.0
+
+    Not urgent, 24/7 is worth less; a language it does not list costs a point:
+
+    >>> later = Question.of(asked.model_copy(update={"urgent": False, "language": "tr"}), Role.PUBLIC,
+    ...                     ref.taxonomy, division="huy", today=date(2026, 11, 3))
+    >>> score, reasons = Scorer(ref.geography).assess(shelter, later)
+    >>> [(r.code, r.points) for r in reasons if r.code in ("not_speaks", "open_24_7")], score
+    ([('not_speaks', -1.0), ('open_24_7', 0.5)], 6.0)
+    """
+
+    def __init__(self, geography: Geography, table: Weights | None = None) -> None:
+        self.geography = geography
+        self.weights = table or weights()
+
+    def _reason(self, code: str, when: str = "", **values: object) -> Reason:
+        return Reason(code, values, self.weights.points(code, when))
+
+    def assess(self, c: ServiceCandidate, q: Question) -> tuple[float, tuple[Reason, ...]]:
+        """The score and its reasons, in the order of the file: every point added comes with its reason."""
+        reasons = sorted([*self.static(c, q), *self.personal(c, q)], key=lambda r: self.weights.order(r.code))
+        return round(sum(r.points for r in reasons), 2), tuple(reasons)
+
+    def best_extra(self, q: Question) -> float:
+        """The most `personal` can add to a candidate's static points for this question."""
+        return self.weights.best_extra(q.asks)
+
+    def static(self, c: ServiceCandidate, q: Question) -> list[Reason]:
+        """The reasons that depend on the service, the term asked, the division, the urgency and the day only."""
+        s = c.service
+        reasons = [self._term(c, q)]
+        if q.division:
+            reasons.append(self._locality(c, q.division))
+        if s.open_24_7:
+            reasons.append(self._reason("open_24_7", "urgent" if q.query.urgent else "not urgent"))
+        if s.capacity is not None:
+            on = s.capacity.updated_at
+            if s.capacity.available > 0:
+                reasons.append(self._reason("places", available=s.capacity.available, total=s.capacity.total, on=on))
+            else:
+                reasons.append(self._reason("full", on=on))
+        verified = s.verified_at or c.organisation.verified_at
+        if verified is None:
+            reasons.append(self._reason("never_verified"))
+        elif q.today - verified > STALE_AFTER:
+            reasons.append(self._reason("stale", on=verified))
+        else:
+            reasons.append(self._reason("verified", on=verified))
+        return reasons
+
+    def _term(self, c: ServiceCandidate, q: Question) -> Reason:
+        terms = c.service.terms()
+        if q.asked in terms:
+            return self._reason("term_exact", term=q.asked)
+        if terms & q.wanted:
+            return self._reason("term_narrower", term=q.asked)
+        return self._reason("term_broader", term=sorted(terms & q.broader)[0])
+
+    def _locality(self, c: ServiceCandidate, division: str) -> Reason:
+        s = c.service
+        if division in c.located_in:
+            return self._reason("in_division", division=division)
+        communes = self.geography.communes
+        served = set(s.area_divisions) | {d for x in s.area_communes if (d := communes[x].division)}
+        if division in served:
+            return self._reason("serves_division", division=division)
+        if s.area_scope in WIDE:
+            return self._reason(WIDE[s.area_scope])
+        return self._reason("elsewhere", division=division, where=tuple(sorted(set(c.located_in) | served)))
+
+    def personal(self, c: ServiceCandidate, q: Question) -> list[Reason]:
+        """The reasons that depend on who asks and how: situation, audience, language, partners.
+
+        Their most favourable sum is `best_extra`, computed from the same weights.
+        """
+        s, asked = c.service, q.query
+        reasons = []
+        if asked.need and asked.situation and set(s.situations) & q.situations:
+            reasons.append(self._reason("also_situation", term=asked.situation))
+        if asked.audience and set(s.audiences) & q.audiences:
+            reasons.append(self._reason("for_audience", audience=asked.audience))
+        if asked.language:
+            code = "speaks" if asked.language in s.languages else "not_speaks"
+            reasons.append(self._reason(code, language=asked.language))
+        hops = q.hops(c.organisation.id)
+        if hops == 1:
+            reasons.append(self._reason("partner"))
+        elif hops is not None:
+            reasons.append(self._reason("path", hops=hops))
+        return reasons
