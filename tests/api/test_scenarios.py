@@ -251,6 +251,25 @@ def test_scenario(demo_client: TestClient, scenario: Scenario) -> None:
                 raise AssertionError(check)
 
 
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_reasons_come_as_codes_and_as_words_without_raw_language_codes(demo_client: TestClient, lang: str) -> None:
+    for language in ("ar", "tr", "de", "nl", "en", "fr"):
+        params = f"need=psychological-support&division=verviers&language={language}&lang={lang}&from_org=gp-v-1"
+        response = demo_client.get(f"/v1/referrals?{params}&limit=20", headers=auth("professional"))
+        assert response.status_code == 200, response.text
+        results = response.json()["results"]
+        assert results
+        raw = re.compile(rf"\b{language}\b", re.IGNORECASE)
+        for r in results:
+            assert len(r["reasons"]) == len(r["reason_codes"])
+            for text, coded in zip(r["reasons"], r["reason_codes"], strict=True):
+                if coded["code"] in ("speaks", "not_speaks"):
+                    assert coded["values"] == {"language": language}
+                    assert not raw.search(text), (lang, text)
+                if "on" in coded["values"]:
+                    assert coded["values"]["on"] not in text  # ISO in the codes, readable in the words
+
+
 @pytest.mark.neo4j
 def test_rankings_identical_on_both_stores(demo_neo4j: object, reference: object) -> None:
     from api.http.app import create_app
