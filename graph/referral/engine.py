@@ -87,23 +87,8 @@ class ReferralEngine:
         The partner tree also checks that the asking organisation exists (`NotFound` otherwise).
         """
         division = resolve(query, self.ref)
-        tree = self._partner_tree(query.from_org) if query.from_org else {}
+        tree = self.store.partner_tree(query.from_org, PARTNER_HOPS) if query.from_org else {}
         return Question.of(query, role, self.ref.taxonomy, division=division, partners=tree, today=self.today)
-
-    def _partner_tree(self, origin: str) -> dict[str, tuple[int, str]]:
-        """INTERIM until `GraphStore.partner_tree` lands: distances now, paths walked per result."""
-        tree = getattr(self.store, "partner_tree", None)
-        if tree is not None:
-            return tree(origin, PARTNER_HOPS)  # type: ignore[no-any-return]
-        return {k: (d, "") for k, d in self.store.partners(origin, hops=PARTNER_HOPS).items()}
-
-    def _path(self, q: Question, organisation_id: str) -> tuple[str, ...]:
-        """INTERIM: the path from the parents when the tree has them, else one store query."""
-        path = q.path(organisation_id)
-        if path or q.query.from_org is None or organisation_id not in q.partners:
-            return path
-        found = self.store.paths(q.query.from_org, organisation_id, max_hops=PARTNER_HOPS, limit=1)
-        return tuple(found[0]) if found else ()
 
     def _ranked(self, q: Question) -> list[Ranked]:
         """The candidates for the question's term in its division, best static score first.
@@ -180,6 +165,6 @@ class ReferralEngine:
             reasons=reasons,
             contacts=visible_contacts(c.service.contacts, q.role),
             divisions=c.located_in,
-            path=self._path(q, c.organisation.id),
+            path=q.path(c.organisation.id),
             alternative=not (c.service.terms() & q.wanted) or outside,
         )
