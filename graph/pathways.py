@@ -12,7 +12,8 @@ from functools import cache
 from importlib import resources
 
 from graph.errors import NotFound
-from graph.referral import LANGUAGES, Answer, ReferralEngine, ReferralQuery, Role
+from graph.referral import LANGUAGES, Answer, ReferralEngine, ReferralQuery
+from graph.roles import Role
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,16 @@ def pathway_for(situation: str, engine: ReferralEngine) -> Pathway:
 def resolve(
     pathway: Pathway, engine: ReferralEngine, division: str | None, role: Role, lang: str = "fr", per_step: int = 3
 ) -> list[tuple[Step, Answer | None]]:
-    """Each step with the best organisations in the division (None: the emergency numbers)."""
+    """Each step with the best organisations in the division (None: the emergency numbers).
+
+    Every step is one referral question (the pathway's situation, the step's need), answered with
+    reason codes like any other; the caller renders them in `lang`.
+    """
     return [
-        (
-            step,
-            engine.refer(
-                ReferralQuery(
-                    situation=pathway.situation, need=step.need, division=division, limit=per_step, lang=lang
-                ),
-                role,
-            )
-            if step.need
-            else None,
-        )
+        (step, engine.refer(_question(pathway, step.need, division, per_step, lang), role) if step.need else None)
         for step in pathway.steps
     ]
+
+
+def _question(pathway: Pathway, need: str, division: str | None, limit: int, lang: str) -> ReferralQuery:
+    return ReferralQuery(situation=pathway.situation, need=need, division=division, limit=limit, lang=lang)
