@@ -302,11 +302,28 @@ FETCH_LINKS: dict[str, LiteralString] = {
 
 # --- graph questions --------------------------------------------------------------------------------
 
-COOPERATING: LiteralString = """
-    UNWIND $ids AS id
-    MATCH (:Organisation {id: id})-[:COOPERATES_WITH]-(b:Organisation)
-    RETURN DISTINCT b.id AS id
+# The partner search: a breadth-first search unrolled to the hard cap (6 levels), each level skipped
+# once it passes $hops or finds nothing new. `NOT b IN seen` is answered from a set Neo4j builds once per
+# list, so a level costs the relationships of its frontier; each new organisation's parent is the smallest
+# id among the frontier organisations that reach it. One row: `found[k]` lists [id, parent] at distance k+1;
+# no row when the origin does not exist. (A variable-length or SHORTEST pattern expands far more paths.)
+_PARTNER_TREE_START: LiteralString = """
+    MATCH (origin:Organisation {id: $id})
+    WITH [origin] AS seen, [origin] AS frontier, [] AS found, 0 AS level
 """
+_PARTNER_TREE_LEVEL: LiteralString = """
+    CALL (seen, frontier, level) {
+        UNWIND CASE WHEN level < $hops THEN frontier ELSE [] END AS f
+        MATCH (f)-[:COOPERATES_WITH]-(b:Organisation)
+        WHERE NOT b IN seen
+        WITH b, min(f.id) AS parent
+        RETURN collect(b) AS next, collect([b.id, parent]) AS rows
+    }
+    WITH seen + next AS seen, next AS frontier, found + [rows] AS found, level + 1 AS level
+"""
+PARTNER_TREE_LEVELS = 6
+"""Levels unrolled in `PARTNER_TREE`: `graph.store.MAX_PATH_HOPS` (a test keeps them equal)."""
+PARTNER_TREE: LiteralString = _PARTNER_TREE_START + _PARTNER_TREE_LEVEL * 6 + "    RETURN found\n"
 
 # Variable-length bounds cannot be parameters: search to the hard cap (6), keep paths within $max_hops.
 SHORTEST_PATHS: LiteralString = """
@@ -350,5 +367,5 @@ COUNTS: LiteralString = """
            COUNT { ()-[:MEMBER_OF]->() } AS MEMBER_OF, COUNT { ()-[:ATTENDED]->() } AS ATTENDED
 """
 
-WIPE: LiteralString = "MATCH (n) WHERE NOT n:SchemaVersion CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+WIPE: LiteralString = "MATCH (n) WHERE NOT n:SchemaVersion CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"
 """Empties the database (tests and `relais load --replace` only)."""

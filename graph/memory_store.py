@@ -40,6 +40,28 @@ L = TypeVar("L", bound=Link)
 FILE_FORMAT = 1
 
 
+def bfs_tree(graph: nx.Graph, origin: str, hops: int) -> dict[str, tuple[int, str]]:
+    """(distance, parent) of the nodes within `hops` of `origin`, level by level; the parent is the smallest
+    id among the neighbours one level closer.
+
+    >>> bfs_tree(nx.Graph([("a", "c"), ("a", "b"), ("b", "d"), ("c", "d"), ("d", "e")]), "a", 2)
+    {'c': (1, 'a'), 'b': (1, 'a'), 'd': (2, 'b')}
+    """
+    tree: dict[str, tuple[int, str]] = {}
+    seen = {origin}
+    frontier = [origin] if origin in graph else []
+    for distance in range(1, hops + 1):
+        parents: dict[str, str] = {}
+        for node in frontier:
+            for n in graph.neighbors(node):
+                if n not in seen and (n not in parents or node < parents[n]):
+                    parents[n] = node
+        seen.update(parents)
+        tree.update((n, (distance, parent)) for n, parent in parents.items())
+        frontier = list(parents)
+    return tree
+
+
 class MemoryStore(GraphStore):
     reads_in_memory = True
 
@@ -207,9 +229,11 @@ class MemoryStore(GraphStore):
             ]
         return sorted(found, key=lambda x: x.key())  # type: ignore[arg-type]
 
-    def _cooperating(self, ids: Sequence[str]) -> set[str]:
+    def _partner_tree(self, organisation_id: str, hops: int) -> dict[str, tuple[int, str]] | None:
         with self._lock:
-            return {n for i in ids if i in self._cooperation for n in self._cooperation.neighbors(i)}
+            if organisation_id not in self._records[Organisation]:
+                return None
+            return bfs_tree(self._cooperation, organisation_id, hops)
 
     def _shortest_paths(self, from_id: str, to_id: str, max_hops: int) -> list[list[str]]:
         with self._lock:

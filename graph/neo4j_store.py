@@ -267,8 +267,13 @@ class Neo4jStore(GraphStore):
         rows = self._read(cypher.FETCH_LINKS[kind.kind], org=organisation_id)
         return sorted((from_props(kind, row["p"]) for row in rows), key=lambda x: x.key())
 
-    def _cooperating(self, ids: Sequence[str]) -> set[str]:
-        return {row["id"] for row in self._read(cypher.COOPERATING, ids=list(ids))}
+    def _partner_tree(self, organisation_id: str, hops: int) -> dict[str, tuple[int, str]] | None:
+        rows = self._read(cypher.PARTNER_TREE, id=organisation_id, hops=hops)
+        if not rows:
+            return None
+        return {
+            id_: (distance, parent) for distance, level in enumerate(rows[0]["found"], start=1) for id_, parent in level
+        }
 
     def _shortest_paths(self, from_id: str, to_id: str, max_hops: int) -> list[list[str]]:
         rows = self._read(cypher.SHORTEST_PATHS, **{"from": from_id, "to": to_id, "max_hops": max_hops})

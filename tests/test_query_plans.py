@@ -14,7 +14,7 @@ SCANS = {"NodeByLabelScan", "AllNodesScan", "DirectedAllRelationshipsScan", "Und
 
 QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "candidates": (cypher.CANDIDATES, {"terms": ["fgm"], "divisions": ["huy"], "audiences": None, "language": None}),
-    "cooperating": (cypher.COOPERATING, {"ids": ["a"]}),
+    "partner_tree": (cypher.PARTNER_TREE, {"id": "a", "hops": 3}),
     "shortest_paths": (cypher.SHORTEST_PATHS, {"from": "a", "to": "b", "max_hops": 3}),
     **{f"fetch_ids[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.FETCH_IDS.items()},
     **{f"fetch_of_organisation[{k}]": (q, {"org": "a"}) for k, q in cypher.FETCH_OF_ORGANISATION.items()},

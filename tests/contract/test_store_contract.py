@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import random
 from datetime import date
 
 import networkx as nx
 import pytest
 
+from graph.cypher import PARTNER_TREE_LEVELS
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.models import (
     AreaScope,
@@ -31,7 +33,7 @@ from graph.models import (
     Training,
     Visibility,
 )
-from graph.store import GraphStore
+from graph.store import MAX_PATH_HOPS, GraphStore
 
 SRC = "contract test fixture (fictional)"
 
@@ -299,6 +301,62 @@ def test_partners_within_hops(store: GraphStore) -> None:
         store.partners("ghost")
     with pytest.raises(InvalidInput, match="hops"):
         store.partners("a", hops=7)
+
+
+def test_partner_tree_gives_distance_and_smallest_parent(store: GraphStore) -> None:
+    chain(store, ["a", "b", "c", "d", "e"])
+    store.upsert([org("x"), org("lone")])
+    store.add_links([coop("a", "x"), coop("x", "c")])
+    assert store.partner_tree("a") == {"b": (1, "a"), "x": (1, "a")}
+    tree = store.partner_tree("a", hops=3)
+    assert tree == {"b": (1, "a"), "x": (1, "a"), "c": (2, "b"), "d": (3, "c")}
+    assert list(tree) == ["b", "x", "c", "d"], "ordered by (distance, id)"
+    assert store.partner_tree("e", hops=6) == {
+        "d": (1, "e"),
+        "c": (2, "d"),
+        "b": (3, "c"),
+        "x": (3, "c"),
+        "a": (4, "b"),
+    }
+    assert store.partner_tree("lone", hops=6) == {}
+    assert store.partners("a", hops=3) == {k: d for k, (d, _) in tree.items()}
+
+
+def test_partner_tree_reaches_the_hard_cap(store: GraphStore) -> None:
+    ids = [f"n{i}" for i in range(9)]
+    chain(store, ids)
+    tree = store.partner_tree("n0", hops=MAX_PATH_HOPS)
+    assert tree == {f"n{i}": (i, f"n{i - 1}") for i in range(1, MAX_PATH_HOPS + 1)}
+    assert PARTNER_TREE_LEVELS == MAX_PATH_HOPS
+
+
+def test_partner_tree_refuses_unknown_origin_and_bad_hops(store: GraphStore) -> None:
+    chain(store, ["a", "b"])
+    with pytest.raises(NotFound, match="ghost"):
+        store.partner_tree("ghost")
+    for hops in (0, -1, MAX_PATH_HOPS + 1):
+        with pytest.raises(InvalidInput, match="hops"):
+            store.partner_tree("a", hops=hops)
+
+
+def test_partner_tree_parents_are_neighbours_one_step_closer(store: GraphStore) -> None:
+    """On a random graph: every parent is a cooperation neighbour at distance - 1, the smallest such id,
+    and distances are those of networkx; the same on every store."""
+    rng = random.Random(14)
+    ids = [f"o{i:03d}" for i in range(120)]
+    store.upsert([org(i) for i in ids])
+    pairs = {tuple(sorted(rng.sample(ids, 2))) for _ in range(200)}
+    store.add_links([coop(a, b) for a, b in sorted(pairs)])
+    graph = nx.Graph(list(pairs))
+    graph.add_nodes_from(ids)
+    for origin in ("o000", "o007", "o119"):
+        tree = store.partner_tree(origin, hops=4)
+        expected = nx.single_source_shortest_path_length(graph, origin, cutoff=4)
+        assert {k: d for k, (d, _) in tree.items()} == {k: d for k, d in expected.items() if k != origin}
+        distance = {origin: 0} | {k: d for k, (d, _) in tree.items()}
+        for node, (d, parent) in tree.items():
+            closer = sorted(n for n in graph.neighbors(node) if distance.get(n) == d - 1)
+            assert parent == closer[0], (origin, node)
 
 
 def test_paths_are_shortest_and_bounded(store: GraphStore) -> None:
