@@ -34,7 +34,8 @@ from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
 from graph.store import GraphStore
-from loaders.directory import Directory, import_directory, read_directory
+from graph.usecases import import_directory
+from loaders.directory import Directory, read_directory
 from loaders.generate import PROFILES, generate_directory
 from viz.network_map import render_map
 

@@ -13,15 +13,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from api.bootstrap import Relais, build, with_store_file
 from api.keys import KeyRing
-from api.settings import PROJECT_ROOT, Settings, get_settings, open_store
+from api.presenters import answer_out
+from api.settings import PROJECT_ROOT, get_settings
 from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput, RelaisError
-from graph.pathways import pathway_for, resolve
 from graph.reference import load_reference
-from graph.referral import ReferralEngine, ReferralQuery, Role
-from graph.store import GraphStore
-from loaders.directory import import_directory, read_directory
+from graph.referral import ReferralQuery, Role
+from graph.usecases import Caller
+from loaders.directory import read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
 from loaders.generate import generate_directory
 from viz.exports import FORMATS
@@ -35,7 +36,6 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-DEFAULT_STORE_FILE = PROJECT_ROOT / "var" / "relais-store.json"
 
 
 class StoreChoice(StrEnum):
@@ -43,15 +43,14 @@ class StoreChoice(StrEnum):
     neo4j = "neo4j"
 
 
-def _store(settings: Settings, choice: StoreChoice | None = None) -> GraphStore:
-    """The configured store; `memory` persists to RELAIS_STORE_FILE or var/relais-store.json."""
+def _relais(choice: StoreChoice | None = None, *, seed: bool = True) -> Relais:
+    """Relais over the configured store; `--store memory` persists to RELAIS_STORE_FILE or var/relais-store.json."""
+    settings = get_settings()
     if choice is StoreChoice.neo4j and not settings.neo4j_uri:
         raise InvalidInput("--store neo4j needs RELAIS_NEO4J_URI (and RELAIS_NEO4J_PASSWORD)", parameter="--store")
     if choice is StoreChoice.memory or (choice is None and not settings.neo4j_uri):
-        settings = settings.model_copy(
-            update={"neo4j_uri": None, "store_file": settings.store_file or DEFAULT_STORE_FILE}
-        )
-    return open_store(settings)
+        settings = with_store_file(settings).model_copy(update={"neo4j_uri": None})
+    return build(settings, seed=seed)
 
 
 def _report_error(exc: RelaisError) -> typer.Exit:
@@ -69,14 +68,14 @@ def _report_error(exc: RelaisError) -> typer.Exit:
 def summary(store_choice: StoreChoice | None = typer.Option(None, "--store")) -> None:
     """Count what the configured store holds."""
     try:
-        store = _store(get_settings(), store_choice)
+        relais = _relais(store_choice, seed=False)
         try:
             table = Table("kind", "count", title="Relais store")
-            for kind, n in store.counts().items():
+            for kind, n in relais.store.counts().items():
                 table.add_row(kind, str(n))
             console.print(table)
         finally:
-            store.close()
+            relais.close()
     except RelaisError as exc:
         raise _report_error(exc) from exc
 
@@ -90,12 +89,12 @@ def load(
     batch_size: int = typer.Option(2000, min=1, max=50_000),
 ) -> None:
     """Validate a directory file completely, then import it (nothing is written if any row is wrong)."""
-    reference = load_reference()
     try:
-        store = None if dry_run else _store(get_settings(), store_choice)
+        relais = None if dry_run else _relais(store_choice, seed=False)
         try:
-            directory = read_directory(path, reference, store)
-            if store is None:
+            reference = relais.reference if relais else load_reference()
+            directory = read_directory(path, reference, relais.store if relais else None)
+            if relais is None:
                 table = Table("sheet", "rows", title=f"{path}: valide / valid (dry run, nothing written)")
                 for sheet, n in directory.rows.items():
                     table.add_row(sheet, str(n))
@@ -103,21 +102,16 @@ def load(
                 return
             with Progress(console=err_console, transient=True) as bar:
                 task = bar.add_task("import", total=len(directory.records) + len(directory.links))
-                report = import_directory(
-                    directory,
-                    store,
-                    reference=reference,
-                    batch_size=batch_size,
-                    prune=prune,
-                    progress=lambda n: bar.advance(task, n),
+                report = relais.load(
+                    directory, batch_size=batch_size, prune=prune, progress=lambda n: bar.advance(task, n)
                 )
             table = Table("entity", "created", "updated", "unchanged", "removed", title=f"{path} → store")
             for kind, r in report.per_kind.items():
                 table.add_row(kind, str(r.created), str(r.updated), str(r.unchanged), str(report.removed.get(kind, 0)))
             console.print(table)
         finally:
-            if store is not None:
-                store.close()
+            if relais is not None:
+                relais.close()
     except RelaisError as exc:
         raise _report_error(exc) from exc
 
@@ -144,16 +138,16 @@ def export(
     if fmt not in ("template", *FORMATS):
         raise _report_error(InvalidInput(f"--format must be template, {', '.join(FORMATS)}", parameter="--format"))
     try:
-        store = _store(get_settings(), store_choice)
+        relais = _relais(store_choice, seed=False)
         try:
             if fmt == "template":
-                rows = directory_rows(store)
+                rows = directory_rows(relais.store)
                 (write_workbook if output.suffix.lower() == ".xlsx" else write_csv_folder)(rows, output)
             else:
-                content, _, _ = export_network(store.snapshot(), fmt)
+                content, _, _ = export_network(relais.store.snapshot(), fmt)
                 output.write_bytes(content)
         finally:
-            store.close()
+            relais.close()
     except RelaisError as exc:
         raise _report_error(exc) from exc
     console.print(f"{fmt} → {output}")
@@ -172,13 +166,15 @@ def generate(
 
 
 def _analysis(as_of: str | None) -> tuple[GapReport, nx.MultiDiGraph]:
-    engine, store = _engine()
+    relais = build()
     try:
-        snapshot = store.snapshot()
-        when = date.fromisoformat(as_of) if as_of else None
-        return analyse(store, engine.ref, as_of=when, snapshot=snapshot), snapshot
+        if as_of is None:
+            report, snapshot = relais.analysis.get()
+            return report, snapshot
+        snapshot = relais.store.snapshot()
+        return analyse(relais.store, relais.reference, as_of=date.fromisoformat(as_of), snapshot=snapshot), snapshot
     finally:
-        store.close()
+        relais.close()
 
 
 @app.command()
@@ -316,13 +312,8 @@ def serve(
     uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
-def _engine() -> tuple[ReferralEngine, GraphStore]:
-    settings = get_settings()
-    store = open_store(settings)
-    if not settings.neo4j_uri and not store.counts().get("Organisation"):
-        reference = load_reference()
-        import_directory(read_directory(settings.data_dir, reference), store, reference=reference)
-    return ReferralEngine(store, load_reference()), store
+CLI_CALLER = Caller(Role.PROFESSIONAL, key_id="cli", route="relais")
+"""The command line answers as a professional would see it (network addresses, professional lines)."""
 
 
 @app.command()
@@ -341,27 +332,25 @@ def refer(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who to refer to (professional view: network addresses and professional lines shown)."""
-    from api.presenters import answer_out
-
-    query = ReferralQuery(
-        situation=situation,
-        need=need,
-        division=division,
-        commune=commune,
-        postcode=postcode,
-        audience=audience,
-        language=language,
-        urgent=urgent,
-        from_org=from_org,
-        limit=limit,
-        lang=lang,
-    )
     try:
-        engine, store = _engine()
+        query = ReferralQuery.of(
+            situation=situation,
+            need=need,
+            division=division,
+            commune=commune,
+            postcode=postcode,
+            audience=audience,
+            language=language,
+            urgent=urgent,
+            from_org=from_org,
+            limit=limit,
+            lang=lang,
+        )
+        relais = build()
         try:
-            out = answer_out(engine.ref, engine.refer(query, Role.PROFESSIONAL))
+            out = answer_out(relais.reference, relais.referrals.refer(CLI_CALLER, query))
         finally:
-            store.close()
+            relais.close()
     except RelaisError as exc:
         raise _report_error(exc) from exc
     if as_json:
@@ -388,13 +377,11 @@ def pathway(
 ) -> None:
     """The care pathway of a situation, each step resolved to organisations of the division."""
     try:
-        engine, store = _engine()
+        relais = build()
         try:
-            division_id = engine.ref.geography.division(division).id if division else None
-            p = pathway_for(situation, engine)
-            steps = resolve(p, engine, division_id, Role.PROFESSIONAL, lang)
+            p, steps, _ = relais.referrals.pathway(CLI_CALLER, situation, division, lang)
         finally:
-            store.close()
+            relais.close()
     except RelaisError as exc:
         raise _report_error(exc) from exc
     console.print(f"[bold]Parcours / pathway: {p.id}[/] ({p.source})")

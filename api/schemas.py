@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.models import Capacity, Contact, Cooperation, CooperationKind, Link, ReferralFlow, Visibility
+from graph.models import Capacity, Contact, Cooperation, CooperationKind, Link, ReferralFlow, UpsertReport, Visibility
 
 
 class Out(BaseModel):
@@ -211,10 +211,23 @@ class LinkIn(BaseModel):
         )
 
 
+class CapacityIn(BaseModel):
+    """Free places now; the date is the day of the update."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    available: int = Field(ge=0, le=100_000)
+    total: int = Field(ge=0, le=100_000)
+
+
 class WriteReport(Out):
     created: int
     updated: int
     unchanged: int
+
+    @classmethod
+    def of(cls, r: UpsertReport) -> WriteReport:
+        return cls(created=r.created, updated=r.updated, unchanged=r.unchanged)
 
 
 class Health(Out):

@@ -1,15 +1,14 @@
 """Rows to validated records, every problem reported at once; then a separate, batched import.
 
-`read_directory` only reads. `import_directory` writes, and only after a clean validation: any
-problem means non-zero exit and nothing written.
+`read_directory` only reads; writing is the import use case's (`graph.usecases.import_directory`),
+and only after a clean validation: any problem means non-zero exit and nothing written.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,6 @@ from pydantic import ValidationError
 
 from graph.errors import InvalidInput, Problem
 from graph.models import (
-    ENTITY_TYPES,
     WEB_ADDRESS,
     Attendance,
     Capacity,
@@ -37,11 +35,11 @@ from graph.models import (
     Service,
     TermKind,
     Training,
-    UpsertReport,
     Visibility,
 )
 from graph.reference import Reference, suggest
 from graph.store import GraphStore
+from graph.usecases import sector_of
 from loaders.hsds import is_hsds, read_hsds
 from loaders.read import DirectorySource, Row
 from loaders.template import MULTI_SEPARATOR, SHEETS
@@ -182,13 +180,11 @@ class DirectoryParser:
     # --- sheets ---------------------------------------------------------------------------------------
 
     def _organisations(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
-        org_type = self.ref.organisation_types.get(r.text("type"))
-        if org_type is None and r.text("type"):
-            r.fail(
-                f"unknown organisation type «{r.text('type')}»",
-                "type",
-                suggest(r.text("type"), self.ref.organisation_types),
-            )
+        sector = ""
+        try:
+            sector = sector_of(self.ref, r.text("type")) if r.text("type") else ""
+        except InvalidInput as exc:
+            r.fail(exc.problems[0].message, "type", exc.problems[0].suggestions)
         website = r.text("website")
         if website and not URL.match(website):
             r.fail(f"«{website}» is not a web address (https://…)", "website")
@@ -199,7 +195,7 @@ class DirectoryParser:
             "id": r.text("id"),
             "name": r.text("name"),
             "type": r.text("type"),
-            "sector": org_type.sector if org_type else "",
+            "sector": sector,
             "description": r.text("description"),
             "website": website or None,
             "status": r.opt("status") or "active",
@@ -504,68 +500,3 @@ def read_directory(path: Path, reference: Reference, store: GraphStore | None = 
             )
         )
     return Directory(records, links, dict(parsed.rows))
-
-
-@dataclass
-class ImportReport:
-    per_kind: dict[str, UpsertReport] = field(default_factory=dict)
-    removed: dict[str, int] = field(default_factory=dict)
-
-    def add(self, kind: str, report: UpsertReport) -> None:
-        self.per_kind[kind] = self.per_kind.get(kind, UpsertReport()) + report
-
-    @property
-    def total(self) -> UpsertReport:
-        out = UpsertReport()
-        for r in self.per_kind.values():
-            out += r
-        return out
-
-
-def import_directory(
-    directory: Directory,
-    store: GraphStore,
-    *,
-    reference: Reference,
-    key_id: str = "loader",
-    batch_size: int = 2000,
-    prune: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Upsert a validated directory in batches; with `prune`, delete organisations the file no longer has."""
-    report = ImportReport()
-    for ref_kind in dict.fromkeys(type(r) for r in reference.records()):
-        report.add(ref_kind.kind, store.upsert([r for r in reference.records() if type(r) is ref_kind], key_id=key_id))
-    for i in range(0, len(directory.records), batch_size):
-        batch = directory.records[i : i + batch_size]
-        for kind in (k for k in ENTITY_TYPES if any(type(r) is k for r in batch)):
-            chunk = [r for r in batch if type(r) is kind]
-            report.add(kind.kind, store.upsert(chunk, key_id=key_id, keep_modified=directory.keep_modified))
-        if progress:
-            progress(len(batch))
-
-    def add_links(batch: Sequence[Link]) -> list[tuple[str, UpsertReport]]:
-        kinds = dict.fromkeys(type(x) for x in batch)
-        return [(k.kind, store.add_links([x for x in batch if type(x) is k], key_id=key_id)) for k in kinds]
-
-    # Links only refer to records written above, so the next batch can be checked and prepared while
-    # the store writes this one (one write at a time: the store serialises them).
-    overlap = 1 if store.reads_in_memory else 2
-    with ThreadPoolExecutor(max_workers=overlap) as pool:
-        pending: deque[tuple[int, Future[list[tuple[str, UpsertReport]]]]] = deque()
-        for i in range(0, len(directory.links), batch_size):
-            batch_links = directory.links[i : i + batch_size]
-            pending.append((len(batch_links), pool.submit(add_links, batch_links)))
-            while len(pending) >= overlap or (pending and i + batch_size >= len(directory.links)):
-                size, done = pending.popleft()
-                for kind_name, added in done.result():
-                    report.add(kind_name, added)
-                if progress:
-                    progress(size)
-    if prune:
-        wanted = {r.id for r in directory.records if isinstance(r, Organisation)}
-        gone = [o.id for o in store.list(Organisation) if o.id not in wanted]
-        for org_id in gone:
-            store.delete(Organisation, org_id, key_id=key_id)
-        report.removed["Organisation"] = len(gone)
-    return report

@@ -21,6 +21,7 @@ from api.keys import KeyRing, key_digest
 from api.settings import ApiKey, Settings
 from graph.errors import Forbidden, RelaisError
 from graph.referral import Role
+from graph.usecases import Caller
 
 SESSION_COOKIE = "relais_session"
 
@@ -31,36 +32,13 @@ class Unauthorized(RelaisError):
 
 
 @dataclass(frozen=True)
-class Caller:
-    role: Role
-    key_id: str = "anonymous"
-    organisation_id: str | None = None
+class HttpCaller(Caller):
+    """A caller as the HTTP edge knows it: with the session cookie when it came through the pages."""
+
     session: str | None = None
-    """The session cookie's value when the caller came through the pages."""
-    route: str = ""
-    """Method and path of the request, for the audit log."""
-
-    def require_writer(self, organisation_id: str) -> None:
-        """Coordinators write everything; editors only their own organisation's records."""
-        if self.role is Role.COORDINATOR:
-            return
-        if self.role is Role.EDITOR and self.organisation_id == organisation_id:
-            return
-        if self.role is Role.EDITOR:
-            raise Forbidden(f"this key edits «{self.organisation_id}» only, not «{organisation_id}»")
-        raise Forbidden("writing needs an editor or coordinator key")
-
-    def require_professional(self) -> None:
-        """Network analyses and maps are for the network's members, not the public."""
-        if self.role is Role.PUBLIC:
-            raise Forbidden("this needs a professional, editor or coordinator key")
-
-    def require_coordinator(self) -> None:
-        if self.role is not Role.COORDINATOR:
-            raise Forbidden("this needs a coordinator key")
 
 
-PUBLIC = Caller(Role.PUBLIC)
+PUBLIC = HttpCaller(Role.PUBLIC)
 
 
 _rings: dict[Path, KeyRing] = {}
@@ -96,12 +74,12 @@ def csrf_token(session: str, settings: Settings) -> str:
     return _sign(settings, b"csrf:" + session.encode())
 
 
-def check_csrf(who: Caller, token: str | None, settings: Settings) -> None:
+def check_csrf(who: HttpCaller, token: str | None, settings: Settings) -> None:
     if who.session is None or not token or not hmac.compare_digest(token, csrf_token(who.session, settings)):
         raise Forbidden("the form expired or did not come from Relais: reload the page and try again")
 
 
-def _from_session(value: str, settings: Settings) -> Caller | None:
+def _from_session(value: str, settings: Settings) -> HttpCaller | None:
     payload, _, signature = value.partition(".")
     if not hmac.compare_digest(signature, _sign(settings, payload.encode())):
         return None
@@ -112,10 +90,10 @@ def _from_session(value: str, settings: Settings) -> Caller | None:
     if data.get("exp", 0) < time.time():
         return None
     key = next((k for k in keys_of(settings) if k.id == data.get("kid")), None)
-    return Caller(Role(key.role), key.id, key.organisation_id, session=value) if key else None
+    return HttpCaller(Role(key.role), key.id, key.organisation_id, session=value) if key else None
 
 
-def identify(authorization: str | None, settings: Settings, session: str | None = None) -> Caller:
+def identify(authorization: str | None, settings: Settings, session: str | None = None) -> HttpCaller:
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -123,18 +101,18 @@ def identify(authorization: str | None, settings: Settings, session: str | None 
         key = find_key(token, settings)
         if key is None:
             raise Unauthorized("unknown or revoked API key")
-        return Caller(Role(key.role), key.id, key.organisation_id)
+        return HttpCaller(Role(key.role), key.id, key.organisation_id)
     if session:
         return _from_session(session, settings) or PUBLIC
     return PUBLIC
 
 
-async def caller(request: Request) -> Caller:
+async def caller(request: Request) -> HttpCaller:
     """The dependency: async, so that no request pays a thread hop for it."""
     return who_is(request)
 
 
-def who_is(request: Request) -> Caller:
+def who_is(request: Request) -> HttpCaller:
     settings: Settings = request.app.state.settings
     session = request.cookies.get(SESSION_COOKIE)
     who = replace(

@@ -15,7 +15,8 @@ from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference
 from graph.store import GraphStore
-from loaders.directory import import_directory, read_directory
+from graph.usecases import import_directory
+from loaders.directory import read_directory
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 KEYS = {

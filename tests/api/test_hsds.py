@@ -17,7 +17,8 @@ from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference
-from loaders.directory import import_directory, read_directory
+from graph.usecases import import_directory
+from loaders.directory import read_directory
 from tests.api.conftest import auth, settings
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "hsds" / "schemas"

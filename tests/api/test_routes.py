@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -87,7 +88,7 @@ def test_organisation_crud_and_roles(client: TestClient) -> None:
     assert len(client.get("/v1/organisations").json()) == 146
     assert client.get("/v1/organisations/amb-h-1").json()["type"] == "specialised-ambulatory"
     problem(client.get("/v1/organisations/ghost"), 404)
-    problem(client.post("/v1/organisations", json=ORG), 403)
+    problem(client.post("/v1/organisations", json=ORG), 401)
     problem(client.post("/v1/organisations", json=ORG, headers=auth("professional")), 403)
     assert client.post("/v1/organisations", json=ORG, headers=auth("coordinator")).json()["created"] == 1
     problem(client.post("/v1/organisations", json=ORG, headers=auth("coordinator")), 409)
@@ -147,7 +148,7 @@ def test_links_partners_paths(client: TestClient) -> None:
         "cooperation": "protocol",
         "source": "test (fictional)",
     }
-    problem(client.post("/v1/links", json=link), 403)
+    problem(client.post("/v1/links", json=link), 401)
     problem(client.post("/v1/links", json=link | {"to": "amb-h-2"}, headers=auth("editor")), 403)
     assert client.post("/v1/links", json=link, headers=auth("editor")).json()["created"] == 1
     assert client.post("/v1/links", json=link, headers=auth("editor")).json()["unchanged"] == 1
@@ -227,3 +228,37 @@ def test_saving_a_shelter_service_keeps_its_hidden_location(client: TestClient) 
     answer = client.get("/v1/referrals?need=shelter&division=huy", headers=auth("coordinator")).json()
     shelter = next(r for r in answer["results"] if r["service"]["id"] == "shelter-h-1-svc")
     assert shelter["divisions"] == ["huy"]  # still located in Huy through its (hidden) location
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/v1/organisations"), ("PUT", "/v1/services/amb-h-1-svc"), ("POST", "/v1/links")],
+)
+def test_a_write_is_judged_by_its_key_before_its_body(client: TestClient, method: str, path: str) -> None:
+    """No key: 401 whatever the body (invalid fields, not JSON at all); a reader's key: 403."""
+    for body in ({"id": "Not A Slug!", "name": ""}, None):
+        kwargs: dict[str, Any] = {"json": body} if body is not None else {"content": b"{not json"}
+        problem(client.request(method, path, **kwargs), 401)
+        problem(client.request(method, path, headers=auth("professional"), **kwargs), 403)
+    # with a writer's key, the body is judged: 422 naming the field
+    answer = client.request(method, path, json={"id": "Not A Slug!"}, headers=auth("coordinator"))
+    problem(answer, 422)
+
+
+def test_a_shelter_sets_its_free_places_and_confirms_its_record(client: TestClient) -> None:
+    """The one-tap updates: free places as of today, and «our record is right» as of today."""
+    today = date.today().isoformat()
+    problem(client.put("/v1/services/amb-h-1-svc/capacity", json={"available": 2, "total": 8}), 401)
+    other = client.put("/v1/services/amb-l-1-svc/capacity", json={"available": 2, "total": 8}, headers=auth("editor"))
+    problem(other, 403)
+    too_many = client.put(
+        "/v1/services/amb-h-1-svc/capacity", json={"available": 9, "total": 8}, headers=auth("editor")
+    )
+    problem(too_many, 422)
+    ok = client.put("/v1/services/amb-h-1-svc/capacity", json={"available": 2, "total": 8}, headers=auth("editor"))
+    assert ok.status_code == 200, ok.text
+    capacity = client.get("/v1/services/amb-h-1-svc").json()["capacity"]
+    assert capacity == {"available": 2, "total": 8, "updated_at": today}
+    assert client.post("/v1/organisations/amb-h-1/verified", headers=auth("editor")).status_code == 200
+    assert client.get("/v1/organisations/amb-h-1").json()["verified_at"] == today
+    problem(client.post("/v1/organisations/amb-l-1/verified", headers=auth("editor")), 403)

@@ -8,7 +8,8 @@ from pathlib import Path
 from graph.analysis import analyse
 from graph.reference import Reference
 from graph.store import GraphStore
-from loaders.directory import import_directory, read_directory
+from graph.usecases import import_directory
+from loaders.directory import read_directory
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 

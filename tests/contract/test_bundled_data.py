@@ -9,7 +9,8 @@ import pytest
 from graph.memory_store import MemoryStore
 from graph.reference import Reference
 from graph.store import GraphStore
-from loaders.directory import import_directory, read_directory
+from graph.usecases import import_directory
+from loaders.directory import read_directory
 from loaders.export import directory_rows
 
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -24,8 +24,8 @@ COORDINATOR = {"public": 403, "professional": 403, "editor": 403, "editor_b": 40
 
 
 def writer(ok: int, a: int, b: int) -> dict[str, int]:
-    """Writes on org A's records: A's editor gets `a`, B's editor `b`, coordinator `ok`."""
-    return {"public": 403, "professional": 403, "editor": a, "editor_b": b, "coordinator": ok}
+    """Writes on org A's records: no key 401, A's editor gets `a`, B's editor `b`, coordinator `ok`."""
+    return {"public": 401, "professional": 403, "editor": a, "editor_b": b, "coordinator": ok}
 
 
 ORG_A = {

@@ -156,7 +156,8 @@ def test_map_is_offline_small_stable_and_does_not_mutate(reference: Reference) -
 
 
 def test_large_map_aggregates(tmp_path: Path, reference: Reference) -> None:
-    from loaders.directory import import_directory, read_directory
+    from graph.usecases import import_directory
+    from loaders.directory import read_directory
     from loaders.generate import generate_directory
 
     generate_directory(tmp_path / "g", orgs=MAX_NODES + 200, seed=2, links_per_org=3)

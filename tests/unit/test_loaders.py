@@ -15,7 +15,8 @@ from api.settings import get_settings
 from graph.memory_store import MemoryStore
 from graph.models import Location, Organisation, Service, Visibility
 from graph.reference import Reference
-from loaders.directory import import_directory, read_directory
+from graph.usecases import import_directory
+from loaders.directory import read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
 
 ROOT = Path(__file__).resolve().parents[2]

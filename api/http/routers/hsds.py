@@ -12,20 +12,23 @@ import json
 import math
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from api.http.auth import Caller, caller, who_is
+from api.http.auth import who_is
+from api.http.deps import CallerDep, RelaisDep
 from api.settings import PROJECT_ROOT
 from graph.errors import InvalidInput, NotFound
 from graph.models import Location, Organisation, Service, Term
 from graph.reference import Reference
 from graph.referral import Role
 from graph.store import GraphStore
+from graph.usecases import Caller
 from loaders.hsds import (
     HSDS_VERSION,
     TAXONOMY,
@@ -38,14 +41,7 @@ from loaders.hsds import (
 
 MAX_PER_PAGE = 200
 PROFILE = PROJECT_ROOT / "docs" / "hsds-profile.md"
-CallerDep = Annotated[Caller, Depends(caller)]
-
-
-async def _store(request: Request) -> GraphStore:
-    return request.app.state.store  # type: ignore[no-any-return]
-
-
-StoreDep = Annotated[GraphStore, Depends(_store)]
+router = APIRouter(tags=["hsds"])
 Page = Annotated[int, Query(ge=1, description="page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
@@ -192,229 +188,248 @@ def _respond(
     return JSONResponse(body, headers=headers)
 
 
-def register_hsds_routes(app: FastAPI, reference: Reference) -> None:
-    views = Views(reference)
+def views(request: Request) -> Views:
+    """The HSDS views of this app (one per clearance, rebuilt when the directory changes)."""
+    return request.app.state.hsds_views  # type: ignore[no-any-return]
 
-    def fresh(request: Request, store: GraphStore, who: Caller) -> tuple[str, Response | None, int]:
-        """(ETag, a 304 when the client has it already, the directory version the ETag names)."""
-        version = store.version()
-        etag = _etag(request, version, who)
-        if etag in [x.strip() for x in request.headers.get("if-none-match", "").split(",")]:
-            return etag, Response(status_code=304, headers=_headers(etag, who, None)), version
-        return etag, None, version
 
-    def check_format(fmt: str) -> str:
-        if fmt not in ("json", "ndjson"):
+def fresh(request: Request, store: GraphStore, who: Caller) -> tuple[str, Response | None, int]:
+    """(ETag, a 304 when the client has it already, the directory version the ETag names)."""
+    version = store.version()
+    etag = _etag(request, version, who)
+    if etag in [x.strip() for x in request.headers.get("if-none-match", "").split(",")]:
+        return etag, Response(status_code=304, headers=_headers(etag, who, None)), version
+    return etag, None, version
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The parameters every HSDS list takes."""
+
+    search: str | None = None
+    page: Page = 1
+    per_page: PerPage = 50
+    format: str = "json"
+
+    def __post_init__(self) -> None:
+        if self.format not in ("json", "ndjson"):
             raise InvalidInput("format must be json or ndjson", parameter="format")
-        return fmt
 
-    @app.get("/hsds/", tags=["hsds"])
-    def hsds_root(request: Request) -> dict[str, str]:
-        """This API's relation to HSDS."""
-        base = str(request.base_url).rstrip("/")
-        return {"version": HSDS_VERSION, "profile": f"{base}/hsds/profile", "openapi_url": f"{base}/openapi.json"}
+    def matches(self, text: str) -> bool:
+        return not self.search or self.search.casefold() in text.casefold()
 
-    @app.get("/hsds/profile", tags=["hsds"], response_class=Response)
-    def hsds_profile() -> Response:
-        """The Belgian / Relais profile of HSDS (Markdown, docs/hsds-profile.md)."""
-        return Response(PROFILE.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8")
 
-    @app.get("/hsds/services", tags=["hsds"])
-    def hsds_services(
-        request: Request,
-        store: StoreDep,
-        who: CallerDep,
-        search: str | None = None,
-        page: Page = 1,
-        per_page: PerPage = 50,
-        format: str = "json",
-        taxonomy_term_id: str | None = None,
-        taxonomy_id: str | None = None,
-        organization_id: str | None = None,
-        modified_after: str | None = None,
-        minimal: bool = False,
-        full: bool = True,
-    ) -> Response:
-        """Services, filtered (AND), paginated in the HSDS `Page` wrapper; `format=ndjson` streams all of them."""
-        fmt = check_format(format)
-        etag, cached, version = fresh(request, store, who)
-        if cached:
-            return cached
-        d = views.get(version, store, who)
-        found = d.filter_services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
-        detail = full and not minimal
-        if fmt == "ndjson":
-            return _respond(request, etag, who, [], fmt, None, lambda: (d.service(s, full=detail) for s in found))
-        chunk, info = _page(found, page, per_page)
-        return _respond(request, etag, who, [d.service(s, full=detail) for s in chunk], fmt, info)
+@dataclass(frozen=True)
+class Current:
+    """The directory as of this request (the version its ETag names), or the 304 when the client has it."""
 
-    @app.get("/hsds/services/{id}", tags=["hsds"])
-    def hsds_service(id: str, request: Request, store: StoreDep, who: CallerDep) -> Response:
-        etag, cached, version = fresh(request, store, who)
-        if cached:
-            return cached
-        d = views.get(version, store, who)
-        match = next((s for s in d.services if hsds_id("service", s.id) == id), None)
-        if match is None:
-            raise NotFound(f"no service with id «{id}»")
-        return _respond(request, etag, who, [d.service(match)], "json", None)
+    etag: str
+    who: Caller
+    not_modified: Response | None
+    view: Directory | None
 
-    def org_docs(d: Directory, orgs: list[Organisation], with_services: bool) -> Iterator[dict[str, Any]]:
-        by_org: dict[str, list[Service]] = {}
-        for s in d.services:
-            by_org.setdefault(s.organisation_id, []).append(s)
-        for o in orgs:
-            services = [d.service(s) for s in by_org.get(o.id, [])] if with_services else None
-            yield organization_doc(o, services)
+    @property
+    def directory(self) -> Directory:
+        assert self.view is not None, "a 304 carries no directory"
+        return self.view
 
-    @app.get("/hsds/organizations", tags=["hsds"])
-    def hsds_organizations(
-        request: Request,
-        store: StoreDep,
-        who: CallerDep,
-        search: str | None = None,
-        full_service: bool = False,
-        full: bool = False,
-        page: Page = 1,
-        per_page: PerPage = 50,
-        format: str = "json",
-    ) -> Response:
-        """Organisations; `full_service=true` gives organisation packages (with their services)."""
-        fmt = check_format(format)
-        etag, cached, version = fresh(request, store, who)
-        if cached:
-            return cached
-        d = views.get(version, store, who)
-        orgs = sorted(d.orgs.values(), key=lambda o: hsds_id("organisation", o.id))
-        if search:
-            orgs = [o for o in orgs if search.casefold() in f"{o.name} {o.description}".casefold()]
-        with_services = full_service or full
-        if fmt == "ndjson":
-            return _respond(request, etag, who, [], fmt, None, lambda: org_docs(d, orgs, with_services))
-        chunk, info = _page(orgs, page, per_page)
-        return _respond(request, etag, who, list(org_docs(d, chunk, with_services)), fmt, info)
 
-    @app.get("/hsds/organizations/{id}", tags=["hsds"])
-    def hsds_organization(
-        id: str, request: Request, store: StoreDep, who: CallerDep, full_service: bool = False
-    ) -> Response:
-        etag, cached, version = fresh(request, store, who)
-        if cached:
-            return cached
-        d = views.get(version, store, who)
-        org = d.org_by_uuid.get(id)
-        if org is None:
-            raise NotFound(f"no organization with id «{id}»")
-        return _respond(request, etag, who, list(org_docs(d, [d.orgs[org]], full_service)), "json", None)
+def current(request: Request, relais: RelaisDep, who: CallerDep) -> Current:
+    """No work at all for a 304: the view is built (or taken from the cache) only when it is sent."""
+    etag, cached, version = fresh(request, relais.store, who)
+    return Current(etag, who, cached, None if cached else views(request).get(version, relais.store, who))
 
-    def sal_docs(d: Directory, services: list[Service]) -> list[dict[str, Any]]:
-        out = []
-        for s in services:
-            doc = d.service(s)
-            for sal in doc["service_at_locations"]:
-                out.append({**sal, "service": {k: v for k, v in doc.items() if k != "service_at_locations"}})
-        return sorted(out, key=lambda x: x["id"])
 
-    @app.get("/hsds/service_at_locations", tags=["hsds"])
-    def hsds_service_at_locations(
-        request: Request,
-        store: StoreDep,
-        who: CallerDep,
-        search: str | None = None,
-        taxonomy_term_id: str | None = None,
-        taxonomy_id: str | None = None,
-        organization_id: str | None = None,
-        modified_after: str | None = None,
-        full: bool = True,
-        page: Page = 1,
-        per_page: PerPage = 50,
-        format: str = "json",
-        postcode: str | None = None,
-        proximity: str | None = None,
-    ) -> Response:
-        """Services at the locations the caller may see (hidden ones never)."""
-        fmt = check_format(format)
-        if proximity:
-            raise InvalidInput("proximity search is not offered: filter by postcode", parameter="proximity")
-        etag, cached, version = fresh(request, store, who)
-        if cached:
-            return cached
-        d = views.get(version, store, who)
-        docs = sal_docs(d, d.filter_services(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after))
-        if postcode:
-            docs = [x for x in docs if any(a["postal_code"] == postcode for a in x["location"]["addresses"])]
-        if fmt == "ndjson":
-            return _respond(request, etag, who, docs, fmt, None)
-        chunk, info = _page(docs, page, per_page)
-        return _respond(request, etag, who, chunk, fmt, info)
+ListingDep = Annotated[Listing, Depends()]
+CurrentDep = Annotated[Current, Depends(current)]
 
-    @app.get("/hsds/service_at_locations/{id}", tags=["hsds"])
-    def hsds_service_at_location(id: str, request: Request, store: StoreDep, who: CallerDep) -> Response:
-        etag, cached, version = fresh(request, store, who)
-        if cached:
-            return cached
-        d = views.get(version, store, who)
-        match = next((x for x in sal_docs(d, d.services) if x["id"] == id), None)
-        if match is None:
-            raise NotFound(f"no service_at_location with id «{id}»")
-        return _respond(request, etag, who, [match], "json", None)
 
-    @app.get("/hsds/taxonomies", tags=["hsds"])
-    def hsds_taxonomies(
-        request: Request, search: str | None = None, page: Page = 1, per_page: PerPage = 50, format: str = "json"
-    ) -> Response:
-        fmt = check_format(format)
-        docs = [taxonomy_doc()]
-        if search:
-            docs = [x for x in docs if search.casefold() in (x["name"] + x["description"]).casefold()]
-        chunk, info = _page(docs, page, per_page)
-        return _respond(request, '"taxonomy-1"', who_is(request), chunk, fmt, info)
+@router.get("/hsds/")
+def hsds_root(request: Request) -> dict[str, str]:
+    """This API's relation to HSDS."""
+    base = str(request.base_url).rstrip("/")
+    return {"version": HSDS_VERSION, "profile": f"{base}/hsds/profile", "openapi_url": f"{base}/openapi.json"}
 
-    @app.get("/hsds/taxonomies/{id}", tags=["hsds"])
-    def hsds_taxonomy(id: str, request: Request) -> Response:
-        if id != taxonomy_doc()["id"]:
-            raise NotFound(f"no taxonomy with id «{id}»")
-        return _respond(request, '"taxonomy-1"', who_is(request), [taxonomy_doc()], "json", None)
 
-    def terms(lang: str) -> list[dict[str, Any]]:
-        return sorted((term_doc(t, lang) for t in reference.taxonomy.terms.values()), key=lambda x: x["id"])
+@router.get("/hsds/profile", response_class=Response)
+def hsds_profile() -> Response:
+    """The Belgian / Relais profile of HSDS (Markdown, docs/hsds-profile.md)."""
+    return Response(PROFILE.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8")
 
-    @app.get("/hsds/taxonomy_terms", tags=["hsds"])
-    def hsds_taxonomy_terms(
-        request: Request,
-        search: str | None = None,
-        page: Page = 1,
-        per_page: PerPage = 50,
-        format: str = "json",
-        taxonomy_id: str | None = None,
-        top_only: bool = False,
-        parent_id: str | None = None,
-        lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr",
-    ) -> Response:
-        """The Relais taxonomy's terms, named in `lang`, with all four labels in `relais_labels`."""
-        fmt = check_format(format)
-        docs = terms(lang)
-        if search:
-            docs = [
-                x
-                for x in docs
-                if any(search.casefold() in v.casefold() for v in x["relais_labels"].values())
-                or search.casefold() in x["code"]
-            ]
-        if taxonomy_id:
-            docs = [x for x in docs if x["taxonomy_id"] == taxonomy_id]
-        if top_only:
-            docs = [x for x in docs if not x.get("parent_id")]
-        if parent_id:
-            docs = [x for x in docs if x.get("parent_id") == parent_id]
-        chunk, info = _page(docs, page, per_page)
-        return _respond(request, f'"terms-{lang}"', who_is(request), chunk if fmt == "json" else docs, fmt, info)
 
-    @app.get("/hsds/taxonomy_terms/{id}", tags=["hsds"])
-    def hsds_taxonomy_term(
-        id: str, request: Request, lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr"
-    ) -> Response:
-        term: Term | None = next((t for t in reference.taxonomy.terms.values() if hsds_id("term", t.id) == id), None)
-        if term is None:
-            raise NotFound(f"no taxonomy_term with id «{id}»")
-        return _respond(request, f'"term-{id}-{lang}"', who_is(request), [term_doc(term, lang)], "json", None)
+@router.get("/hsds/services")
+def hsds_services(
+    request: Request,
+    now: CurrentDep,
+    listing: ListingDep,
+    taxonomy_term_id: str | None = None,
+    taxonomy_id: str | None = None,
+    organization_id: str | None = None,
+    modified_after: str | None = None,
+    minimal: bool = False,
+    full: bool = True,
+) -> Response:
+    """Services, filtered (AND), paginated in the HSDS `Page` wrapper; `format=ndjson` streams all of them."""
+    if now.not_modified:
+        return now.not_modified
+    d = now.directory
+    found = d.filter_services(listing.search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    detail = full and not minimal
+    if listing.format == "ndjson":
+        return _respond(
+            request, now.etag, now.who, [], "ndjson", None, lambda: (d.service(s, full=detail) for s in found)
+        )
+    chunk, info = _page(found, listing.page, listing.per_page)
+    return _respond(request, now.etag, now.who, [d.service(s, full=detail) for s in chunk], "json", info)
+
+
+@router.get("/hsds/services/{id}")
+def hsds_service(id: str, request: Request, now: CurrentDep) -> Response:
+    if now.not_modified:
+        return now.not_modified
+    match = next((s for s in now.directory.services if hsds_id("service", s.id) == id), None)
+    if match is None:
+        raise NotFound(f"no service with id «{id}»")
+    return _respond(request, now.etag, now.who, [now.directory.service(match)], "json", None)
+
+
+def org_docs(d: Directory, orgs: list[Organisation], with_services: bool) -> Iterator[dict[str, Any]]:
+    by_org: dict[str, list[Service]] = {}
+    for s in d.services:
+        by_org.setdefault(s.organisation_id, []).append(s)
+    for o in orgs:
+        services = [d.service(s) for s in by_org.get(o.id, [])] if with_services else None
+        yield organization_doc(o, services)
+
+
+@router.get("/hsds/organizations")
+def hsds_organizations(
+    request: Request,
+    now: CurrentDep,
+    listing: ListingDep,
+    full_service: bool = False,
+    full: bool = False,
+) -> Response:
+    """Organisations; `full_service=true` gives organisation packages (with their services)."""
+    if now.not_modified:
+        return now.not_modified
+    d = now.directory
+    orgs = sorted(d.orgs.values(), key=lambda o: hsds_id("organisation", o.id))
+    orgs = [o for o in orgs if listing.matches(f"{o.name} {o.description}")]
+    with_services = full_service or full
+    if listing.format == "ndjson":
+        return _respond(request, now.etag, now.who, [], "ndjson", None, lambda: org_docs(d, orgs, with_services))
+    chunk, info = _page(orgs, listing.page, listing.per_page)
+    return _respond(request, now.etag, now.who, list(org_docs(d, chunk, with_services)), "json", info)
+
+
+@router.get("/hsds/organizations/{id}")
+def hsds_organization(id: str, request: Request, now: CurrentDep, full_service: bool = False) -> Response:
+    if now.not_modified:
+        return now.not_modified
+    d = now.directory
+    org = d.org_by_uuid.get(id)
+    if org is None:
+        raise NotFound(f"no organization with id «{id}»")
+    return _respond(request, now.etag, now.who, list(org_docs(d, [d.orgs[org]], full_service)), "json", None)
+
+
+def sal_docs(d: Directory, services: list[Service]) -> list[dict[str, Any]]:
+    out = []
+    for s in services:
+        doc = d.service(s)
+        for sal in doc["service_at_locations"]:
+            out.append({**sal, "service": {k: v for k, v in doc.items() if k != "service_at_locations"}})
+    return sorted(out, key=lambda x: x["id"])
+
+
+@router.get("/hsds/service_at_locations")
+def hsds_service_at_locations(
+    request: Request,
+    now: CurrentDep,
+    listing: ListingDep,
+    taxonomy_term_id: str | None = None,
+    taxonomy_id: str | None = None,
+    organization_id: str | None = None,
+    modified_after: str | None = None,
+    full: bool = True,
+    postcode: str | None = None,
+    proximity: str | None = None,
+) -> Response:
+    """Services at the locations the caller may see (hidden ones never)."""
+    if proximity:
+        raise InvalidInput("proximity search is not offered: filter by postcode", parameter="proximity")
+    if now.not_modified:
+        return now.not_modified
+    d = now.directory
+    services = d.filter_services(listing.search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    docs = sal_docs(d, services)
+    if postcode:
+        docs = [x for x in docs if any(a["postal_code"] == postcode for a in x["location"]["addresses"])]
+    if listing.format == "ndjson":
+        return _respond(request, now.etag, now.who, docs, "ndjson", None)
+    chunk, info = _page(docs, listing.page, listing.per_page)
+    return _respond(request, now.etag, now.who, chunk, "json", info)
+
+
+@router.get("/hsds/service_at_locations/{id}")
+def hsds_service_at_location(id: str, request: Request, now: CurrentDep) -> Response:
+    if now.not_modified:
+        return now.not_modified
+    match = next((x for x in sal_docs(now.directory, now.directory.services) if x["id"] == id), None)
+    if match is None:
+        raise NotFound(f"no service_at_location with id «{id}»")
+    return _respond(request, now.etag, now.who, [match], "json", None)
+
+
+@router.get("/hsds/taxonomies")
+def hsds_taxonomies(request: Request, listing: ListingDep) -> Response:
+    docs = [x for x in [taxonomy_doc()] if listing.matches(x["name"] + x["description"])]
+    chunk, info = _page(docs, listing.page, listing.per_page)
+    return _respond(request, '"taxonomy-1"', who_is(request), chunk, listing.format, info)
+
+
+@router.get("/hsds/taxonomies/{id}")
+def hsds_taxonomy(id: str, request: Request) -> Response:
+    if id != taxonomy_doc()["id"]:
+        raise NotFound(f"no taxonomy with id «{id}»")
+    return _respond(request, '"taxonomy-1"', who_is(request), [taxonomy_doc()], "json", None)
+
+
+def terms(reference: Reference, lang: str) -> list[dict[str, Any]]:
+    return sorted((term_doc(t, lang) for t in reference.taxonomy.terms.values()), key=lambda x: x["id"])
+
+
+@router.get("/hsds/taxonomy_terms")
+def hsds_taxonomy_terms(
+    request: Request,
+    relais: RelaisDep,
+    listing: ListingDep,
+    taxonomy_id: str | None = None,
+    top_only: bool = False,
+    parent_id: str | None = None,
+    lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr",
+) -> Response:
+    """The Relais taxonomy's terms, named in `lang`, with all four labels in `relais_labels`."""
+    docs = [
+        x for x in terms(relais.reference, lang) if listing.matches(" ".join([*x["relais_labels"].values(), x["code"]]))
+    ]
+    if taxonomy_id:
+        docs = [x for x in docs if x["taxonomy_id"] == taxonomy_id]
+    if top_only:
+        docs = [x for x in docs if not x.get("parent_id")]
+    if parent_id:
+        docs = [x for x in docs if x.get("parent_id") == parent_id]
+    chunk, info = _page(docs, listing.page, listing.per_page)
+    fmt = listing.format
+    return _respond(request, f'"terms-{lang}"', who_is(request), chunk if fmt == "json" else docs, fmt, info)
+
+
+@router.get("/hsds/taxonomy_terms/{id}")
+def hsds_taxonomy_term(
+    id: str, request: Request, relais: RelaisDep, lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr"
+) -> Response:
+    term: Term | None = next((t for t in relais.reference.taxonomy.terms.values() if hsds_id("term", t.id) == id), None)
+    if term is None:
+        raise NotFound(f"no taxonomy_term with id «{id}»")
+    return _respond(request, f'"term-{id}-{lang}"', who_is(request), [term_doc(term, lang)], "json", None)

@@ -1,0 +1,89 @@
+"""Organisations and services: read by anyone, written by their own editors and by coordinators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.http.deps import CallerDep, RelaisDep, writer
+from api.schemas import CapacityIn, WriteReport
+from graph.errors import InvalidInput
+from graph.models import Organisation, Service
+
+router = APIRouter(prefix="/v1", tags=["directory"])
+writes = APIRouter(prefix="/v1", tags=["directory"], dependencies=[Depends(writer)])
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def _same_id(path_id: str, body_id: str) -> None:
+    if path_id != body_id:
+        raise InvalidInput(f"the body's id «{body_id}» differs from the URL's «{path_id}»", parameter="id")
+
+
+@router.get("/organisations", response_model=list[Organisation])
+def list_organisations(relais: RelaisDep, limit: Limit = 200, offset: Offset = 0) -> list[Organisation]:
+    return relais.directory.organisations()[offset : offset + limit]
+
+
+@router.get("/organisations/{organisation_id}", response_model=Organisation)
+def get_organisation(organisation_id: str, relais: RelaisDep) -> Organisation:
+    return relais.directory.organisation(organisation_id)
+
+
+@writes.post("/organisations", response_model=WriteReport, status_code=201)
+def create_organisation(body: Organisation, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    return WriteReport.of(relais.directory.create_organisation(who, body))
+
+
+@writes.put("/organisations/{organisation_id}", response_model=WriteReport)
+def put_organisation(organisation_id: str, body: Organisation, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    _same_id(organisation_id, body.id)
+    return WriteReport.of(relais.directory.save_organisation(who, body))
+
+
+@writes.delete("/organisations/{organisation_id}", status_code=204)
+def delete_organisation(organisation_id: str, relais: RelaisDep, who: CallerDep) -> None:
+    relais.directory.delete_organisation(who, organisation_id)
+
+
+@writes.post("/organisations/{organisation_id}/verified", response_model=WriteReport)
+def mark_verified(organisation_id: str, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    """The organisation confirmed its record today."""
+    return WriteReport.of(relais.directory.mark_verified(who, organisation_id))
+
+
+@router.get("/services", response_model=list[Service])
+def list_services(
+    relais: RelaisDep, who: CallerDep, organisation_id: str | None = None, limit: Limit = 200, offset: Offset = 0
+) -> list[Service]:
+    return relais.directory.services(who, organisation_id)[offset : offset + limit]
+
+
+@router.get("/services/{service_id}", response_model=Service)
+def get_service(service_id: str, relais: RelaisDep, who: CallerDep) -> Service:
+    return relais.directory.service(who, service_id)
+
+
+@writes.post("/services", response_model=WriteReport, status_code=201)
+def create_service(body: Service, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    return WriteReport.of(relais.directory.create_service(who, body))
+
+
+@writes.put("/services/{service_id}", response_model=WriteReport)
+def put_service(service_id: str, body: Service, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    _same_id(service_id, body.id)
+    return WriteReport.of(relais.directory.save_service(who, body))
+
+
+@writes.put("/services/{service_id}/capacity", response_model=WriteReport)
+def set_capacity(service_id: str, body: CapacityIn, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    """Free places as of today (a shelter's one-tap update)."""
+    return WriteReport.of(relais.directory.set_capacity(who, service_id, body.available, body.total))
+
+
+@writes.delete("/services/{service_id}", status_code=204)
+def delete_service(service_id: str, relais: RelaisDep, who: CallerDep) -> None:
+    relais.directory.delete_service(who, service_id)

@@ -1,0 +1,30 @@
+"""The use cases: every write and every question Relais answers, each with its validation, its
+authorisation and its change-log entry, in one place.
+
+The API routes, the dashboard forms, the CLI and the loader call these; nothing else writes to a store.
+
+    Caller          who asks: role, organisation, key, route (for the change log)
+    DirectoryCases  organisations and services: save, delete, set capacity, mark verified, bulk import
+    NetworkCases    cooperation and referral links, partners, paths, the change log
+    ReferralCases   refer, pathway
+    AnalysisCache   the gap analysis and centrality, once per directory version
+"""
+
+from graph.usecases.analysis import AnalysisCache
+from graph.usecases.caller import ANONYMOUS, LOADER, Caller
+from graph.usecases.directory import DirectoryCases, ImportReport, import_directory, sector_of
+from graph.usecases.network import NetworkCases
+from graph.usecases.referrals import ReferralCases
+
+__all__ = [
+    "ANONYMOUS",
+    "LOADER",
+    "AnalysisCache",
+    "Caller",
+    "DirectoryCases",
+    "ImportReport",
+    "NetworkCases",
+    "ReferralCases",
+    "import_directory",
+    "sector_of",
+]

@@ -1,0 +1,51 @@
+"""Coordinators' questions about the network: the gap analysis and centrality, once per directory version.
+
+Computed when a directory version is first asked about and kept, so no request recomputes it while
+nothing changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+from graph.analysis import GapReport, analyse, centrality
+from graph.reference import Reference
+from graph.store import GraphStore
+
+
+class AnalysisCache:
+    """The gap analysis per directory version and day; centrality (slow) only once somebody asks for it."""
+
+    def __init__(self, store: GraphStore, reference: Reference) -> None:
+        self.store = store
+        self.reference = reference
+        self._lock = threading.Lock()
+        self._centrality_lock = threading.Lock()
+        self._key: tuple[int, date] | None = None
+        self._value: tuple[GapReport, Any] | None = None
+        self._centrality: dict[str | None, dict[str, Any]] = {}
+
+    def get(self) -> tuple[GapReport, Any]:
+        """(report, snapshot) for the current version of the directory."""
+        report, snapshot, _ = self._current()
+        return report, snapshot
+
+    def centrality(self, division: str | None) -> dict[str, Any]:
+        """Under its own lock: minutes of betweenness must not hold up the gaps (`get`)."""
+        _, snapshot, computed = self._current()
+        with self._centrality_lock:
+            if division not in computed:  # `computed` belongs to this snapshot, even if a newer one came
+                computed[division] = centrality(snapshot, division)
+            return computed[division]
+
+    def _current(self) -> tuple[GapReport, Any, dict[str | None, dict[str, Any]]]:
+        key = (self.store.version(), date.today())
+        with self._lock:
+            if self._value is None or key != self._key:
+                snapshot = self.store.snapshot()
+                self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
+                self._key = key
+                self._centrality = {}
+            return (*self._value, self._centrality)

@@ -1,0 +1,43 @@
+"""Who asks, and what their role lets them do: the authorisation rules, written once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.errors import Forbidden
+from graph.referral import Role
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person's role and organisation as the key or session says; never a name."""
+
+    role: Role
+    key_id: str = "anonymous"
+    organisation_id: str | None = None
+    route: str = ""
+    """Method and path (or CLI command) of the request, for the change log."""
+
+    def require_writer(self, organisation_id: str) -> None:
+        """Coordinators write everything; editors only their own organisation's records."""
+        if self.role is Role.COORDINATOR:
+            return
+        if self.role is Role.EDITOR and self.organisation_id == organisation_id:
+            return
+        if self.role is Role.EDITOR:
+            raise Forbidden(f"this key edits «{self.organisation_id}» only, not «{organisation_id}»")
+        raise Forbidden("writing needs an editor or coordinator key")
+
+    def require_professional(self) -> None:
+        """Network analyses and maps are for the network's members, not the public."""
+        if self.role is Role.PUBLIC:
+            raise Forbidden("this needs a professional, editor or coordinator key")
+
+    def require_coordinator(self) -> None:
+        if self.role is not Role.COORDINATOR:
+            raise Forbidden("this needs a coordinator key")
+
+
+ANONYMOUS = Caller(Role.PUBLIC)
+LOADER = Caller(Role.COORDINATOR, key_id="loader", route="relais load")
+"""The coordination's bulk import (`relais load`, start-up seeding)."""

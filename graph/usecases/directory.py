@@ -1,0 +1,263 @@
+"""Organisations and services: every write with its checks, its authorisation and its change-log entry."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from graph.errors import Conflict, InvalidInput, Problem
+from graph.models import (
+    ENTITY_TYPES,
+    Capacity,
+    Link,
+    Organisation,
+    Record,
+    Service,
+    TermKind,
+    UpsertReport,
+    Visibility,
+)
+from graph.reference import Reference, suggest
+from graph.referral import visible_contacts
+from graph.store import GraphStore
+from graph.usecases.caller import LOADER, Caller
+
+
+def sector_of(reference: Reference, type_code: str) -> str:
+    """An organisation's type fixes its sector (a shelter is associative, a police zone is police…)."""
+    known = reference.organisation_types.get(type_code)
+    if known is None:
+        suggestions = suggest(type_code, reference.organisation_types)
+        raise InvalidInput(
+            [Problem(f"unknown organisation type «{type_code}»", column="type", suggestions=suggestions)],
+            parameter="type",
+        )
+    return known.sector
+
+
+def check_service_terms(reference: Reference, service: Service) -> None:
+    """Situations, needs and audiences are codes of the taxonomy, each of its own kind."""
+    for name, kind in (("situations", TermKind.SITUATION), ("needs", TermKind.NEED), ("audiences", TermKind.AUDIENCE)):
+        for code in getattr(service, name):
+            reference.taxonomy.get(code, kind, parameter=name)
+
+
+class Validated(Protocol):
+    """A directory the loaders read and validated: records in dependency order, then links."""
+
+    @property
+    def records(self) -> Sequence[Record]: ...
+    @property
+    def links(self) -> Sequence[Link]: ...
+    @property
+    def keep_modified(self) -> bool: ...
+
+
+@dataclass
+class ImportReport:
+    per_kind: dict[str, UpsertReport] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, report: UpsertReport) -> None:
+        self.per_kind[kind] = self.per_kind.get(kind, UpsertReport()) + report
+
+    @property
+    def total(self) -> UpsertReport:
+        out = UpsertReport()
+        for r in self.per_kind.values():
+            out += r
+        return out
+
+
+class DirectoryCases:
+    """Reading and keeping the directory's records."""
+
+    def __init__(self, store: GraphStore, reference: Reference) -> None:
+        self.store = store
+        self.reference = reference
+
+    # --- organisations ------------------------------------------------------------------------------
+
+    def organisations(self) -> list[Organisation]:
+        return self.store.list(Organisation)
+
+    def organisation(self, organisation_id: str) -> Organisation:
+        return self.store.get(Organisation, organisation_id)
+
+    def create_organisation(self, caller: Caller, org: Organisation) -> UpsertReport:
+        caller.require_writer(org.id)
+        if self.store.list(Organisation, ids=[org.id]):
+            raise Conflict(f"organisation «{org.id}» exists already: use PUT to change it")
+        return self._write_organisation(caller, org)
+
+    def save_organisation(self, caller: Caller, org: Organisation) -> UpsertReport:
+        caller.require_writer(org.id)
+        self.store.get(Organisation, org.id)
+        return self._write_organisation(caller, org)
+
+    def _write_organisation(self, caller: Caller, org: Organisation) -> UpsertReport:
+        sector = sector_of(self.reference, org.type)
+        if sector != org.sector:
+            raise InvalidInput(
+                f"type «{org.type}» belongs to sector «{sector}», not «{org.sector}»", parameter="sector"
+            )
+        return self.store.upsert([org], key_id=caller.key_id, route=caller.route)
+
+    def delete_organisation(self, caller: Caller, organisation_id: str) -> None:
+        caller.require_coordinator()
+        self.store.delete(Organisation, organisation_id, key_id=caller.key_id, route=caller.route)
+
+    def mark_verified(self, caller: Caller, organisation_id: str, on: date | None = None) -> UpsertReport:
+        """The organisation confirmed its record today (or on `on`, never in the future)."""
+        caller.require_writer(organisation_id)
+        when = on or date.today()
+        if when > date.today():
+            raise InvalidInput("a verification date cannot be in the future", parameter="verified_at")
+        org = self.store.get(Organisation, organisation_id)
+        return self.store.upsert(
+            [org.model_copy(update={"verified_at": when})], key_id=caller.key_id, route=caller.route
+        )
+
+    # --- services -----------------------------------------------------------------------------------
+
+    def services(self, caller: Caller, organisation_id: str | None = None) -> list[Service]:
+        """Services with the locations and contacts the caller may see."""
+        found = self.store.list(Service, organisation_id=organisation_id, clearance=caller.role.clearance)
+        return [self._shown(caller, s) for s in found]
+
+    def service(self, caller: Caller, service_id: str) -> Service:
+        return self._shown(caller, self.store.get(Service, service_id, clearance=caller.role.clearance))
+
+    @staticmethod
+    def _shown(caller: Caller, service: Service) -> Service:
+        return service.model_copy(update={"contacts": visible_contacts(service.contacts, caller.role)})
+
+    def create_service(self, caller: Caller, service: Service) -> UpsertReport:
+        caller.require_writer(service.organisation_id)
+        if self.store.list(Service, ids=[service.id]):
+            raise Conflict(f"service «{service.id}» exists already: use PUT to change it")
+        check_service_terms(self.reference, service)
+        return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
+
+    def save_service(self, caller: Caller, service: Service) -> UpsertReport:
+        old = self.store.get(Service, service.id)
+        caller.require_writer(old.organisation_id)
+        caller.require_writer(service.organisation_id)
+        check_service_terms(self.reference, service)
+        service = self._keep_unseen_locations(service, caller.role.clearance)
+        return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
+
+    def _keep_unseen_locations(self, service: Service, clearance: Visibility) -> Service:
+        """A writer never sees a shelter's hidden location, so saving what they saw must not unlink it."""
+        stored = self.store.list(Service, ids=[service.id], clearance=Visibility.HIDDEN)
+        if not stored:
+            return service
+        seen = set(self.store.get(Service, service.id, clearance=clearance).location_ids)
+        unseen = [i for i in stored[0].location_ids if i not in seen and i not in service.location_ids]
+        return service.model_copy(update={"location_ids": (*service.location_ids, *unseen)}) if unseen else service
+
+    def delete_service(self, caller: Caller, service_id: str) -> None:
+        caller.require_writer(self.store.get(Service, service_id).organisation_id)
+        self.store.delete(Service, service_id, key_id=caller.key_id, route=caller.route)
+
+    def set_capacity(self, caller: Caller, service_id: str, available: int, total: int) -> UpsertReport:
+        """Free places as of today: the one figure a shelter updates in one tap."""
+        old = self.store.get(Service, service_id, clearance=Visibility.HIDDEN)
+        caller.require_writer(old.organisation_id)
+        try:
+            capacity = Capacity(available=available, total=total, updated_at=date.today())
+        except ValueError as exc:
+            raise InvalidInput(str(exc).splitlines()[-1].strip(), parameter="available") from exc
+        return self.store.upsert(
+            [old.model_copy(update={"capacity": capacity})], key_id=caller.key_id, route=caller.route
+        )
+
+    # --- bulk import --------------------------------------------------------------------------------
+
+    def import_directory(
+        self,
+        caller: Caller,
+        records: Sequence[Record],
+        links: Sequence[Link],
+        *,
+        keep_modified: bool = False,
+        batch_size: int = 2000,
+        prune: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Upsert a validated directory in batches; with `prune`, delete organisations it no longer has."""
+        caller.require_coordinator()
+        report = ImportReport()
+        reference = self.reference.records()
+        for kind in dict.fromkeys(type(r) for r in reference):
+            report.add(kind.kind, self.store.upsert([r for r in reference if type(r) is kind], key_id=caller.key_id))
+        for i in range(0, len(records), batch_size):
+            batch = records[i : i + batch_size]
+            for kind in (k for k in ENTITY_TYPES if any(type(r) is k for r in batch)):
+                chunk = [r for r in batch if type(r) is kind]
+                report.add(kind.kind, self.store.upsert(chunk, key_id=caller.key_id, keep_modified=keep_modified))
+            if progress:
+                progress(len(batch))
+        self._import_links(caller, links, report, batch_size, progress)
+        if prune:
+            wanted = {r.id for r in records if isinstance(r, Organisation)}
+            gone = [o.id for o in self.store.list(Organisation) if o.id not in wanted]
+            for org_id in gone:
+                self.store.delete(Organisation, org_id, key_id=caller.key_id)
+            report.removed["Organisation"] = len(gone)
+        return report
+
+    def _import_links(
+        self,
+        caller: Caller,
+        links: Sequence[Link],
+        report: ImportReport,
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """Links only refer to records written before, so the next batch is checked and prepared while
+        the store writes this one (one write at a time: the store serialises them)."""
+
+        def add(batch: Sequence[Link]) -> list[tuple[str, UpsertReport]]:
+            kinds = dict.fromkeys(type(x) for x in batch)
+            return [
+                (k.kind, self.store.add_links([x for x in batch if type(x) is k], key_id=caller.key_id)) for k in kinds
+            ]
+
+        overlap = 1 if self.store.reads_in_memory else 2
+        with ThreadPoolExecutor(max_workers=overlap) as pool:
+            pending: deque[tuple[int, Future[list[tuple[str, UpsertReport]]]]] = deque()
+            for i in range(0, len(links), batch_size):
+                batch = links[i : i + batch_size]
+                pending.append((len(batch), pool.submit(add, batch)))
+                while len(pending) >= overlap or (pending and i + batch_size >= len(links)):
+                    size, done = pending.popleft()
+                    for kind_name, added in done.result():
+                        report.add(kind_name, added)
+                    if progress:
+                        progress(size)
+
+
+def import_directory(
+    directory: Validated,
+    store: GraphStore,
+    *,
+    reference: Reference,
+    batch_size: int = 2000,
+    prune: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """A validated directory written through the import use case, as the coordination's loader."""
+    return DirectoryCases(store, reference).import_directory(
+        LOADER,
+        directory.records,
+        directory.links,
+        keep_modified=directory.keep_modified,
+        batch_size=batch_size,
+        prune=prune,
+        progress=progress,
+    )
