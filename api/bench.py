@@ -27,14 +27,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from api.bootstrap import Relais, build
 from api.settings import PROJECT_ROOT, Settings
 from graph.analysis import analyse, centrality
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
-from graph.referral import ReferralEngine, ReferralQuery, Role
+from graph.referral import ReferralQuery
 from graph.store import GraphStore
-from graph.usecases import import_directory
+from graph.usecases import ANONYMOUS, import_directory
 from loaders.directory import Directory, read_directory
 from loaders.generate import PROFILES, generate_directory
 from viz.network_map import render_map
@@ -262,18 +263,17 @@ def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, An
         server.wait(timeout=30)
 
 
-def api_latency(store: GraphStore, engine: ReferralEngine, mix: list[ReferralQuery]) -> dict[str, float]:
+def api_latency(relais: Relais, mix: list[ReferralQuery]) -> dict[str, float]:
     """The same questions through the whole ASGI app (routing, auth, validation, answer, JSON), called
     in-process on one event loop: no socket and no test-client thread in the figure. The app is given
-    the warm engine measured raw, so the ratio between the two is the API's own cost."""
+    the Relais (and its warm engine) measured raw, so the ratio between the two is the API's own cost."""
     import asyncio
 
     from fastapi.testclient import TestClient
 
     from api.http.app import create_app
 
-    settings = Settings(neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"))
-    app = create_app(settings, store)
+    app = create_app(relais=relais)
 
     async def call(query: ReferralQuery) -> None:
         params = {"situation": query.situation, "need": query.need, "division": query.division}
@@ -313,36 +313,39 @@ def api_latency(store: GraphStore, engine: ReferralEngine, mix: list[ReferralQue
             samples.append(t[0])
         return samples
 
-    with TestClient(app), ThreadPoolExecutor(1) as loop_thread:  # start-up, then the warm engine
-        app.state.engine = engine
+    with TestClient(app), ThreadPoolExecutor(1) as loop_thread:
         # a loop of its own, in a thread of its own: the caller may already run one (pytest, Playwright)
         return percentiles(loop_thread.submit(asyncio.run, timed()).result())
+
+
+BENCH_SETTINGS = Settings(neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"))
+"""No rate limit, no keys: the bench asks as the public does."""
 
 
 def bench_store(
     run: Run, n: int, kind: str, store: GraphStore, directory: Directory, folder: Path, reference: Reference
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    relais = build(BENCH_SETTINGS, store)
     rows = len(directory.records) + len(directory.links)
     with timer() as t:
-        import_directory(directory, store, reference=reference, batch_size=5000)
+        relais.load(directory, batch_size=5000)
     out["load_s"] = round(t[0], 2)
     out["load_rows_per_s"] = round(rows / t[0])
     with timer() as t:
-        second = import_directory(read_directory(folder, reference), store, reference=reference, batch_size=5000)
+        second = relais.load(read_directory(folder, reference), batch_size=5000)
     out["second_load_s"] = round(t[0], 2)
     out["second_load_changes"] = second.total.created + second.total.updated
     run.log(f"  {kind} {n}: load {out['load_s']} s ({out['load_rows_per_s']} rows/s), second {out['second_load_s']} s")
-    engine = ReferralEngine(store, reference)
     mix = questions(50 if run.quick else 200)
     for phase in ("referral_cold", "referral_raw"):  # first meeting of each question, then the steady state
         samples = []
         for q in mix:
             with timer() as t:
-                engine.refer(q, Role.PUBLIC)  # as the API below answers an anonymous caller
+                relais.referrals.refer(ANONYMOUS, q)  # as the API below answers an anonymous caller
             samples.append(t[0])
         out[phase] = percentiles(samples)
-    out["referral_api"] = api_latency(store, engine, mix)
+    out["referral_api"] = api_latency(relais, mix)
     out["api_overhead_ratio"] = round(out["referral_api"]["p50_ms"] / out["referral_raw"]["p50_ms"], 2)
     run.log(
         f"  {kind} {n}: referral p95 cold {out['referral_cold']['p95_ms']} ms, warm {out['referral_raw']['p95_ms']} ms,"
