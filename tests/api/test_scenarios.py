@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from graph.reference import Reference
+from graph.store import GraphStore
 from tests.api.conftest import auth
 
 
@@ -271,7 +273,7 @@ def test_reasons_come_as_codes_and_as_words_without_raw_language_codes(demo_clie
 
 
 @pytest.mark.neo4j
-def test_rankings_identical_on_both_stores(demo_neo4j: object, reference: object) -> None:
+def test_rankings_identical_on_both_stores(demo_neo4j: GraphStore, reference: Reference) -> None:
     from api.http.app import create_app
     from graph.memory_store import MemoryStore
     from tests.api.conftest import demo_store, settings
@@ -279,6 +281,6 @@ def test_rankings_identical_on_both_stores(demo_neo4j: object, reference: object
     with (
         TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as memory,
         TestClient(create_app(settings(), demo_neo4j)) as neo4j,
-    ):  # type: ignore[arg-type]
+    ):
         for s in SCENARIOS:
             assert ask(memory, s) == ask(neo4j, s), s.name

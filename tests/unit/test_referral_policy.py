@@ -22,7 +22,7 @@ def service(needs: tuple[str, ...] = (), audiences: tuple[str, ...] = (), situat
 
 
 def question(reference: Reference, role: Role = Role.PROFESSIONAL, **asked: str) -> Question:
-    return Question.of(ReferralQuery(**asked), role, reference.taxonomy)  # type: ignore[arg-type]
+    return Question.of(ReferralQuery(**asked), role, reference.taxonomy)
 
 
 SHELTER = service(needs=("shelter",), audiences=("victim.woman",))

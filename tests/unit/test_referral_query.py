@@ -62,7 +62,7 @@ def test_checks_against_the_reference_data_name_the_parameter(
     reference: Reference, values: dict[str, str], parameter: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        resolve(ReferralQuery(**values), reference)  # type: ignore[arg-type]
+        resolve(ReferralQuery(**values), reference)
     assert parameter in (caught.value.parameter, caught.value.problems[0].column)
 
 
