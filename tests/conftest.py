@@ -1,4 +1,6 @@
-"""Shared fixtures. Store fixtures run every contract test on both the memory store and a real Neo4j.
+"""Shared fixtures. `empty_store` and `store` run a test on every store of
+tests/contract/test_store_contract.py's `BACKENDS` (the memory store and a real Neo4j), through the same
+factories as the contract suite.
 
 Neo4j comes from RELAIS_NEO4J_URI (set by `make test`, which starts the local server). With CI=true
 an unreachable server fails the run, printing the end of the Neo4j log; elsewhere the tests skip loudly.
@@ -13,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
 from graph.store import GraphStore
+from tests.contract.store_contract import StoreContract
+from tests.contract.test_store_contract import BACKENDS, connect_neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,16 +35,11 @@ def _neo4j_log_tail() -> str:
 def neo4j_store() -> Iterator[Neo4jStore]:
     uri = os.environ.get("RELAIS_NEO4J_URI")
     in_ci = os.environ.get("CI", "").lower() == "true"
-    if not uri:
+    store = connect_neo4j()
+    if store is None:
         if in_ci:
             pytest.fail("CI=true but RELAIS_NEO4J_URI is not set: Neo4j tests are mandatory in CI")
         pytest.skip("NEO4J TESTS SKIPPED: RELAIS_NEO4J_URI is not set (run `make test` to start a local Neo4j)")
-    store = Neo4jStore(
-        uri,
-        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
-        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
-        os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
-    )
     try:
         store.ping()
     except Exception as exc:
@@ -60,15 +58,13 @@ def reference() -> Reference:
     return load_reference()
 
 
-@pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind."""
-    if request.param == "memory":
-        yield MemoryStore(tmp_path / "store.json")
-        return
-    neo4j: Neo4jStore = request.getfixturevalue("neo4j_store")
-    neo4j.wipe()
-    yield neo4j
+@pytest.fixture(params=[pytest.param(b, marks=getattr(b, "pytestmark", ()), id=b.backend) for b in BACKENDS])
+def empty_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An empty store of each kind, made by its contract class's `make_store()`."""
+    backend: StoreContract = request.param().bind(request)
+    store = backend.make_store()
+    yield store
+    backend.close_store(store)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from graph.models import Visibility
 from graph.neo4j_store import VERSION_READ_EVERY, Neo4jStore
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
-from tests.contract.test_store_contract import loc, org, svc
+from tests.contract.store_contract import loc, org, svc
 
 pytestmark = pytest.mark.neo4j
 HUY_COMMUNE = "61031"

@@ -8,13 +8,13 @@ from graph.models import Organisation, Service, Status, Visibility
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
 from graph.store import GraphStore
-from tests.contract.test_store_contract import loc, org, svc
+from tests.contract.store_contract import loc, org, svc
 
 HUY_COMMUNE = "61031"  # Huy
 
 
 def ids(engine: ReferralEngine, **kw: object) -> list[str]:
-    answer = engine.refer(ReferralQuery(situation="partner-violence", division="huy", **kw), Role.PROFESSIONAL)  # type: ignore[arg-type]
+    answer = engine.refer(ReferralQuery(situation="partner-violence", division="huy", **kw), Role.PROFESSIONAL)
     return [r.candidate.service.id for r in answer.results]
 
 

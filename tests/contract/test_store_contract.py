@@ -1,460 +1,85 @@
-"""The GraphStore contract: every test runs on the memory store and on a real Neo4j ([memory] / [neo4j])."""
+"""Every store runs the GraphStore contract: one factory subclass per backend, listed once in `BACKENDS`.
+
+A new store joins by writing a subclass of `StoreContract` here (its `make_store`, `reopen_store`) and
+adding it to `BACKENDS`: its contract tests run from this module, and every test using the `store` or
+`empty_store` fixtures of tests/conftest.py (analysis, referrals, bundled data...) runs on it too.
+"""
 
 from __future__ import annotations
 
-import itertools
-import random
-from datetime import date
+import os
+from pathlib import Path
 
-import networkx as nx
 import pytest
 
-from graph.cypher import PARTNER_TREE_LEVELS
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.models import (
-    AreaScope,
-    Attendance,
-    Capacity,
-    Commune,
-    Contact,
-    ContactKind,
-    ContactVisibility,
-    Cooperation,
-    CooperationKind,
-    Division,
-    Location,
-    Membership,
-    Organisation,
-    Platform,
-    PlatformKind,
-    ReferralFlow,
-    Service,
-    Status,
-    Training,
-    Visibility,
-)
-from graph.store import MAX_PATH_HOPS, GraphStore
+from graph.memory_store import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from tests.contract.store_contract import StoreContract, chain, coop, loc, org, svc
 
-SRC = "contract test fixture (fictional)"
+__all__ = ["BACKENDS", "chain", "connect_neo4j", "coop", "loc", "org", "svc"]
+"""The fixture helpers stay importable from here (tests/unit/test_memory_store_file.py uses `org`)."""
 
 
-def org(id: str, name: str | None = None, **kw: object) -> Organisation:
-    return Organisation(
-        id=id,
-        name=name or f"Organisation fictive {id}",
-        type="specialised-ambulatory",
-        sector="associative",
-        source=SRC,
-        **kw,
-    )  # type: ignore[arg-type]
-
-
-def loc(id: str, org_id: str, visibility: Visibility, commune: str = "62063", address: str = "") -> Location:
-    return Location(
-        id=id,
-        organisation_id=org_id,
-        commune=commune,
-        visibility=visibility,
-        address=address or f"Rue Exemple {id}",
-        source=SRC,
+def connect_neo4j() -> Neo4jStore | None:
+    """A new connection to the test server named by RELAIS_NEO4J_URI (None when it is not set)."""
+    uri = os.environ.get("RELAIS_NEO4J_URI")
+    if not uri:
+        return None
+    return Neo4jStore(
+        uri,
+        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
+        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
+        os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
     )
 
 
-def svc(id: str, org_id: str, **kw: object) -> Service:
-    base: dict[str, object] = {"situations": ("partner-violence",), "audiences": ("victim",)}
-    base.update(kw)
-    return Service(id=id, organisation_id=org_id, name=f"Service fictif {id}", source=SRC, **base)  # type: ignore[arg-type]
+class TestMemoryStore(StoreContract):
+    """The embedded store, saving to a file of the test's own temporary folder."""
 
+    backend = "memory"
 
-def coop(a: str, b: str, kind: CooperationKind = CooperationKind.INFORMAL) -> Cooperation:
-    return Cooperation(a=a, b=b, cooperation=kind, source=SRC)
+    def _path(self) -> Path:
+        tmp_path = self.fixture("tmp_path")
+        assert isinstance(tmp_path, Path)
+        return tmp_path / "store.json"
 
+    def make_store(self) -> GraphStore:
+        return MemoryStore(self._path())
 
-def chain(store: GraphStore, ids: list[str]) -> None:
-    store.upsert([org(i) for i in ids])
-    store.add_links([coop(a, b) for a, b in itertools.pairwise(ids)])
+    def reopen_store(self, store: GraphStore) -> GraphStore:
+        return MemoryStore(self._path())
 
 
-# --- protocol --------------------------------------------------------------------------------------
+@pytest.mark.neo4j
+class TestNeo4jStore(StoreContract):
+    """The session's Neo4j (tests/conftest.py `neo4j_store`), wiped before each test."""
 
+    backend = "neo4j"
 
-def test_store_implements_protocol(store: GraphStore) -> None:
-    assert isinstance(store, GraphStore)
-    store.ping()
+    def _server(self) -> Neo4jStore:
+        server = self.fixture("neo4j_store")
+        assert isinstance(server, Neo4jStore)
+        return server
 
+    def make_store(self) -> GraphStore:
+        server = self._server()
+        server.wipe()
+        return server
 
-def test_reference_data_is_stored(store: GraphStore) -> None:
-    counts = store.counts()
-    assert counts["Division"] == 3
-    assert counts["Commune"] == 84
-    assert counts["Term"] == 48
-    assert store.get(Division, "liege").label_de == "Lüttich"
-    assert store.get(Commune, "63079").division == "verviers"
+    def reopen_store(self, store: GraphStore) -> GraphStore:
+        again = connect_neo4j()
+        assert again is not None, "the neo4j_store fixture already checked RELAIS_NEO4J_URI"
+        return again
 
+    def close_store(self, store: GraphStore) -> None:
+        if store is not self._server():  # the session's connection outlives the test
+            store.close()
 
-# --- records ---------------------------------------------------------------------------------------
 
+BACKENDS: tuple[type[StoreContract], ...] = (TestMemoryStore, TestNeo4jStore)
+"""Every store, once. tests/conftest.py builds `empty_store` and `store` from this list."""
 
-def test_upsert_then_get_round_trips_every_field(store: GraphStore) -> None:
-    store.upsert([org("cvfe-fictif", website="https://example.org", verified_at=date(2026, 1, 5))])
-    store.upsert([loc("l1", "cvfe-fictif", Visibility.PUBLIC)])
-    service = svc(
-        "s1",
-        "cvfe-fictif",
-        needs=("shelter", "psychological-support"),
-        languages=("fr", "ar"),
-        open_24_7=True,
-        capacity=Capacity(available=2, total=10, updated_at=date(2026, 11, 1)),
-        contacts=(Contact(kind=ContactKind.PHONE, value="04 000 00 00", visibility=ContactVisibility.PROFESSIONAL),),
-        area_divisions=("liege",),
-        area_communes=("62096",),
-        location_ids=("l1",),
-    )
-    store.upsert([service])
-    got = store.get(Service, "s1", clearance=Visibility.HIDDEN)
-    assert got.model_dump(exclude={"modified_at"}) == service.model_dump(exclude={"modified_at"})
-    assert got.modified_at is not None
-    assert store.get(Organisation, "cvfe-fictif").website == "https://example.org"
 
-
-def test_get_unknown_id_raises_not_found(store: GraphStore) -> None:
-    with pytest.raises(NotFound, match="nope"):
-        store.get(Organisation, "nope")
-
-
-def test_reupsert_is_idempotent_and_update_is_counted(store: GraphStore) -> None:
-    first = store.upsert([org("a"), org("b")])
-    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
-    again = store.upsert([org("a"), org("b")])
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
-    changed = store.upsert([org("a", name="Nouveau nom fictif"), org("b")])
-    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
-    assert store.get(Organisation, "a").name == "Nouveau nom fictif"
-
-
-def test_update_clears_a_removed_optional_field(store: GraphStore) -> None:
-    store.upsert([org("a", website="https://example.org")])
-    store.upsert([org("a")])
-    assert store.get(Organisation, "a").website is None
-
-
-def test_duplicate_ids_in_one_batch_are_refused(store: GraphStore) -> None:
-    with pytest.raises(Conflict, match="duplicate"):
-        store.upsert([org("a"), org("a", name="autre")])
-    assert store.counts()["Organisation"] == 0
-
-
-def test_dangling_reference_is_refused_and_nothing_written(store: GraphStore) -> None:
-    with pytest.raises(Conflict, match="unknown Organisation «ghost»"):
-        store.upsert([org("a"), svc("s1", "ghost")])
-    assert store.counts()["Organisation"] == 0
-    with pytest.raises(Conflict, match="unknown Term «no-such-term»"):
-        store.upsert([org("a"), svc("s1", "a", needs=("no-such-term",))])
-
-
-def test_list_by_organisation(store: GraphStore) -> None:
-    store.upsert([org("a"), org("b"), svc("s1", "a"), svc("s2", "b"), svc("s3", "a")])
-    assert [s.id for s in store.list(Service, organisation_id="a")] == ["s1", "s3"]
-    assert [o.id for o in store.list(Organisation)] == ["a", "b"]
-    assert [o.id for o in store.list(Organisation, ids=["b", "zz"])] == ["b"]
-
-
-def test_delete_record_and_unknown_delete(store: GraphStore) -> None:
-    store.upsert([org("a"), svc("s1", "a")])
-    store.delete(Service, "s1")
-    assert store.list(Service) == []
-    with pytest.raises(NotFound):
-        store.delete(Service, "s1")
-
-
-def test_delete_organisation_cascades_to_services_locations_links(store: GraphStore) -> None:
-    store.upsert([org("a"), org("b"), loc("la", "a", Visibility.PUBLIC), svc("sa", "a", location_ids=("la",))])
-    store.upsert(
-        [
-            Platform(
-                id="p",
-                name="Plateforme fictive",
-                platform_kind=PlatformKind.DIVISION_PLATFORM,
-                division="liege",
-                source=SRC,
-            )
-        ]
-    )
-    store.add_links(
-        [
-            coop("a", "b"),
-            Membership(organisation_id="a", platform_id="p", source=SRC),
-            ReferralFlow(from_id="b", to_id="a", period="2025", count=3, source=SRC),
-        ]
-    )
-    store.delete(Organisation, "a")
-    counts = store.counts()
-    assert (counts["Organisation"], counts["Service"], counts["Location"]) == (1, 0, 0)
-    assert (counts["COOPERATES_WITH"], counts["MEMBER_OF"], counts["REFERS_TO"]) == (0, 0, 0)
-    assert store.partners("b") == {}
-
-
-def test_unicode_survives(store: GraphStore) -> None:
-    names = {"u1": "Café des Femmes — Liège é", "u2": "Beratungsstelle Straße Süd", "u3": "جمعية النساء"}
-    store.upsert([org(i, name=n) for i, n in names.items()])
-    assert {o.id: o.name for o in store.list(Organisation)} == names
-
-
-def test_ten_thousand_organisations_in_one_batch(store: GraphStore) -> None:
-    report = store.upsert([org(f"org-{i:05d}") for i in range(10_000)])
-    assert report.created == 10_000
-    assert store.counts()["Organisation"] == 10_000
-    assert store.upsert([org(f"org-{i:05d}") for i in range(10_000)]).unchanged == 10_000
-
-
-# --- visibility ----------------------------------------------------------------------------------
-
-
-def test_hidden_locations_only_with_explicit_hidden_clearance(store: GraphStore) -> None:
-    store.upsert([org("refuge")])
-    store.upsert(
-        [
-            loc("pub", "refuge", Visibility.PUBLIC),
-            loc("net", "refuge", Visibility.NETWORK),
-            loc("sec", "refuge", Visibility.HIDDEN, address="Adresse secrète fictive 1"),
-        ]
-    )
-    store.upsert([svc("s", "refuge", location_ids=("pub", "net", "sec"))])
-    assert [x.id for x in store.list(Location)] == ["pub"]
-    assert [x.id for x in store.list(Location, clearance=Visibility.NETWORK)] == ["net", "pub"]
-    assert [x.id for x in store.list(Location, clearance=Visibility.HIDDEN)] == ["net", "pub", "sec"]
-    with pytest.raises(NotFound):
-        store.get(Location, "sec", clearance=Visibility.NETWORK)
-    assert store.get(Service, "s").location_ids == ("pub",)
-    assert store.get(Service, "s", clearance=Visibility.HIDDEN).location_ids == ("pub", "net", "sec")
-    found = store.candidate_services(["partner-violence"], clearance=Visibility.NETWORK)
-    assert [x.id for x in found[0].locations] == ["pub", "net"]
-    assert "Adresse secrète" not in found[0].model_dump_json()
-    assert found[0].located_in == ("liege",)
-
-
-# --- links ------------------------------------------------------------------------------------------
-
-
-def test_links_add_list_remove(store: GraphStore) -> None:
-    store.upsert([org("a"), org("b"), org("c")])
-    report = store.add_links([coop("b", "a", CooperationKind.CONVENTION), coop("a", "c")])
-    assert report.created == 2
-    assert store.add_links([coop("a", "b", CooperationKind.CONVENTION)]).unchanged == 1
-    assert [(x.a, x.b) for x in store.links(Cooperation, organisation_id="a")] == [("a", "b"), ("a", "c")]
-    assert [(x.a, x.b) for x in store.links(Cooperation, organisation_id="b")] == [("a", "b")]
-    store.remove_link(coop("a", "b", CooperationKind.CONVENTION))
-    assert [(x.a, x.b) for x in store.links(Cooperation)] == [("a", "c")]
-    with pytest.raises(NotFound):
-        store.remove_link(coop("a", "b", CooperationKind.CONVENTION))
-
-
-def test_link_to_unknown_organisation_is_refused(store: GraphStore) -> None:
-    store.upsert([org("a")])
-    with pytest.raises(Conflict, match="ghost"):
-        store.add_links([coop("a", "ghost")])
-    assert store.links(Cooperation) == []
-
-
-def test_referral_flows_memberships_attendance(store: GraphStore) -> None:
-    store.upsert(
-        [
-            org("a"),
-            org("b"),
-            Platform(
-                id="pf-huy",
-                name="Plateforme fictive",
-                platform_kind=PlatformKind.DIVISION_PLATFORM,
-                division="huy",
-                source=SRC,
-            ),
-            Training(
-                id="t1", title="Formation fictive", held_on=date(2025, 3, 1), terms=("forced-marriage",), source=SRC
-            ),
-        ]
-    )
-    store.add_links(
-        [
-            ReferralFlow(from_id="a", to_id="b", period="2025", count=4, source=SRC),
-            ReferralFlow(from_id="a", to_id="b", period="2024", count=2, source=SRC),
-            Membership(organisation_id="a", platform_id="pf-huy", since=date(2020, 1, 1), source=SRC),
-            Attendance(organisation_id="b", training_id="t1", participants=3, source=SRC),
-        ]
-    )
-    flows = store.links(ReferralFlow, organisation_id="b")
-    assert [(f.period, f.count) for f in flows] == [("2024", 2), ("2025", 4)]
-    assert store.links(Membership)[0].since == date(2020, 1, 1)
-    assert store.links(Attendance, organisation_id="b")[0].participants == 3
-    store.add_links([ReferralFlow(from_id="a", to_id="b", period="2025", count=5, source=SRC)])
-    assert [f.count for f in store.links(ReferralFlow)] == [2, 5]
-
-
-# --- graph questions ----------------------------------------------------------------------------------
-
-
-def test_partners_within_hops(store: GraphStore) -> None:
-    chain(store, ["a", "b", "c", "d", "e"])
-    assert store.partners("a") == {"b": 1}
-    assert store.partners("a", hops=3) == {"b": 1, "c": 2, "d": 3}
-    assert store.partners("c", hops=1) == {"b": 1, "d": 1}
-    with pytest.raises(NotFound):
-        store.partners("ghost")
-    with pytest.raises(InvalidInput, match="hops"):
-        store.partners("a", hops=7)
-
-
-def test_partner_tree_gives_distance_and_smallest_parent(store: GraphStore) -> None:
-    chain(store, ["a", "b", "c", "d", "e"])
-    store.upsert([org("x"), org("lone")])
-    store.add_links([coop("a", "x"), coop("x", "c")])
-    assert store.partner_tree("a") == {"b": (1, "a"), "x": (1, "a")}
-    tree = store.partner_tree("a", hops=3)
-    assert tree == {"b": (1, "a"), "x": (1, "a"), "c": (2, "b"), "d": (3, "c")}
-    assert list(tree) == ["b", "x", "c", "d"], "ordered by (distance, id)"
-    assert store.partner_tree("e", hops=6) == {
-        "d": (1, "e"),
-        "c": (2, "d"),
-        "b": (3, "c"),
-        "x": (3, "c"),
-        "a": (4, "b"),
-    }
-    assert store.partner_tree("lone", hops=6) == {}
-    assert store.partners("a", hops=3) == {k: d for k, (d, _) in tree.items()}
-
-
-def test_partner_tree_reaches_the_hard_cap(store: GraphStore) -> None:
-    ids = [f"n{i}" for i in range(9)]
-    chain(store, ids)
-    tree = store.partner_tree("n0", hops=MAX_PATH_HOPS)
-    assert tree == {f"n{i}": (i, f"n{i - 1}") for i in range(1, MAX_PATH_HOPS + 1)}
-    assert PARTNER_TREE_LEVELS == MAX_PATH_HOPS
-
-
-def test_partner_tree_refuses_unknown_origin_and_bad_hops(store: GraphStore) -> None:
-    chain(store, ["a", "b"])
-    with pytest.raises(NotFound, match="ghost"):
-        store.partner_tree("ghost")
-    for hops in (0, -1, MAX_PATH_HOPS + 1):
-        with pytest.raises(InvalidInput, match="hops"):
-            store.partner_tree("a", hops=hops)
-
-
-def test_partner_tree_parents_are_neighbours_one_step_closer(store: GraphStore) -> None:
-    """On a random graph: every parent is a cooperation neighbour at distance - 1, the smallest such id,
-    and distances are those of networkx; the same on every store."""
-    rng = random.Random(14)
-    ids = [f"o{i:03d}" for i in range(120)]
-    store.upsert([org(i) for i in ids])
-    pairs = {tuple(sorted(rng.sample(ids, 2))) for _ in range(200)}
-    store.add_links([coop(a, b) for a, b in sorted(pairs)])
-    graph = nx.Graph(list(pairs))
-    graph.add_nodes_from(ids)
-    for origin in ("o000", "o007", "o119"):
-        tree = store.partner_tree(origin, hops=4)
-        expected = nx.single_source_shortest_path_length(graph, origin, cutoff=4)
-        assert {k: d for k, (d, _) in tree.items()} == {k: d for k, d in expected.items() if k != origin}
-        distance = {origin: 0} | {k: d for k, (d, _) in tree.items()}
-        for node, (d, parent) in tree.items():
-            closer = sorted(n for n in graph.neighbors(node) if distance.get(n) == d - 1)
-            assert parent == closer[0], (origin, node)
-
-
-def test_paths_are_shortest_and_bounded(store: GraphStore) -> None:
-    chain(store, ["a", "b", "c", "d", "e"])
-    store.upsert([org("x")])
-    store.add_links([coop("a", "x"), coop("x", "c")])
-    assert store.paths("a", "c") == [["a", "b", "c"], ["a", "x", "c"]]
-    assert store.paths("a", "e", max_hops=3) == []
-    assert store.paths("a", "e", max_hops=4) == [["a", "b", "c", "d", "e"], ["a", "x", "c", "d", "e"]]
-    assert store.paths("a", "e", max_hops=4, limit=1) == [["a", "b", "c", "d", "e"]]
-    with pytest.raises(InvalidInput):
-        store.paths("a", "e", max_hops=9)
-
-
-def test_paths_between_unconnected_organisations_is_empty(store: GraphStore) -> None:
-    store.upsert([org("a"), org("b")])
-    assert store.paths("a", "b") == []
-
-
-def test_candidate_services_filters(store: GraphStore) -> None:
-    store.upsert([org("liege-org"), org("huy-org"), org("wide-org"), org("closed", status=Status.INACTIVE)])
-    store.upsert(
-        [
-            loc("l-liege", "liege-org", Visibility.PUBLIC, commune="62063"),
-            loc("l-huy", "huy-org", Visibility.PUBLIC, commune="61031"),
-        ]
-    )
-    store.upsert(
-        [
-            svc("s-liege", "liege-org", location_ids=("l-liege",), languages=("fr", "de")),
-            svc("s-huy", "huy-org", location_ids=("l-huy",)),
-            svc("s-huy-served", "liege-org", area_communes=("61031",)),
-            svc("s-wide", "wide-org", area_scope=AreaScope.REGION),
-            svc("s-closed", "closed", area_scope=AreaScope.REGION),
-            svc("s-perp", "liege-org", audiences=("perpetrator",), location_ids=("l-liege",)),
-            svc("s-other", "liege-org", situations=("forced-marriage",), location_ids=("l-liege",)),
-        ]
-    )
-    ids = lambda cs: [c.service.id for c in cs]  # noqa: E731
-    assert ids(store.candidate_services(["partner-violence"], divisions=["huy"])) == ["s-huy", "s-huy-served", "s-wide"]
-    assert ids(store.candidate_services(["partner-violence"], divisions=["liege"], audiences=["victim"])) == [
-        "s-liege",
-        "s-wide",
-    ]
-    assert ids(store.candidate_services(["partner-violence"], language="de")) == ["s-liege"]
-    assert ids(store.candidate_services(["forced-marriage", "fgm"])) == ["s-other"]
-    assert ids(store.candidate_services(["elder-abuse"])) == []
-
-
-def test_snapshot_is_a_networkx_graph_without_addresses(store: GraphStore) -> None:
-    chain(store, ["a", "b", "c"])
-    store.upsert([loc("sec", "a", Visibility.HIDDEN, address="Adresse secrète fictive 2", commune="63079")])
-    store.upsert([svc("s", "a", location_ids=("sec",))])
-    store.add_links([ReferralFlow(from_id="a", to_id="c", period="2025", count=1, source=SRC)])
-    graph = store.snapshot()
-    assert isinstance(graph, nx.MultiDiGraph)
-    assert sorted(graph.nodes) == ["a", "b", "c"]
-    assert graph.nodes["a"]["divisions"] == ["verviers"]
-    assert graph.number_of_edges() == 3
-    assert "Adresse secrète" not in repr(graph.nodes(data=True))
-
-
-def test_change_log_records_writes_with_key_id(store: GraphStore) -> None:
-    store.upsert([org("a")], key_id="key-42")
-    store.upsert([org("a")], key_id="key-42")
-    store.upsert([org("a", name="Autre nom fictif")], key_id="key-43")
-    store.delete(Organisation, "a", key_id="key-44")
-    log = [(c.action, c.entity, c.entity_id, c.key_id) for c in store.changes(limit=3)]
-    assert log == [
-        ("delete", "Organisation", "a", "key-44"),
-        ("update", "Organisation", "a", "key-43"),
-        ("create", "Organisation", "a", "key-42"),
-    ]
-
-
-def test_version_moves_with_every_change_and_only_then(store: GraphStore) -> None:
-    """Caches of answers key on the version: a write that changed nothing must not move it."""
-    seen = [store.version()]
-    store.upsert([org("a"), org("b")])
-    seen.append(store.version())
-    store.upsert([org("a"), org("b")])
-    assert store.version() == seen[-1]
-    store.add_links([coop("a", "b")])
-    seen.append(store.version())
-    store.remove_link(coop("a", "b"))
-    seen.append(store.version())
-    store.delete(Organisation, "b")
-    seen.append(store.version())
-    assert len(set(seen)) == len(seen), seen
-
-
-def test_change_log_lists_the_records_of_one_batch_newest_first(store: GraphStore) -> None:
-    store.upsert([org("a")], key_id="key-1")
-    store.upsert([org("b"), org("c"), org("d")], key_id="key-2", route="POST /v1/import")
-    assert [(c.entity_id, c.key_id) for c in store.changes(limit=3)] == [
-        ("d", "key-2"),
-        ("c", "key-2"),
-        ("b", "key-2"),
-    ]
-    assert [c.entity_id for c in store.changes(limit=4)] == ["d", "c", "b", "a"]
-    assert store.changes(limit=4)[0].route == "POST /v1/import"
+def test_every_contract_subclass_is_listed() -> None:
+    assert set(StoreContract.__subclasses__()) == set(BACKENDS)
