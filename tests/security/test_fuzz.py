@@ -7,6 +7,7 @@ Checks: no server error, no response that breaks its own schema.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import hypothesis
 import schemathesis
@@ -28,7 +29,7 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 @hypothesis.settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=list(hypothesis.HealthCheck), derandomize=True
 )
-def test_operations_as_coordinator(case: schemathesis.Case) -> None:
+def test_operations_as_coordinator(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKENS['coordinator']}"}, checks=CHECKS)
 
 
@@ -39,7 +40,7 @@ def test_operations_as_coordinator(case: schemathesis.Case) -> None:
     suppress_health_check=list(hypothesis.HealthCheck),
     derandomize=True,
 )
-def test_operations_as_public(case: schemathesis.Case) -> None:
+def test_operations_as_public(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate(checks=CHECKS)
 
 
@@ -47,10 +48,10 @@ StateMachine = schema.as_state_machine()
 
 
 class StatefulTest(StateMachine):  # type: ignore[misc, valid-type]
-    def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+    def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, object]:
         return {"headers": {"Authorization": f"Bearer {TOKENS['coordinator']}"}}
 
-    def validate_response(self, response: object, case: schemathesis.Case, **kwargs: object) -> None:
+    def validate_response(self, response: object, case: schemathesis.Case[Any], **kwargs: object) -> None:
         case.validate_response(response, checks=CHECKS)
 
 

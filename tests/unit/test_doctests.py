@@ -13,7 +13,14 @@ import pytest
 
 MODULES = [
     "api.bench",
+    "api.i18n",
+    "api.reasons",
     "graph.analysis",
+    "graph.referral.answer",
+    "graph.referral.cache",
+    "graph.referral.query",
+    "graph.referral.question",
+    "graph.referral.scoring",
     "loaders.directory",
     "loaders.export",
     "loaders.generate",
