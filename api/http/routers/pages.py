@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.bootstrap import Relais
 from api.http.auth import SESSION_COOKIE, HttpCaller, check_csrf, csrf_token, find_key, session_cookie
 from api.http.deps import CallerDep, RelaisDep
-from api.i18n import LANG_NAMES, SPOKEN, t
+from api.i18n import LANG_NAMES, SPOKEN, language_name, t
 from api.presenters import answer_out, pathway_out
 from api.settings import Settings
 from graph.errors import InvalidInput, NotFound, RelaisError
@@ -132,7 +132,7 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
         situations=taxonomy.of_kind(TermKind.SITUATION),
         needs=taxonomy.of_kind(TermKind.NEED),
         audiences=taxonomy.of_kind(TermKind.AUDIENCE),
-        spoken=SPOKEN,
+        spoken={code: language_name(code, lang) for code in SPOKEN},
         organisations=relais.directory.organisations() if who.role is not Role.PUBLIC else [],
         communes=sorted(relais.reference.geography.communes.values(), key=lambda c: c.name),
     )
