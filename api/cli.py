@@ -18,7 +18,7 @@ from api.keys import KeyRing
 from api.presenters import answer_out
 from api.settings import PROJECT_ROOT, get_settings
 from graph.analysis import GapReport, analyse, centrality
-from graph.errors import InvalidInput, RelaisError
+from graph.errors import InvalidInput, RelaisError, StoreError, StoreUnavailable
 from graph.reference import load_reference
 from graph.referral import ReferralQuery, Role
 from graph.usecases import Caller
@@ -35,7 +35,6 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
-
 
 
 class StoreChoice(StrEnum):
@@ -61,7 +60,10 @@ def _report_error(exc: RelaisError) -> typer.Exit:
             err_console.print(f"  • {p}", highlight=False, soft_wrap=True)
     else:
         err_console.print(f"[bold red]Erreur / error:[/] {exc}", highlight=False)
-    return typer.Exit(1 if isinstance(exc, InvalidInput) else 2)
+    # 1: the input is wrong; 2: refused as asked (unknown id, conflict, rights); 3: the store is down or busy,
+    # try again; 4: a failure of Relais itself (a bug to report).
+    codes: tuple[tuple[type[RelaisError], int], ...] = ((InvalidInput, 1), (StoreUnavailable, 3), (StoreError, 4))
+    return typer.Exit(next((code for kind, code in codes if isinstance(exc, kind)), 2))
 
 
 @app.command()
@@ -332,20 +334,9 @@ def refer(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Who to refer to (professional view: network addresses and professional lines shown)."""
+    options = locals()
     try:
-        query = ReferralQuery.of(
-            situation=situation,
-            need=need,
-            division=division,
-            commune=commune,
-            postcode=postcode,
-            audience=audience,
-            language=language,
-            urgent=urgent,
-            from_org=from_org,
-            limit=limit,
-            lang=lang,
-        )
+        query = ReferralQuery.of(**{k: v for k, v in options.items() if k in ReferralQuery.model_fields})
         relais = build()
         try:
             out = answer_out(relais.reference, relais.referrals.refer(CLI_CALLER, query))

@@ -187,28 +187,13 @@ class LinkIn(BaseModel):
 
     @classmethod
     def of(cls, link: Link) -> LinkIn:
+        common = {"source", "verified_at"}
         if isinstance(link, Cooperation):
-            return cls(
-                kind="cooperation",
-                **{"from": link.a},
-                to=link.b,
-                cooperation=link.cooperation,
-                since=link.since,
-                until=link.until,
-                confidence=link.confidence,
-                source=link.source,
-                verified_at=link.verified_at,
-            )
+            kept = link.model_dump(include=common | {"cooperation", "since", "until", "confidence"})
+            return cls(kind="cooperation", **{"from": link.a, "to": link.b}, **kept)
         assert isinstance(link, ReferralFlow)
-        return cls(
-            kind="referral",
-            **{"from": link.from_id},
-            to=link.to_id,
-            period=link.period,
-            count=link.count,
-            source=link.source,
-            verified_at=link.verified_at,
-        )
+        kept = link.model_dump(include=common | {"period", "count"})
+        return cls(kind="referral", **{"from": link.from_id, "to": link.to_id}, **kept)
 
 
 class CapacityIn(BaseModel):

@@ -115,33 +115,23 @@ class Directory:
             full=full,
         )
 
-    def filter_services(
-        self,
-        search: str | None,
-        taxonomy_term_id: str | None,
-        taxonomy_id: str | None,
-        organization_id: str | None,
-        modified_after: str | None,
-    ) -> list[Service]:
+    def filter_services(self, search: str | None, f: ServiceFilters) -> list[Service]:
         found = self.services
         if search:
             needle = search.casefold()
             found = [
                 s for s in found if needle in f"{s.name} {s.description} {self.orgs[s.organisation_id].name}".casefold()
             ]
-        if taxonomy_term_id:
-            term = self.term_by_uuid.get(taxonomy_term_id)
+        if f.taxonomy_term_id:
+            term = self.term_by_uuid.get(f.taxonomy_term_id)
             found = [s for s in found if term and term in (*s.situations, *s.needs, *s.audiences)]
-        if taxonomy_id:
-            found = [
-                s
-                for s in found
-                if taxonomy_id == hsds_id("taxonomy", TAXONOMY) and (s.situations or s.needs or s.audiences)
-            ]
-        if organization_id:
-            org = self.org_by_uuid.get(organization_id)
+        if f.taxonomy_id:
+            ours = f.taxonomy_id == hsds_id("taxonomy", TAXONOMY)
+            found = [s for s in found if ours and (s.situations or s.needs or s.audiences)]
+        if f.organization_id:
+            org = self.org_by_uuid.get(f.organization_id)
             found = [s for s in found if s.organisation_id == org]
-        after = _modified_after(modified_after)
+        after = _modified_after(f.modified_after)
         if after:
             found = [s for s in found if s.modified_at and s.modified_at > after]
         return sorted(found, key=lambda s: hsds_id("service", s.id))
@@ -240,7 +230,18 @@ def current(request: Request, relais: RelaisDep, who: CallerDep) -> Current:
     return Current(etag, who, cached, None if cached else views(request).get(version, relais.store, who))
 
 
+@dataclass(frozen=True)
+class ServiceFilters:
+    """The filters of the HSDS service lists (combined with AND)."""
+
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    organization_id: str | None = None
+    modified_after: str | None = None
+
+
 ListingDep = Annotated[Listing, Depends()]
+FiltersDep = Annotated[ServiceFilters, Depends()]
 CurrentDep = Annotated[Current, Depends(current)]
 
 
@@ -262,10 +263,7 @@ def hsds_services(
     request: Request,
     now: CurrentDep,
     listing: ListingDep,
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    organization_id: str | None = None,
-    modified_after: str | None = None,
+    filters: FiltersDep,
     minimal: bool = False,
     full: bool = True,
 ) -> Response:
@@ -273,7 +271,7 @@ def hsds_services(
     if now.not_modified:
         return now.not_modified
     d = now.directory
-    found = d.filter_services(listing.search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    found = d.filter_services(listing.search, filters)
     detail = full and not minimal
     if listing.format == "ndjson":
         return _respond(
@@ -348,10 +346,7 @@ def hsds_service_at_locations(
     request: Request,
     now: CurrentDep,
     listing: ListingDep,
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    organization_id: str | None = None,
-    modified_after: str | None = None,
+    filters: FiltersDep,
     full: bool = True,
     postcode: str | None = None,
     proximity: str | None = None,
@@ -362,7 +357,7 @@ def hsds_service_at_locations(
     if now.not_modified:
         return now.not_modified
     d = now.directory
-    services = d.filter_services(listing.search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    services = d.filter_services(listing.search, filters)
     docs = sal_docs(d, services)
     if postcode:
         docs = [x for x in docs if any(a["postal_code"] == postcode for a in x["location"]["addresses"])]
