@@ -1,13 +1,19 @@
 """One error tree for the whole project.
 
-    RelaisError
-    ├── NotFound            an id that does not exist (or that the caller may not see)
-    ├── Conflict            a write that contradicts what is stored (duplicate id, dangling reference)
-    ├── InvalidInput        a bad value from a file, a form or a request; names where and suggests fixes
-    ├── Forbidden           the caller's role may not do this
-    └── StoreUnavailable    the database cannot be reached or timed out
+    RelaisError                 root of every error Relais raises on purpose
+    ├── InvalidInput            a bad value from a file, a form or a request; names where and suggests fixes
+    ├── NotFound                an id that does not exist (or that the caller may not see)
+    ├── Conflict                a write that contradicts what is stored (duplicate id, dangling reference)
+    ├── Unauthorized            no API key, or one that is unknown or revoked
+    ├── Forbidden               the caller's role may not do this
+    ├── TooLarge                a request body above the size limit
+    ├── StoreUnavailable        the database cannot be reached, refused our credentials, is busy or timed out:
+    │                           nothing wrong with the request, try again later
+    └── StoreError              the database refused what we sent (a query or a value it cannot take): our bug
 
-The API maps it to RFC 9457 problem+json in one handler; the CLI prints the message and exits non-zero.
+Classes say what happened, not how to answer it: the API maps each class to an HTTP status and a title in
+`api/http/errors.py` (RFC 9457 problem+json, one handler), the CLI to a message and an exit code
+(`api/cli.py`). Catch `RelaisError` for everything, a subclass for one case.
 """
 
 from __future__ import annotations
@@ -45,35 +51,41 @@ class Problem:
 class RelaisError(Exception):
     """Root of every error Relais raises on purpose."""
 
-    status = 500
-    title = "Relais error"
-
 
 class NotFound(RelaisError):
-    status = 404
-    title = "Not found"
+    """An id that does not exist, or that the caller may not see (hidden locations look absent)."""
 
 
 class Conflict(RelaisError):
-    status = 409
-    title = "Conflict"
+    """A write that contradicts what is stored: a duplicate id, a reference to a missing record."""
+
+
+class Unauthorized(RelaisError):
+    """No credentials, or credentials that are unknown or revoked."""
 
 
 class Forbidden(RelaisError):
-    status = 403
-    title = "Forbidden"
+    """Known credentials whose role may not do this."""
+
+
+class TooLarge(RelaisError):
+    """A request body above the configured limit."""
 
 
 class StoreUnavailable(RelaisError):
-    status = 503
-    title = "Store unavailable"
+    """The store cannot answer now (unreachable, credentials refused, busy, timed out): try again later."""
+
+
+class StoreError(RelaisError):
+    """The store refused what an adapter sent (a malformed query, a value it cannot hold): a bug of ours.
+
+    The message names the store's error code, never the query text or the values; the store's own exception
+    is chained (`__cause__`) for the log.
+    """
 
 
 class InvalidInput(RelaisError):
     """Carries every problem found, so a coordinator fixes a file in one pass."""
-
-    status = 422
-    title = "Invalid input"
 
     def __init__(self, problems: Sequence[Problem] | str, *, parameter: str | None = None) -> None:
         if isinstance(problems, str):

@@ -18,7 +18,7 @@ from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
 from graph import cypher
-from graph.errors import Conflict, InvalidInput, StoreUnavailable
+from graph.errors import Conflict, StoreError, StoreUnavailable
 from graph.models import (
     Change,
     Link,
@@ -101,20 +101,32 @@ class Neo4jStore(GraphStore):
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
+        """Driver errors become the project's: a duplicate is the caller's `Conflict`; an unreachable, busy
+        or timed-out server (or refused credentials) is `StoreUnavailable`; anything else Neo4j refuses is
+        our bug, `StoreError`, whose message carries the error code but never the query or its values."""
         try:
             yield
         except neo4j_errors.ConstraintError as exc:
             raise Conflict(f"the store refused a duplicate: {exc.message}") from exc
         except neo4j_errors.AuthError as exc:
-            raise StoreUnavailable(f"Neo4j refused the credentials: {exc.message}") from exc
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
-        except neo4j_errors.ClientError as exc:
+            raise StoreUnavailable("Neo4j refused the credentials") from exc
+        except (
+            neo4j_errors.ServiceUnavailable,
+            neo4j_errors.SessionExpired,
+            neo4j_errors.ConnectionAcquisitionTimeoutError,
+            OSError,
+        ) as exc:
+            raise StoreUnavailable(f"Neo4j is unreachable ({type(exc).__name__})") from exc
+        except neo4j_errors.TransientError as exc:
+            raise StoreUnavailable(f"Neo4j is busy ({exc.code})") from exc
+        except neo4j_errors.Neo4jError as exc:
             if exc.code and "TransactionTimedOut" in exc.code:
                 raise StoreUnavailable(f"Neo4j query timed out after {self.query_timeout} s") from exc
-            raise InvalidInput(f"Neo4j refused the request: {exc.message}") from exc
-        except neo4j_errors.TransientError as exc:
-            raise StoreUnavailable(f"Neo4j is busy: {exc.message}") from exc
+            raise StoreError(f"Neo4j refused a query ({exc.code})") from exc
+        except neo4j_errors.DriverError as exc:
+            raise StoreError(f"the Neo4j driver failed ({type(exc).__name__})") from exc
+        except OverflowError as exc:  # an integer beyond 64 bits: the models should have refused it
+            raise StoreError("a value is out of the range Neo4j can store") from exc
 
     def _read(self, text: LiteralString, **params: Any) -> list[neo4j.Record]:
         def work(tx: ManagedTransaction) -> list[neo4j.Record]:

@@ -19,16 +19,12 @@ from fastapi import Request
 
 from api.keys import KeyRing, key_digest
 from api.settings import ApiKey, Settings
-from graph.errors import Forbidden, RelaisError
+from graph.errors import Forbidden
+from graph.errors import Unauthorized as Unauthorized  # moved to graph.errors; still importable from here
 from graph.referral import Role
 from graph.usecases import Caller
 
 SESSION_COOKIE = "relais_session"
-
-
-class Unauthorized(RelaisError):
-    status = 401
-    title = "Unauthorized"
 
 
 @dataclass(frozen=True)

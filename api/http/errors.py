@@ -1,7 +1,13 @@
-"""The one place where errors become HTTP answers: RFC 9457 problem+json."""
+"""The one place where errors become HTTP answers: RFC 9457 problem+json.
+
+`STATUS` is the only table of HTTP statuses for the project's errors (graph/errors.py draws the tree);
+a subclass answers as its nearest listed ancestor. Errors that are our bug (5xx other than 503) are logged
+with their traceback, and callers see a generic detail: never a query, a value or a stack.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,9 +15,44 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import InvalidInput, RelaisError
+from graph.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RelaisError,
+    StoreError,
+    StoreUnavailable,
+    TooLarge,
+    Unauthorized,
+)
 
 PROBLEM = "application/problem+json"
+
+STATUS: dict[type[RelaisError], tuple[int, str]] = {
+    InvalidInput: (422, "Invalid input"),
+    NotFound: (404, "Not found"),
+    Conflict: (409, "Conflict"),
+    Unauthorized: (401, "Unauthorized"),
+    Forbidden: (403, "Forbidden"),
+    TooLarge: (413, "Payload too large"),
+    StoreUnavailable: (503, "Store unavailable"),
+    StoreError: (500, "Internal error"),
+    RelaisError: (500, "Internal error"),
+}
+"""HTTP status and title of each error class."""
+
+INTERNAL_DETAIL = "Relais failed to answer; the error was logged. Please try again or tell the coordinators."
+
+log = logging.getLogger("relais.api")
+
+
+def status_of(exc: RelaisError) -> tuple[int, str]:
+    """(status, title) of an error: its class's entry, else its nearest ancestor's."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return STATUS[RelaisError]
 
 
 def problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
@@ -21,13 +62,20 @@ def problem(status: int, title: str, detail: str, instance: str, **extra: Any) -
 
 async def relais_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RelaisError)
+    status, title = status_of(exc)
+    detail = str(exc)
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInput):
         extra["errors"] = [
             {"parameter": p.column or exc.parameter, "detail": p.message, "suggestions": list(p.suggestions)}
             for p in exc.problems
         ]
-    return problem(exc.status, exc.title, str(exc), request.url.path, **extra)
+    elif status == 503:
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+    elif status >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+        detail = INTERNAL_DETAIL
+    return problem(status, title, detail, request.url.path, **extra)
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:

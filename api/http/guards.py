@@ -8,7 +8,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.errors import RelaisError
+from graph.errors import TooLarge
 
 PROBLEM = b"application/problem+json"
 SEARCH_PATHS = ("/v1/referrals", "/v1/pathways", "/hsds/")
@@ -23,11 +23,6 @@ HTML_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
 ]
-
-
-class TooLarge(RelaisError):
-    status = 413
-    title = "Payload too large"
 
 
 def _problem(status: int, title: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
