@@ -20,7 +20,7 @@ from fastapi import Request
 from api.keys import KeyRing, key_digest
 from api.settings import ApiKey, Settings
 from graph.errors import Forbidden
-from graph.errors import Unauthorized as Unauthorized  # moved to graph.errors; still importable from here
+from graph.errors import Unauthorized
 from graph.referral import Role
 from graph.usecases import Caller
 

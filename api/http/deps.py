@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 
 from api.bootstrap import Relais
 from api.http import errors
-from api.http.auth import HttpCaller, Unauthorized, caller, who_is
-from graph.errors import Forbidden, InvalidInput, RelaisError
+from api.http.auth import HttpCaller, caller, who_is
+from graph.errors import Forbidden, InvalidInput, RelaisError, Unauthorized
 from graph.referral import LANGUAGES, Role
 
 

@@ -21,6 +21,8 @@ MODULES = [
     "graph.referral.query",
     "graph.referral.question",
     "graph.referral.scoring",
+    "graph.memory_store",
+    "graph.store",
     "loaders.directory",
     "loaders.export",
     "loaders.generate",
