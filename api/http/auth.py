@@ -19,8 +19,7 @@ from fastapi import Request
 
 from api.keys import KeyRing, key_digest
 from api.settings import ApiKey, Settings
-from graph.errors import Forbidden
-from graph.errors import Unauthorized
+from graph.errors import Forbidden, Unauthorized
 from graph.referral import Role
 from graph.usecases import Caller
 
