@@ -4,6 +4,7 @@
     ├── InvalidInput            a bad value from a file, a form or a request; names where and suggests fixes
     ├── NotFound                an id that does not exist (or that the caller may not see)
     ├── Conflict                a write that contradicts what is stored (duplicate id, dangling reference)
+    │   └── Stale               a write from a version that is no longer the stored one (If-Match)
     ├── Unauthorized            no API key, or one that is unknown or revoked
     ├── Forbidden               the caller's role may not do this
     ├── TooLarge                a request body above the size limit
@@ -58,6 +59,17 @@ class NotFound(RelaisError):
 
 class Conflict(RelaisError):
     """A write that contradicts what is stored: a duplicate id, a reference to a missing record."""
+
+
+class Stale(Conflict):
+    """A write based on a version of the record that is no longer the stored one (someone saved meanwhile).
+
+    Carries the stored record, so a form can show what changed while keeping what the user typed.
+    """
+
+    def __init__(self, message: str, current: object) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 class Unauthorized(RelaisError):

@@ -262,3 +262,35 @@ def test_a_shelter_sets_its_free_places_and_confirms_its_record(client: TestClie
     assert client.post("/v1/organisations/amb-h-1/verified", headers=auth("editor")).status_code == 200
     assert client.get("/v1/organisations/amb-h-1").json()["verified_at"] == today
     problem(client.post("/v1/organisations/amb-l-1/verified", headers=auth("editor")), 403)
+
+
+def test_a_stale_if_match_writes_nothing(client: TestClient) -> None:
+    """Two coordinators read the same record; the first saves; the second's save (and delete) answer 412."""
+    coordinator = auth("coordinator")
+    first = client.get("/v1/organisations/amb-h-1")
+    seen = first.headers["ETag"]
+    assert seen.startswith('"') and client.get("/v1/organisations/amb-h-1").headers["ETag"] == seen
+    mine = first.json() | {"description": "Permanence le mardi (première modification)"}
+    saved = client.put("/v1/organisations/amb-h-1", json=mine, headers=coordinator | {"If-Match": seen})
+    assert saved.status_code == 200, saved.text
+    now = client.get("/v1/organisations/amb-h-1").headers["ETag"]
+    assert now != seen
+    theirs = first.json() | {"description": "Permanence le jeudi (deuxième modification, partie d'une copie ancienne)"}
+    problem(client.put("/v1/organisations/amb-h-1", json=theirs, headers=coordinator | {"If-Match": seen}), 412)
+    problem(client.delete("/v1/organisations/amb-h-1", headers=coordinator | {"If-Match": seen}), 412)
+    assert client.get("/v1/organisations/amb-h-1").json()["description"] == mine["description"]
+    assert (
+        client.put("/v1/organisations/amb-h-1", json=theirs, headers=coordinator | {"If-Match": now}).status_code == 200
+    )
+    service = client.get("/v1/services/amb-h-1-svc")
+    body = service.json() | {"name": "Accueil (fictif, renommé)"}
+    assert (
+        client.put(
+            "/v1/services/amb-h-1-svc", json=body, headers=coordinator | {"If-Match": service.headers["ETag"]}
+        ).status_code
+        == 200
+    )
+    problem(
+        client.put("/v1/services/amb-h-1-svc", json=body, headers=coordinator | {"If-Match": service.headers["ETag"]}),
+        412,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api.http.deps import CallerDep, RelaisDep, writer
 from api.schemas import CapacityIn, WriteReport
@@ -15,7 +15,20 @@ router = APIRouter(prefix="/v1", tags=["directory"])
 writes = APIRouter(prefix="/v1", tags=["directory"], dependencies=[Depends(writer)])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
+IfMatch = Annotated[str | None, Header(description="the ETag read with the record: 412 if it changed since")]
 Offset = Annotated[int, Query(ge=0)]
+
+
+def etag(record_version: str) -> str:
+    return f'"{record_version}"'
+
+
+def version(if_match: str | None) -> str | None:
+    """The version an If-Match names («"v"», «W/"v"» or «*»); None when the client sent none."""
+    if if_match is None:
+        return None
+    value = if_match.strip()
+    return "*" if value == "*" else value.removeprefix("W/").strip('"')
 
 
 def _same_id(path_id: str, body_id: str) -> None:
@@ -29,8 +42,11 @@ def list_organisations(relais: RelaisDep, limit: Limit = 200, offset: Offset = 0
 
 
 @router.get("/organisations/{organisation_id}", response_model=Organisation)
-def get_organisation(organisation_id: str, relais: RelaisDep) -> Organisation:
-    return relais.directory.organisation(organisation_id)
+def get_organisation(organisation_id: str, relais: RelaisDep, response: Response) -> Organisation:
+    """With its version as ETag: send it back in If-Match to save or delete (412 if someone saved meanwhile)."""
+    found = relais.directory.organisation(organisation_id)
+    response.headers["ETag"] = etag(relais.directory.version(Organisation, organisation_id))
+    return found
 
 
 @writes.post("/organisations", response_model=WriteReport, status_code=201)
@@ -39,14 +55,16 @@ def create_organisation(body: Organisation, relais: RelaisDep, who: CallerDep) -
 
 
 @writes.put("/organisations/{organisation_id}", response_model=WriteReport)
-def put_organisation(organisation_id: str, body: Organisation, relais: RelaisDep, who: CallerDep) -> WriteReport:
+def put_organisation(
+    organisation_id: str, body: Organisation, relais: RelaisDep, who: CallerDep, if_match: IfMatch = None
+) -> WriteReport:
     _same_id(organisation_id, body.id)
-    return WriteReport.of(relais.directory.save_organisation(who, body))
+    return WriteReport.of(relais.directory.save_organisation(who, body, expected=version(if_match)))
 
 
 @writes.delete("/organisations/{organisation_id}", status_code=204)
-def delete_organisation(organisation_id: str, relais: RelaisDep, who: CallerDep) -> None:
-    relais.directory.delete_organisation(who, organisation_id)
+def delete_organisation(organisation_id: str, relais: RelaisDep, who: CallerDep, if_match: IfMatch = None) -> None:
+    relais.directory.delete_organisation(who, organisation_id, expected=version(if_match))
 
 
 @writes.post("/organisations/{organisation_id}/verified", response_model=WriteReport)
@@ -63,8 +81,11 @@ def list_services(
 
 
 @router.get("/services/{service_id}", response_model=Service)
-def get_service(service_id: str, relais: RelaisDep, who: CallerDep) -> Service:
-    return relais.directory.service(who, service_id)
+def get_service(service_id: str, relais: RelaisDep, who: CallerDep, response: Response) -> Service:
+    """With its version as ETag (see the organisation's)."""
+    found = relais.directory.service(who, service_id)
+    response.headers["ETag"] = etag(relais.directory.version(Service, service_id))
+    return found
 
 
 @writes.post("/services", response_model=WriteReport, status_code=201)
@@ -73,9 +94,11 @@ def create_service(body: Service, relais: RelaisDep, who: CallerDep) -> WriteRep
 
 
 @writes.put("/services/{service_id}", response_model=WriteReport)
-def put_service(service_id: str, body: Service, relais: RelaisDep, who: CallerDep) -> WriteReport:
+def put_service(
+    service_id: str, body: Service, relais: RelaisDep, who: CallerDep, if_match: IfMatch = None
+) -> WriteReport:
     _same_id(service_id, body.id)
-    return WriteReport.of(relais.directory.save_service(who, body))
+    return WriteReport.of(relais.directory.save_service(who, body, expected=version(if_match)))
 
 
 @writes.put("/services/{service_id}/capacity", response_model=WriteReport)
@@ -85,5 +108,5 @@ def set_capacity(service_id: str, body: CapacityIn, relais: RelaisDep, who: Call
 
 
 @writes.delete("/services/{service_id}", status_code=204)
-def delete_service(service_id: str, relais: RelaisDep, who: CallerDep) -> None:
-    relais.directory.delete_service(who, service_id)
+def delete_service(service_id: str, relais: RelaisDep, who: CallerDep, if_match: IfMatch = None) -> None:
+    relais.directory.delete_service(who, service_id, expected=version(if_match))
