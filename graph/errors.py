@@ -7,7 +7,6 @@
     │   └── Stale               a write from a version that is no longer the stored one (If-Match)
     ├── Unauthorized            no API key, or one that is unknown or revoked
     ├── Forbidden               the caller's role may not do this
-    ├── TooLarge                a request body above the size limit
     ├── StoreUnavailable        the database cannot be reached, refused our credentials, is busy or timed out:
     │                           nothing wrong with the request, try again later
     └── StoreError              the database refused what we sent (a query or a value it cannot take): our bug
@@ -67,7 +66,7 @@ class Stale(Conflict):
     Carries the stored record, so a form can show what changed while keeping what the user typed.
     """
 
-    def __init__(self, message: str, current: object) -> None:
+    def __init__(self, message: str, current: object = None) -> None:
         super().__init__(message)
         self.current = current
 
@@ -78,10 +77,6 @@ class Unauthorized(RelaisError):
 
 class Forbidden(RelaisError):
     """Known credentials whose role may not do this."""
-
-
-class TooLarge(RelaisError):
-    """A request body above the configured limit."""
 
 
 class StoreUnavailable(RelaisError):

@@ -21,9 +21,9 @@ from graph.errors import (
     InvalidInput,
     NotFound,
     RelaisError,
+    Stale,
     StoreError,
     StoreUnavailable,
-    TooLarge,
     Unauthorized,
 )
 from graph.neo4j_store import Neo4jStore
@@ -34,9 +34,9 @@ EXPECTED: list[tuple[type[RelaisError], int, str]] = [
     (InvalidInput, 422, "Invalid input"),
     (NotFound, 404, "Not found"),
     (Conflict, 409, "Conflict"),
+    (Stale, 412, "Precondition failed"),
     (Unauthorized, 401, "Unauthorized"),
     (Forbidden, 403, "Forbidden"),
-    (TooLarge, 413, "Payload too large"),
     (StoreUnavailable, 503, "Store unavailable"),
     (StoreError, 500, "Internal error"),
     (RelaisError, 500, "Internal error"),

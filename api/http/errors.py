@@ -24,7 +24,6 @@ from graph.errors import (
     Stale,
     StoreError,
     StoreUnavailable,
-    TooLarge,
     Unauthorized,
 )
 
@@ -37,7 +36,6 @@ STATUS: dict[type[RelaisError], tuple[int, str]] = {
     Stale: (412, "Precondition failed"),
     Unauthorized: (401, "Unauthorized"),
     Forbidden: (403, "Forbidden"),
-    TooLarge: (413, "Payload too large"),
     StoreUnavailable: (503, "Store unavailable"),
     StoreError: (500, "Internal error"),
     RelaisError: (500, "Internal error"),
@@ -96,7 +94,9 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
+    response = problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
+    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
