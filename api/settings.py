@@ -55,7 +55,11 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=8, ge=1, le=72)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
     public_searches_per_minute: int = Field(default=120, ge=0)
-    """Per client address; 0 switches the limit off (load tests)."""
+    """Per client address, for callers without a valid key or session; 0 switches the limit off (load tests)."""
+    hsds_reads_per_minute: int = Field(default=1200, ge=0)
+    """Per client (key, or address without one): high enough for a validator crawling every record one by one."""
+    heavy_requests_at_once: int = Field(default=4, ge=1)
+    """Analysis, map, report, exports and HSDS answers in progress at once per client: no key can starve the pages."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 

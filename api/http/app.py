@@ -63,7 +63,11 @@ def create_app(
     for extra in (directory.writes, network.writes, analysis.assets, hsds.router, pages.router):
         app.include_router(extra)
     app.add_middleware(
-        Guards, max_body=settings.max_body_bytes, searches_per_minute=settings.public_searches_per_minute
+        Guards,
+        max_body=settings.max_body_bytes,
+        searches_per_minute=settings.public_searches_per_minute,
+        hsds_per_minute=settings.hsds_reads_per_minute,
+        heavy_at_once=settings.heavy_requests_at_once,
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -7,12 +7,15 @@ nothing changed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.analysis import GapReport, analyse, centrality
 from graph.reference import Reference
 from graph.store import GraphStore
+
+T = TypeVar("T")
 
 
 class AnalysisCache:
@@ -26,6 +29,8 @@ class AnalysisCache:
         self._key: tuple[int, date] | None = None
         self._value: tuple[GapReport, Any] | None = None
         self._centrality: dict[str | None, dict[str, Any]] = {}
+        self._rendered: dict[Hashable, Any] = {}
+        self._rendered_lock = threading.Lock()
 
     def get(self) -> tuple[GapReport, Any]:
         """(report, snapshot) for the current version of the directory."""
@@ -40,6 +45,17 @@ class AnalysisCache:
                 computed[division] = centrality(snapshot, division)
             return computed[division]
 
+    def rendered(self, key: Hashable, render: Callable[[GapReport, Any], T]) -> T:
+        """A view of the analysis (heatmap, map, report, export) rendered once per directory version:
+        a client asking for it again and again costs a dictionary lookup, not a rendering."""
+        report, snapshot, _ = self._current()
+        with self._lock:
+            views = self._rendered
+        with self._rendered_lock:
+            if key not in views:
+                views[key] = render(report, snapshot)
+            return views[key]  # type: ignore[no-any-return]
+
     def _current(self) -> tuple[GapReport, Any, dict[str | None, dict[str, Any]]]:
         key = (self.store.version(), date.today())
         with self._lock:
@@ -48,4 +64,5 @@ class AnalysisCache:
                 self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
                 self._key = key
                 self._centrality = {}
+                self._rendered = {}
             return (*self._value, self._centrality)

@@ -47,7 +47,8 @@ def settings() -> Settings:
         api_keys=list(KEYS.values()),
         data_dir=DEMO,
         keys_file=Path("/nonexistent/keys.json"),
-        public_searches_per_minute=0,  # the rate limit has its own test
+        public_searches_per_minute=0,  # the rate limits have their own tests
+        hsds_reads_per_minute=0,
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -93,7 +94,8 @@ def _modified_after(value: str | None) -> datetime | None:
 
 
 class Directory:
-    """The store at one clearance, kept per version of the directory (see `directory_for`)."""
+    """The store at one clearance, kept per version of the directory (see `Views`); each document is
+    built once per version, so a crawler reading every record one by one costs lookups, not renderings."""
 
     def __init__(self, store: GraphStore, reference: Reference, who: Caller) -> None:
         self.ref = reference
@@ -103,17 +105,32 @@ class Directory:
         self.locations = {loc.id: loc for loc in store.list(Location, clearance=who.role.clearance)}
         self.term_by_uuid = {hsds_id("term", t): t for t in reference.taxonomy.terms}
         self.org_by_uuid = {hsds_id("organisation", o): o for o in self.orgs}
+        self.service_by_uuid = {hsds_id("service", s.id): s for s in self.services}
+        self._docs: dict[tuple[str, bool, str], dict[str, Any]] = {}
+        self._lock = threading.Lock()
 
     def service(self, s: Service, *, full: bool = True, lang: str = "fr") -> dict[str, Any]:
-        return service_doc(
-            s,
-            self.orgs[s.organisation_id],
-            [self.locations[i] for i in s.location_ids],
-            self.ref,
-            professional=self.who.role is not Role.PUBLIC,
-            lang=lang,
-            full=full,
-        )
+        key = (s.id, full, lang)
+        with self._lock:
+            found = self._docs.get(key)
+        if found is None:
+            found = service_doc(
+                s,
+                self.orgs[s.organisation_id],
+                [self.locations[i] for i in s.location_ids],
+                self.ref,
+                professional=self.who.role is not Role.PUBLIC,
+                lang=lang,
+                full=full,
+            )
+            with self._lock:
+                self._docs[key] = found
+        return found
+
+    @cached_property
+    def service_at_locations(self) -> dict[str, dict[str, Any]]:
+        """Every service-at-location document by id, built the first time one is asked for."""
+        return {doc["id"]: doc for doc in sal_docs(self, self.services)}
 
     def filter_services(self, search: str | None, f: ServiceFilters) -> list[Service]:
         found = self.services
@@ -285,7 +302,7 @@ def hsds_services(
 def hsds_service(id: str, request: Request, now: CurrentDep) -> Response:
     if now.not_modified:
         return now.not_modified
-    match = next((s for s in now.directory.services if hsds_id("service", s.id) == id), None)
+    match = now.directory.service_by_uuid.get(id)
     if match is None:
         raise NotFound(f"no service with id «{id}»")
     return _respond(request, now.etag, now.who, [now.directory.service(match)], "json", None)
@@ -371,7 +388,7 @@ def hsds_service_at_locations(
 def hsds_service_at_location(id: str, request: Request, now: CurrentDep) -> Response:
     if now.not_modified:
         return now.not_modified
-    match = next((x for x in sal_docs(now.directory, now.directory.services) if x["id"] == id), None)
+    match = now.directory.service_at_locations.get(id)
     if match is None:
         raise NotFound(f"no service_at_location with id «{id}»")
     return _respond(request, now.etag, now.who, [match], "json", None)
