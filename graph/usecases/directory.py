@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from graph.errors import Conflict, InvalidInput, Problem
+from graph.errors import Conflict, InvalidInput, Problem, Stale
 from graph.models import (
     ENTITY_TYPES,
     Capacity,
@@ -94,8 +94,10 @@ class DirectoryCases:
             raise Conflict(f"organisation «{org.id}» exists already: use PUT to change it")
         return self._write_organisation(caller, org)
 
-    def save_organisation(self, caller: Caller, org: Organisation) -> UpsertReport:
+    def save_organisation(self, caller: Caller, org: Organisation, expected: str | None = None) -> UpsertReport:
+        """`expected`: the version the writer started from (If-Match); a stale one writes nothing."""
         caller.require_writer(org.id)
+        self._check_version(Organisation, org.id, expected)
         self.store.get(Organisation, org.id)
         return self._write_organisation(caller, org)
 
@@ -107,8 +109,9 @@ class DirectoryCases:
             )
         return self.store.upsert([org], key_id=caller.key_id, route=caller.route)
 
-    def delete_organisation(self, caller: Caller, organisation_id: str) -> None:
+    def delete_organisation(self, caller: Caller, organisation_id: str, expected: str | None = None) -> None:
         caller.require_coordinator()
+        self._check_version(Organisation, organisation_id, expected)
         self.store.delete(Organisation, organisation_id, key_id=caller.key_id, route=caller.route)
 
     def mark_verified(self, caller: Caller, organisation_id: str, on: date | None = None) -> UpsertReport:
@@ -121,6 +124,20 @@ class DirectoryCases:
         return self.store.upsert(
             [org.model_copy(update={"verified_at": when})], key_id=caller.key_id, route=caller.route
         )
+
+    # --- versions (optimistic concurrency) -----------------------------------------------------------
+
+    def version(self, kind: type[Record], record_id: str) -> str:
+        """The stored version of a record (its content hash): the ETag a writer sends back in If-Match."""
+        return self.store.get(kind, record_id, clearance=Visibility.HIDDEN).content_hash()
+
+    def _check_version(self, kind: type[Record], record_id: str, expected: str | None) -> None:
+        """Two coordinators editing the same record: the second save, based on the old version, is refused."""
+        if expected is None or expected == "*":
+            return
+        current = self.store.get(kind, record_id, clearance=Visibility.HIDDEN)
+        if current.content_hash() != expected:
+            raise Stale(f"«{record_id}» was changed meanwhile by someone else: nothing was written", current)
 
     # --- services -----------------------------------------------------------------------------------
 
@@ -143,10 +160,11 @@ class DirectoryCases:
         check_service_terms(self.reference, service)
         return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
 
-    def save_service(self, caller: Caller, service: Service) -> UpsertReport:
+    def save_service(self, caller: Caller, service: Service, expected: str | None = None) -> UpsertReport:
         old = self.store.get(Service, service.id)
         caller.require_writer(old.organisation_id)
         caller.require_writer(service.organisation_id)
+        self._check_version(Service, service.id, expected)
         check_service_terms(self.reference, service)
         service = self._keep_unseen_locations(service, caller.role.clearance)
         return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
@@ -160,8 +178,9 @@ class DirectoryCases:
         unseen = [i for i in stored[0].location_ids if i not in seen and i not in service.location_ids]
         return service.model_copy(update={"location_ids": (*service.location_ids, *unseen)}) if unseen else service
 
-    def delete_service(self, caller: Caller, service_id: str) -> None:
+    def delete_service(self, caller: Caller, service_id: str, expected: str | None = None) -> None:
         caller.require_writer(self.store.get(Service, service_id).organisation_id)
+        self._check_version(Service, service_id, expected)
         self.store.delete(Service, service_id, key_id=caller.key_id, route=caller.route)
 
     def set_capacity(self, caller: Caller, service_id: str, available: int, total: int) -> UpsertReport:
