@@ -24,7 +24,7 @@ from api.http.deps import CallerDep, RelaisDep
 from api.i18n import LANG_NAMES, SPOKEN, language_name, t
 from api.presenters import answer_out, pathway_out
 from api.settings import Settings
-from graph.errors import InvalidInput, NotFound, RelaisError
+from graph.errors import InvalidInput, NotFound, RelaisError, Stale
 from graph.models import Cooperation, CooperationKind, Organisation, Service, TermKind
 from graph.referral import LANGUAGES, ReferralQuery, Role
 from graph.usecases import sector_of
@@ -214,12 +214,25 @@ def _same_origin(request: Request) -> None:
 
 
 def _dashboard(
-    request: Request, relais: Relais, who: HttpCaller, organisation: str | None, status: int = 200, **context: Any
+    request: Request,
+    relais: Relais,
+    who: HttpCaller,
+    organisation: str | None,
+    status: int = 200,
+    typed: Mapping[str, Any] | None = None,
+    **context: Any,
 ) -> HTMLResponse:
+    """The dashboard; after a refused save, the form shows what was typed, with the stored version to send."""
     report, snapshot = relais.analysis.get()
     names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
     orgs = relais.directory.organisations()
     org = next((o for o in orgs if o.id == organisation), None)
+    services = relais.directory.services(who, org.id) if org else []
+    versions = {r.id: relais.directory.version(type(r), r.id) for r in [*([org] if org else []), *services]}
+    if typed and org and typed.get("organisation_id") == org.id:
+        org = _typed(org, typed)
+    if typed and typed.get("service_id"):
+        services = [_typed(s, typed) if s.id == typed["service_id"] else s for s in services]
     return render(
         request,
         "coordination.html",
@@ -233,7 +246,8 @@ def _dashboard(
         organisations=orgs,
         org=org,
         types=relais.reference.organisation_types,
-        services=relais.directory.services(who, org.id) if org else [],
+        services=services,
+        versions=versions,
         changes=relais.network.changes(who, limit=25),
         **context,
     )
@@ -251,10 +265,19 @@ async def _run_form(
         message = await run_in_threadpool(save, relais, who, form)
     except ValidationError as exc:
         errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        return await run_in_threadpool(_dashboard, request, relais, who, organisation_id, 422, errors=errors)
+        return await run_in_threadpool(
+            _dashboard, request, relais, who, organisation_id, 422, errors=errors, typed=form
+        )
+    except Stale as exc:
+        errors = [str(exc), *_changed_meanwhile(exc.current, form)]
+        return await run_in_threadpool(
+            _dashboard, request, relais, who, organisation_id, 412, errors=errors, typed=form
+        )
     except RelaisError as exc:
         errors = [str(p) for p in exc.problems] if isinstance(exc, InvalidInput) else [str(exc)]
-        return await run_in_threadpool(_dashboard, request, relais, who, organisation_id, 422, errors=errors)
+        return await run_in_threadpool(
+            _dashboard, request, relais, who, organisation_id, 422, errors=errors, typed=form
+        )
     query = urlencode({"organisation": organisation_id, "message": message})
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
 
@@ -275,28 +298,63 @@ def _save_organisation(relais: Relais, who: HttpCaller, form: Mapping[str, Any])
             "verified_at": form.get("verified_at") or None,
         }
     )
-    relais.directory.save_organisation(who, org)
+    relais.directory.save_organisation(who, org, expected=form.get("version") or None)
     return f"Organisation «{org.name}» enregistrée."
 
 
 def _save_service(relais: Relais, who: HttpCaller, form: Mapping[str, Any]) -> str:
     old = relais.directory.service(who, str(form["service_id"]))
 
+    service = Service.model_validate(old.model_dump(exclude={"modified_at"}) | _service_fields(form))
+    relais.directory.save_service(who, service, expected=form.get("version") or None)
+    return f"Service «{service.name}» enregistré."
+
+
+def _service_fields(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The service form's fields as the record holds them (lists of codes were typed with «;»)."""
+
     def split(key: str) -> tuple[str, ...]:
         return tuple(x.strip() for x in str(form.get(key, "")).split(";") if x.strip())
 
-    service = Service.model_validate(
-        old.model_dump(exclude={"modified_at"})
-        | {
-            "name": form.get("name", ""),
-            "situations": split("situations"),
-            "needs": split("needs"),
-            "languages": split("languages") or ("fr",),
-            "open_24_7": form.get("open_24_7") == "yes",
-        }
-    )
-    relais.directory.save_service(who, service)
-    return f"Service «{service.name}» enregistré."
+    return {
+        "name": form.get("name", ""),
+        "situations": split("situations"),
+        "needs": split("needs"),
+        "languages": split("languages") or ("fr",),
+        "open_24_7": form.get("open_24_7") == "yes",
+    }
+
+
+ORGANISATION_FIELDS = ("name", "type", "status", "website", "description", "source", "verified_at")
+
+
+def _typed(record: Organisation | Service, form: Mapping[str, Any]) -> Any:
+    """The record as the user typed it into its form, to show it again after a refused save (not validated)."""
+    if isinstance(record, Service):
+        return record.model_copy(update=_service_fields(form))
+    return record.model_copy(update={k: form[k] for k in ORGANISATION_FIELDS if k in form})
+
+
+def _changed_meanwhile(current: object, form: Mapping[str, Any]) -> list[str]:
+    """What someone else saved that differs from what this user typed: shown next to the refused save."""
+    if isinstance(current, Service):
+        typed: dict[str, Any] = _service_fields(form)
+    elif isinstance(current, Organisation):
+        typed = {k: form[k] for k in ORGANISATION_FIELDS if k in form}
+    else:
+        return []
+    stored = current.model_dump(mode="json")
+    return [
+        f"{field} — enregistré entre-temps : «{_shown(stored.get(field))}» ; votre saisie : «{_shown(value)}»"
+        for field, value in typed.items()
+        if _shown(stored.get(field)) != _shown(value)
+    ]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ";".join(str(x) for x in value)
+    return "" if value is None else str(value)
 
 
 def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any]) -> str:
