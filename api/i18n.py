@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 UI: dict[str, dict[str, str]] = {
     "title": {
         "fr": "Relais — vers qui orienter ?",
@@ -14,6 +16,18 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Gids van de Platforms Geweld van het gerechtelijk arrondissement Luik",
         "de": "Verzeichnis der Plattformen Gewalt des Gerichtsbezirks Lüttich",
         "en": "Directory of the partner-violence platforms of the judicial arrondissement of Liège",
+    },
+    "served": {
+        "fr": "Annuaire affiché :",
+        "nl": "Getoonde gids:",
+        "de": "Angezeigtes Verzeichnis:",
+        "en": "Directory shown:",
+    },
+    "fictional": {
+        "fr": "Données fictives de démonstration",
+        "nl": "Fictieve demonstratiegegevens",
+        "de": "Fiktive Demonstrationsdaten",
+        "en": "Fictional demonstration data",
     },
     "quick_exit": {"fr": "Quitter vite", "nl": "Snel weg", "de": "Schnell verlassen", "en": "Quick exit"},
     "quick_exit_hint": {"fr": "ou touche Échap", "nl": "of Esc-toets", "de": "oder Esc-Taste", "en": "or Esc key"},
@@ -204,3 +218,29 @@ def language_name(code: str, lang: str) -> str:
 
 def t(key: str, lang: str) -> str:
     return UI[key].get(lang, UI[key]["fr"])
+
+
+class ServedLike(Protocol):
+    """What the banner needs of `api.bootstrap.Served`: the directory's name and whether it is fictional."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def fictional(self) -> bool: ...
+
+
+def banner_texts(served: ServedLike | None, lang: str) -> tuple[str, str]:
+    """(which directory is served, the fictional-data warning or "") for the banner of every page.
+
+    Nobody should mistake the demo for the real network, nor the real network for a demo.
+
+    >>> from types import SimpleNamespace
+    >>> banner_texts(SimpleNamespace(name="démo", fictional=True), "nl")
+    ('Getoonde gids: démo', 'Fictieve demonstratiegegevens')
+    >>> banner_texts(None, "fr")
+    ('', '')
+    """
+    if served is None:
+        return "", ""
+    return f"{t('served', lang)} {served.name}", t("fictional", lang) if served.fictional else ""

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]{0,79}$")]
 """Lower-case id: letters, digits, '-' and '.' (e.g. `cvfe`, `cpvs-liege`, `partner-violence.physical`)."""
@@ -22,6 +32,47 @@ LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 WEB_ADDRESS = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$"
 WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=500)]
 """An http(s) address with a dotted host."""
+
+_NONCHARACTERS = "".join(f"\\U{p * 0x10000 + 0xFFFE:08X}\\U{p * 0x10000 + 0xFFFF:08X}" for p in range(17))
+_NEVER = r"\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS
+_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f" + _NEVER + "]")
+_NOT_IN_LINE = re.compile(r"[\x00-\x1f" + _NEVER + "]")
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def _refuse(pattern: re.Pattern[str], value: str) -> str:
+    """Refuse control characters and non-characters: they break XML exports, spreadsheets and terminals.
+
+    >>> _refuse(_NOT_IN_LINE, "CVFE")
+    'CVFE'
+    >>> _refuse(_NOT_IN_LINE, "a\\x0bb")
+    Traceback (most recent call last):
+    ...
+    ValueError: character U+000B is not allowed (a control character or a non-character)
+    """
+    bad = pattern.search(value)
+    if bad:
+        code = ord(bad.group())
+        hint = " (a line break or tab: this field is one line)" if bad.group() in "\t\n\r" else ""
+        raise ValueError(f"character U+{code:04X} is not allowed{hint or ' (a control character or a non-character)'}")
+    return value
+
+
+def _one_line(value: str) -> str:
+    return _refuse(_NOT_IN_LINE, value)
+
+
+def _multi_line(value: str) -> str:
+    return _refuse(_NOT_IN_TEXT, value)
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
+"""One line of free text (a name, a label, an address): no control character, no line break, no
+non-character. Each field bounds its length with `Field(max_length=…)`."""
+
+Text = Annotated[str, AfterValidator(_multi_line)]
+"""Free text that may span lines (a description, opening hours): tab and line breaks allowed, other
+control characters and non-characters refused."""
 
 
 class Visibility(StrEnum):
@@ -99,7 +150,7 @@ class Model(BaseModel):
 class Provenance(Model):
     """Where a fact comes from and when someone last checked it."""
 
-    source: str = Field(min_length=1, max_length=500)
+    source: Line = Field(min_length=1, max_length=500)
     verified_at: date | None = None
 
 
@@ -121,11 +172,11 @@ class Record(Provenance):
 
 class Division(Record):
     kind: ClassVar[str] = "Division"
-    label_fr: str
-    label_nl: str
-    label_de: str
-    label_en: str
-    arrondissement: str
+    label_fr: Line = Field(max_length=300)
+    label_nl: Line = Field(max_length=300)
+    label_de: Line = Field(max_length=300)
+    label_en: Line = Field(max_length=300)
+    arrondissement: Line = Field(max_length=300)
 
     def label(self, lang: str) -> str:
         return str(getattr(self, f"label_{lang}", self.label_fr))
@@ -136,9 +187,9 @@ class Commune(Record):
 
     kind: ClassVar[str] = "Commune"
     id: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
-    name: str
-    postcodes: tuple[str, ...]
-    arrondissement: str
+    name: Line = Field(max_length=300)
+    postcodes: tuple[Line, ...] = Field(max_length=50)
+    arrondissement: Line = Field(max_length=300)
     division: Slug | None = None
     scheme: str | None = None
     valid_from: date | None = None
@@ -150,11 +201,11 @@ class Term(Record):
     kind: ClassVar[str] = "Term"
     term_kind: TermKind
     parent: Slug | None = None
-    label_fr: str
-    label_nl: str
-    label_de: str
-    label_en: str
-    open_eligibility_id: str | None = None
+    label_fr: Line = Field(max_length=300)
+    label_nl: Line = Field(max_length=300)
+    label_de: Line = Field(max_length=300)
+    label_en: Line = Field(max_length=300)
+    open_eligibility_id: Line | None = Field(default=None, max_length=300)
 
     def label(self, lang: str) -> str:
         return str(getattr(self, f"label_{lang}", self.label_fr))
@@ -165,10 +216,10 @@ class Term(Record):
 
 class Organisation(Record):
     kind: ClassVar[str] = "Organisation"
-    name: str = Field(min_length=1, max_length=300)
+    name: Line = Field(min_length=1, max_length=300)
     type: Slug
     sector: Slug
-    description: str = Field(default="", max_length=4000)
+    description: Text = Field(default="", max_length=4000)
     website: WebAddress | None = None
     status: Status = Status.ACTIVE
     parent: Slug | None = Field(default=None, description="PART_OF another organisation")
@@ -176,9 +227,20 @@ class Organisation(Record):
 
 class Contact(Model):
     kind: ContactKind
-    value: str = Field(min_length=1, max_length=300)
-    label: str = ""
+    value: Line = Field(min_length=1, max_length=300)
+    label: Line = Field(default="", max_length=300)
     visibility: ContactVisibility = ContactVisibility.PUBLIC
+
+    @field_validator("value")
+    @classmethod
+    def _safe_address(cls, value: str, info: ValidationInfo) -> str:
+        """A website or chat is an http(s) address; no contact is a `javascript:`/`data:`/`vbscript:` URL
+        (pages turn contacts into links)."""
+        if _UNSAFE_SCHEME.match(value):
+            raise ValueError("javascript:, data: and vbscript: addresses are not allowed")
+        if info.data.get("kind") in (ContactKind.WEBSITE, ContactKind.CHAT) and not re.match(WEB_ADDRESS, value):
+            raise ValueError("a website or chat contact is an http(s) address (https://…)")
+        return value
 
 
 class Capacity(Model):
@@ -198,10 +260,10 @@ class Location(Record):
 
     kind: ClassVar[str] = "Location"
     organisation_id: Slug
-    name: str = ""
-    address: str = ""
+    name: Line = Field(default="", max_length=300)
+    address: Line = Field(default="", max_length=500)
     commune: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
-    postcode: str = ""
+    postcode: Line = Field(default="", max_length=20)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     visibility: Visibility
@@ -210,23 +272,23 @@ class Location(Record):
 class Service(Record):
     kind: ClassVar[str] = "Service"
     organisation_id: Slug
-    name: str = Field(min_length=1, max_length=300)
-    description: str = Field(default="", max_length=4000)
-    situations: tuple[Slug, ...] = ()
-    needs: tuple[Slug, ...] = ()
-    audiences: tuple[Slug, ...] = ()
-    languages: tuple[LanguageCode, ...] = ("fr",)
+    name: Line = Field(min_length=1, max_length=300)
+    description: Text = Field(default="", max_length=4000)
+    situations: tuple[Slug, ...] = Field(default=(), max_length=50)
+    needs: tuple[Slug, ...] = Field(default=(), max_length=50)
+    audiences: tuple[Slug, ...] = Field(default=(), max_length=50)
+    languages: tuple[LanguageCode, ...] = Field(default=("fr",), max_length=50)
     access: Access = Access.APPOINTMENT
-    cost: str = ""
-    eligibility: str = Field(default="", max_length=2000)
-    hours: str = ""
+    cost: Text = Field(default="", max_length=500)
+    eligibility: Text = Field(default="", max_length=2000)
+    hours: Text = Field(default="", max_length=1000)
     open_24_7: bool = False
     capacity: Capacity | None = None
-    contacts: tuple[Contact, ...] = ()
+    contacts: tuple[Contact, ...] = Field(default=(), max_length=20)
     area_scope: AreaScope = AreaScope.LOCAL
-    area_divisions: tuple[Slug, ...] = ()
-    area_communes: tuple[str, ...] = ()
-    location_ids: tuple[Slug, ...] = ()
+    area_divisions: tuple[Slug, ...] = Field(default=(), max_length=50)
+    area_communes: tuple[Line, ...] = Field(default=(), max_length=600)
+    location_ids: tuple[Slug, ...] = Field(default=(), max_length=100)
     status: Status = Status.ACTIVE
 
     def terms(self) -> frozenset[str]:
@@ -235,17 +297,17 @@ class Service(Record):
 
 class Platform(Record):
     kind: ClassVar[str] = "Platform"
-    name: str
+    name: Line = Field(min_length=1, max_length=300)
     platform_kind: PlatformKind
     division: Slug | None = None
 
 
 class Training(Record):
     kind: ClassVar[str] = "Training"
-    title: str
+    title: Line = Field(min_length=1, max_length=300)
     held_on: date
     organiser_id: Slug | None = None
-    terms: tuple[Slug, ...] = ()
+    terms: tuple[Slug, ...] = Field(default=(), max_length=50)
 
 
 ENTITY_TYPES: tuple[type[Record], ...] = (
@@ -320,7 +382,7 @@ class Membership(Link):
     organisation_id: Slug
     platform_id: Slug
     since: date | None = None
-    role: str = "member"
+    role: Line = Field(default="member", max_length=100)
 
     def key(self) -> tuple[str, ...]:
         return (self.kind, self.organisation_id, self.platform_id)

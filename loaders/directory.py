@@ -382,10 +382,13 @@ def _contacts(r: _RowReader) -> tuple[Contact, ...]:
     contacts: list[Contact] = []
     for column, kind, pattern, visibility in _CONTACT_COLUMNS:
         for value in split(r.text(column)):
-            if _valid_contact(value, kind, pattern):
-                contacts.append(Contact(kind=kind, value=value, visibility=visibility))
-            else:
+            if not _valid_contact(value, kind, pattern):
                 r.fail(f"«{value}» is not a valid {column.replace('_', ' ')}", column)
+                continue
+            try:  # the model's own rules (control characters, length) are located problems too
+                contacts.append(Contact(kind=kind, value=value, visibility=visibility))
+            except ValidationError as exc:
+                r.fail(exc.errors()[0]["msg"].removeprefix("Value error, "), column)
     return tuple(contacts)
 
 

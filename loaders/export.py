@@ -2,6 +2,8 @@
 
 This is the one export that carries hidden addresses, because it is the coordination's master file;
 it needs the coordinator role at the API. Every other export goes through the snapshot, which has none.
+Cells are made safe to open (`graph.cells`): no formula ever runs, and characters a workbook cannot
+hold are dropped instead of crashing the export.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+from graph.cells import needs_quote, spreadsheet_safe, writable
 from graph.models import (
     Attendance,
     ContactKind,
@@ -128,12 +132,23 @@ def directory_rows(store: GraphStore) -> Rows:
 
 
 def write_csv_folder(rows: Mapping[str, Iterable[Mapping[str, str]]], folder: Path) -> None:
+    """One CSV file per sheet; a cell a spreadsheet would run as a formula gets a leading `'`."""
     folder.mkdir(parents=True, exist_ok=True)
     for sheet, columns in SHEETS.items():
         with (folder / f"{sheet}.csv").open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, [c.name for c in columns], extrasaction="raise")
             writer.writeheader()
-            writer.writerows(rows.get(sheet, []))
+            writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows.get(sheet, []))
+
+
+def _append_text_row(ws: Any, values: list[str]) -> None:
+    """Append a row of text cells: a value starting like a formula stays text (type `s`, quote prefix),
+    so `+32 4 …` reads as typed and `=HYPERLINK(…)` never runs."""
+    ws.append([writable(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and needs_quote(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def write_workbook(rows: Mapping[str, Iterable[Mapping[str, str]]], path: Path) -> None:
@@ -151,7 +166,7 @@ def write_workbook(rows: Mapping[str, Iterable[Mapping[str, str]]], path: Path) 
             cell.font = Font(bold=c.required)
             cell.comment = Comment(f"{c.fr}\n{c.en}{' (obligatoire / required)' if c.required else ''}", "Relais")
         for row in rows.get(sheet, []):
-            ws.append([row.get(c.name, "") for c in columns])
+            _append_text_row(ws, [row.get(c.name, "") for c in columns])
         ws.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -1,7 +1,8 @@
 """Files to rows: a workbook, a folder of CSV files, or YAML/JSON `{sheet: [rows]}`.
 
 Rows are produced lazily and the source can be read twice (validate everything first, then import),
-so a large CSV folder never sits whole in memory.
+so a large CSV folder never sits whole in memory. A cell Relais neutralised on export (`'+32 4 …`,
+see `graph.cells`) is read back as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from graph.cells import restored
 from graph.errors import InvalidInput, Problem
 from loaders.template import MULTI_SEPARATOR, SHEETS
 
@@ -48,7 +50,7 @@ def _cell(value: Any) -> str:
         return str(value.isoformat())[:10] if not hasattr(value, "hour") or not value.hour else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return restored(str(value).strip())
 
 
 class DirectorySource:
@@ -198,6 +200,6 @@ class DirectorySource:
             if problems:
                 raise InvalidInput(problems)
             for number, raw in enumerate(reader, start=2):
-                cells = {h: v.strip() for h, v in zip(header, raw, strict=False) if h}
+                cells = {h: restored(v.strip()) for h, v in zip(header, raw, strict=False) if h}
                 if any(cells.values()):
                     yield Row(str(path), sheet, number, cells)

@@ -2,6 +2,8 @@
 
 They are made from the snapshot, which holds no address at all; nested service data is flattened
 to text because these formats take only scalar attributes. The snapshot is copied, never mutated.
+Text is made writable first (no control character: GraphML/GEXF must parse even with records older
+than the input rules), and CSV cells that a spreadsheet would run as formulas get a leading `'`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zipfile
 import networkx as nx
 
 from graph.analysis import cooperation_graph, division_of
+from graph.cells import spreadsheet_safe, writable
 
 FORMATS = ("graphml", "gexf", "kumu", "csv")
 
@@ -23,12 +26,12 @@ def flat_graph(snapshot: nx.MultiDiGraph) -> nx.Graph:
     for n, data in snapshot.nodes(data=True):
         graph.add_node(
             n,
-            label=data["name"],
+            label=writable(data["name"]),
             type=data["type"],
             sector=data["sector"],
             status=data["status"],
             division=division_of(snapshot, n) or "",
-            services="; ".join(s["name"] for s in data.get("services", [])),
+            services=writable("; ".join(s["name"] for s in data.get("services", []))),
             verified_at=data.get("verified_at") or "",
         )
     for a, b in cooperation_graph(snapshot).edges():
@@ -70,20 +73,23 @@ def export(snapshot: nx.MultiDiGraph, fmt: str) -> tuple[bytes, str, str]:
         }
         return json.dumps(doc, ensure_ascii=False, indent=1).encode(), "application/json", "relais-kumu.json"
     if fmt == "csv":
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            nodes = io.StringIO()
-            w = csv.writer(nodes)
-            w.writerow(["id", "label", "type", "sector", "division", "status", "services", "verified_at"])
-            w.writerows(
-                [n, d["label"], d["type"], d["sector"], d["division"], d["status"], d["services"], d["verified_at"]]
-                for n, d in graph.nodes(data=True)
-            )
-            z.writestr("nodes.csv", nodes.getvalue())
-            edges = io.StringIO()
-            w = csv.writer(edges)
-            w.writerow(["source", "target", "cooperation"])
-            w.writerows([a, b, d["cooperation"]] for a, b, d in graph.edges(data=True))
-            z.writestr("edges.csv", edges.getvalue())
-        return out.getvalue(), "application/zip", "relais-csv.zip"
+        return _csv_zip(graph), "application/zip", "relais-csv.zip"
     raise ValueError(fmt)
+
+
+def _csv_zip(graph: nx.Graph) -> bytes:
+    """nodes.csv and edges.csv in a zip, every cell safe to open in a spreadsheet."""
+    columns = ["label", "type", "sector", "division", "status", "services", "verified_at"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        nodes = io.StringIO()
+        w = csv.writer(nodes)
+        w.writerow(["id", *columns])
+        w.writerows([spreadsheet_safe(str(x)) for x in (n, *map(d.get, columns))] for n, d in graph.nodes(data=True))
+        z.writestr("nodes.csv", nodes.getvalue())
+        edges = io.StringIO()
+        w = csv.writer(edges)
+        w.writerow(["source", "target", "cooperation"])
+        w.writerows([spreadsheet_safe(str(x)) for x in (a, b, d["cooperation"])] for a, b, d in graph.edges(data=True))
+        z.writestr("edges.csv", edges.getvalue())
+    return out.getvalue()

@@ -2,9 +2,15 @@
 
 pyvis' own HTML template loads vis-network from a CDN and its `add_edge` is quadratic, so Relais
 fills a pyvis `Network` directly (nodes and edges lists, options) and renders its JSON into a small
-page of its own whose script comes from `asset_url` (served by the API, or copied beside a file).
+page of its own whose scripts come from beside `asset_url` (served by the API, or copied beside a file).
 The snapshot is copied, never mutated. Beyond `MAX_NODES` organisations the map aggregates by
 division and sector instead of freezing the browser.
+
+No script is ever built from data: names are written by editors, and a name like
+`</script><script>…` must stay a name. The data travel in a `<script type="application/json">` block
+(never run, with `<`, `>`, `&`, U+2028/2029 escaped so nothing can close it), read by a fixed script
+file (`MAP_SCRIPT`), which lets the Content-Security-Policy refuse every inline script. Tooltips are
+plain text (vis-network shows a string title with `innerText`), never HTML.
 """
 
 from __future__ import annotations
@@ -22,6 +28,18 @@ from graph.analysis import cooperation_graph, division_of
 
 MAX_NODES = 1000
 VIS_JS = "vis-network.min.js"
+MAP_JS = "relais-map.js"
+MAP_SCRIPT = """// Draws the map from the JSON block of the page (no inline script: the CSP forbids them).
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("relais-map-data").textContent);
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var network = new vis.Network(document.getElementById("map"), {nodes: nodes, edges: edges}, data.options);
+  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+  window.relaisNetwork = network;  // for the browser tests and the curious: the map is data, not code
+})();
+"""
 SECTOR_COLOURS = {
     "associative": "#7b3294",
     "coordination": "#1b7837",
@@ -49,12 +67,35 @@ def vis_script() -> bytes:
     return resources.files("pyvis").joinpath("lib", "vis-9.1.2", VIS_JS).read_bytes()
 
 
+def map_script() -> bytes:
+    """The fixed script that draws a map page from its JSON block."""
+    return MAP_SCRIPT.encode()
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that can sit inside a `<script type="application/json">` element: `<`, `>`, `&` and the
+    JavaScript line separators escaped, so no string can end the element or open a comment.
+
+    >>> print(json_for_script({"name": "X</script><script>alert(1)</script>&"}))
+    {"name": "X\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u0026"}
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    for raw in ("<", ">", "&", "\u2028", "\u2029"):
+        text = text.replace(raw, f"\\u{ord(raw):04x}")
+    return text
+
+
 def _card(data: dict[str, Any]) -> str:
-    services = "".join(f"<li>{html.escape(s['name'])}</li>" for s in data.get("services", []))
-    return (
-        f"<b>{html.escape(data['name'])}</b><br>{html.escape(data['type'])} · "
-        f"{html.escape(', '.join(data.get('divisions', [])) or '—')}<ul>{services}</ul>"
-    )
+    """The tooltip of an organisation as plain text (vis-network shows it with innerText, never as HTML).
+
+    >>> org = {"name": "<b>CVFE</b>", "type": "association", "divisions": ["liege"], "services": [{"name": "Écoute"}]}
+    >>> print(_card(org))
+    <b>CVFE</b>
+    association · liege
+    • Écoute
+    """
+    services = "".join(f"\n• {s['name']}" for s in data.get("services", []))
+    return f"{data['name']}\n{data['type']} · {', '.join(data.get('divisions', [])) or '—'}{services}"
 
 
 def _filtered(snapshot: nx.MultiDiGraph, division: str | None, sector: str | None) -> nx.Graph:
@@ -186,21 +227,32 @@ PAGE = """<!doctype html>
  padding:.5rem;font-size:.85rem;overflow:auto;height:100%;box-sizing:border-box;border-left:1px solid #ccc}}
  .dot{{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.4rem;vertical-align:middle}}
  div.vis-tooltip{{position:absolute;background:#fff;border:1px solid #888;padding:.4rem;max-width:22rem;
- font-size:.8rem;white-space:normal;box-shadow:0 2px 6px rgba(0,0,0,.2)}}
+ font-size:.8rem;white-space:pre-line;box-shadow:0 2px 6px rgba(0,0,0,.2)}}
+ .banner{{margin:0 0 .5rem;padding:.3rem .4rem;background:#eef3f8;border-left:4px solid #2166ac}}
+ .banner strong{{display:block;color:#7a3b00}}
  @media (max-width:700px){{#map{{right:0;bottom:40%}} aside{{top:60%;width:100%;height:40%;border:0}}}}
 </style></head>
 <body><div id="map" role="img" aria-label="{title}"></div>
-<aside><h1 style="font-size:1rem">{title}</h1><p>{subtitle}</p><h2 style="font-size:.9rem">Légende</h2>{legend}
+<aside>{banner}<h1 style="font-size:1rem">{title}</h1><p>{subtitle}</p><h2 style="font-size:.9rem">Légende</h2>{legend}
 <p>★ bordure rouge : point unique de rupture (si l'organisation s'arrête, des partenaires perdent leur seul lien)<br>
 ▲ bordure rouge : organisation isolée</p><p>Taille : intermédiarité (betweenness).</p></aside>
+<script type="application/json" id="relais-map-data">{data}</script>
 <script src="{asset_url}"></script>
-<script>
-const nodes = new vis.DataSet({nodes});
-const edges = new vis.DataSet({edges});
-const network = new vis.Network(document.getElementById("map"), {{nodes, edges}}, {options});
-network.once("stabilizationIterationsDone", () => network.setOptions({{physics: false}}));
-</script></body></html>
+<script src="{map_url}"></script></body></html>
 """
+
+
+def banner_html(served: str, warning: str = "") -> str:
+    """The line saying which directory is served, and a visible warning for fictional data.
+
+    >>> banner_html("Démo <x>", "Données fictives de démonstration")
+    '<p class="banner" role="note">Démo &lt;x&gt;<strong>Données fictives de démonstration</strong></p>'
+    """
+    if not served and not warning:
+        return ""
+    strong = f"<strong>{html.escape(warning)}</strong>" if warning else ""
+    return f'<p class="banner" role="note">{html.escape(served)}{strong}</p>'
+
 
 
 def render_map(
@@ -212,8 +264,11 @@ def render_map(
     betweenness: dict[str, float] | None = None,
     highlights: dict[str, str] | None = None,
     title: str = "Réseau des Plateformes Violences",
+    banner: str = "",
 ) -> str:
-    """The map page as a string (the script is referenced, not inlined: the page stays small)."""
+    """The map page as a string; its scripts are `asset_url` (vis-network) and `MAP_JS` beside it.
+
+    `banner` is ready HTML from `banner_html` (which directory is served, fictional or not)."""
     net, aggregated = build_network(
         snapshot, division=division, sector=sector, betweenness=betweenness, highlights=highlights
     )
@@ -229,21 +284,23 @@ def render_map(
         if aggregated
         else f"{len(net.nodes)} organisations, {len(net.edges)} liens — {scope}"
     )
+    options = json.loads(net.options.to_json()) if hasattr(net.options, "to_json") else net.options
     return PAGE.format(
         title=html.escape(title),
         subtitle=html.escape(subtitle),
         legend=legend,
+        banner=banner,
         asset_url=html.escape(asset_url),
-        nodes=json.dumps(net.nodes, ensure_ascii=False),
-        edges=json.dumps(net.edges),
-        options=net.options.to_json() if hasattr(net.options, "to_json") else json.dumps(net.options),
+        map_url=html.escape(f"{asset_url.rpartition('/')[0] or '.'}/{MAP_JS}"),
+        data=json_for_script({"nodes": net.nodes, "edges": net.edges, "options": options}),
     )
 
 
 def write_map(page: str, path: Path) -> Path:
-    """Write the page and the script beside it, so the file opens offline."""
+    """Write the page and its scripts beside it, so the file opens offline."""
     assets = path.parent / "relais-assets"
     assets.mkdir(parents=True, exist_ok=True)
     (assets / VIS_JS).write_bytes(vis_script())
+    (assets / MAP_JS).write_bytes(map_script())
     path.write_text(page, encoding="utf-8")
     return path

@@ -16,6 +16,8 @@ MODULES = [
     "api.i18n",
     "api.reasons",
     "graph.analysis",
+    "graph.cells",
+    "graph.models",
     "graph.referral.answer",
     "graph.referral.cache",
     "graph.referral.query",

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.bootstrap import Relais
 from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
+from api.http.routers.pages import page_language
+from api.i18n import banner_texts
 from graph.errors import InvalidInput
 from viz.exports import FORMATS, export
 from viz.heatmap import heatmap
-from viz.network_map import VIS_JS, render_map, vis_script
+from viz.network_map import MAP_JS, VIS_JS, banner_html, map_script, render_map, vis_script
 from viz.report import render_report
 
 ASSET_URL = f"/static/{VIS_JS}"
+MAP_URL = f"/static/{MAP_JS}"
 
 
 async def member(who: CallerDep) -> HttpCaller:
@@ -38,6 +42,17 @@ def _division(relais: RelaisDep, value: str | None) -> str | None:
 @assets.get(ASSET_URL)
 def vis_asset() -> Response:
     return Response(vis_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@assets.get(MAP_URL)
+def map_asset() -> Response:
+    """The map pages' own script: a file, so that the CSP can refuse every inline script."""
+    return Response(map_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+
+
+def _banner(request: Request, relais: Relais) -> str:
+    """Which directory the page shows (and «fictional» for the demo), in the page's language."""
+    return banner_html(*banner_texts(getattr(relais, "served", None), page_language(request)))
 
 
 @router.get("/gaps")
@@ -65,7 +80,9 @@ def metrics(relais: RelaisDep, division: str | None = None) -> dict[str, Any]:
 
 
 @router.get("/map", response_class=HTMLResponse)
-def network_map(relais: RelaisDep, division: str | None = None, sector: str | None = None) -> HTMLResponse:
+def network_map(
+    request: Request, relais: RelaisDep, division: str | None = None, sector: str | None = None
+) -> HTMLResponse:
     """Interactive network map (offline: the script is served by Relais)."""
     report, snapshot = relais.analysis.get()
     sectors = {t.sector for t in relais.reference.organisation_types.values()}
@@ -78,6 +95,7 @@ def network_map(relais: RelaisDep, division: str | None = None, sector: str | No
         sector=sector,
         betweenness=relais.analysis.centrality(None)["betweenness"],
         highlights=report.highlights(),
+        banner=_banner(request, relais),
     )
     return HTMLResponse(page)
 
@@ -94,12 +112,12 @@ def coverage_heatmap(
 
 
 @router.get("/report", response_class=HTMLResponse)
-def division_report(relais: RelaisDep, division: str) -> HTMLResponse:
+def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLResponse:
     """Printable one-page gap report of a division."""
     report, snapshot = relais.analysis.get()
     names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
     d = relais.reference.geography.division(division).id
-    return HTMLResponse(render_report(report, d, relais.reference, names))
+    return HTMLResponse(render_report(report, d, relais.reference, names, banner=_banner(request, relais)))
 
 
 @router.get("/export")

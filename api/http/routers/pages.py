@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.bootstrap import Relais
 from api.http.auth import SESSION_COOKIE, HttpCaller, check_csrf, csrf_token, find_key, session_cookie
 from api.http.deps import CallerDep, RelaisDep
-from api.i18n import LANG_NAMES, SPOKEN, language_name, t
+from api.i18n import LANG_NAMES, SPOKEN, banner_texts, language_name, t
 from api.presenters import answer_out, pathway_out
 from api.settings import Settings
 from graph.errors import InvalidInput, NotFound, RelaisError, Stale
@@ -55,6 +55,7 @@ def render(request: Request, name: str, who: HttpCaller, status: int = 200, **co
         lang_names=LANG_NAMES,
         switch_url=switch_url,
         csrf=csrf_token(who.session, settings) if who.session else "",
+        banner=banner_texts(getattr(request.app.state.relais, "served", None), lang),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
