@@ -19,6 +19,7 @@ from api.presenters import answer_out
 from api.settings import PROJECT_ROOT, get_settings
 from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput, RelaisError, StoreError, StoreUnavailable
+from graph.models import Organisation
 from graph.reference import load_reference
 from graph.referral import ReferralQuery, Role
 from graph.usecases import Caller
@@ -272,11 +273,22 @@ def keys_create(
     """Create a key. The key is printed once: store it now, Relais keeps only its HMAC."""
     settings = get_settings()
     try:
-        key, token = KeyRing(settings.keys_file).create(settings, role, org, label)
+        key, token = KeyRing(settings.keys_file).create(
+            settings, role, org, label, organisation_exists=_organisation_exists
+        )
     except RelaisError as exc:
         raise _report_error(exc) from exc
     console.print(f"key id: {key.id}  role: {key.role}" + (f"  organisation: {org}" if org else ""))
     console.print(f"[bold]{token}[/]  ← shown once; use as «Authorization: Bearer …» or on /login")
+
+
+def _organisation_exists(organisation_id: str) -> bool:
+    """Whether the directory `relais serve` serves has this organisation."""
+    relais = _relais()
+    try:
+        return bool(relais.store.list(Organisation, ids=[organisation_id]))
+    finally:
+        relais.close()
 
 
 @keys_app.command("list")

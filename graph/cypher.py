@@ -201,6 +201,17 @@ LOG_CHANGES: LiteralString = """
 
 CHANGES: LiteralString = "MATCH (c:Change) RETURN properties(c) AS p ORDER BY c.seq DESC LIMIT $limit"
 """The newest writes; each holds at least one entry, so `$limit` writes hold at least `$limit` entries."""
+CHANGES_CONTAINING: LiteralString = """
+    MATCH (c:Change) WHERE any(d IN c.diffs WHERE any(n IN $needles WHERE d CONTAINS n))
+    RETURN elementId(c) AS id, c.diffs AS diffs
+"""
+"""Log nodes whose diffs (JSON text) hold one of the needles: the text as typed and as JSON escapes it."""
+SET_CHANGE_DIFFS: LiteralString = """
+    UNWIND $rows AS row
+    MATCH (c:Change) WHERE elementId(c) = row.id
+    SET c.diffs = row.diffs
+"""
+"""A purge rewrites the diffs of the log nodes it found, in the same transaction."""
 DIRECTORY_VERSION: LiteralString = (
     "MATCH (c:Change) WHERE c.seq IS NOT NULL RETURN c.seq AS seq ORDER BY c.seq DESC LIMIT 1"
 )
@@ -314,8 +325,8 @@ _PARTNER_TREE_START: LiteralString = """
 _PARTNER_TREE_LEVEL: LiteralString = """
     CALL (seen, frontier, level) {
         UNWIND CASE WHEN level < $hops THEN frontier ELSE [] END AS f
-        MATCH (f)-[:COOPERATES_WITH]-(b:Organisation)
-        WHERE NOT b IN seen
+        MATCH (f)-[r:COOPERATES_WITH]-(b:Organisation)
+        WHERE NOT b IN seen AND coalesce(r.status, 'confirmed') = 'confirmed'
         WITH b, min(f.id) AS parent
         RETURN collect(b) AS next, collect([b.id, parent]) AS rows
     }
@@ -329,7 +340,7 @@ PARTNER_TREE: LiteralString = _PARTNER_TREE_START + _PARTNER_TREE_LEVEL * 6 + " 
 SHORTEST_PATHS: LiteralString = """
     MATCH (a:Organisation {id: $from}), (b:Organisation {id: $to})
     MATCH p = allShortestPaths((a)-[:COOPERATES_WITH*..6]-(b))
-    WHERE length(p) <= $max_hops
+    WHERE all(r IN relationships(p) WHERE coalesce(r.status, 'confirmed') = 'confirmed') AND length(p) <= $max_hops
     RETURN [n IN nodes(p) | n.id] AS ids
     LIMIT 100
 """

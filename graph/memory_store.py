@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +23,9 @@ from graph.models import (
     Change,
     Commune,
     Cooperation,
+    CooperationKind,
     Link,
+    LinkStatus,
     Location,
     Organisation,
     Record,
@@ -32,7 +34,7 @@ from graph.models import (
     Status,
     link_ends,
 )
-from graph.store import GraphStore
+from graph.store import GraphStore, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -104,7 +106,7 @@ class MemoryStore(GraphStore):
             ) from exc
         for coop in self._links[Cooperation].values():
             assert isinstance(coop, Cooperation)
-            self._cooperation.add_edge(coop.a, coop.b)
+            self._follow_cooperation(coop.a, coop.b)
         for service in self._records[Service].values():
             self._index(None, service)
 
@@ -176,7 +178,19 @@ class MemoryStore(GraphStore):
             self._changes.extend(changes)
             self._save()
 
-    def _delete(self, kind: type[Record], id: str, change: Change) -> bool:
+    def _follow_cooperation(self, a: str, b: str) -> None:
+        """The networkx view has an edge where a confirmed cooperation joins a and b (pending ones wait)."""
+        table = self._links[Cooperation]
+        confirmed = any(
+            isinstance(x := table.get((Cooperation.kind, a, b, kind)), Cooperation) and x.status is LinkStatus.CONFIRMED
+            for kind in CooperationKind
+        )
+        if confirmed:
+            self._cooperation.add_edge(a, b)
+        elif self._cooperation.has_edge(a, b):
+            self._cooperation.remove_edge(a, b)
+
+    def _delete(self, kind: type[Record], id: str, changes: Sequence[Change]) -> bool:
         with self._lock:
             self._placement.clear()
             if id not in self._records[kind]:
@@ -192,7 +206,7 @@ class MemoryStore(GraphStore):
                         del self._links[link_kind][key]
                 if id in self._cooperation:
                     self._cooperation.remove_node(id)
-            self._changes.append(change)
+            self._changes.extend(changes)
             self._save()
             return True
 
@@ -206,7 +220,7 @@ class MemoryStore(GraphStore):
             for link in links:
                 self._links[kind][link.key()] = link
                 if isinstance(link, Cooperation):
-                    self._cooperation.add_edge(link.a, link.b)
+                    self._follow_cooperation(link.a, link.b)
             self._changes.extend(changes)
             self._save()
 
@@ -214,13 +228,23 @@ class MemoryStore(GraphStore):
         with self._lock:
             if self._links[type(link)].pop(link.key(), None) is None:
                 return False
-            if isinstance(link, Cooperation) and not any(
-                isinstance(x, Cooperation) and (x.a, x.b) == (link.a, link.b) for x in self._links[Cooperation].values()
-            ):
-                self._cooperation.remove_edge(link.a, link.b)
+            if isinstance(link, Cooperation):
+                self._follow_cooperation(link.a, link.b)
             self._changes.append(change)
             self._save()
             return True
+
+    def _purge_changes(self, text: str, log: Callable[[int], Change]) -> int:
+        with self._lock:
+            purged = 0
+            for i, change in enumerate(self._changes):
+                cleaned = purge_diff(change.diff, text)
+                if cleaned is not None:
+                    self._changes[i] = change.model_copy(update={"diff": cleaned})
+                    purged += 1
+            self._changes.append(log(purged))
+            self._save()
+            return purged
 
     def _fetch_links(self, kind: type[L], organisation_id: str | None) -> list[L]:
         with self._lock:

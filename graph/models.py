@@ -33,6 +33,11 @@ WEB_ADDRESS = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$"
 WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=500)]
 """An http(s) address with a dotted host."""
 
+MAX_COUNT = 1_000_000
+"""Upper bound of every count (referrals, participants, places): beyond it a figure is a typing error,
+and a 64-bit store could not even hold some of what pydantic accepts."""
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
 _NONCHARACTERS = "".join(f"\\U{p * 0x10000 + 0xFFFE:08X}\\U{p * 0x10000 + 0xFFFF:08X}" for p in range(17))
 _NEVER = r"\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS
 _NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f" + _NEVER + "]")
@@ -129,6 +134,13 @@ class AreaScope(StrEnum):
     NATIONAL = "national"
 
 
+class LinkStatus(StrEnum):
+    """A cooperation declared by one end waits for the other end (or a coordinator) to confirm it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+
+
 class CooperationKind(StrEnum):
     CONVENTION = "convention"
     PROTOCOL = "protocol"
@@ -152,6 +164,13 @@ class Provenance(Model):
 
     source: Line = Field(min_length=1, max_length=500)
     verified_at: date | None = None
+
+    @field_validator("verified_at")
+    @classmethod
+    def _not_in_the_future(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError(f"verified_at cannot be in the future ({value.isoformat()})")
+        return value
 
 
 class Record(Provenance):
@@ -244,8 +263,8 @@ class Contact(Model):
 
 
 class Capacity(Model):
-    available: int = Field(ge=0)
-    total: int = Field(ge=0)
+    available: Count
+    total: Count
     updated_at: date
 
     @model_validator(mode="after")
@@ -349,6 +368,10 @@ class Cooperation(Link):
     since: date | None = None
     until: date | None = None
     confidence: float = Field(default=1.0, ge=0, le=1)
+    status: LinkStatus = LinkStatus.CONFIRMED
+    """Pending links are listed to their two ends and to coordinators only, and used by nothing else."""
+    requested_by: Slug | None = None
+    """The end whose editor declared a pending link: the other end confirms it."""
 
     @model_validator(mode="before")
     @classmethod
@@ -371,7 +394,7 @@ class ReferralFlow(Link):
     from_id: Slug
     to_id: Slug
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}(-(Q[1-4]|\d{2}))?$")]
-    count: int = Field(ge=0)
+    count: Count
 
     def key(self) -> tuple[str, ...]:
         return (self.kind, self.from_id, self.to_id, self.period)
@@ -394,7 +417,7 @@ class Attendance(Link):
     kind: ClassVar[str] = "ATTENDED"
     organisation_id: Slug
     training_id: Slug
-    participants: int = Field(default=1, ge=0)
+    participants: Count = 1
 
     def key(self) -> tuple[str, ...]:
         return (self.kind, self.organisation_id, self.training_id)

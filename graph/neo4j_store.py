@@ -28,7 +28,7 @@ from graph.models import (
     Service,
     ServiceCandidate,
 )
-from graph.store import GraphStore
+from graph.store import GraphStore, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -232,12 +232,29 @@ class Neo4jStore(GraphStore):
 
         self._write_tx(work)
 
-    def _delete(self, kind: type[Record], id: str, change: Change) -> bool:
+    def _delete(self, kind: type[Record], id: str, changes: Sequence[Change]) -> bool:
         def work(tx: ManagedTransaction) -> bool:
             deleted = int(tx.run(cypher.DELETE[kind.kind], id=id).single(strict=True)["deleted"])
             if deleted:
-                self._log(tx, [change])
+                self._log(tx, changes)
             return deleted > 0
+
+        return self._write_tx(work)
+
+    def _purge_changes(self, text: str, log: Callable[[int], Change]) -> int:
+        needles = sorted({text, json.dumps(text)[1:-1]})  # the log's JSON escapes non-ASCII characters
+
+        def work(tx: ManagedTransaction) -> int:
+            purged, rows = 0, []
+            for row in tx.run(cypher.CHANGES_CONTAINING, needles=needles):
+                diffs = [purge_diff(json.loads(d), text) for d in row["diffs"]]
+                purged += sum(d is not None for d in diffs)
+                pairs = zip(row["diffs"], diffs, strict=True)
+                kept = [json.dumps(new) if new is not None else old for old, new in pairs]
+                rows.append({"id": row["id"], "diffs": kept})
+            tx.run(cypher.SET_CHANGE_DIFFS, rows=rows).consume()
+            self._log(tx, [log(purged)])
+            return purged
 
         return self._write_tx(work)
 

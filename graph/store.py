@@ -8,11 +8,12 @@ primitives (`_fetch`, `_hashes`, `_write`, ...). Both run through the same contr
 from __future__ import annotations
 
 import builtins
+import json
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import networkx as nx
 
@@ -27,6 +28,7 @@ from graph.models import (
     Cooperation,
     Division,
     Link,
+    LinkStatus,
     Location,
     Membership,
     Organisation,
@@ -106,6 +108,64 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+REDACTED = "[adresse masquée]"
+"""What the change log shows instead of anything that locates a hidden location."""
+LOCATING_FIELDS = frozenset({"name", "address", "postcode", "commune", "latitude", "longitude"})
+"""A location's fields that say where it is (a shelter's name often names its street)."""
+PURGED = "[valeur purgée]"
+"""What the change log shows instead of a value a coordinator purged."""
+MIN_PURGE_LENGTH = 3
+
+
+def logged_diff(before: Record | Link | None, after: Record | Link | None) -> dict[str, tuple[Any, Any]]:
+    """The change log's diff: a hidden location's side never shows where it is.
+
+    Each side is judged on its own visibility: a location made public shows its new address, not the
+    hidden one it had; a location made hidden shows the public address it had, not the new one.
+
+    >>> from graph.models import Location, Visibility
+    >>> old = Location(id="x", organisation_id="o", commune="61028", address="Rue publique 1",
+    ...                visibility=Visibility.PUBLIC, source="doctest")
+    >>> logged_diff(old, old.model_copy(update={"address": "Rue secrète 2", "visibility": Visibility.HIDDEN}))
+    {'address': ('Rue publique 1', '[adresse masquée]'), 'visibility': ('public', 'hidden')}
+    """
+    found = diff(before, after)
+
+    def hidden(side: Record | Link | None) -> bool:
+        return isinstance(side, Location) and side.visibility is Visibility.HIDDEN
+
+    if not (hidden(before) or hidden(after)):
+        return found
+    return {
+        k: (
+            REDACTED if k in LOCATING_FIELDS and hidden(before) and old is not None else old,
+            REDACTED if k in LOCATING_FIELDS and hidden(after) and new is not None else new,
+        )
+        for k, (old, new) in found.items()
+    }
+
+
+def purge_diff(entry: Mapping[str, Sequence[Any]], text: str) -> dict[str, tuple[Any, Any]] | None:
+    """A diff with every value containing `text` replaced by `PURGED`; None when nothing contains it.
+
+    >>> purge_diff({"name": ("Refuge", "Refuge (Mme X)"), "status": ("active", "inactive")}, "Mme X")
+    {'name': ('Refuge', '[valeur purgée]'), 'status': ('active', 'inactive')}
+    """
+
+    def holds(value: Any) -> bool:
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return value is not None and text in shown
+
+    if not any(holds(v) for pair in entry.values() for v in pair):
+        return None
+    return {k: (PURGED if holds(old) else old, PURGED if holds(new) else new) for k, (old, new) in entry.items()}
+
+
+def unknown_reference(item: Record | Link, field: str, kind: type[Record], id_: str) -> Problem:
+    """The one wording of a dangling reference (also used for what exists but must look unknown)."""
+    return Problem(f"{type(item).kind} {_label(item)}: {field} refers to unknown {kind.kind} «{id_}»", column=field)
+
+
 class GraphStore(ABC):
     """What Relais needs from a store: shared behaviour on top of each adapter's primitives."""
 
@@ -140,7 +200,14 @@ class GraphStore(ABC):
         """Create or replace records (with their derived relationships) and log the changes, atomically."""
 
     @abstractmethod
-    def _delete(self, kind: type[Record], id: str, change: Change) -> bool: ...
+    def _delete(self, kind: type[Record], id: str, changes: Sequence[Change]) -> bool:
+        """Delete a record (an organisation with its services, locations and links) and log `changes`,
+        atomically; False (nothing logged) when it does not exist."""
+
+    @abstractmethod
+    def _purge_changes(self, text: str, log: Callable[[int], Change]) -> int:
+        """Replace, in every stored change, the diff by `purge_diff(diff, text)` where that is not None, and
+        log `log(number of entries changed)`, atomically; return that number."""
 
     @abstractmethod
     def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]: ...
@@ -228,7 +295,7 @@ class GraphStore(ABC):
                         entity_id=r.id,
                         route=route,
                         # a bulk load's creations are the file itself: only API writes and updates carry a diff
-                        diff=diff(before.get(r.id), r) if old is not None or route else {},
+                        diff=logged_diff(before.get(r.id), r) if old is not None or route else {},
                     )
                 )
             if changed:
@@ -237,10 +304,19 @@ class GraphStore(ABC):
             report += UpsertReport(created=created, updated=len(changes) - created, unchanged=len(batch) - len(changes))
         return report
 
+    def check_references(self, records: Sequence[Record], *, unknown: Mapping[type[Record], set[str]]) -> None:
+        """Refuse records that refer to a missing record or to one of `unknown` (ids that exist but must
+        answer exactly like missing ones), with the same `Conflict` as `upsert`."""
+        by_kind: dict[type[Record], list[Record]] = {}
+        for r in records:
+            by_kind.setdefault(type(r), []).append(r)
+        self._check_references(by_kind, [(r, references(r)) for r in records], unknown)
+
     def _check_references(
         self,
         batch: dict[type[Record], list[Record]],
         items: Sequence[tuple[Record | Link, list[tuple[type[Record], str, str]]]],
+        unknown: Mapping[type[Record], set[str]] | None = None,
     ) -> None:
         wanted: dict[type[Record], set[str]] = {}
         for _, refs in items:
@@ -249,12 +325,9 @@ class GraphStore(ABC):
         present: dict[type[Record], set[str]] = {}
         for kind, ids in wanted.items():
             in_batch = {r.id for r in batch.get(kind, [])}
-            present[kind] = ids - self._missing(kind, sorted(ids - in_batch))
+            present[kind] = ids - self._missing(kind, sorted(ids - in_batch)) - (unknown or {}).get(kind, set())
         problems = [
-            Problem(
-                f"{type(item).kind} {_label(item)}: {field} refers to unknown {kind.kind} «{id_}»",
-                column=field,
-            )
+            unknown_reference(item, field, kind, id_)
             for item, refs in items
             for kind, id_, field in refs
             if id_ not in present[kind]
@@ -292,19 +365,47 @@ class GraphStore(ABC):
         return service.model_copy(update={"location_ids": tuple(i for i in service.location_ids if i in visible)})
 
     def delete(self, kind: type[Record], id: str, *, key_id: str = "system", route: str = "") -> None:
-        """Delete a record; an organisation takes its services, locations and links with it."""
+        """Delete a record; an organisation takes its services, locations and links with it, each logged."""
+        now = _now()
         before = self._fetch(kind, [id], None)
-        change = Change(
-            at=_now(),
-            key_id=key_id,
-            action="delete",
-            entity=kind.kind,
-            entity_id=id,
-            route=route,
-            diff=diff(before[0] if before else None, None),
-        )
-        if not self._delete(kind, id, change):
+        gone: list[Record | Link] = [*before]
+        if kind is Organisation and before:
+            gone += [*self._fetch(Service, None, id), *self._fetch(Location, None, id)]
+            gone += [x for link_kind in LINK_TYPES for x in self._fetch_links(link_kind, id)]
+        changes = [
+            Change(
+                at=now,
+                key_id=key_id,
+                action="delete",
+                entity=x.kind,
+                entity_id=x.id if isinstance(x, Record) else "/".join(x.key()[1:]),
+                route=route,
+                diff=logged_diff(x, None),
+            )
+            for x in gone
+        ] or [Change(at=now, key_id=key_id, action="delete", entity=kind.kind, entity_id=id, route=route)]
+        if not self._delete(kind, id, changes):
             raise NotFound(f"no {kind.kind} with id «{id}»")
+
+    def purge_changes(self, text: str, *, key_id: str = "system", route: str = "") -> int:
+        """Replace every change-log value containing `text` by `PURGED` (e.g. something about a person typed
+        by mistake); the purge is logged with how many entries it changed, never with the value."""
+        text = text.strip()
+        if len(text) < MIN_PURGE_LENGTH:
+            raise InvalidInput(f"the text to purge needs at least {MIN_PURGE_LENGTH} characters", parameter="text")
+
+        def log(entries: int) -> Change:
+            return Change(
+                at=_now(),
+                key_id=key_id,
+                action="purge",
+                entity="Change",
+                entity_id="",
+                route=route,
+                diff={"entries": (None, entries)},
+            )
+
+        return self._purge_changes(text, log)
 
     # --- links --------------------------------------------------------------------------------------
 
@@ -344,7 +445,7 @@ class GraphStore(ABC):
             entity=link.kind,
             entity_id="/".join(link.key()[1:]),
             route=route,
-            diff=diff(link, None),
+            diff=logged_diff(link, None),
         )
         if not self._remove_link(link, change):
             raise NotFound(f"no {link.kind} link {' → '.join(link.key()[1:])}")
@@ -449,6 +550,8 @@ class GraphStore(ABC):
                 ],
             )
         for link in self._fetch_links(Cooperation, None):
+            if link.status is LinkStatus.PENDING:
+                continue  # not agreed by both ends: not part of the network yet
             graph.add_edge(
                 link.a,
                 link.b,

@@ -11,13 +11,14 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fastapi import Request
 
-from api.keys import KeyRing, key_digest
+from api.keys import EndedSessions, KeyRing, key_digest
 from api.settings import ApiKey, Settings
 from graph.errors import Forbidden, Unauthorized
 from graph.referral import Role
@@ -37,6 +38,11 @@ PUBLIC = HttpCaller(Role.PUBLIC)
 
 
 _rings: dict[Path, KeyRing] = {}
+_ended: dict[Path, EndedSessions] = {}
+
+
+def ended_sessions(settings: Settings) -> EndedSessions:
+    return _ended.setdefault(settings.keys_file, EndedSessions(settings.keys_file))
 
 
 def keys_of(settings: Settings) -> list[ApiKey]:
@@ -60,7 +66,9 @@ def _sign(settings: Settings, payload: bytes) -> str:
 
 def session_cookie(key: ApiKey, settings: Settings) -> str:
     payload = base64.urlsafe_b64encode(
-        json.dumps({"kid": key.id, "exp": int(time.time()) + settings.session_hours * 3600}).encode()
+        json.dumps(
+            {"kid": key.id, "exp": int(time.time()) + settings.session_hours * 3600, "sid": secrets.token_urlsafe(16)}
+        ).encode()
     ).rstrip(b"=")  # no '=' in the value: cookies keep it unquoted
     return f"{payload.decode()}.{_sign(settings, payload)}"
 
@@ -74,7 +82,8 @@ def check_csrf(who: HttpCaller, token: str | None, settings: Settings) -> None:
         raise Forbidden("the form expired or did not come from Relais: reload the page and try again")
 
 
-def _from_session(value: str, settings: Settings) -> HttpCaller | None:
+def _session_data(value: str, settings: Settings) -> dict[str, object] | None:
+    """The signed content of a session cookie that has neither expired nor been ended by a logout."""
     payload, _, signature = value.partition(".")
     if not hmac.compare_digest(signature, _sign(settings, payload.encode())):
         return None
@@ -82,7 +91,24 @@ def _from_session(value: str, settings: Settings) -> HttpCaller | None:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError:
         return None
-    if data.get("exp", 0) < time.time():
+    if not isinstance(data, dict) or not isinstance(data.get("exp"), int) or data["exp"] < time.time():
+        return None
+    sid = data.get("sid")
+    if not isinstance(sid, str) or ended_sessions(settings).ended(sid):
+        return None
+    return data
+
+
+def end_session(value: str, settings: Settings) -> None:
+    """Logout: the server refuses this session from now on (replaying its cookie is anonymous)."""
+    data = _session_data(value, settings)
+    if data is not None:
+        ended_sessions(settings).end(str(data["sid"]), int(str(data["exp"])))
+
+
+def _from_session(value: str, settings: Settings) -> HttpCaller | None:
+    data = _session_data(value, settings)
+    if data is None:
         return None
     key = next((k for k in keys_of(settings) if k.id == data.get("kid")), None)
     return HttpCaller(Role(key.role), key.id, key.organisation_id, session=value) if key else None

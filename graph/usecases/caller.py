@@ -33,9 +33,13 @@ class Caller:
         if self.role is Role.PUBLIC:
             raise Forbidden("this needs a professional, editor or coordinator key")
 
-    def require_coordinator(self) -> None:
+    def require_coordinator(self, what: str = "this") -> None:
         if self.role is not Role.COORDINATOR:
-            raise Forbidden("this needs a coordinator key")
+            raise Forbidden(f"{what} needs a coordinator key")
+
+    def may_see_pending(self, ends: tuple[str, str]) -> bool:
+        """A link waiting for confirmation is shown to its two ends and to coordinators only."""
+        return self.role is Role.COORDINATOR or (self.role is Role.EDITOR and self.organisation_id in ends)
 
 
 ANONYMOUS = Caller(Role.PUBLIC)

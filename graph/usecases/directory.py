@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +14,7 @@ from graph.models import (
     ENTITY_TYPES,
     Capacity,
     Link,
+    Location,
     Organisation,
     Record,
     Service,
@@ -89,7 +90,7 @@ class DirectoryCases:
         return self.store.get(Organisation, organisation_id)
 
     def create_organisation(self, caller: Caller, org: Organisation) -> UpsertReport:
-        caller.require_writer(org.id)
+        caller.require_coordinator("creating an organisation")  # an editor key names an organisation that exists
         if self.store.list(Organisation, ids=[org.id]):
             raise Conflict(f"organisation «{org.id}» exists already: use PUT to change it")
         return self._write_organisation(caller, org)
@@ -98,7 +99,8 @@ class DirectoryCases:
         """`expected`: the version the writer started from (If-Match); a stale one writes nothing."""
         caller.require_writer(org.id)
         self._check_version(Organisation, org.id, expected)
-        self.store.get(Organisation, org.id)
+        if self.store.get(Organisation, org.id).parent != org.parent:
+            caller.require_coordinator("changing «parent»")
         return self._write_organisation(caller, org)
 
     def _write_organisation(self, caller: Caller, org: Organisation) -> UpsertReport:
@@ -158,6 +160,7 @@ class DirectoryCases:
         if self.store.list(Service, ids=[service.id]):
             raise Conflict(f"service «{service.id}» exists already: use PUT to change it")
         check_service_terms(self.reference, service)
+        self._refuse_foreign_locations(service, attached=())
         return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
 
     def save_service(self, caller: Caller, service: Service, expected: str | None = None) -> UpsertReport:
@@ -166,8 +169,22 @@ class DirectoryCases:
         caller.require_writer(service.organisation_id)
         self._check_version(Service, service.id, expected)
         check_service_terms(self.reference, service)
+        attached = self.store.get(Service, service.id, clearance=Visibility.HIDDEN).location_ids
+        self._refuse_foreign_locations(service, attached=attached)
         service = self._keep_unseen_locations(service, caller.role.clearance)
         return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
+
+    def _refuse_foreign_locations(self, service: Service, attached: Iterable[str]) -> None:
+        """A service is at its own organisation's locations: another organisation's (a shelter's above all)
+        answers exactly like an unknown id, so that no answer tells a hidden site exists."""
+        wanted = sorted(set(service.location_ids) - set(attached))
+        if not wanted:
+            return
+        of_org = service.organisation_id
+        own = self.store.list(Location, ids=wanted, organisation_id=of_org, clearance=Visibility.HIDDEN)
+        foreign = set(wanted) - {loc.id for loc in own}
+        if foreign:
+            self.store.check_references([service], unknown={Location: foreign})
 
     def _keep_unseen_locations(self, service: Service, clearance: Visibility) -> Service:
         """A writer never sees a shelter's hidden location, so saving what they saw must not unlink it."""

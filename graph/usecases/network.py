@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph.models import Change, Cooperation, Link, Organisation, ReferralFlow, UpsertReport
+from graph.models import Change, Cooperation, Link, LinkStatus, Organisation, ReferralFlow, UpsertReport
+from graph.referral import Role
 from graph.store import GraphStore
 from graph.usecases.caller import Caller
 
@@ -18,17 +19,37 @@ class NetworkCases:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
-    def links(self, organisation_id: str | None = None) -> list[Link]:
+    def links(self, caller: Caller, organisation_id: str | None = None) -> list[Link]:
+        """Confirmed links for everyone; pending cooperations only for their two ends and coordinators."""
         if organisation_id:
             self.store.get(Organisation, organisation_id)
         return [
-            *self.store.links(Cooperation, organisation_id=organisation_id),
+            *(
+                x
+                for x in self.store.links(Cooperation, organisation_id=organisation_id)
+                if x.status is LinkStatus.CONFIRMED or caller.may_see_pending((x.a, x.b))
+            ),
             *self.store.links(ReferralFlow, organisation_id=organisation_id),
         ]
 
     def add_link(self, caller: Caller, link: Cooperation | ReferralFlow) -> UpsertReport:
+        """A cooperation declared by an editor of one end waits for the other end (or a coordinator):
+        writing the same link from the other end confirms it. Referral counts come from the sending side."""
         self._require_link_writer(caller, link)
+        if isinstance(link, Cooperation):
+            link = self._agreed(caller, link)
         return self.store.add_links([link], key_id=caller.key_id, route=caller.route)
+
+    def _agreed(self, caller: Caller, link: Cooperation) -> Cooperation:
+        confirmed = link.model_copy(update={"status": LinkStatus.CONFIRMED, "requested_by": None})
+        if caller.role is Role.COORDINATOR:
+            return confirmed
+        stored = next((x for x in self.store.links(Cooperation, organisation_id=link.a) if x.key() == link.key()), None)
+        if stored is not None and (
+            stored.status is LinkStatus.CONFIRMED or stored.requested_by != caller.organisation_id
+        ):
+            return confirmed  # already agreed, or the other end asked and this end answers
+        return link.model_copy(update={"status": LinkStatus.PENDING, "requested_by": caller.organisation_id})
 
     def remove_link(self, caller: Caller, link: Cooperation | ReferralFlow) -> None:
         self._require_link_writer(caller, link)
@@ -36,13 +57,15 @@ class NetworkCases:
 
     @staticmethod
     def _require_link_writer(caller: Caller, link: Cooperation | ReferralFlow) -> None:
-        """An editor writes the links its own organisation is an end of."""
-        ends = (link.a, link.b) if isinstance(link, Cooperation) else (link.from_id, link.to_id)
-        if caller.organisation_id not in ends:
-            caller.require_writer(ends[0])
+        """An editor writes the cooperations its own organisation is an end of, and the referral counts it
+        sent (the receiving side does not count for the sender)."""
+        if isinstance(link, ReferralFlow):
+            caller.require_writer(link.from_id)
+        elif caller.organisation_id not in (link.a, link.b):
+            caller.require_writer(link.a)
 
     def partners(self, organisation_id: str, hops: int) -> list[tuple[str, str, int]]:
-        """(id, name, distance) of the organisations reachable through cooperation links."""
+        """(id, name, distance) of the organisations reachable through confirmed cooperation links."""
         found = self.store.partners(organisation_id, hops)
         names = self._names(found)
         return [(i, names[i], d) for i, d in found.items()]
@@ -61,3 +84,9 @@ class NetworkCases:
         """The change log: every write with its key id, time, route and before/after diff (coordinators)."""
         caller.require_coordinator()
         return self.store.changes(limit=limit)
+
+    def purge_changes(self, caller: Caller, text: str) -> int:
+        """Remove a value from the whole change log (something about a person typed by mistake): every
+        diff value containing `text` becomes a marker; the purge is logged without the value."""
+        caller.require_coordinator()
+        return self.store.purge_changes(text, key_id=caller.key_id, route=caller.route)

@@ -152,6 +152,8 @@ def test_links_partners_paths(client: TestClient) -> None:
     problem(client.post("/v1/links", json=link | {"to": "amb-h-2"}, headers=auth("editor")), 403)
     assert client.post("/v1/links", json=link, headers=auth("editor")).json()["created"] == 1
     assert client.post("/v1/links", json=link, headers=auth("editor")).json()["unchanged"] == 1
+    assert client.get("/v1/organisations/gp-h-6/partners").json() == []  # pending until the other end agrees
+    assert client.post("/v1/links", json=link, headers=auth("coordinator")).json()["updated"] == 1  # confirmed
     assert [p["id"] for p in client.get("/v1/organisations/gp-h-6/partners").json()] == ["amb-h-1"]
     two = client.get("/v1/organisations/gp-h-6/partners?hops=2").json()
     assert len(two) > 1 and {p["distance"] for p in two} == {1, 2}

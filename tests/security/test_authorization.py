@@ -45,6 +45,16 @@ SERVICE_A = {
 }
 NEW_SERVICE_A = SERVICE_A | {"id": "amb-h-1-nouveau"}
 LINK_A = {"kind": "cooperation", "from": "amb-h-1", "to": "gp-h-6", "source": "test (fictional)"}
+"""An editor's cooperation is written pending (201) until the other end confirms it."""
+REFERRALS_FROM_A = {
+    "kind": "referral",
+    "from": "amb-h-1",
+    "to": "gp-h-6",
+    "period": "2025",
+    "count": 4,
+    "source": "test (fictional)",
+}
+REFERRALS_TO_A = REFERRALS_FROM_A | {"from": "gp-h-6", "to": "amb-h-1"}
 HIDDEN_SAL = hsds_id("service_at_location", "shelter-h-1-svc:shelter-h-1-site")
 
 MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
@@ -78,13 +88,19 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", f"/hsds/service_at_locations/{HIDDEN_SAL}", None, dict.fromkeys(ROLES, 404)),
     ("GET", "/", None, READ),
     ("PUT", "/v1/organisations/amb-h-1", ORG_A, writer(200, 200, 403)),
+    ("PUT", "/v1/organisations/amb-h-1", ORG_A | {"parent": "amb-h-2"}, writer(200, 403, 403)),
     ("POST", "/v1/organisations", NEW_ORG, writer(201, 403, 403)),
     ("DELETE", "/v1/organisations/amb-h-2", None, writer(204, 403, 403)),
     ("POST", "/v1/services", NEW_SERVICE_A, writer(201, 201, 403)),
+    # another organisation's (here a shelter's hidden) location: exactly like an unknown id
+    ("POST", "/v1/services", NEW_SERVICE_A | {"location_ids": ["shelter-h-1-site"]}, writer(409, 409, 403)),
     ("PUT", "/v1/services/amb-h-1-svc", SERVICE_A, writer(200, 200, 403)),
     ("DELETE", "/v1/services/amb-h-1-svc", None, writer(204, 204, 403)),
     ("POST", "/v1/links", LINK_A, writer(201, 201, 403)),
+    ("POST", "/v1/links", REFERRALS_FROM_A, writer(201, 201, 403)),
+    ("POST", "/v1/links", REFERRALS_TO_A, writer(201, 403, 403)),
     ("DELETE", "/v1/links", {**LINK_A, "to": "amb-h-2", "from": "amb-h-1"}, writer(404, 404, 403)),
+    ("POST", "/v1/audit/purge", {"text": "texte fictif"}, writer(200, 403, 403)),
 ]
 
 

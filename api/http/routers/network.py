@@ -5,21 +5,53 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.http.deps import CallerDep, RelaisDep, writer
 from api.schemas import LinkIn, Named, PartnerOut, PathOut, WriteReport
-from graph.errors import InvalidInput
-from graph.models import Change, Cooperation, ReferralFlow
+from graph.errors import InvalidInput, Problem
+from graph.models import Change, Cooperation, Link, LinkStatus, ReferralFlow
 
 router = APIRouter(prefix="/v1", tags=["network"])
 writes = APIRouter(prefix="/v1", tags=["network"], dependencies=[Depends(writer)])
 
 
 def _link(body: LinkIn) -> Cooperation | ReferralFlow:
+    """The link the body describes; each problem names its field (`count`, `verified_at`…) and the limit."""
     try:
         return body.to_link()
-    except ValueError as exc:
-        raise InvalidInput(str(exc).splitlines()[-1], parameter="body") from exc
+    except ValidationError as exc:
+        problems = [
+            Problem(str(e["msg"]), column=".".join(str(part) for part in e["loc"]) or "body") for e in exc.errors()
+        ]
+        raise InvalidInput(problems, parameter=problems[0].column if problems else "body") from exc
+
+
+class LinkOut(LinkIn):
+    """A link as listed: a cooperation says whether both ends agreed (`pending`: `requested_by` asked,
+    the other end confirms it by posting the same link)."""
+
+    status: LinkStatus = LinkStatus.CONFIRMED
+    requested_by: str | None = None
+
+    @classmethod
+    def listed(cls, link: Link) -> LinkOut:
+        out = cls.model_validate(LinkIn.of(link).model_dump(by_alias=True))
+        if isinstance(link, Cooperation):
+            return out.model_copy(update={"status": link.status, "requested_by": link.requested_by})
+        return out
+
+
+class PurgeIn(BaseModel):
+    """The exact text to remove from the change log (e.g. something about a person typed by mistake)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=3, max_length=500)
+
+
+class PurgeOut(BaseModel):
+    purged: int = Field(description="change-log entries in which a value was replaced by «[valeur purgée]»")
 
 
 @router.get("/organisations/{organisation_id}/partners", response_model=list[PartnerOut])
@@ -27,13 +59,16 @@ def partners(organisation_id: str, relais: RelaisDep, hops: Annotated[int, Query
     return [PartnerOut(id=i, name=n, distance=d) for i, n, d in relais.network.partners(organisation_id, hops)]
 
 
-@router.get("/links", response_model=list[LinkIn])
-def list_links(relais: RelaisDep, organisation_id: str | None = None) -> list[LinkIn]:
-    return [LinkIn.of(x) for x in relais.network.links(organisation_id)]
+@router.get("/links", response_model=list[LinkOut])
+def list_links(relais: RelaisDep, who: CallerDep, organisation_id: str | None = None) -> list[LinkOut]:
+    """Confirmed links; pending cooperations too for their two ends' editors and for coordinators."""
+    return [LinkOut.listed(x) for x in relais.network.links(who, organisation_id)]
 
 
 @writes.post("/links", response_model=WriteReport, status_code=201)
 def add_link(body: LinkIn, relais: RelaisDep, who: CallerDep) -> WriteReport:
+    """A coordinator's cooperation is confirmed at once; an editor's waits for the other end, whose editor
+    confirms it by posting the same link. Referral counts: the sending side (`from`) only."""
     return WriteReport.of(relais.network.add_link(who, _link(body)))
 
 
@@ -59,3 +94,9 @@ def paths(
 def audit(relais: RelaisDep, who: CallerDep, limit: Annotated[int, Query(ge=1, le=200)] = 100) -> list[Change]:
     """The change log: every write with its key id, time, route and before/after diff (coordinators)."""
     return relais.network.changes(who, limit)
+
+
+@writes.post("/audit/purge", response_model=PurgeOut, tags=["directory"])
+def purge_audit(body: PurgeIn, relais: RelaisDep, who: CallerDep) -> PurgeOut:
+    """Replace every change-log value containing `text` by a marker (coordinators); logged without the value."""
+    return PurgeOut(purged=relais.network.purge_changes(who, body.text))

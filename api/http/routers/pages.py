@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from api.bootstrap import Relais
-from api.http.auth import SESSION_COOKIE, HttpCaller, check_csrf, csrf_token, find_key, session_cookie
+from api.http.auth import SESSION_COOKIE, HttpCaller, check_csrf, csrf_token, end_session, find_key, session_cookie
 from api.http.deps import CallerDep, RelaisDep
 from api.i18n import LANG_NAMES, SPOKEN, banner_texts, language_name, t
 from api.presenters import answer_out, pathway_out
@@ -167,6 +167,8 @@ def login(request: Request, key: Annotated[str, Form()], who: CallerDep) -> Resp
 @router.post("/logout")
 def logout(request: Request, who: CallerDep, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
     check_csrf(who, csrf, request.app.state.settings)
+    if who.session:
+        end_session(who.session, request.app.state.settings)  # the cookie dies on the server, not only here
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
