@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -17,6 +18,8 @@ PROBLEM = b"application/problem+json"
 SEARCH_PATHS = ("/v1/referrals", "/v1/pathways")
 HEAVY_PATHS = ("/v1/gaps", "/v1/metrics", "/v1/map", "/v1/report", "/v1/export", "/hsds/")
 """Routes whose answer is computed from the whole directory (once per version, but the first time is long)."""
+HEAVY_WAIT_S = 10.0
+"""How long a heavy request waits for a free slot of its client before 429."""
 HTML_HEADERS = [
     (
         b"content-security-policy",
@@ -122,7 +125,7 @@ class Guards:
             await self._refuse(send, 429, "Too many requests", refusal)
             return
         heavy = path.startswith(HEAVY_PATHS)
-        if heavy and not self.heavy.enter(client):
+        if heavy and not await self._heavy_slot(client):
             await self._refuse(send, 429, "Too many requests", f"at most {self.heavy.most} heavy requests at once")
             return
         try:
@@ -130,6 +133,16 @@ class Guards:
         finally:
             if heavy:
                 self.heavy.leave(client)
+
+    async def _heavy_slot(self, client: str) -> bool:
+        """Wait (without holding a thread) for one of the client's heavy slots: a page that loads its map and
+        heatmap together just waits a moment; a client firing dozens at once gets 429 after HEAVY_WAIT_S."""
+        deadline = time.monotonic() + HEAVY_WAIT_S
+        while not self.heavy.enter(client):
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
     def _over_limit(self, path: str, scope: Scope, client: str, public: bool) -> str | None:
         if path.startswith("/hsds/") and not self.hsds.allow(client):

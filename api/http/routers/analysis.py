@@ -15,6 +15,7 @@ from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages import page_language
 from api.i18n import banner_texts
+from graph.analysis import GapReport
 from graph.errors import InvalidInput
 from viz.exports import FORMATS, export
 from viz.heatmap import heatmap
@@ -84,18 +85,21 @@ def network_map(
     request: Request, relais: RelaisDep, division: str | None = None, sector: str | None = None
 ) -> HTMLResponse:
     """Interactive network map (offline: the script is served by Relais)."""
-    report, snapshot = relais.analysis.get()
     sectors = {t.sector for t in relais.reference.organisation_types.values()}
     if sector and sector not in sectors:
         raise InvalidInput(f"unknown sector «{sector}» (one of {', '.join(sorted(sectors))})", parameter="sector")
-    page = render_map(
-        snapshot,
-        asset_url=ASSET_URL,
-        division=_division(relais, division),
-        sector=sector,
-        betweenness=relais.analysis.centrality(None)["betweenness"],
-        highlights=report.highlights(),
-        banner=_banner(request, relais),
+    chosen, banner = _division(relais, division), _banner(request, relais)
+    page = relais.analysis.rendered(
+        ("map", chosen, sector, banner),
+        lambda report, snapshot: render_map(
+            snapshot,
+            asset_url=ASSET_URL,
+            division=chosen,
+            sector=sector,
+            betweenness=relais.analysis.centrality(None)["betweenness"],
+            highlights=report.highlights(),
+            banner=banner,
+        ),
     )
     return HTMLResponse(page)
 
@@ -106,18 +110,23 @@ def coverage_heatmap(
 ) -> Response:
     if fmt not in {"svg", "png"}:
         raise InvalidInput("the heatmap comes as .svg or .png", parameter="fmt")
-    report, _ = relais.analysis.get()
     media = "image/svg+xml" if fmt == "svg" else "image/png"
-    return Response(heatmap(report.coverage, relais.reference, fmt, lang), media_type=media)
+    image = relais.analysis.rendered(
+        ("heatmap", fmt, lang), lambda report, _: heatmap(report.coverage, relais.reference, fmt, lang)
+    )
+    return Response(image, media_type=media)
 
 
 @router.get("/report", response_class=HTMLResponse)
 def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLResponse:
     """Printable one-page gap report of a division."""
-    report, snapshot = relais.analysis.get()
-    names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
-    d = relais.reference.geography.division(division).id
-    return HTMLResponse(render_report(report, d, relais.reference, names, banner=_banner(request, relais)))
+    d, banner = relais.reference.geography.division(division).id, _banner(request, relais)
+
+    def render(report: GapReport, snapshot: Any) -> str:
+        names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
+        return render_report(report, d, relais.reference, names, banner=banner)
+
+    return HTMLResponse(relais.analysis.rendered(("report", d, banner), render))
 
 
 @router.get("/export")
@@ -125,6 +134,5 @@ def export_network(relais: RelaisDep, format: str = "graphml") -> Response:
     """GraphML / GEXF (Gephi), Kumu JSON, CSV (zip). Never any address."""
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", parameter="format")
-    _, snapshot = relais.analysis.get()
-    content, media, name = export(snapshot, format)
+    content, media, name = relais.analysis.rendered(("export", format), lambda _, snapshot: export(snapshot, format))
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
