@@ -296,6 +296,8 @@ class DirectoryParser:
                 "since": r.date("since"),
                 "until": r.date("until", not_future=False),
                 "confidence": r.number("confidence", float) if r.text("confidence") else 1.0,
+                "status": r.opt("status") or "confirmed",
+                "requested_by": r.opt("requested_by"),
                 **self._provenance(r),
             }
         if kind == "referral":

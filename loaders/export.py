@@ -104,6 +104,8 @@ def _cooperation_row(c: Cooperation) -> dict[str, str]:
         "since": _s(c.since),
         "until": _s(c.until),
         "confidence": _s(c.confidence),
+        "status": _s(c.status),
+        "requested_by": _s(c.requested_by),
         **_prov(c),
     }
 

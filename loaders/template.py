@@ -112,6 +112,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
             "period", "Période des orientations (AAAA, AAAA-Qn ou AAAA-MM)", "Referral period (YYYY, YYYY-Qn, YYYY-MM)"
         ),
         col("count", "Nombre d'orientations (agrégat, jamais un dossier)", "Number of referrals (aggregate)"),
+        col(
+            "status",
+            "confirmed, ou pending : coopération déclarée par une seule des deux organisations",
+            "confirmed, or pending: a cooperation declared by one end only",
+        ),
+        col("requested_by", "Organisation qui l'a déclarée (id, si pending)", "Organisation that declared it (if pending)"),
         *PROVENANCE,
     ),
     "platforms": (
