@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.settings import get_settings
 from graph.memory_store import MemoryStore
-from graph.models import Location, Organisation, Service, Visibility
+from graph.models import Cooperation, CooperationKind, LinkStatus, Location, Organisation, Service, Visibility
 from graph.reference import Reference
 from graph.usecases import import_directory
 from loaders.directory import read_directory
@@ -218,6 +218,15 @@ def test_a_50_mb_workbook_is_refused_clearly(tmp_path: Path, store_file: Path) -
 def test_template_round_trip_changes_nothing(tmp_path: Path, reference: Reference) -> None:
     first = MemoryStore()
     import_directory(read_directory(DEMO, reference), first, reference=reference)
+    pending = Cooperation(
+        a="amb-h-1",
+        b="gp-h-6",
+        cooperation=CooperationKind.INFORMAL,
+        status=LinkStatus.PENDING,
+        requested_by="amb-h-1",
+        source="test (fictional)",
+    )
+    first.add_links([pending])  # a cooperation declared by one end stays pending through an export
     rows = directory_rows(first)
     write_workbook(rows, tmp_path / "annuaire.xlsx")
     write_csv_folder(rows, tmp_path / "csv")
