@@ -7,7 +7,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.models import Capacity, Contact, Cooperation, CooperationKind, Link, ReferralFlow, UpsertReport, Visibility
+from graph.models import (
+    Capacity,
+    Contact,
+    Cooperation,
+    CooperationKind,
+    Link,
+    LinkStatus,
+    ReferralFlow,
+    UpsertReport,
+    Visibility,
+)
 
 
 class Out(BaseModel):
@@ -194,6 +204,33 @@ class LinkIn(BaseModel):
         assert isinstance(link, ReferralFlow)
         kept = link.model_dump(include=common | {"period", "count"})
         return cls(kind="referral", **{"from": link.from_id, "to": link.to_id}, **kept)
+
+
+class LinkOut(LinkIn):
+    """A link as listed: a cooperation says whether both ends agreed (`pending`: `requested_by` asked,
+    the other end confirms it by posting the same link)."""
+
+    status: LinkStatus = LinkStatus.CONFIRMED
+    requested_by: str | None = None
+
+    @classmethod
+    def listed(cls, link: Link) -> LinkOut:
+        out = cls.model_validate(LinkIn.of(link).model_dump(by_alias=True))
+        if isinstance(link, Cooperation):
+            return out.model_copy(update={"status": link.status, "requested_by": link.requested_by})
+        return out
+
+
+class PurgeIn(BaseModel):
+    """The exact text to remove from the change log (e.g. something about a person typed by mistake)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=3, max_length=500)
+
+
+class PurgeOut(BaseModel):
+    purged: int = Field(description="change-log entries in which a value was replaced by «[valeur purgée]»")
 
 
 class CapacityIn(BaseModel):

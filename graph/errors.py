@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -100,3 +102,12 @@ class InvalidInput(RelaisError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.parameter = parameter
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def of(cls, exc: ValidationError, default: str | None = None) -> InvalidInput:
+        """Every problem of a pydantic validation error, each naming its field (the first one names the error)."""
+        problems = [
+            Problem(e["msg"], column=".".join(str(x) for x in e["loc"]) or default)
+            for e in exc.errors(include_url=False)
+        ]
+        return cls(problems, parameter=problems[0].column if problems else default)

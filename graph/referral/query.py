@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from graph.errors import InvalidInput, Problem
+from graph.errors import InvalidInput
 
 LANGUAGES = ("fr", "nl", "de", "en")
 """The languages of the answers."""
@@ -103,12 +103,4 @@ class ReferralQuery(BaseModel):
         try:
             return handler(data)
         except ValidationError as exc:
-            raise invalid_input(exc) from None
-
-
-def invalid_input(exc: ValidationError) -> InvalidInput:
-    """Every problem of a validation error, each naming its parameter (the first one names the error)."""
-    problems = [
-        Problem(e["msg"], column=".".join(str(x) for x in e["loc"]) or None) for e in exc.errors(include_url=False)
-    ]
-    return InvalidInput(problems, parameter=problems[0].column if problems else None)
+            raise InvalidInput.of(exc) from None

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from api.http.deps import CallerDep, RelaisDep, writer
-from api.schemas import LinkIn, Named, PartnerOut, PathOut, WriteReport
-from graph.errors import InvalidInput, Problem
-from graph.models import Change, Cooperation, Link, LinkStatus, ReferralFlow
+from api.schemas import LinkIn, LinkOut, Named, PartnerOut, PathOut, PurgeIn, PurgeOut, WriteReport
+from graph.errors import InvalidInput
+from graph.models import Change, Cooperation, ReferralFlow
 
 router = APIRouter(prefix="/v1", tags=["network"])
 writes = APIRouter(prefix="/v1", tags=["network"], dependencies=[Depends(writer)])
@@ -21,37 +21,7 @@ def _link(body: LinkIn) -> Cooperation | ReferralFlow:
     try:
         return body.to_link()
     except ValidationError as exc:
-        problems = [
-            Problem(str(e["msg"]), column=".".join(str(part) for part in e["loc"]) or "body") for e in exc.errors()
-        ]
-        raise InvalidInput(problems, parameter=problems[0].column if problems else "body") from exc
-
-
-class LinkOut(LinkIn):
-    """A link as listed: a cooperation says whether both ends agreed (`pending`: `requested_by` asked,
-    the other end confirms it by posting the same link)."""
-
-    status: LinkStatus = LinkStatus.CONFIRMED
-    requested_by: str | None = None
-
-    @classmethod
-    def listed(cls, link: Link) -> LinkOut:
-        out = cls.model_validate(LinkIn.of(link).model_dump(by_alias=True))
-        if isinstance(link, Cooperation):
-            return out.model_copy(update={"status": link.status, "requested_by": link.requested_by})
-        return out
-
-
-class PurgeIn(BaseModel):
-    """The exact text to remove from the change log (e.g. something about a person typed by mistake)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(min_length=3, max_length=500)
-
-
-class PurgeOut(BaseModel):
-    purged: int = Field(description="change-log entries in which a value was replaced by «[valeur purgée]»")
+        raise InvalidInput.of(exc, default="body") from exc
 
 
 @router.get("/organisations/{organisation_id}/partners", response_model=list[PartnerOut])
