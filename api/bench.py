@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
@@ -31,11 +32,13 @@ from api.bootstrap import Relais, build
 from api.settings import PROJECT_ROOT, Settings
 from graph.analysis import analyse, centrality
 from graph.memory_store import MemoryStore
+from graph.models import Organisation, Service, Visibility
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
-from graph.referral import ReferralQuery
+from graph.referral import ReferralQuery, Role
+from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
-from graph.usecases import ANONYMOUS, import_directory
+from graph.usecases import ANONYMOUS, Caller, import_directory
 from loaders.directory import Directory, read_directory
 from loaders.generate import PROFILES, generate_directory
 from viz.network_map import render_map
@@ -49,6 +52,12 @@ TARGETS: dict[str, tuple[str, str, Callable[[float], bool]]] = {
     "http_rps_10k": ("referral requests/s, 2 workers, 10k", "≥ 500/s", lambda v: v >= 500),
     "http_p99_10k_ms": ("referral p99 under load, 10k", "≤ 100 ms", lambda v: v <= 100),
     "gap_analysis_5k_s": ("full gap analysis at 5k organisations", "≤ 2 s", lambda v: v <= 2),
+    "sqlite_write_p95_10k_ms": ("embedded (SQLite) store: one write p95 at 10k", "≤ 10 ms", lambda v: v <= 10),
+    "sqlite_writers_p99_ratio_10k": (
+        "embedded store: referral p99 with 4 writers / without, 10k",
+        "≤ 2×",
+        lambda v: v <= 2,
+    ),
     "map_1000_bytes": ("1,000-node map page size", "≤ 0.5 MB", lambda v: v <= 500_000),
     "map_1000_s": ("1,000-node map build time", "≤ 0.5 s", lambda v: v <= 0.5),
     "map_20000_s": ("20,000-node map build time", "≤ 5 s", lambda v: v <= 5),
@@ -357,6 +366,118 @@ def bench_store(
     return out
 
 
+BENCH_WRITER = Caller(Role.COORDINATOR, key_id="bench", route="relais bench")
+WRITER_THREADS = 4
+WRITER_PAUSES_S = {"stress": 0.01, "steady": 1.0}
+"""Each writer thread writes, pauses, writes again: 10 ms ("stress": as fast as 4 clients can, about 30
+writes/s here) or 1 s ("steady": 4 coordinators each saving every second, far above a real day)."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the writers edit, read once (listing 10k services per writer would be the figure)."""
+
+    organisations: list[Organisation]
+    services: list[Service]
+
+    @classmethod
+    def of(cls, relais: Relais) -> Targets:
+        hidden = Visibility.HIDDEN
+        return cls(relais.store.list(Organisation), relais.store.list(Service, clearance=hidden))
+
+
+def _edits(relais: Relais, targets: Targets, count: int, seed: int) -> Iterator[Callable[[], object]]:
+    """Single writes through the use cases, alternating an organisation update and a capacity update."""
+    rng = random.Random(seed)
+    orgs, services = targets.organisations, targets.services
+    for i in range(count):
+        if i % 2 == 0:
+            org = rng.choice(orgs)
+            renamed = org.model_copy(update={"name": f"{org.name.split(' ·')[0]} · {seed}-{i}"})
+            yield lambda org=renamed: relais.directory.save_organisation(BENCH_WRITER, org)  # type: ignore[misc]
+        else:
+            sid, places = rng.choice(services).id, rng.randint(0, 20)
+            yield lambda sid=sid, n=places: relais.directory.set_capacity(BENCH_WRITER, sid, n, 20)  # type: ignore[misc]
+
+
+def _referral_samples(relais: Relais, mix: list[ReferralQuery], seconds: float) -> list[float]:
+    """Whole rounds of the mix until `seconds` have passed (the writers need time to write)."""
+    samples: list[float] = []
+    ends = time.monotonic() + seconds
+    while not samples or time.monotonic() < ends:
+        for q in mix:
+            with timer() as t:
+                relais.referrals.refer(ANONYMOUS, q)
+            samples.append(t[0])
+    return samples
+
+
+def embedded_store_figures(run: Run, n: int, directory: Directory, folder: Path) -> dict[str, Any]:
+    """The SQLite store at `n` organisations: load, one write's latency (organisation update, capacity
+    update; each one transaction with its fsync), and the referral p99 alone and with 4 writer threads."""
+    store = SqliteStore(folder / "bench-store.db")
+    relais = build(BENCH_SETTINGS, store)
+    try:
+        out: dict[str, Any] = {}
+        with timer() as t:
+            relais.load(directory, batch_size=5000)
+        out["load_s"] = round(t[0], 2)
+        writes = {"organisation_update": [], "capacity_update": []}  # type: dict[str, list[float]]
+        targets = Targets.of(relais)
+        for i, edit in enumerate(_edits(relais, targets, 100 if run.quick else 400, seed=1)):
+            with timer() as t:
+                edit()
+            writes["organisation_update" if i % 2 == 0 else "capacity_update"].append(t[0])
+        out["write"] = {kind: percentiles(samples) for kind, samples in writes.items()}
+        out["write_all"] = percentiles(writes["organisation_update"] + writes["capacity_update"])
+        mix = questions(50 if run.quick else 200)
+        seconds = 1.0 if run.quick else 10.0
+        _referral_samples(relais, mix, 0)  # warm
+        out["referral_alone"] = percentiles(_referral_samples(relais, mix, seconds))
+        for pace, pause in WRITER_PAUSES_S.items():
+            figures, writes_made = _with_writers(relais, targets, mix, seconds, pause)
+            out[f"referral_with_writers_{pace}"] = {**figures, "writes": writes_made}
+        alone, busy = out["referral_alone"]["p99_ms"], out["referral_with_writers_stress"]["p99_ms"]
+        out["writers_p99_ratio"] = round(busy / alone, 2)
+        out["writers_p99_ratio_steady"] = round(out["referral_with_writers_steady"]["p99_ms"] / alone, 2)
+        out["file_mb"] = round(store.path.stat().st_size / 1e6, 1)
+        run.log(
+            f"  sqlite {n}: write p95 {out['write_all']['p95_ms']} ms; referral p99 {alone} ms alone,"
+            f" {busy} ms with {WRITER_THREADS} writers ({out['referral_with_writers_stress']['writes']} writes),"
+            f" {out['referral_with_writers_steady']['p99_ms']} ms with steady writers"
+        )
+        return out
+    finally:
+        relais.close()
+
+
+def _with_writers(
+    relais: Relais, targets: Targets, mix: list[ReferralQuery], seconds: float, pause: float
+) -> tuple[dict[str, float], int]:
+    """Referral latency while `WRITER_THREADS` threads write; and how many writes they made meanwhile."""
+    stop = threading.Event()
+    done = [0] * WRITER_THREADS
+
+    def writer(k: int) -> None:
+        for edit in _edits(relais, targets, 10**9, seed=100 + k):
+            if stop.is_set():
+                return
+            edit()
+            done[k] += 1
+            stop.wait(pause)
+
+    threads = [threading.Thread(target=writer, args=(k,), daemon=True) for k in range(WRITER_THREADS)]
+    for th in threads:
+        th.start()
+    try:
+        samples = _referral_samples(relais, mix, seconds)
+    finally:
+        stop.set()
+        for th in threads:
+            th.join()
+    return percentiles(samples), sum(done)
+
+
 def _machine(neo4j: Neo4jStore | None) -> dict[str, Any]:
     return {
         "cores": os.cpu_count(),
@@ -387,7 +508,8 @@ def _server_env(kind: str, folder: Path) -> dict[str, str]:
     """What `relais serve` needs to answer from the same data: the Neo4j server, or the generated folder."""
     if kind == "neo4j":
         return {"RELAIS_NEO4J_URI": os.environ["RELAIS_NEO4J_URI"]}
-    return {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder)}
+    # a file of its own, seeded from the generated folder (never the user's var/relais.db)
+    return {"RELAIS_NEO4J_URI": "", "RELAIS_DATA_DIR": str(folder), "RELAIS_STORE_FILE": str(folder / "served.db")}
 
 
 def _per_row_vs_batched(directory: Directory, neo4j: Neo4jStore | None, reference: Reference) -> dict[str, Any]:
@@ -415,6 +537,8 @@ def bench_size(run: Run, n: int, folder: Path, reference: Reference, neo4j: Neo4
     with timer() as t:
         directory = read_directory(folder, reference)
     entry: dict[str, Any] = {"generated": counts, "validate_s": round(t[0], 2)}
+    if n <= 10_000:
+        entry["sqlite"] = embedded_store_figures(run, n, directory, folder)
     for kind, store in _stores(neo4j):
         entry[kind] = bench_store(run, n, kind, store, directory, folder, reference)
         if not run.quick and n <= 10_000:
@@ -521,6 +645,8 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
         "http_rps_10k": get("10000", "neo4j", "http", "rps") or get("10000", "memory", "http", "rps"),
         "http_p99_10k_ms": get("10000", "neo4j", "http", "p99_ms") or get("10000", "memory", "http", "p99_ms"),
         "gap_analysis_5k_s": results["analysis"].get("5000", {}).get("gap_analysis_s"),
+        "sqlite_write_p95_10k_ms": get("10000", "sqlite", "write_all", "p95_ms"),
+        "sqlite_writers_p99_ratio_10k": get("10000", "sqlite", "writers_p99_ratio"),
         "map_1000_bytes": results["maps"].get("1000", {}).get("bytes"),
         "map_1000_s": results["maps"].get("1000", {}).get("build_s"),
         "map_20000_s": results["maps"].get("20000", {}).get("build_s"),

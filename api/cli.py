@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from api.bootstrap import Relais, build, with_store_file
+from api.bootstrap import Relais, Served, build
 from api.keys import KeyRing
 from api.presenters import answer_out
 from api.settings import PROJECT_ROOT, get_settings
@@ -39,18 +39,29 @@ err_console = Console(stderr=True)
 
 
 class StoreChoice(StrEnum):
+    sqlite = "sqlite"
     memory = "memory"
+    """The former name of the embedded store: the same SQLite file."""
     neo4j = "neo4j"
 
 
 def _relais(choice: StoreChoice | None = None, *, seed: bool = True) -> Relais:
-    """Relais over the configured store; `--store memory` persists to RELAIS_STORE_FILE or var/relais-store.json."""
+    """Relais over the configured store: Neo4j when RELAIS_NEO4J_URI is set, else the embedded store's SQLite
+    file (RELAIS_STORE_FILE, default var/relais.db) — the same file `relais serve` and `make run` use;
+    `--store sqlite` picks the file even when Neo4j is configured."""
     settings = get_settings()
     if choice is StoreChoice.neo4j and not settings.neo4j_uri:
         raise InvalidInput("--store neo4j needs RELAIS_NEO4J_URI (and RELAIS_NEO4J_PASSWORD)", parameter="--store")
-    if choice is StoreChoice.memory or (choice is None and not settings.neo4j_uri):
-        settings = with_store_file(settings).model_copy(update={"neo4j_uri": None})
+    if choice in (StoreChoice.sqlite, StoreChoice.memory):
+        settings = settings.model_copy(update={"neo4j_uri": None})
     return build(settings, seed=seed)
+
+
+def _say_served(served: Served) -> None:
+    """Which directory, from which store: French first, as the pages."""
+    demo = " — [bold yellow]données fictives de démonstration / fictional demo data[/]" if served.fictional else ""
+    console.print(f"Annuaire servi / directory served: [bold]{served.name}[/]{demo}", highlight=False)
+    console.print(f"Stockage / store: {served.store} (les modifications y sont enregistrées / edits are saved there)")
 
 
 def _report_error(exc: RelaisError) -> typer.Exit:
@@ -86,7 +97,7 @@ def summary(store_choice: StoreChoice | None = typer.Option(None, "--store")) ->
 @app.command()
 def load(
     path: Path = typer.Argument(..., help="workbook (.xlsx), folder of CSV files, or .yaml/.json"),
-    store_choice: StoreChoice | None = typer.Option(None, "--store", help="memory (default) or neo4j"),
+    store_choice: StoreChoice | None = typer.Option(None, "--store", help="sqlite (default) or neo4j"),
     dry_run: bool = typer.Option(False, "--dry-run", help="validate only, write nothing"),
     prune: bool = typer.Option(False, "--prune", help="delete organisations absent from the file"),
     batch_size: int = typer.Option(2000, min=1, max=50_000),
@@ -106,12 +117,17 @@ def load(
             with Progress(console=err_console, transient=True) as bar:
                 task = bar.add_task("import", total=len(directory.records) + len(directory.links))
                 report = relais.load(
-                    directory, batch_size=batch_size, prune=prune, progress=lambda n: bar.advance(task, n)
+                    directory,
+                    source=path,
+                    batch_size=batch_size,
+                    prune=prune,
+                    progress=lambda n: bar.advance(task, n),
                 )
             table = Table("entity", "created", "updated", "unchanged", "removed", title=f"{path} → store")
             for kind, r in report.per_kind.items():
                 table.add_row(kind, str(r.created), str(r.updated), str(r.unchanged), str(report.removed.get(kind, 0)))
             console.print(table)
+            _say_served(relais.served)
         finally:
             if relais is not None:
                 relais.close()
@@ -319,9 +335,18 @@ def serve(
     port: int = 8000,
     workers: int = typer.Option(1, min=1, max=16, help="uvicorn worker processes"),
 ) -> None:
-    """Serve the API and pages (embedded store loaded from RELAIS_DATA_DIR unless RELAIS_NEO4J_URI is set)."""
+    """Serve the API and pages from the configured store (the embedded store's SQLite file unless
+    RELAIS_NEO4J_URI is set; an empty one is first seeded with the fictional demo, RELAIS_DATA_DIR)."""
     import uvicorn
 
+    try:  # seeded here, once, before the workers start: they find the store as it will be served
+        relais = build(get_settings())
+        try:
+            _say_served(relais.served)
+        finally:
+            relais.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
     console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
+from graph.sqlite_store import SqliteStore, convert_json_store
 from graph.store import GraphStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STORE_FILE = PROJECT_ROOT / "var" / "relais.db"
+LEGACY_STORE_FILE = PROJECT_ROOT / "var" / "relais-store.json"
+"""Where the embedded store was kept as one JSON file before SQLite: converted once, then renamed."""
+
+log = logging.getLogger("relais")
 
 
 DEV_SECRET = "development-only-placeholder-secret"
@@ -41,8 +48,10 @@ class Settings(BaseSettings):
     neo4j_query_timeout: float = 30.0
     neo4j_connection_timeout: float = 5.0
 
-    store_file: Path | None = None
-    """Where the embedded store persists edits (none: in memory only)."""
+    store_file: Path | None = DEFAULT_STORE_FILE
+    """The embedded store's SQLite file (relative: to the project root), used by `make run`, `relais serve`
+    and every CLI command unless RELAIS_NEO4J_URI is set. A name ending in .json is a store of the former
+    JSON format: converted once into the same name ending in .db. None (in code only): in memory."""
     data_dir: Path = PROJECT_ROOT / "data" / "demo"
     """Directory loaded into an empty embedded store at start-up."""
     api_keys: list[ApiKey] = []
@@ -62,6 +71,12 @@ class Settings(BaseSettings):
     """Analysis, map, report, exports and HSDS answers in progress at once per client: no key can starve the pages."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
+
+    @field_validator("store_file")
+    @classmethod
+    def _under_project_root(cls, path: Path | None) -> Path | None:
+        """The same file whichever folder a command runs from."""
+        return path if path is None or path.is_absolute() else PROJECT_ROOT / path
 
     @model_validator(mode="after")
     def _no_placeholder_secret_in_production(self) -> Settings:
@@ -88,4 +103,33 @@ def open_store(settings: Settings) -> GraphStore:
         )
         store.bootstrap()
         return store
-    return MemoryStore(settings.store_file)
+    if settings.store_file is None:
+        return MemoryStore()
+    path, legacy = store_files(settings.store_file)
+    if legacy is not None and (message := convert_json_store(legacy, path)):
+        log.warning(message)
+    return SqliteStore(path)
+
+
+def store_files(path: Path) -> tuple[Path, Path | None]:
+    """The SQLite file for a configured store file, and the JSON store of the former format to convert into
+    it (the default JSON file beside the default database, or the configured .json file itself).
+
+    >>> store_files(Path("/srv/relais/store.json"))
+    (PosixPath('/srv/relais/store.db'), PosixPath('/srv/relais/store.json'))
+    >>> store_files(Path("/srv/relais/relais.db"))
+    (PosixPath('/srv/relais/relais.db'), None)
+    """
+    if path.suffix.lower() == ".json":
+        return path.with_suffix(".db"), path
+    return path, LEGACY_STORE_FILE if path == DEFAULT_STORE_FILE else None
+
+
+def store_label(settings: Settings, store: GraphStore) -> str:
+    """Which store serves, in words for the console and the pages: «SQLite var/relais.db», «Neo4j bolt://…»."""
+    if isinstance(store, SqliteStore):
+        path = store.path.resolve()
+        return f"SQLite {path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path}"
+    if isinstance(store, Neo4jStore):
+        return f"Neo4j {settings.neo4j_uri or ''}".rstrip()
+    return "mémoire / memory (not saved)"

@@ -40,6 +40,10 @@ SCHEMA_SET_VERSION: LiteralString = "MERGE (v:SchemaVersion {id: 'relais'}) SET 
 
 PING: LiteralString = "RETURN 1 AS ok"
 
+DIRECTORY_META: LiteralString = "OPTIONAL MATCH (m:DirectoryMeta {id: 'relais'}) RETURN properties(m) AS p"
+"""What the store says about the directory it holds (name, fictional, source): one node, like SchemaVersion."""
+SET_DIRECTORY_META: LiteralString = "MERGE (m:DirectoryMeta {id: 'relais'}) SET m += $values"
+
 # --- records: fetch, hashes ----------------------------------------------------------------------
 # One query per label: labels cannot be parameters, and the set of labels is closed.
 

@@ -1,22 +1,19 @@
-"""The embedded store: records in memory, the cooperation network in networkx, optional JSON file.
+"""The in-memory store: records in dicts, the cooperation network in networkx, a term index.
 
-The file is replaced atomically (temp file + fsync + rename), so a crash during a save leaves the
-previous version; a corrupt file is refused with a clear error and never overwritten.
+Nothing is persisted: it is the store of unit tests and benchmarks, and the in-memory view that the
+SQLite store (`graph.sqlite_store`) serves its reads from. The view is changed only through `_put`,
+`_drop`, `_put_links` and `_drop_link`, which keep the term index and the cooperation graph in step;
+the primitives add the change log, so a persistent subclass can reuse the view and log elsewhere.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import networkx as nx
 
-from graph.errors import InvalidInput, Problem
 from graph.models import (
     ENTITY_TYPES,
     LINK_TYPES,
@@ -28,10 +25,13 @@ from graph.models import (
     LinkStatus,
     Location,
     Organisation,
+    Platform,
     Record,
     Service,
     ServiceCandidate,
     Status,
+    Term,
+    Training,
     link_ends,
 )
 from graph.store import GraphStore, purge_diff
@@ -39,7 +39,8 @@ from graph.store import GraphStore, purge_diff
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
 
-FILE_FORMAT = 1
+PLACEMENT_FREE: frozenset[type[Record]] = frozenset({Organisation, Platform, Training, Term})
+"""Kinds a service's placement (its locations, their divisions, the divisions it reaches) never reads."""
 
 
 def bfs_tree(graph: nx.Graph, origin: str, hops: int) -> dict[str, tuple[int, str]]:
@@ -67,48 +68,19 @@ def bfs_tree(graph: nx.Graph, origin: str, hops: int) -> dict[str, tuple[int, st
 class MemoryStore(GraphStore):
     reads_in_memory = True
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
+    def __init__(self) -> None:
         self._lock = threading.RLock()
         self._records: dict[type[Record], dict[str, Record]] = {k: {} for k in ENTITY_TYPES}
         self._links: dict[type[Link], dict[tuple[str, ...], Link]] = {k: {} for k in LINK_TYPES}
         self._changes: list[Change] = []
+        self._meta: dict[str, str] = {}
         self._cooperation = nx.Graph()
         self._services_by_term: dict[str, set[str]] = {}
         """Candidate lookup: term -> ids of the services that address or meet it."""
         self._placement: dict[str, tuple[tuple[Location, ...], tuple[str, ...], frozenset[str]]] = {}
         """Derived from services, locations and communes; emptied by every write."""
-        if path is not None:
-            for stale in path.parent.glob(f"{path.name}*.tmp"):  # left by a save that was killed
-                stale.unlink(missing_ok=True)
-            if path.exists():
-                self._read_file(path)
 
-    # --- persistence ---------------------------------------------------------------------------
-
-    def _read_file(self, path: Path) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FILE_FORMAT:
-                raise ValueError(f"unknown format {data.get('format')!r}")
-            for kind in ENTITY_TYPES:
-                for raw in data["records"].get(kind.kind, []):
-                    record = kind.model_validate(raw)
-                    self._records[kind][record.id] = record
-            for link_kind in LINK_TYPES:
-                for raw in data["links"].get(link_kind.kind, []):
-                    link = link_kind.model_validate(raw)
-                    self._links[link_kind][link.key()] = link
-            self._changes = [Change.model_validate(c) for c in data["changes"]]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InvalidInput(
-                [Problem(f"the store file is corrupt and was left untouched: {exc}", file=str(path))]
-            ) from exc
-        for coop in self._links[Cooperation].values():
-            assert isinstance(coop, Cooperation)
-            self._follow_cooperation(coop.a, coop.b)
-        for service in self._records[Service].values():
-            self._index(None, service)
+    # --- the view ----------------------------------------------------------------------------------
 
     def _index(self, old: Record | None, new: Record | None) -> None:
         """Keep the term index in step with a service being replaced, added or removed."""
@@ -119,26 +91,75 @@ class MemoryStore(GraphStore):
             for term in new.terms():
                 self._services_by_term.setdefault(term, set()).add(new.id)
 
-    def _save(self) -> None:
-        if self.path is None:
-            return
-        data: dict[str, Any] = {
-            "format": FILE_FORMAT,
-            "records": {k.kind: [r.model_dump(mode="json") for r in v.values()] for k, v in self._records.items()},
-            "links": {k.kind: [x.model_dump(mode="json") for x in v.values()] for k, v in self._links.items()},
-            "changes": [c.model_dump(mode="json") for c in self._changes],
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def _put(self, kind: type[Record], records: Sequence[Record]) -> None:
+        """Create or replace records in the view (the caller holds the lock). The placement cache loses
+        only what the records change: a service its own entry (a capacity update must not make every
+        candidate's placement be computed again), an organisation, platform or training nothing."""
+        if kind is Service:
+            for r in records:
+                self._placement.pop(r.id, None)
+        elif kind not in PLACEMENT_FREE:
+            self._placement.clear()
+        for r in records:
+            if kind is Service:
+                self._index(self._records[kind].get(r.id), r)
+            self._records[kind][r.id] = r
+            if kind is Organisation:
+                self._cooperation.add_node(r.id)
+
+    def _drop(self, kind: type[Record], id: str) -> bool:
+        """Remove a record from the view; an organisation takes its services, locations and links."""
+        self._placement.clear()
+        if id not in self._records[kind]:
+            return False
+        self._index(self._records[kind].pop(id), None)
+        if kind is Organisation:
+            for owned in (Service, Location):
+                table = self._records[owned]
+                for rid in [rid for rid, r in table.items() if getattr(r, "organisation_id", None) == id]:
+                    self._index(table.pop(rid), None)
+            for link_kind, table_links in self._links.items():
+                for key in [k for k, x in table_links.items() if id in link_ends(x)]:
+                    del self._links[link_kind][key]
+            if id in self._cooperation:
+                self._cooperation.remove_node(id)
+        return True
+
+    def _put_links(self, kind: type[Link], links: Sequence[Link]) -> None:
+        for link in links:
+            self._links[kind][link.key()] = link
+            if isinstance(link, Cooperation):
+                self._follow_cooperation(link.a, link.b)
+
+    def _drop_link(self, kind: type[Link], key: tuple[str, ...]) -> bool:
+        link = self._links[kind].pop(key, None)
+        if link is None:
+            return False
+        if isinstance(link, Cooperation):
+            self._follow_cooperation(link.a, link.b)
+        return True
+
+    def _follow_cooperation(self, a: str, b: str) -> None:
+        """The networkx view has an edge where a confirmed cooperation joins a and b (pending ones wait)."""
+        table = self._links[Cooperation]
+        confirmed = any(
+            isinstance(x := table.get((Cooperation.kind, a, b, kind)), Cooperation) and x.status is LinkStatus.CONFIRMED
+            for kind in CooperationKind
+        )
+        if confirmed:
+            self._cooperation.add_edge(a, b)
+        elif self._cooperation.has_edge(a, b):
+            self._cooperation.remove_edge(a, b)
+
+    def _clear(self) -> None:
+        """Empty the view (a persistent subclass reloading everything)."""
+        for table in self._records.values():
+            table.clear()
+        for links in self._links.values():
+            links.clear()
+        self._cooperation.clear()
+        self._services_by_term.clear()
+        self._placement.clear()
 
     # --- lifecycle -----------------------------------------------------------------------------------
 
@@ -149,7 +170,15 @@ class MemoryStore(GraphStore):
         """Always reachable."""
 
     def close(self) -> None:
-        """Nothing to release: every write is already saved."""
+        """Nothing to release."""
+
+    def meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._meta)
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._lock:
+            self._meta.update(values)
 
     # --- primitives ----------------------------------------------------------------------------------
 
@@ -168,70 +197,14 @@ class MemoryStore(GraphStore):
 
     def _write(self, kind: type[Record], records: Sequence[Record], changes: Sequence[Change]) -> None:
         with self._lock:
-            self._placement.clear()
-            for r in records:
-                if kind is Service:
-                    self._index(self._records[kind].get(r.id), r)
-                self._records[kind][r.id] = r
-                if kind is Organisation:
-                    self._cooperation.add_node(r.id)
+            self._put(kind, records)
             self._changes.extend(changes)
-            self._save()
-
-    def _follow_cooperation(self, a: str, b: str) -> None:
-        """The networkx view has an edge where a confirmed cooperation joins a and b (pending ones wait)."""
-        table = self._links[Cooperation]
-        confirmed = any(
-            isinstance(x := table.get((Cooperation.kind, a, b, kind)), Cooperation) and x.status is LinkStatus.CONFIRMED
-            for kind in CooperationKind
-        )
-        if confirmed:
-            self._cooperation.add_edge(a, b)
-        elif self._cooperation.has_edge(a, b):
-            self._cooperation.remove_edge(a, b)
 
     def _delete(self, kind: type[Record], id: str, changes: Sequence[Change]) -> bool:
         with self._lock:
-            self._placement.clear()
-            if id not in self._records[kind]:
+            if not self._drop(kind, id):
                 return False
-            self._index(self._records[kind].pop(id), None)
-            if kind is Organisation:
-                for owned in (Service, Location):
-                    table = self._records[owned]
-                    for rid in [rid for rid, r in table.items() if getattr(r, "organisation_id", None) == id]:
-                        self._index(table.pop(rid), None)
-                for link_kind, table_links in self._links.items():
-                    for key in [k for k, x in table_links.items() if id in link_ends(x)]:
-                        del self._links[link_kind][key]
-                if id in self._cooperation:
-                    self._cooperation.remove_node(id)
             self._changes.extend(changes)
-            self._save()
-            return True
-
-    def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-        with self._lock:
-            table = self._links[kind]
-            return {k: table[k].content_hash() for k in keys if k in table}
-
-    def _write_links(self, kind: type[Link], links: Sequence[Link], changes: Sequence[Change]) -> None:
-        with self._lock:
-            for link in links:
-                self._links[kind][link.key()] = link
-                if isinstance(link, Cooperation):
-                    self._follow_cooperation(link.a, link.b)
-            self._changes.extend(changes)
-            self._save()
-
-    def _remove_link(self, link: Link, change: Change) -> bool:
-        with self._lock:
-            if self._links[type(link)].pop(link.key(), None) is None:
-                return False
-            if isinstance(link, Cooperation):
-                self._follow_cooperation(link.a, link.b)
-            self._changes.append(change)
-            self._save()
             return True
 
     def _purge_changes(self, text: str, log: Callable[[int], Change]) -> int:
@@ -243,8 +216,24 @@ class MemoryStore(GraphStore):
                     self._changes[i] = change.model_copy(update={"diff": cleaned})
                     purged += 1
             self._changes.append(log(purged))
-            self._save()
             return purged
+
+    def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+        with self._lock:
+            table = self._links[kind]
+            return {k: table[k].content_hash() for k in keys if k in table}
+
+    def _write_links(self, kind: type[Link], links: Sequence[Link], changes: Sequence[Change]) -> None:
+        with self._lock:
+            self._put_links(kind, links)
+            self._changes.extend(changes)
+
+    def _remove_link(self, link: Link, change: Change) -> bool:
+        with self._lock:
+            if not self._drop_link(type(link), link.key()):
+                return False
+            self._changes.append(change)
+            return True
 
     def _fetch_links(self, kind: type[L], organisation_id: str | None) -> list[L]:
         with self._lock:

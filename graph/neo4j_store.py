@@ -335,6 +335,15 @@ class Neo4jStore(GraphStore):
     def counts(self) -> dict[str, int]:
         return {kind: int(n) for kind, n in dict(self._read(cypher.COUNTS)[0]).items()}
 
+    def meta(self) -> dict[str, str]:
+        rows = self._read(cypher.DIRECTORY_META)
+        found = rows[0]["p"] if rows and rows[0]["p"] else {}
+        return {str(k): str(v) for k, v in found.items() if k != "id"}
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._errors(), self._driver.session(database=self.database) as session:
+            session.run(cypher.SET_DIRECTORY_META, values=dict(values)).consume()
+
     def memory_settings(self) -> dict[str, str]:
         return {row["name"]: str(row["value"]) for row in self._read(cypher.MEMORY_SETTINGS)}
 

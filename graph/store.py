@@ -252,6 +252,15 @@ class GraphStore(ABC):
     def version(self) -> int:
         """Changes with every write that changed something: what caches of derived views key on."""
 
+    @abstractmethod
+    def meta(self) -> dict[str, str]:
+        """What the store says about the directory it holds (`DIRECTORY_META` keys; empty when unknown),
+        so that every process and page can say which directory is served and whether it is fictional."""
+
+    @abstractmethod
+    def set_meta(self, values: dict[str, str]) -> None:
+        """Set some of those keys (a load, the demo seeding); the others are kept."""
+
     # --- records ------------------------------------------------------------------------------------
 
     def upsert(

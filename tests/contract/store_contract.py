@@ -502,3 +502,14 @@ class StoreContract(ABC):
             assert again.version() == store.version()
         finally:
             self.close_store(again)
+
+    def test_directory_meta_is_kept_and_survives_reopening(self, store: GraphStore) -> None:
+        """Which directory the store holds (set by a load or the demo seeding): every process says it."""
+        assert store.meta() == {}
+        store.set_meta({"name": "Annuaire fictif", "fictional": "true"})
+        store.set_meta({"source": "data/demo"})
+        again = self.reopen_store(store)
+        try:
+            assert again.meta() == {"name": "Annuaire fictif", "fictional": "true", "source": "data/demo"}
+        finally:
+            self.close_store(again)

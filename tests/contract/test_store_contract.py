@@ -14,11 +14,12 @@ import pytest
 
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
+from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 from tests.contract.store_contract import StoreContract, chain, coop, loc, org, svc
 
 __all__ = ["BACKENDS", "chain", "connect_neo4j", "coop", "loc", "org", "svc"]
-"""The fixture helpers stay importable from here (tests/unit/test_memory_store_file.py uses `org`)."""
+"""The fixture helpers stay importable from here (tests/unit/test_sqlite_store_file.py uses `org`)."""
 
 
 def connect_neo4j() -> Neo4jStore | None:
@@ -35,20 +36,36 @@ def connect_neo4j() -> Neo4jStore | None:
 
 
 class TestMemoryStore(StoreContract):
-    """The embedded store, saving to a file of the test's own temporary folder."""
+    """The pure in-memory store: its data live in the object, so reopening hands the same object back."""
 
     backend = "memory"
+
+    def make_store(self) -> GraphStore:
+        return MemoryStore()
+
+    def reopen_store(self, store: GraphStore) -> GraphStore:
+        return store
+
+    def close_store(self, store: GraphStore) -> None:
+        """Nothing to release (and the reopened handle is the store itself)."""
+
+
+class TestSqliteStore(StoreContract):
+    """The embedded store, persisted to an SQLite file of the test's own temporary folder; reopening opens
+    a second connection and view on the same file, as another process would."""
+
+    backend = "sqlite"
 
     def _path(self) -> Path:
         tmp_path = self.fixture("tmp_path")
         assert isinstance(tmp_path, Path)
-        return tmp_path / "store.json"
+        return tmp_path / "relais.db"
 
     def make_store(self) -> GraphStore:
-        return MemoryStore(self._path())
+        return SqliteStore(self._path())
 
     def reopen_store(self, store: GraphStore) -> GraphStore:
-        return MemoryStore(self._path())
+        return SqliteStore(self._path())
 
 
 @pytest.mark.neo4j
@@ -77,7 +94,7 @@ class TestNeo4jStore(StoreContract):
             store.close()
 
 
-BACKENDS: tuple[type[StoreContract], ...] = (TestMemoryStore, TestNeo4jStore)
+BACKENDS: tuple[type[StoreContract], ...] = (TestMemoryStore, TestSqliteStore, TestNeo4jStore)
 """Every store, once. tests/conftest.py builds `empty_store` and `store` from this list."""
 
 

@@ -1,4 +1,4 @@
-"""Neo4j going away and coming back, a load killed half-way, a save killed half-way.
+"""Neo4j going away and coming back, a load killed half-way, writes to the SQLite store killed half-way.
 
 The outage test stops and restarts the local server that `make test` started (RELAIS_NEO4J_LOCAL=1).
 """
@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.settings import Settings
-from graph.memory_store import MemoryStore
+from graph.models import Organisation
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference
+from graph.sqlite_store import SqliteStore
 from loaders.export import directory_rows
 from loaders.generate import generate_directory
 from tests.api.conftest import demo_store
@@ -110,22 +111,32 @@ def test_killed_load_converges_on_rerun(neo4j_store: Neo4jStore, reference: Refe
     assert fingerprint(neo4j_store) == expected
 
 
-def test_memory_store_file_survives_a_kill_during_save(tmp_path: Path, reference: Reference) -> None:
-    path = tmp_path / "store.json"
-    demo_store(MemoryStore(path), reference)
+def test_sqlite_store_survives_a_kill_during_writes(tmp_path: Path, reference: Reference) -> None:
+    path = tmp_path / "relais.db"
+    demo_store(SqliteStore(path), reference).close()
     writer = (
-        "import sys; from graph.memory_store import MemoryStore; from graph.models import Organisation\n"
-        "s = MemoryStore(__import__('pathlib').Path(sys.argv[1]))\n"
+        "import sys; from graph.sqlite_store import SqliteStore; from graph.models import Organisation\n"
+        "s = SqliteStore(__import__('pathlib').Path(sys.argv[1]))\n"
         "o = s.get(Organisation, 'amb-h-1')\n"
         "i = 0\n"
         "while True:\n"
         "    i += 1; s.upsert([o.model_copy(update={'name': f'Nom fictif {i}'})])\n"
     )
-    for delay in (0.3, 0.45, 0.6, 0.8):
+    names = set()
+    watcher = SqliteStore(path)
+    for delay in (0.0, 0.05, 0.1, 0.2):
+        started = watcher.version()
         p = subprocess.Popen([sys.executable, "-c", writer, str(path)], cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while watcher.version() == started and time.monotonic() < deadline:  # writing has begun
+            time.sleep(0.01)
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
         p.wait()
-        reloaded = MemoryStore(path)  # never half a file: the previous or the next version
+        reloaded = SqliteStore(path)  # every committed write, never half of one
         assert reloaded.counts()["Organisation"] == 146
-    assert not list(tmp_path.glob("*.tmp"))
+        names.add(reloaded.get(Organisation, "amb-h-1").name)
+        assert reloaded.version() >= watcher.version() > started
+        reloaded.close()
+    watcher.close()
+    assert len(names) > 1

@@ -15,6 +15,7 @@ from api.settings import get_settings
 from graph.memory_store import MemoryStore
 from graph.models import Cooperation, CooperationKind, LinkStatus, Location, Organisation, Service, Visibility
 from graph.reference import Reference
+from graph.sqlite_store import SqliteStore
 from graph.usecases import import_directory
 from loaders.directory import read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
@@ -26,12 +27,23 @@ runner = CliRunner()
 
 @pytest.fixture
 def store_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "store.json"
+    path = tmp_path / "store.db"
     monkeypatch.setenv("RELAIS_STORE_FILE", str(path))
     monkeypatch.delenv("RELAIS_NEO4J_URI", raising=False)
     get_settings.cache_clear()
     yield path
     get_settings.cache_clear()
+
+
+def nothing_stored(path: Path) -> bool:
+    """No store file, or one holding no organisation (a refused load opens the store, writes nothing)."""
+    if not path.exists():
+        return True
+    store = SqliteStore(path)
+    try:
+        return store.counts()["Organisation"] == 0
+    finally:
+        store.close()
 
 
 def load(*args: str) -> tuple[int, str]:
@@ -64,7 +76,7 @@ def test_demo_dry_run_exits_zero_with_summary(store_file: Path) -> None:
     code, out = load(str(DEMO), "--dry-run")
     assert code == 0, out
     assert "organisations" in out and "146" in out
-    assert not store_file.exists()
+    assert nothing_stored(store_file)
 
 
 def test_loading_twice_changes_nothing_the_second_time(store_file: Path) -> None:
@@ -158,7 +170,7 @@ def test_link_to_unknown_organisation(tmp_path: Path, store_file: Path) -> None:
     code, out = load(str(folder))
     assert code == 1
     assert "sheet links, row 611, column to: refers to unknown organisation «amb-h-99»" in " ".join(out.split())
-    assert not store_file.exists()
+    assert nothing_stored(store_file)
 
 
 def test_secret_address_reused_publicly_is_flagged(tmp_path: Path, store_file: Path) -> None:
@@ -203,7 +215,7 @@ def test_bad_files_give_clear_errors(
     assert code == 1
     assert message in " ".join(out.split())
     assert "Traceback" not in out
-    assert not store_file.exists()
+    assert nothing_stored(store_file)
 
 
 def test_a_50_mb_workbook_is_refused_clearly(tmp_path: Path, store_file: Path) -> None:
