@@ -117,7 +117,11 @@ SHEETS: dict[str, tuple[Column, ...]] = {
             "confirmed, ou pending : coopération déclarée par une seule des deux organisations",
             "confirmed, or pending: a cooperation declared by one end only",
         ),
-        col("requested_by", "Organisation qui l'a déclarée (id, si pending)", "Organisation that declared it (if pending)"),
+        col(
+            "requested_by",
+            "Organisation qui l'a déclarée (id, si pending)",
+            "Organisation that declared it (if pending)",
+        ),
         *PROVENANCE,
     ),
     "platforms": (
