@@ -309,3 +309,7 @@ class MemoryStore(GraphStore):
 
     def version(self) -> int:
         return len(self._changes)
+
+    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+        with self._lock:  # the version is the length of the log: entry i has version i + 1
+            return [(c.entity, c.entity_id) for c in self._changes[version : version + limit]]

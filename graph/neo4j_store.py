@@ -360,6 +360,14 @@ class Neo4jStore(GraphStore):
             self._version_read = (started, version)
         return version
 
+    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+        """One node per write, its entries in a list: `limit` nodes hold at least `limit` entries. The node of
+        `version` itself comes first unless the log was wiped since (None: everything may have changed)."""
+        rows = self._read(cypher.CHANGED_SINCE, since=version, limit=limit + 1)
+        if version and (not rows or rows[0]["seq"] != version):
+            return None
+        return [(row["entity"], id_) for row in rows if row["seq"] != version for id_ in row["entity_ids"]]
+
     def changes(self, limit: int = 100) -> list[Change]:
         out: list[Change] = []
         for row in self._read(cypher.CHANGES, limit=limit):

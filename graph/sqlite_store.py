@@ -83,6 +83,11 @@ UNBURY = "DELETE FROM gone WHERE kind = ? AND key = ?"
 BURY = "INSERT INTO gone (kind, key, seq) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq"
 PUT_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 TOP_SEQ = "SELECT coalesce(max(seq), 0) FROM changes"
+CHANGED_SINCE = (
+    "SELECT json_extract(data, '$.entity'), json_extract(data, '$.entity_id') FROM changes"
+    " WHERE seq > ? ORDER BY seq LIMIT ?"
+)
+"""(kind, id) of the change-log entries after a version, from the primary key (seq) onwards."""
 DELETE_OWNED = "DELETE FROM records WHERE kind IN ('Service', 'Location') AND organisation_id = ? RETURNING kind, id"
 """What an organisation takes with it, as the view's `_drop` does (its links are deleted by their ends)."""
 
@@ -106,6 +111,9 @@ class SqliteStore(MemoryStore):
         """The largest change-log `seq` the view reflects."""
         self._data_version = -1
         self._closed = False
+        self._reader: sqlite3.Connection | None = None
+        """A read-only connection of its own for `_changed_since` (opened at its first use)."""
+        self._reader_lock = threading.Lock()
         self._db = self._open()
         try:
             with self._sync, self._errors():
@@ -310,6 +318,10 @@ class SqliteStore(MemoryStore):
             if not self._closed:
                 self._closed = True
                 self._db.close()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     def meta(self) -> dict[str, str]:
         self._fresh()
@@ -465,6 +477,24 @@ class SqliteStore(MemoryStore):
         """The change log's largest `seq`: the same in every process that has caught up."""
         self._fresh()
         return self._seen
+
+    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+        """From the change table by `seq`, on a read-only connection of its own: a write holds `_sync` (and
+        `_db`) through its fsync, and the question asking this must not wait for it (in WAL mode a reader
+        never waits on the writer). It may list entries the view has yet to catch up with: more, never less."""
+        with self._reader_lock, self._errors():
+            if self._closed:
+                raise StoreUnavailable(f"the store file {self.path} is closed")
+            if self._reader is None:
+                self._reader = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    isolation_level=None,
+                    check_same_thread=False,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                )
+            rows = self._reader.execute(CHANGED_SINCE, (version, limit)).fetchall()
+        return [(str(kind), str(id_)) for kind, id_ in rows]
 
     def changes(self, limit: int = 100) -> list[Change]:
         if limit <= 0:

@@ -253,6 +253,11 @@ class GraphStore(ABC):
         """Changes with every write that changed something: what caches of derived views key on."""
 
     @abstractmethod
+    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+        """(entity kind, entity id) of the change-log entries after `version`, oldest first: all of them, or at
+        least `limit` when there are more; None when the log no longer reaches back to `version` (wiped)."""
+
+    @abstractmethod
     def meta(self) -> dict[str, str]:
         """What the store says about the directory it holds (`DIRECTORY_META` keys; empty when unknown),
         so that every process and page can say which directory is served and whether it is fictional."""
@@ -260,6 +265,31 @@ class GraphStore(ABC):
     @abstractmethod
     def set_meta(self, values: dict[str, str]) -> None:
         """Set some of those keys (a load, the demo seeding); the others are kept."""
+
+    def changed_since(self, version: int, limit: int = 1000) -> list[tuple[str, str]] | None:
+        """(entity kind, entity id) of every change-log entry after `version` (a value `version()` gave),
+        oldest first, as many as there are entries (an organisation's deletion lists it, then each service,
+        location and link it took); None when there are more than `limit`, or when the log no longer reaches
+        back to `version`: the caller must then assume that everything changed. What lets a cache keyed
+        on the version keep what an edit does not reach (`graph.referral.cache`).
+
+        >>> from graph.memory_store import MemoryStore
+        >>> from graph.models import Organisation
+        >>> store = MemoryStore()
+        >>> before = store.version()
+        >>> _ = store.upsert([Organisation(id=i, name=i, type="shelter", sector="associative", source="doctest")
+        ...                   for i in ("a", "b")])
+        >>> store.changed_since(before)
+        [('Organisation', 'a'), ('Organisation', 'b')]
+        >>> store.changed_since(before, limit=1) is None
+        True
+        """
+        if version < 0 or limit < 0:
+            raise InvalidInput("version and limit must not be negative")
+        found = self._changed_since(version, limit + 1)
+        if found is None or len(found) > limit:
+            return None
+        return found
 
     # --- records ------------------------------------------------------------------------------------
 

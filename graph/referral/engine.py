@@ -15,7 +15,7 @@ from bisect import insort
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.models import Organisation, ServiceCandidate
+from graph.models import Location, Organisation, Service, ServiceCandidate
 from graph.reference import Reference
 from graph.referral.answer import Answer, Notice, Result
 from graph.referral.cache import RankingCache, RankingKey
@@ -58,7 +58,7 @@ class ReferralEngine:
         self.ref = reference
         self.today = today
         self.scorer = Scorer(reference.geography)
-        self.cache: RankingCache[list[Ranked]] = RankingCache()
+        self.cache: RankingCache[list[Ranked]] = RankingCache(store=store)
 
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:
         """The answer to one question, for a caller of this role."""
@@ -93,8 +93,9 @@ class ReferralEngine:
     def _ranked(self, q: Question) -> list[Ranked]:
         """The candidates for the question's term in its division, best static score first.
 
-        Kept per directory version: a question costs one version check and a scan of the head of
-        this list, not a store query over every service of a broad term.
+        Kept across directory versions until an edit reaches it (`RankingCache`): a question costs one
+        version check and a scan of the head of this list, not a store query over every service of a
+        broad term.
         """
         version = self.store.version()
         key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today)
@@ -103,7 +104,7 @@ class ReferralEngine:
             divisions = [q.division] if q.division else None
             found = self.store.candidate_services(q.terms, divisions=divisions, clearance=q.role.clearance)
             ranked = sorted(self._rank(found, q))
-            self.cache.put(version, key, ranked)
+            self.cache.put(version, key, ranked, terms=q.terms, entities=_held(found))
         return ranked
 
     def _rank(self, candidates: list[ServiceCandidate], q: Question) -> list[Ranked]:
@@ -168,3 +169,13 @@ class ReferralEngine:
             path=q.path(c.organisation.id),
             alternative=not (c.service.terms() & q.wanted) or outside,
         )
+
+
+def _held(candidates: list[ServiceCandidate]) -> set[tuple[str, str]]:
+    """What a ranked list holds, as the change log names it: services, organisations, locations."""
+    held: set[tuple[str, str]] = set()
+    for c in candidates:
+        held.add((Service.kind, c.service.id))
+        held.add((Organisation.kind, c.organisation.id))
+        held.update((Location.kind, loc.id) for loc in c.locations)
+    return held

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from api.bench import questions
 from graph.memory_store import MemoryStore
+from graph.models import AreaScope, Capacity, Location, Organisation, Service, Status, Visibility
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
+from graph.referral.cache import RankingKey
 from graph.usecases import import_directory
 from loaders.directory import read_directory
 from loaders.generate import generate_directory
@@ -60,3 +62,60 @@ def test_early_stop_gives_the_full_ranking(tmp_path: Path, reference: Reference)
             assert [r.candidate.service.id for r in answer.results] == full_ranking(engine, q, role), q
             compared += 1
     assert compared > 200
+
+
+def _edit(store: MemoryStore, rng: random.Random, terms: list[str], communes: list[str]) -> None:
+    """One random edit of what the ranked lists are made of."""
+    hidden = Visibility.HIDDEN
+    kind = rng.choice(["capacity", "rename", "status", "term", "move", "scope", "service status"])
+    if kind in ("rename", "status"):
+        o = rng.choice(store.list(Organisation))
+        renamed = {"name": o.name[::-1]} if kind == "rename" else {"status": _other(o.status)}
+        store.upsert([o.model_copy(update=renamed)])
+    elif kind == "move":
+        loc = rng.choice(store.list(Location, clearance=hidden))
+        store.upsert([loc.model_copy(update={"commune": rng.choice(communes)})])
+    else:
+        s = rng.choice(store.list(Service, clearance=hidden))
+        changes: dict[str, dict[str, object]] = {
+            "capacity": {"capacity": Capacity(available=rng.randint(0, 3), total=3, updated_at=date(2026, 11, 1))},
+            "term": {"situations": tuple(sorted({*s.situations, rng.choice(terms)}))},
+            "scope": {"area_scope": rng.choice(list(AreaScope))},
+            "service status": {"status": _other(s.status)},
+        }
+        store.upsert([s.model_copy(update=changes[kind])])
+
+
+def _other(status: Status) -> Status:
+    return Status.INACTIVE if status is Status.ACTIVE else Status.ACTIVE
+
+
+def test_kept_lists_equal_fresh_ones_after_edits(tmp_path: Path, reference: Reference) -> None:
+    """After edits of every kind the cache follows, its answers equal those of an engine with no cache."""
+    generate_directory(tmp_path, orgs=300, seed=12, links_per_org=3)
+    store = MemoryStore()
+    import_directory(read_directory(tmp_path, reference), store, reference=reference)
+    engine = ReferralEngine(store, reference, today=date(2026, 11, 26))
+    rng = random.Random(4)
+    services = store.list(Service, clearance=Visibility.HIDDEN)
+    terms = sorted({t for s in services for t in s.situations})
+    communes = sorted({loc.commune for loc in store.list(Location, clearance=Visibility.HIDDEN)})
+    mix = questions(40, seed=2)
+    nothing = RankingKey("none", None, Visibility.PUBLIC, False, date(2026, 11, 26))
+    kept = []
+    for _ in range(12):
+        for q in mix:
+            for role in (Role.PUBLIC, Role.PROFESSIONAL):
+                engine.refer(q, role)
+        for _ in range(rng.randint(1, 3)):
+            _edit(store, rng, terms, communes)
+        engine.cache.get(store.version(), nothing)  # the cache moves to the new version
+        kept.append(len(engine.cache))
+        fresh = ReferralEngine(store, reference, today=date(2026, 11, 26))
+        for q in mix:
+            for role in (Role.PUBLIC, Role.PROFESSIONAL):
+                got, want = engine.refer(q, role), fresh.refer(q, role)
+                assert [(r.candidate.service.id, r.score) for r in got.results] == [
+                    (r.candidate.service.id, r.score) for r in want.results
+                ], (q, role)
+    assert sum(kept) > 0, f"some lists outlive the edits that do not reach them: {kept}"

@@ -1,0 +1,53 @@
+"""`GraphStore.changed_since`: what changed after a version, on every store (and, on Neo4j, from the index)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph import cypher
+from graph.models import Organisation, Visibility
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from tests.contract.store_contract import coop, loc, org, svc
+
+HUY_COMMUNE = "61031"
+
+
+def test_the_entries_after_a_version(store: GraphStore) -> None:
+    start = store.version()
+    assert store.changed_since(start) == []
+    store.upsert([org("a"), org("b")])
+    after_orgs = store.version()
+    store.upsert([loc("la", "a", Visibility.PUBLIC, HUY_COMMUNE)])
+    store.upsert([svc("sa", "a", location_ids=("la",))])
+    store.add_links([coop("a", "b")])
+    store.delete(Organisation, "a")
+    link = ("COOPERATES_WITH", "a/b/informal")
+    took = [("Organisation", "a"), ("Service", "sa"), ("Location", "la"), link]  # what the deletion took
+    assert store.changed_since(after_orgs) == [("Location", "la"), ("Service", "sa"), link, *took]
+    found = store.changed_since(start)
+    assert found is not None and found[:2] == [("Organisation", "a"), ("Organisation", "b")]
+    assert store.changed_since(start, limit=3) is None, "more than the limit: None"
+    assert store.changed_since(store.version()) == []
+
+
+@pytest.mark.neo4j
+def test_changed_since_reads_the_seq_index(neo4j_store: Neo4jStore) -> None:
+    """A range read of the `change_seq` index, in its order: no label scan, no sort of the log."""
+    params: dict[str, Any] = {"since": 1, "limit": 10}
+    _, summary, _ = neo4j_store._driver.execute_query(
+        "EXPLAIN " + cypher.CHANGED_SINCE, params, database_=neo4j_store.database
+    )
+    assert summary.plan is not None
+    used = _operators(summary.plan)
+    assert "NodeIndexSeekByRange" in used, sorted(used)
+    assert not used & {"NodeByLabelScan", "AllNodesScan", "Sort", "Top"}, sorted(used)
+
+
+def _operators(plan: dict[str, Any]) -> set[str]:
+    found = {str(plan.get("operatorType", "")).split("@")[0]}
+    for child in plan.get("children", []):
+        found |= _operators(child)
+    return found
