@@ -327,7 +327,9 @@ def api_latency(relais: Relais, mix: list[ReferralQuery]) -> dict[str, float]:
         return percentiles(loop_thread.submit(asyncio.run, timed()).result())
 
 
-BENCH_SETTINGS = Settings(neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"))
+BENCH_SETTINGS = Settings(
+    neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"), secret_key="bench-only-no-keys"
+)
 """No rate limit, no keys: the bench asks as the public does."""
 
 

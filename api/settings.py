@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -58,8 +60,9 @@ class Settings(BaseSettings):
     """Static keys (JSON list in RELAIS_API_KEYS); `relais keys create` manages the keys file instead."""
     keys_file: Path = PROJECT_ROOT / "var" / "keys.json"
     """Keys created with `relais keys create` (digests only); revocation there is immediate."""
-    secret_key: SecretStr = SecretStr(DEV_SECRET)
-    """Signs session cookies and CSRF tokens. The placeholder works in development only."""
+    secret_key: SecretStr = SecretStr("")
+    """Signs session cookies and CSRF tokens, and keys' digests. Unset in development: a random secret made
+    once for this installation (`secret.key` beside the keys file, mode 600); required in production."""
     environment: str = Field(default="development", pattern="^(development|production)$")
     session_hours: int = Field(default=8, ge=1, le=72)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
@@ -79,10 +82,37 @@ class Settings(BaseSettings):
         return path if path is None or path.is_absolute() else PROJECT_ROOT / path
 
     @model_validator(mode="after")
-    def _no_placeholder_secret_in_production(self) -> Settings:
+    def _a_secret_nobody_else_knows(self) -> Settings:
+        """No placeholder in production; in development an installation's own secret, never a shared one:
+        a secret written in the code would let anyone forge a coordinator's session cookie."""
         if self.environment == "production" and self.secret_key.get_secret_value() in (DEV_SECRET, ""):
             raise ValueError("RELAIS_SECRET_KEY must be set to a long random value when RELAIS_ENVIRONMENT=production")
+        if not self.secret_key.get_secret_value():
+            self.secret_key = SecretStr(installation_secret(self.keys_file.parent / "secret.key"))
         return self
+
+
+def installation_secret(path: Path) -> str:
+    """The secret of this installation, made at first use (mode 600). If the folder cannot be written, a
+    secret for this process only: sessions then end with it, which is safe."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return secrets.token_urlsafe(48)
+    secret = secrets.token_urlsafe(48)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        log.warning("cannot write %s: sessions will end when this process stops", path)
+        return secret
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(secret)
+    return secret
 
 
 @cache

@@ -39,9 +39,13 @@ and a 64-bit store could not even hold some of what pydantic accepts."""
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 _NONCHARACTERS = "".join(f"\\U{p * 0x10000 + 0xFFFE:08X}\\U{p * 0x10000 + 0xFFFF:08X}" for p in range(17))
-_NEVER = r"\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS
+_BIDI_OVERRIDES = r"\u202a-\u202e\u2066-\u2069"
+"""Direction overrides and isolates: they make a name read as another («gro.elpmaxe» shown backwards)."""
+_NEVER = r"\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _BIDI_OVERRIDES + _NONCHARACTERS
 _NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f" + _NEVER + "]")
 _NOT_IN_LINE = re.compile(r"[\x00-\x1f" + _NEVER + "]")
+_EMAIL = re.compile(r"^[^@\s?&;,<>\"']+@[^@\s?&;,<>\"'/]+\.[a-z]{2,}$", re.IGNORECASE)
+"""One mailbox: no «?subject=…&cc=…» that a mailto: link would obey."""
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
@@ -54,6 +58,10 @@ def _refuse(pattern: re.Pattern[str], value: str) -> str:
     Traceback (most recent call last):
     ...
     ValueError: character U+000B is not allowed (a control character or a non-character)
+    >>> _refuse(_NOT_IN_LINE, "CVFE\u202egro")
+    Traceback (most recent call last):
+    ...
+    ValueError: character U+202E is not allowed (a control character or a non-character)
     """
     bad = pattern.search(value)
     if bad:
@@ -259,6 +267,8 @@ class Contact(Model):
             raise ValueError("javascript:, data: and vbscript: addresses are not allowed")
         if info.data.get("kind") in (ContactKind.WEBSITE, ContactKind.CHAT) and not re.match(WEB_ADDRESS, value):
             raise ValueError("a website or chat contact is an http(s) address (https://…)")
+        if info.data.get("kind") is ContactKind.EMAIL and not _EMAIL.match(value):
+            raise ValueError("an e-mail contact is one address (name@domain.be), nothing after it")
         return value
 
 

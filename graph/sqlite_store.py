@@ -27,7 +27,9 @@ Values are stored as JSON text (the models' own serialisation), so no record val
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -136,6 +138,8 @@ class SqliteStore(MemoryStore):
                 if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                     raise self._refuse("not a Relais store (not an SQLite database)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # hidden addresses: readable by the owner only (WAL files follow)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             db.execute("PRAGMA busy_timeout = 10000")

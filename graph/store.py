@@ -569,7 +569,7 @@ class GraphStore(ABC):
         division_of = {c.id: c.division for c in self._fetch(Commune, None, None)}
         located: dict[str, set[str]] = {}
         for loc in self._fetch(Location, None, None):
-            if division_of.get(loc.commune):
+            if division_of.get(loc.commune) and loc.visibility is not Visibility.HIDDEN:  # not even its division
                 located.setdefault(loc.organisation_id, set()).add(division_of[loc.commune] or "")
         services: dict[str, list[Service]] = {}
         for s in self._fetch(Service, None, None):
@@ -581,7 +581,7 @@ class GraphStore(ABC):
                 type=o.type,
                 sector=o.sector,
                 status=o.status.value,
-                divisions=sorted(located.get(o.id, set())),
+                divisions=sorted(located.get(o.id) or _served(services.get(o.id, []), division_of)),
                 verified_at=o.verified_at.isoformat() if o.verified_at else None,
                 services=[
                     s.model_dump(mode="json", exclude={"contacts", "location_ids", "modified_at"})
@@ -609,6 +609,13 @@ class GraphStore(ABC):
                 count=flow.count,
             )
         return graph
+
+
+def _served(services: list[Service], division_of: dict[str, str | None]) -> set[str]:
+    """The divisions an organisation's services declare they serve: where a shelter (whose only site is
+    hidden) belongs in the analysis, without its site saying anything."""
+    served = {d for s in services for d in s.area_divisions}
+    return served | {d for s in services for c in s.area_communes if (d := division_of.get(c))}
 
 
 def _check_hops(hops: int, parameter: str) -> None:

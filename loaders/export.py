@@ -9,6 +9,7 @@ hold are dropped instead of crashing the export.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -133,11 +134,19 @@ def directory_rows(store: GraphStore) -> Rows:
     return rows
 
 
+def private(path: Path) -> int:
+    """A file descriptor to (re)write `path` readable by its owner only: the master copy holds the
+    shelters' hidden addresses."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file that existed keeps its mode otherwise
+    return fd
+
+
 def write_csv_folder(rows: Mapping[str, Iterable[Mapping[str, str]]], folder: Path) -> None:
     """One CSV file per sheet; a cell a spreadsheet would run as a formula gets a leading `'`."""
     folder.mkdir(parents=True, exist_ok=True)
     for sheet, columns in SHEETS.items():
-        with (folder / f"{sheet}.csv").open("w", encoding="utf-8", newline="") as f:
+        with open(private(folder / f"{sheet}.csv"), "w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, [c.name for c in columns], extrasaction="raise")
             writer.writeheader()
             writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows.get(sheet, []))
@@ -171,4 +180,5 @@ def write_workbook(rows: Mapping[str, Iterable[Mapping[str, str]]], path: Path) 
             _append_text_row(ws, [row.get(c.name, "") for c in columns])
         ws.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with open(private(path), "wb") as f:
+        wb.save(f)

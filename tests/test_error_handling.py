@@ -164,7 +164,9 @@ def test_through_the_api_a_refused_query_is_a_500_problem_not_a_422(
     neo4j_store.wipe()
     neo4j_store.upsert(reference.records())
     chain(neo4j_store, ["a", "b"])
-    settings = Settings(neo4j_uri=None, api_keys=[], keys_file=Path("/nonexistent/keys.json"))
+    settings = Settings(
+        neo4j_uri=None, api_keys=[], keys_file=Path("/nonexistent/keys.json"), secret_key="test-only-secret"
+    )
     with TestClient(create_app(settings, neo4j_store)) as client:
         assert client.get("/v1/organisations/a/partners").json()[0]["id"] == "b"
         monkeypatch.setattr(cypher, "PARTNER_TREE", SECRET_QUERY + " +")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+from pydantic import ValidationError
+
 from graph.errors import Conflict, InvalidInput, Problem, Stale
 from graph.models import (
     ENTITY_TYPES,
@@ -98,7 +100,7 @@ class DirectoryCases:
     def save_organisation(self, caller: Caller, org: Organisation, expected: str | None = None) -> UpsertReport:
         """`expected`: the version the writer started from (If-Match); a stale one writes nothing."""
         caller.require_writer(org.id)
-        self._check_version(Organisation, org.id, expected)
+        self._check_version(caller, Organisation, org.id, expected)
         if self.store.get(Organisation, org.id).parent != org.parent:
             caller.require_coordinator("changing «parent»")
         return self._write_organisation(caller, org)
@@ -113,7 +115,7 @@ class DirectoryCases:
 
     def delete_organisation(self, caller: Caller, organisation_id: str, expected: str | None = None) -> None:
         caller.require_coordinator()
-        self._check_version(Organisation, organisation_id, expected)
+        self._check_version(caller, Organisation, organisation_id, expected)
         self.store.delete(Organisation, organisation_id, key_id=caller.key_id, route=caller.route)
 
     def mark_verified(self, caller: Caller, organisation_id: str, on: date | None = None) -> UpsertReport:
@@ -129,17 +131,26 @@ class DirectoryCases:
 
     # --- versions (optimistic concurrency) -----------------------------------------------------------
 
-    def version(self, kind: type[Record], record_id: str) -> str:
-        """The stored version of a record (its content hash): the ETag a writer sends back in If-Match."""
-        return self.store.get(kind, record_id, clearance=Visibility.HIDDEN).content_hash()
+    def version(self, caller: Caller, kind: type[Organisation] | type[Service], record_id: str) -> str:
+        """A record's version as this caller sees it: the content hash of the view its role may read (so the
+        version of a shelter's service says nothing of its hidden site or of the lines the caller may not
+        see). It is the ETag a writer sends back in If-Match."""
+        if kind is Service:
+            return self.service(caller, record_id).content_hash()
+        return self.store.get(Organisation, record_id).content_hash()
 
-    def _check_version(self, kind: type[Record], record_id: str, expected: str | None) -> None:
-        """Two coordinators editing the same record: the second save, based on the old version, is refused."""
-        if expected is None or expected == "*":
+    def _check_version(
+        self, caller: Caller, kind: type[Organisation] | type[Service], record_id: str, expected: str | None
+    ) -> None:
+        """Two coordinators editing the same record: the second save, based on the old version, is refused.
+
+        `expected` may list several versions («a», «b»), as If-Match may; «*» accepts any."""
+        if expected is None or "*" in expected.split(","):
             return
-        current = self.store.get(kind, record_id, clearance=Visibility.HIDDEN)
-        if current.content_hash() != expected:
-            raise Stale(f"«{record_id}» was changed meanwhile by someone else: nothing was written", current)
+        current = self.version(caller, kind, record_id)
+        if current not in {v.strip().removeprefix("W/").strip('"') for v in expected.split(",")}:
+            stored = self.service(caller, record_id) if kind is Service else self.store.get(Organisation, record_id)
+            raise Stale(f"«{record_id}» was changed meanwhile by someone else: nothing was written", stored)
 
     # --- services -----------------------------------------------------------------------------------
 
@@ -167,7 +178,7 @@ class DirectoryCases:
         old = self.store.get(Service, service.id)
         caller.require_writer(old.organisation_id)
         caller.require_writer(service.organisation_id)
-        self._check_version(Service, service.id, expected)
+        self._check_version(caller, Service, service.id, expected)
         check_service_terms(self.reference, service)
         attached = self.store.get(Service, service.id, clearance=Visibility.HIDDEN).location_ids
         self._refuse_foreign_locations(service, attached=attached)
@@ -197,7 +208,7 @@ class DirectoryCases:
 
     def delete_service(self, caller: Caller, service_id: str, expected: str | None = None) -> None:
         caller.require_writer(self.store.get(Service, service_id).organisation_id)
-        self._check_version(Service, service_id, expected)
+        self._check_version(caller, Service, service_id, expected)
         self.store.delete(Service, service_id, key_id=caller.key_id, route=caller.route)
 
     def set_capacity(self, caller: Caller, service_id: str, available: int, total: int) -> UpsertReport:
@@ -206,8 +217,8 @@ class DirectoryCases:
         caller.require_writer(old.organisation_id)
         try:
             capacity = Capacity(available=available, total=total, updated_at=date.today())
-        except ValueError as exc:
-            raise InvalidInput(str(exc).splitlines()[-1].strip(), parameter="available") from exc
+        except ValidationError as exc:
+            raise InvalidInput.of(exc, default="available") from exc
         return self.store.upsert(
             [old.model_copy(update={"capacity": capacity})], key_id=caller.key_id, route=caller.route
         )

@@ -43,6 +43,7 @@ def auth(role: str) -> dict[str, str]:
 
 def settings() -> Settings:
     return Settings(
+        secret_key=DEV_SECRET,  # the keys above are digests under it
         neo4j_uri=None,
         api_keys=list(KEYS.values()),
         data_dir=DEMO,

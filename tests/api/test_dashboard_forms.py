@@ -65,3 +65,20 @@ def test_a_refused_dashboard_save_keeps_what_was_typed(client: TestClient) -> No
     assert refused.status_code == 422
     page = html.unescape(refused.text)
     assert "website" in page and "Texte tapé à garder (fictif)</textarea>" in page and 'value="pas une url"' in page
+
+
+def test_a_refused_link_keeps_what_was_typed(client: TestClient) -> None:
+    _signed_in(client)
+    page = client.get("/coordination?organisation=amb-h-1").text
+    form = {
+        "csrf": _hidden(page, "csrf", "/coordination/links"),
+        "from": "amb-h-1",
+        "to": "gp-h-6",
+        "cooperation": "protocol",
+        "source": "Réunion de plateforme (fictive)\u0007",  # a control character: refused
+    }
+    refused = client.post("/coordination/links", data=form)
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert 'value="Réunion de plateforme (fictive)' in page
+    assert '<option value="gp-h-6" selected>' in page and "<option selected>protocol</option>" in page

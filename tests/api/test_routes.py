@@ -256,7 +256,8 @@ def test_a_shelter_sets_its_free_places_and_confirms_its_record(client: TestClie
     too_many = client.put(
         "/v1/services/amb-h-1-svc/capacity", json={"available": 9, "total": 8}, headers=auth("editor")
     )
-    problem(too_many, 422)
+    detail = problem(too_many, 422)["detail"]
+    assert "available places exceed total places" in detail and "pydantic" not in detail
     ok = client.put("/v1/services/amb-h-1-svc/capacity", json={"available": 2, "total": 8}, headers=auth("editor"))
     assert ok.status_code == 200, ok.text
     capacity = client.get("/v1/services/amb-h-1-svc").json()["capacity"]
@@ -296,3 +297,21 @@ def test_a_stale_if_match_writes_nothing(client: TestClient) -> None:
         client.put("/v1/services/amb-h-1-svc", json=body, headers=coordinator | {"If-Match": service.headers["ETag"]}),
         412,
     )
+
+
+def test_a_version_says_nothing_the_caller_may_not_see(client: TestClient) -> None:
+    """The ETag is the hash of the caller's own view: a shelter's hidden site and its professional lines
+    cannot be confirmed by hashing guesses (it was the hash of the whole stored record)."""
+    from graph.models import Service
+
+    seen = client.get("/v1/services/shelter-h-1-svc", headers=auth("professional"))
+    assert "shelter-h-1-site" not in seen.text
+    assert seen.headers["ETag"] == f'"{Service.model_validate(seen.json()).content_hash()}"'
+    public = client.get("/v1/services/shelter-h-1-svc")
+    assert public.headers["ETag"] == f'"{Service.model_validate(public.json()).content_hash()}"'
+    # the coordinator's version is of the coordinator's view; an If-Match list is honoured
+    body = client.get("/v1/services/amb-h-1-svc", headers=auth("coordinator"))
+    both = f'"stale-version", {body.headers["ETag"]}'
+    saved = client.put("/v1/services/amb-h-1-svc", json=body.json(), headers=auth("coordinator") | {"If-Match": both})
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["ETag"] == client.get("/v1/services/amb-h-1-svc", headers=auth("coordinator")).headers["ETag"]

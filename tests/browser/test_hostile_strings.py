@@ -53,7 +53,7 @@ def _plant(base: str) -> None:
         service = api.get(f"/v1/services/{SERVICE}").json()
         contacts = [
             {"kind": "phone", "value": HOSTILE, "label": HOSTILE},
-            {"kind": "email", "value": HOSTILE, "label": HOSTILE},
+            {"kind": "email", "value": "accueil@exemple.org", "label": HOSTILE},  # an e-mail is one mailbox
             {"kind": "website", "value": HOSTILE_URL, "label": HOSTILE},
             {"kind": "chat", "value": HOSTILE_URL, "label": HOSTILE, "visibility": "professional"},
         ]

@@ -446,9 +446,11 @@ class StoreContract(ABC):
         graph = store.snapshot()
         assert isinstance(graph, nx.MultiDiGraph)
         assert sorted(graph.nodes) == ["a", "b", "c"]
-        assert graph.nodes["a"]["divisions"] == ["verviers"]
+        assert graph.nodes["a"]["divisions"] == []  # a hidden site does not even give away its division
         assert graph.number_of_edges() == 3
         assert "Adresse secrète" not in repr(graph.nodes(data=True))
+        store.upsert([loc("pub", "a", Visibility.NETWORK, commune="62063")])
+        assert store.snapshot().nodes["a"]["divisions"] == ["liege"]
 
     def test_change_log_records_writes_with_key_id(self, store: GraphStore) -> None:
         store.upsert([org("a")], key_id="key-42")

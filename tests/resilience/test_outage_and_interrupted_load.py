@@ -31,6 +31,7 @@ pytestmark = pytest.mark.neo4j
 
 def neo4j_settings() -> Settings:
     return Settings(
+        secret_key="test-only-secret",
         neo4j_uri=os.environ["RELAIS_NEO4J_URI"],
         neo4j_user=os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
         neo4j_password=os.environ.get("RELAIS_NEO4J_PASSWORD", ""),

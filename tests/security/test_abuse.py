@@ -72,6 +72,8 @@ def test_a_chunked_body_over_the_cap_answers_413(client: TestClient) -> None:
 def test_405_says_what_is_allowed(client: TestClient) -> None:
     answer = client.put("/v1/taxonomy")
     assert answer.status_code == 405 and answer.headers["allow"] == "GET"
+    every = client.request("PATCH", "/v1/organisations/amb-h-1")
+    assert every.status_code == 405 and every.headers["allow"] == "DELETE, GET, PUT"
 
 
 def test_heavy_views_are_rendered_once_per_directory_version(

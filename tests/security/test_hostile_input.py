@@ -263,3 +263,19 @@ def test_a_real_directory_is_named_without_the_warning(client: TestClient, monke
 def test_the_bundled_directories_pass_the_input_rules(folder: Path, reference: Reference) -> None:
     """The demo and the Liège directory are read with the new rules without a single problem."""
     assert len(read_directory(folder, reference).records) > 20
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("email", "accueil@exemple.be?cc=autre@exemple.be&body=x"), ("email", "a@b.be,c@d.be")],
+)
+def test_a_contact_cannot_carry_more_than_its_address(kind: str, value: str) -> None:
+    """A mailto: link obeys «?cc=…&body=…»: an e-mail contact is one mailbox."""
+    with pytest.raises(ValueError, match="one address"):
+        Contact(kind=ContactKind(kind), value=value)
+
+
+def test_a_name_cannot_read_backwards() -> None:
+    """Direction overrides (U+202E…) make a name display as another one."""
+    with pytest.raises(ValueError, match="U\\+202E"):
+        Organisation(id="x", name="Refuge \u202eeilreV", type="helpline", sector="associative", source="test")

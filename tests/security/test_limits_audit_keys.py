@@ -135,3 +135,14 @@ def test_no_cypher_is_built_from_request_data() -> None:
         if path.name not in {"cypher.py"}:
             text = path.read_text()
             assert not any(w in text for w in ("MATCH (", "MERGE (", "DETACH DELETE")), path
+
+
+def test_an_installation_signs_with_its_own_secret(tmp_path: Path) -> None:
+    """Nobody can forge a session with a secret written in the code: without RELAIS_SECRET_KEY, an
+    installation makes its own (mode 600) and keeps it across restarts."""
+    keys_file = tmp_path / "var" / "keys.json"
+    first = Settings(neo4j_uri=None, keys_file=keys_file).secret_key.get_secret_value()
+    assert first != DEV_SECRET and len(first) >= 40
+    assert (tmp_path / "var" / "secret.key").stat().st_mode & 0o077 == 0
+    assert Settings(neo4j_uri=None, keys_file=keys_file).secret_key.get_secret_value() == first
+    assert Settings(neo4j_uri=None, keys_file=tmp_path / "other" / "keys.json").secret_key.get_secret_value() != first

@@ -21,7 +21,8 @@ SRC = "analysis test (fictional)"
 
 
 def small(reference: Reference) -> MemoryStore:
-    """a—b—c—d, b—d (a triangle b-c-d with a tail a), e alone; a, b in Huy, c, d, e in Verviers.
+    """a—b—c—d, b—d (a triangle b-c-d with a tail a), e alone; a, b in Huy, c, d, e in Verviers (b, a shelter,
+    only at a hidden site: its division comes from the area its service serves).
 
     Hand-computed: 5 nodes, 4 links, density 4/10 = 0.4; components 2 (sizes 4, 1); isolate e;
     articulation point b (cuts off a); bridge a—b; betweenness(b): the pairs (a, c) and (a, d) pass
@@ -45,7 +46,7 @@ def small(reference: Reference) -> MemoryStore:
                 id=f"{i}-l",
                 organisation_id=i,
                 commune=commune[i],
-                visibility=Visibility.HIDDEN,
+                visibility=Visibility.HIDDEN if i == "b" else Visibility.NETWORK,  # b is a shelter
                 address=f"Adresse secrète fictive {i}",
                 source=SRC,
             )
@@ -60,6 +61,7 @@ def small(reference: Reference) -> MemoryStore:
                 name=f"S {i}",
                 situations=("forced-marriage",) if i in "ab" else ("fgm",),
                 location_ids=(f"{i}-l",),
+                area_divisions=("huy",) if i == "b" else (),  # the shelter's division comes from what it serves
                 source=SRC,
             )
             for i in types

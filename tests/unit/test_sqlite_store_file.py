@@ -144,3 +144,20 @@ def test_relative_store_file_is_under_the_project_root(monkeypatch: pytest.Monke
     monkeypatch.delenv("RELAIS_STORE_FILE", raising=False)
     assert Settings(store_file=Path("var/x.db")).store_file == PROJECT_ROOT / "var" / "x.db"
     assert Settings().store_file == PROJECT_ROOT / "var" / "relais.db"
+
+
+def test_the_store_and_the_master_copy_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    """Both hold the shelters' hidden addresses: no other local user may read them."""
+    from loaders.export import directory_rows, write_csv_folder, write_workbook
+
+    store = SqliteStore(tmp_path / "relais.db")
+    store.upsert(
+        [Organisation(id="org-a", name="Organisation fictive", type="helpline", sector="associative", source="test")]
+    )
+    rows = directory_rows(store)
+    write_workbook(rows, tmp_path / "copie.xlsx")
+    write_csv_folder(rows, tmp_path / "csv")
+    written = [tmp_path / "relais.db", tmp_path / "copie.xlsx", *(tmp_path / "csv").glob("*.csv")]
+    written += list(tmp_path.glob("relais.db-*"))
+    assert len(written) > 3
+    assert all(p.stat().st_mode & 0o077 == 0 for p in written), [(p.name, oct(p.stat().st_mode)) for p in written]

@@ -24,11 +24,8 @@ def etag(record_version: str) -> str:
 
 
 def version(if_match: str | None) -> str | None:
-    """The version an If-Match names («"v"», «W/"v"» or «*»); None when the client sent none."""
-    if if_match is None:
-        return None
-    value = if_match.strip()
-    return "*" if value == "*" else value.removeprefix("W/").strip('"')
+    """The versions an If-Match names («"v"», «W/"v"», a list of them, or «*»); None when the client sent none."""
+    return if_match.strip() if if_match is not None else None
 
 
 def _same_id(path_id: str, body_id: str) -> None:
@@ -42,10 +39,10 @@ def list_organisations(relais: RelaisDep, limit: Limit = 200, offset: Offset = 0
 
 
 @router.get("/organisations/{organisation_id}", response_model=Organisation)
-def get_organisation(organisation_id: str, relais: RelaisDep, response: Response) -> Organisation:
+def get_organisation(organisation_id: str, relais: RelaisDep, who: CallerDep, response: Response) -> Organisation:
     """With its version as ETag: send it back in If-Match to save or delete (412 if someone saved meanwhile)."""
     found = relais.directory.organisation(organisation_id)
-    response.headers["ETag"] = etag(relais.directory.version(Organisation, organisation_id))
+    response.headers["ETag"] = etag(relais.directory.version(who, Organisation, organisation_id))
     return found
 
 
@@ -56,10 +53,18 @@ def create_organisation(body: Organisation, relais: RelaisDep, who: CallerDep) -
 
 @writes.put("/organisations/{organisation_id}", response_model=WriteReport)
 def put_organisation(
-    organisation_id: str, body: Organisation, relais: RelaisDep, who: CallerDep, if_match: IfMatch = None
+    organisation_id: str,
+    body: Organisation,
+    relais: RelaisDep,
+    who: CallerDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> WriteReport:
+    """Answers with the new version as ETag, for the next save."""
     _same_id(organisation_id, body.id)
-    return WriteReport.of(relais.directory.save_organisation(who, body, expected=version(if_match)))
+    report = relais.directory.save_organisation(who, body, expected=version(if_match))
+    response.headers["ETag"] = etag(relais.directory.version(who, Organisation, organisation_id))
+    return WriteReport.of(report)
 
 
 @writes.delete("/organisations/{organisation_id}", status_code=204)
@@ -84,7 +89,7 @@ def list_services(
 def get_service(service_id: str, relais: RelaisDep, who: CallerDep, response: Response) -> Service:
     """With its version as ETag (see the organisation's)."""
     found = relais.directory.service(who, service_id)
-    response.headers["ETag"] = etag(relais.directory.version(Service, service_id))
+    response.headers["ETag"] = etag(relais.directory.version(who, Service, service_id))
     return found
 
 
@@ -95,10 +100,13 @@ def create_service(body: Service, relais: RelaisDep, who: CallerDep) -> WriteRep
 
 @writes.put("/services/{service_id}", response_model=WriteReport)
 def put_service(
-    service_id: str, body: Service, relais: RelaisDep, who: CallerDep, if_match: IfMatch = None
+    service_id: str, body: Service, relais: RelaisDep, who: CallerDep, response: Response, if_match: IfMatch = None
 ) -> WriteReport:
+    """Answers with the new version as ETag, for the next save."""
     _same_id(service_id, body.id)
-    return WriteReport.of(relais.directory.save_service(who, body, expected=version(if_match)))
+    report = relais.directory.save_service(who, body, expected=version(if_match))
+    response.headers["ETag"] = etag(relais.directory.version(who, Service, service_id))
+    return WriteReport.of(report)
 
 
 @writes.put("/services/{service_id}/capacity", response_model=WriteReport)

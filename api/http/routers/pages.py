@@ -231,7 +231,9 @@ def _dashboard(
     orgs = relais.directory.organisations()
     org = next((o for o in orgs if o.id == organisation), None)
     services = relais.directory.services(who, org.id) if org else []
-    versions = {r.id: relais.directory.version(type(r), r.id) for r in [*([org] if org else []), *services]}
+    versions = {s.id: relais.directory.version(who, Service, s.id) for s in services}
+    if org:
+        versions[org.id] = relais.directory.version(who, Organisation, org.id)
     if typed and org and typed.get("organisation_id") == org.id:
         org = _typed(org, typed)
     if typed and typed.get("service_id"):
@@ -251,6 +253,7 @@ def _dashboard(
         types=relais.reference.organisation_types,
         services=services,
         versions=versions,
+        link_typed=dict(typed) if typed and "from" in typed else {},
         changes=relais.network.changes(who, limit=25),
         **context,
     )
@@ -339,7 +342,8 @@ def _typed(record: Organisation | Service, form: Mapping[str, Any]) -> Any:
 
 
 def _changed_meanwhile(current: object, form: Mapping[str, Any]) -> list[str]:
-    """What someone else saved that differs from what this user typed: shown next to the refused save."""
+    """The stored value of every field that differs from what this user typed (someone changed one or more
+    of them since the form was opened; which ones, the stored version alone cannot say)."""
     if isinstance(current, Service):
         typed: dict[str, Any] = _service_fields(form)
     elif isinstance(current, Organisation):
@@ -348,7 +352,7 @@ def _changed_meanwhile(current: object, form: Mapping[str, Any]) -> list[str]:
         return []
     stored = current.model_dump(mode="json")
     return [
-        f"{field} — enregistré entre-temps : «{_shown(stored.get(field))}» ; votre saisie : «{_shown(value)}»"
+        f"{field} — enregistré maintenant : «{_shown(stored.get(field))}» ; votre saisie : «{_shown(value)}»"
         for field, value in typed.items()
         if _shown(stored.get(field)) != _shown(value)
     ]
