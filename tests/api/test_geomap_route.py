@@ -34,3 +34,11 @@ def test_the_coverage_map_refuses_what_it_cannot_draw(client: TestClient) -> Non
 def test_the_division_report_includes_the_map(client: TestClient) -> None:
     report = client.get("/v1/report?division=huy", headers=auth("professional")).text
     assert '<figure class="geomap"><svg' in report and "<script" not in report
+
+
+def test_the_network_map_can_start_organisations_in_their_division(client: TestClient) -> None:
+    """`by_division=true`: every organisation starts near its division's centre (x, y given to vis-network)."""
+    member = auth("professional")
+    free = client.get("/v1/map", headers=member).text
+    placed = client.get("/v1/map?by_division=true", headers=member).text
+    assert '"x":' not in free.replace(" ", "") and '"x":' in placed.replace(" ", "")

@@ -18,7 +18,7 @@ from api.i18n import banner_texts
 from graph.analysis import GapReport
 from graph.errors import InvalidInput
 from viz.exports import FORMATS, export
-from viz.geomap import coverage_map
+from viz.geomap import coverage_map, division_anchors
 from viz.heatmap import heatmap
 from viz.network_map import MAP_JS, VIS_JS, banner_html, map_script, render_map, vis_script
 from viz.report import render_report
@@ -84,7 +84,11 @@ def metrics(relais: RelaisDep, division: str | None = None) -> dict[str, Any]:
 
 @router.get("/map", response_class=HTMLResponse)
 def network_map(
-    request: Request, relais: RelaisDep, division: str | None = None, sector: str | None = None
+    request: Request,
+    relais: RelaisDep,
+    division: str | None = None,
+    sector: str | None = None,
+    by_division: Annotated[bool, Query(description="start each organisation in its division's area")] = False,
 ) -> HTMLResponse:
     """Interactive network map (offline: the script is served by Relais)."""
     sectors = {t.sector for t in relais.reference.organisation_types.values()}
@@ -92,7 +96,7 @@ def network_map(
         raise InvalidInput(f"unknown sector «{sector}» (one of {', '.join(sorted(sectors))})", parameter="sector")
     chosen, banner = _division(relais, division), _banner(request, relais)
     page = relais.analysis.rendered(
-        ("map", chosen, sector, banner),
+        ("map", chosen, sector, banner, by_division),
         lambda report, snapshot: render_map(
             snapshot,
             asset_url=ASSET_URL,
@@ -101,6 +105,7 @@ def network_map(
             betweenness=relais.analysis.centrality(None)["betweenness"],
             highlights=report.highlights(),
             banner=banner,
+            anchors=division_anchors() if by_division else None,
         ),
     )
     return HTMLResponse(page)
