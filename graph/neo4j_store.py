@@ -19,15 +19,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph import cypher
 from graph.errors import Conflict, StoreError, StoreUnavailable
-from graph.models import (
-    Change,
-    Link,
-    Location,
-    Organisation,
-    Record,
-    Service,
-    ServiceCandidate,
-)
+from graph.models import Change, Link, Location, Organisation, Record, Service, ServiceCandidate
 from graph.store import GraphStore, purge_diff
 
 R = TypeVar("R", bound=Record)

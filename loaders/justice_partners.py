@@ -67,6 +67,26 @@ def _blank(sheet: str, **values: str) -> Row:
     return row
 
 
+def _service(record: Any, org: str, site: str, label: str | None, name: str, suffix: str = "", **extra: str) -> Row:
+    """A service of a justice partner: the contacts of `label` in the record (None: those without a label),
+    at the organisation's site, with the record's website and source. Its id is the organisation's id and
+    `suffix` («accueil-victimes» for the victims' desk, «accueil» for the general one)."""
+    suffix = suffix or ("accueil-victimes" if label == VICTIMS else "accueil")
+    return _blank(
+        "services",
+        id=f"{org}-{suffix}",
+        organisation_id=org,
+        name=name,
+        phone=_contacts(record, "phone", label),
+        email=_contacts(record, "email", label),
+        contact_website=record["website"].get("fr", ""),
+        location_ids=site,
+        status="active",
+        source=_source(record),
+        **extra,
+    )
+
+
 def _location(record: Any, location_id: str, organisation_id: str, name: str) -> Row:
     address = record["address"]
     return _blank(
@@ -93,31 +113,8 @@ def house_rows(division: str) -> dict[str, list[Row]]:
         "organisations", id=org, name=name, type="justice-house", website=website, status="active", source=source
     )
     services = [
-        _blank(
-            "services",
-            id=f"{org}-accueil-victimes",
-            organisation_id=org,
-            name=f"Service d'accueil des victimes — {name}",
-            audiences="victim",
-            phone=_contacts(record, "phone", VICTIMS),
-            email=_contacts(record, "email", VICTIMS),
-            contact_website=website,
-            location_ids=site,
-            status="active",
-            source=source,
-        ),
-        _blank(
-            "services",
-            id=f"{org}-accueil",
-            organisation_id=org,
-            name=f"Accueil — {name}",
-            phone=_contacts(record, "phone", None),
-            email=_contacts(record, "email", None),
-            contact_website=website,
-            location_ids=site,
-            status="active",
-            source=source,
-        ),
+        _service(record, org, site, VICTIMS, f"Service d'accueil des victimes — {name}", audiences="victim"),
+        _service(record, org, site, None, f"Accueil — {name}"),
     ]
     return {"organisations": [organisation], "locations": [_location(record, site, org, name)], "services": services}
 
@@ -140,18 +137,7 @@ def court_rows(division: str) -> dict[str, list[Row]]:
         source=source,
     )
     services = [
-        _blank(
-            "services",
-            id=f"{org}-{suffix}",
-            organisation_id=org,
-            name=f"{title} — {organisation['name']}",
-            phone=_contacts(record, "phone", label),
-            email=_contacts(record, "email", label),
-            contact_website=website,
-            location_ids=site,
-            status="active",
-            source=source,
-        )
+        _service(record, org, site, label, f"{title} — {organisation['name']}", suffix=suffix)
         for label, suffix, title in REGISTRIES
         if any(c.get("label") == label for c in record["contacts"])
     ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
+from api.bootstrap import Relais
+from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep, writer
 from api.schemas import CapacityIn, WriteReport
 from graph.errors import InvalidInput
@@ -15,12 +17,17 @@ router = APIRouter(prefix="/v1", tags=["directory"])
 writes = APIRouter(prefix="/v1", tags=["directory"], dependencies=[Depends(writer)])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
+R = TypeVar("R", Organisation, Service)
 IfMatch = Annotated[str | None, Header(description="the ETag read with the record: 412 if it changed since")]
 Offset = Annotated[int, Query(ge=0)]
 
 
-def etag(record_version: str) -> str:
-    return f'"{record_version}"'
+def _tagged(
+    response: Response, relais: Relais, who: HttpCaller, kind: type[Organisation] | type[Service], record: R
+) -> R:
+    """The record, with its version as the caller sees it in the ETag header (for the next If-Match)."""
+    response.headers["ETag"] = f'"{relais.directory.version(who, kind, record.id)}"'
+    return record
 
 
 def version(if_match: str | None) -> str | None:
@@ -41,9 +48,7 @@ def list_organisations(relais: RelaisDep, limit: Limit = 200, offset: Offset = 0
 @router.get("/organisations/{organisation_id}", response_model=Organisation)
 def get_organisation(organisation_id: str, relais: RelaisDep, who: CallerDep, response: Response) -> Organisation:
     """With its version as ETag: send it back in If-Match to save or delete (412 if someone saved meanwhile)."""
-    found = relais.directory.organisation(organisation_id)
-    response.headers["ETag"] = etag(relais.directory.version(who, Organisation, organisation_id))
-    return found
+    return _tagged(response, relais, who, Organisation, relais.directory.organisation(organisation_id))
 
 
 @writes.post("/organisations", response_model=WriteReport, status_code=201)
@@ -63,7 +68,7 @@ def put_organisation(
     """Answers with the new version as ETag, for the next save."""
     _same_id(organisation_id, body.id)
     report = relais.directory.save_organisation(who, body, expected=version(if_match))
-    response.headers["ETag"] = etag(relais.directory.version(who, Organisation, organisation_id))
+    _tagged(response, relais, who, Organisation, body)
     return WriteReport.of(report)
 
 
@@ -88,9 +93,7 @@ def list_services(
 @router.get("/services/{service_id}", response_model=Service)
 def get_service(service_id: str, relais: RelaisDep, who: CallerDep, response: Response) -> Service:
     """With its version as ETag (see the organisation's)."""
-    found = relais.directory.service(who, service_id)
-    response.headers["ETag"] = etag(relais.directory.version(who, Service, service_id))
-    return found
+    return _tagged(response, relais, who, Service, relais.directory.service(who, service_id))
 
 
 @writes.post("/services", response_model=WriteReport, status_code=201)
@@ -105,7 +108,7 @@ def put_service(
     """Answers with the new version as ETag, for the next save."""
     _same_id(service_id, body.id)
     report = relais.directory.save_service(who, body, expected=version(if_match))
-    response.headers["ETag"] = etag(relais.directory.version(who, Service, service_id))
+    _tagged(response, relais, who, Service, body)
     return WriteReport.of(report)
 
 
