@@ -116,7 +116,7 @@ def build(settings: Settings | None = None, store: GraphStore | None = None, *, 
     reference = load_reference()
     owns_store = store is None
     store = store or open_store(settings)
-    engine = ReferralEngine(store, reference)
+    engine = ReferralEngine(store, reference, capacity_fresh_days=settings.capacity_fresh_days)
     relais = Relais(
         settings=settings,
         store=store,

@@ -131,6 +131,97 @@ UI: dict[str, dict[str, str]] = {
         "de": "Relais-Blatt vom",
         "en": "Relais sheet of",
     },
+    "my_organisation": {
+        "fr": "Mon organisation",
+        "nl": "Mijn organisatie",
+        "de": "Meine Organisation",
+        "en": "My organisation",
+    },
+    "our_services": {"fr": "Nos services", "nl": "Onze diensten", "de": "Unsere Dienste", "en": "Our services"},
+    "places_today": {
+        "fr": "Places libres aujourd'hui",
+        "nl": "Vrije plaatsen vandaag",
+        "de": "Freie Plätze heute",
+        "en": "Free places today",
+    },
+    "places_total": {
+        "fr": "Places au total",
+        "nl": "Plaatsen in totaal",
+        "de": "Plätze insgesamt",
+        "en": "Places in total",
+    },
+    "of_total": {"fr": "sur {total}", "nl": "op {total}", "de": "von {total}", "en": "of {total}"},
+    "save": {"fr": "Enregistrer", "nl": "Opslaan", "de": "Speichern", "en": "Save"},
+    "set_places": {
+        "fr": "Indiquer des places (hébergement)",
+        "nl": "Plaatsen opgeven (opvang)",
+        "de": "Plätze angeben (Unterbringung)",
+        "en": "Give a number of places (shelter)",
+    },
+    "no_places": {
+        "fr": "Pas de places indiquées pour ce service.",
+        "nl": "Geen plaatsen opgegeven voor deze dienst.",
+        "de": "Für diesen Dienst sind keine Plätze angegeben.",
+        "en": "No places given for this service.",
+    },
+    "capacity_as_of": {"fr": "au {on}", "nl": "op {on}", "de": "Stand {on}", "en": "as of {on}"},
+    "capacity_unconfirmed": {
+        "fr": "à confirmer (au {on})",
+        "nl": "te bevestigen (op {on})",
+        "de": "zu bestätigen (Stand {on})",
+        "en": "to be confirmed (as of {on})",
+    },
+    "capacity_rule": {
+        "fr": "Un chiffre de plus de {days} jours s'affiche «à confirmer» et ne compte plus dans le classement.",
+        "nl": "Een cijfer ouder dan {days} dagen staat als «te bevestigen» en telt niet meer mee in de rangschikking.",
+        "de": "Eine Zahl, die älter als {days} Tage ist, erscheint als «zu bestätigen» und zählt nicht mehr für die "
+        "Reihenfolge.",
+        "en": "A figure older than {days} days shows as «to be confirmed» and no longer counts in the ranking.",
+    },
+    "capacity_saved": {
+        "fr": "Enregistré : {available} place(s) libre(s) sur {total} pour «{name}», au {on}.",
+        "nl": "Opgeslagen: {available} vrije plaats(en) op {total} voor «{name}», op {on}.",
+        "de": "Gespeichert: {available} freie(r) Platz/Plätze von {total} für «{name}», Stand {on}.",
+        "en": "Saved: {available} of {total} places free for «{name}», as of {on}.",
+    },
+    "verified_today": {
+        "fr": "Vérifié aujourd'hui",
+        "nl": "Vandaag gecontroleerd",
+        "de": "Heute geprüft",
+        "en": "Verified today",
+    },
+    "verified_hint": {
+        "fr": "Tout est juste sur cette page ? Dites-le en un clic : les professionnels verront la date.",
+        "nl": "Klopt alles op deze pagina? Bevestig het met één klik: professionals zien de datum.",
+        "de": "Stimmt alles auf dieser Seite? Bestätigen Sie es mit einem Klick: Fachleute sehen das Datum.",
+        "en": "Is everything on this page right? Say so in one click: professionals will see the date.",
+    },
+    "verified_saved": {
+        "fr": "Merci : fiche vérifiée au {on}.",
+        "nl": "Bedankt: fiche gecontroleerd op {on}.",
+        "de": "Danke: Eintrag geprüft am {on}.",
+        "en": "Thank you: record verified on {on}.",
+    },
+    "err_number": {
+        "fr": "Indiquez un nombre entier de 0 à 100 000.",
+        "nl": "Geef een geheel getal van 0 tot 100 000.",
+        "de": "Geben Sie eine ganze Zahl von 0 bis 100 000 an.",
+        "en": "Enter a whole number from 0 to 100 000.",
+    },
+    "err_exceeds": {
+        "fr": "Plus de places libres que de places au total ({total}) : corrigez l'un des deux.",
+        "nl": "Meer vrije plaatsen dan plaatsen in totaal ({total}): verbeter een van beide.",
+        "de": "Mehr freie Plätze als Plätze insgesamt ({total}): korrigieren Sie eine der beiden Zahlen.",
+        "en": "More free places than places in total ({total}): correct one of the two.",
+    },
+    "expired_places": {
+        "fr": "Places à confirmer (chiffre de plus de {days} jours)",
+        "nl": "Te bevestigen plaatsen (cijfer ouder dan {days} dagen)",
+        "de": "Zu bestätigende Plätze (Zahl älter als {days} Tage)",
+        "en": "Places to be confirmed (figure older than {days} days)",
+    },
+    "none": {"fr": "Aucun.", "nl": "Geen.", "de": "Keine.", "en": "None."},
+    "website": {"fr": "Site web", "nl": "Website", "de": "Website", "en": "Website"},
 }
 
 LANG_NAMES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}

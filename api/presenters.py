@@ -6,6 +6,7 @@ from datetime import date
 
 from api.reasons import Words
 from api.schemas import (
+    CapacityOut,
     DivisionOut,
     FallbackOut,
     LocationOut,
@@ -58,6 +59,15 @@ def reason_code_out(reason: Reason) -> ReasonCodeOut:
     return ReasonCodeOut(code=reason.code, values={k: _raw(v) for k, v in reason.values.items()})
 
 
+def _capacity_out(r: Result) -> CapacityOut | None:
+    """The places with the engine's verdict on them: an old figure came with `capacity_unconfirmed`."""
+    c = r.candidate.service.capacity
+    if c is None:
+        return None
+    fresh = not any(reason.code == "capacity_unconfirmed" for reason in r.reasons)
+    return CapacityOut(available=c.available, total=c.total, updated_at=c.updated_at, fresh=fresh)
+
+
 def _result_out(words: Words, rank: int, r: Result, names: dict[str, str]) -> ReferralResultOut:
     s = r.candidate.service
     o = r.organisation
@@ -76,7 +86,7 @@ def _result_out(words: Words, rank: int, r: Result, names: dict[str, str]) -> Re
             open_24_7=s.open_24_7,
             cost=s.cost,
             eligibility=s.eligibility,
-            capacity=s.capacity,
+            capacity=_capacity_out(r),
         ),
         reasons=[words.say(reason.code, reason.values) for reason in r.reasons],
         reason_codes=[reason_code_out(reason) for reason in r.reasons],

@@ -105,6 +105,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "{available} of {total} places available (on {on})",
     },
     "full": {"fr": "complet au {on}", "nl": "volzet op {on}", "de": "voll belegt am {on}", "en": "full on {on}"},
+    "capacity_unconfirmed": {
+        "fr": "places à confirmer : {available} sur {total} au {on}, chiffre trop ancien pour compter",
+        "nl": "plaatsen te bevestigen: {available} op {total} op {on}, te oud om mee te tellen",
+        "de": "Plätze zu bestätigen: {available} von {total}, Stand {on}, zu alt, um zu zählen",
+        "en": "places to be confirmed: {available} of {total} as of {on}, too old to count",
+    },
     "partner": {
         "fr": "coopère déjà avec vous",
         "nl": "werkt al met u samen",
@@ -180,6 +186,18 @@ def readable_date(day: date, lang: str) -> str:
     if lang == "fr" and day.day == 1:
         return f"1er {month} {day.year}"
     return f"{day.day} {month} {day.year}"
+
+
+def day_month(day: date, lang: str, today: date | None = None) -> str:
+    """A recent date as people say it, the year only when it is not this year's.
+
+    >>> [day_month(date(2026, 11, 3), lang, date(2026, 11, 27)) for lang in ("fr", "nl", "de", "en")]
+    ['3 novembre', '3 november', '3. November', '3 November']
+    >>> day_month(date(2025, 12, 30), "fr", date(2026, 1, 2))
+    '30 décembre 2025'
+    """
+    full = readable_date(day, lang)
+    return full.removesuffix(f" {day.year}") if day.year == (today or date.today()).year else full
 
 
 class Words:

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.models import (
-    Capacity,
     Contact,
     Cooperation,
     CooperationKind,
@@ -44,6 +43,18 @@ class LocationOut(Out):
     visibility: Visibility
 
 
+class CapacityOut(Out):
+    """Free places as last reported, and whether that figure is still recent enough to be believed."""
+
+    available: int
+    total: int
+    updated_at: date
+    fresh: bool = Field(
+        description="reported within RELAIS_CAPACITY_FRESH_DAYS days (default 7); otherwise to be confirmed, "
+        "and worth no ranking points"
+    )
+
+
 class ServiceBrief(Named):
     description: str
     languages: list[str]
@@ -52,7 +63,7 @@ class ServiceBrief(Named):
     open_24_7: bool
     cost: str
     eligibility: str
-    capacity: Capacity | None
+    capacity: CapacityOut | None
 
 
 ReasonValue = str | int | float | list[str]

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.memory_store import MemoryStore
 from graph.neo4j_store import Neo4jStore
+from graph.referral.scoring import CAPACITY_FRESH_DAYS
 from graph.sqlite_store import SqliteStore, convert_json_store
 from graph.store import GraphStore
 
@@ -72,6 +73,8 @@ class Settings(BaseSettings):
     """Per client (key, or address without one): high enough for a validator crawling every record one by one."""
     heavy_requests_at_once: int = Field(default=4, ge=1)
     """Analysis, map, report, exports and HSDS answers in progress at once per client: no key can starve the pages."""
+    capacity_fresh_days: int = Field(default=CAPACITY_FRESH_DAYS, ge=0)
+    """Free places reported longer ago than this many days are shown «à confirmer» and lose their ranking points."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 

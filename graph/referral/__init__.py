@@ -18,10 +18,11 @@ from graph.referral.fallbacks import Fallback, fallbacks
 from graph.referral.policy import Exclusion, allowed, exclusion, visible_contacts
 from graph.referral.query import LANGUAGES, ReferralQuery
 from graph.referral.question import Question
-from graph.referral.scoring import Scorer, weights
+from graph.referral.scoring import CAPACITY_FRESH_DAYS, Scorer, capacity_fresh, weights
 from graph.roles import Role
 
 __all__ = [
+    "CAPACITY_FRESH_DAYS",
     "LANGUAGES",
     "Answer",
     "Exclusion",
@@ -37,6 +38,7 @@ __all__ = [
     "Role",
     "Scorer",
     "allowed",
+    "capacity_fresh",
     "exclusion",
     "fallbacks",
     "visible_contacts",

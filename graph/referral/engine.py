@@ -24,7 +24,7 @@ from graph.referral.policy import allowed, visible_contacts
 from graph.referral.query import ReferralQuery
 from graph.referral.question import MEDIATION, Question
 from graph.referral.resolve import resolve
-from graph.referral.scoring import Scorer
+from graph.referral.scoring import CAPACITY_FRESH_DAYS, Scorer
 from graph.roles import Role
 from graph.store import GraphStore
 
@@ -53,11 +53,19 @@ class ReferralEngine:
     with their values and points), notices and warnings as codes, and the fallback numbers.
     """
 
-    def __init__(self, store: GraphStore, reference: Reference, today: date | None = None) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        reference: Reference,
+        today: date | None = None,
+        capacity_fresh_days: int = CAPACITY_FRESH_DAYS,
+    ) -> None:
+        """`capacity_fresh_days`: places reported longer ago are to be confirmed and earn no capacity points
+        (the composition root passes `RELAIS_CAPACITY_FRESH_DAYS`; the ranking cache's key holds the day)."""
         self.store = store
         self.ref = reference
         self.today = today
-        self.scorer = Scorer(reference.geography)
+        self.scorer = Scorer(reference.geography, capacity_fresh_days=capacity_fresh_days)
         self.cache: RankingCache[list[Ranked]] = RankingCache(store=store)
 
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:

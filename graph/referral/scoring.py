@@ -14,18 +14,21 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Literal
 
-from graph.models import AreaScope, ServiceCandidate
+from graph.models import AreaScope, Capacity, ServiceCandidate
 from graph.reference import Geography
 from graph.referral.answer import Reason
 from graph.referral.question import Question
 
 STALE_AFTER = timedelta(days=365)
 """Verified longer ago than this, a record is stale."""
+CAPACITY_FRESH_DAYS = 7
+"""The default of `RELAIS_CAPACITY_FRESH_DAYS` (api/settings.py), which the composition root passes on: places
+reported longer ago than this many days are to be confirmed and earn no capacity points."""
 QUESTION_GROUPS = frozenset({"situation", "audience", "language", "partners"})
 """The groups of question-dependent weights the engine knows how to earn (see `Question.asks`)."""
 WIDE: dict[AreaScope, str] = {
@@ -35,6 +38,16 @@ WIDE: dict[AreaScope, str] = {
 }
 
 Part = Literal["static", "question"]
+
+
+def capacity_fresh(capacity: Capacity, today: date, fresh_days: int = CAPACITY_FRESH_DAYS) -> bool:
+    """Whether a reported figure of places is recent enough to be believed (at most `fresh_days` old).
+
+    >>> c = Capacity(available=3, total=8, updated_at=date(2026, 11, 3))
+    >>> capacity_fresh(c, date(2026, 11, 10)), capacity_fresh(c, date(2026, 11, 11))
+    (True, False)
+    """
+    return (today - capacity.updated_at).days <= fresh_days
 
 
 @dataclass(frozen=True)
@@ -112,7 +125,8 @@ REASONS = (
     *[(code, "") for code in ("for_audience", "speaks", "not_speaks")],
     ("open_24_7", "urgent"),
     ("open_24_7", "not urgent"),
-    *[(code, "") for code in ("places", "full", "partner", "path", "verified", "stale", "never_verified")],
+    *[(code, "") for code in ("places", "full", "capacity_unconfirmed", "partner", "path")],
+    *[(code, "") for code in ("verified", "stale", "never_verified")],
 )
 """Every (reason, case) the scorer gives: each needs its weight in the file."""
 
@@ -148,9 +162,12 @@ class Scorer:
     ([('not_speaks', -1.0), ('open_24_7', 0.5)], 6.0)
     """
 
-    def __init__(self, geography: Geography, table: Weights | None = None) -> None:
+    def __init__(
+        self, geography: Geography, table: Weights | None = None, capacity_fresh_days: int = CAPACITY_FRESH_DAYS
+    ) -> None:
         self.geography = geography
         self.weights = table or weights()
+        self.capacity_fresh_days = capacity_fresh_days
 
     def _reason(self, code: str, when: str = "", **values: object) -> Reason:
         return Reason(code, values, self.weights.points(code, when))
@@ -173,11 +190,7 @@ class Scorer:
         if s.open_24_7:
             reasons.append(self._reason("open_24_7", "urgent" if q.query.urgent else "not urgent"))
         if s.capacity is not None:
-            on = s.capacity.updated_at
-            if s.capacity.available > 0:
-                reasons.append(self._reason("places", available=s.capacity.available, total=s.capacity.total, on=on))
-            else:
-                reasons.append(self._reason("full", on=on))
+            reasons.append(self._capacity(s.capacity, q.today))
         verified = s.verified_at or c.organisation.verified_at
         if verified is None:
             reasons.append(self._reason("never_verified"))
@@ -186,6 +199,15 @@ class Scorer:
         else:
             reasons.append(self._reason("verified", on=verified))
         return reasons
+
+    def _capacity(self, capacity: Capacity, today: date) -> Reason:
+        """Places or full as last reported; an old figure is to be confirmed and moves nothing."""
+        on = capacity.updated_at
+        if not capacity_fresh(capacity, today, self.capacity_fresh_days):
+            return self._reason("capacity_unconfirmed", available=capacity.available, total=capacity.total, on=on)
+        if capacity.available > 0:
+            return self._reason("places", available=capacity.available, total=capacity.total, on=on)
+        return self._reason("full", on=on)
 
     def _term(self, c: ServiceCandidate, q: Question) -> Reason:
         terms = c.service.terms()
