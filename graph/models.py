@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from graph import privacy
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]{0,79}$")]
 """Lower-case id: letters, digits, '-' and '.' (e.g. `cvfe`, `cpvs-liege`, `partner-violence.physical`)."""
 
@@ -86,6 +88,20 @@ non-character. Each field bounds its length with `Field(max_length=…)`."""
 Text = Annotated[str, AfterValidator(_multi_line)]
 """Free text that may span lines (a description, opening hours): tab and line breaks allowed, other
 control characters and non-characters refused."""
+
+PublicText = Annotated[Text, AfterValidator(privacy.refuse_in_text)]
+"""Free text about the organisation (description, eligibility, cost, hours): refuses what looks like data
+about a person helped — a birth date, a national register number, a phone number (the organisation's go
+in its contacts), a title followed by a name, a victim or perpetrator named (`graph.privacy`)."""
+
+PublicLine = Annotated[Line, AfterValidator(privacy.refuse_in_text)]
+"""One line of free text with the same checks as `PublicText` (a source)."""
+
+PublicName = Annotated[Line, AfterValidator(privacy.refuse_in_name)]
+"""A name or a label: the checks of `PublicText` but the title rule («Cabinet de Mme Martin» is a practice)."""
+
+PublicAddress = Annotated[Line, AfterValidator(privacy.refuse_in_address)]
+"""A street address: no birth date, register or phone number; names are fine («Rue du Docteur Lambert»)."""
 
 
 class Visibility(StrEnum):
@@ -170,7 +186,7 @@ class Model(BaseModel):
 class Provenance(Model):
     """Where a fact comes from and when someone last checked it."""
 
-    source: Line = Field(min_length=1, max_length=500)
+    source: PublicLine = Field(min_length=1, max_length=500)
     verified_at: date | None = None
 
     @field_validator("verified_at")
@@ -243,10 +259,10 @@ class Term(Record):
 
 class Organisation(Record):
     kind: ClassVar[str] = "Organisation"
-    name: Line = Field(min_length=1, max_length=300)
+    name: PublicName = Field(min_length=1, max_length=300)
     type: Slug
     sector: Slug
-    description: Text = Field(default="", max_length=4000)
+    description: PublicText = Field(default="", max_length=4000)
     website: WebAddress | None = None
     status: Status = Status.ACTIVE
     parent: Slug | None = Field(default=None, description="PART_OF another organisation")
@@ -255,7 +271,7 @@ class Organisation(Record):
 class Contact(Model):
     kind: ContactKind
     value: Line = Field(min_length=1, max_length=300)
-    label: Line = Field(default="", max_length=300)
+    label: PublicName = Field(default="", max_length=300)
     visibility: ContactVisibility = ContactVisibility.PUBLIC
 
     @field_validator("value")
@@ -289,8 +305,8 @@ class Location(Record):
 
     kind: ClassVar[str] = "Location"
     organisation_id: Slug
-    name: Line = Field(default="", max_length=300)
-    address: Line = Field(default="", max_length=500)
+    name: PublicName = Field(default="", max_length=300)
+    address: PublicAddress = Field(default="", max_length=500)
     commune: Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
     postcode: Line = Field(default="", max_length=20)
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -301,16 +317,16 @@ class Location(Record):
 class Service(Record):
     kind: ClassVar[str] = "Service"
     organisation_id: Slug
-    name: Line = Field(min_length=1, max_length=300)
-    description: Text = Field(default="", max_length=4000)
+    name: PublicName = Field(min_length=1, max_length=300)
+    description: PublicText = Field(default="", max_length=4000)
     situations: tuple[Slug, ...] = Field(default=(), max_length=50)
     needs: tuple[Slug, ...] = Field(default=(), max_length=50)
     audiences: tuple[Slug, ...] = Field(default=(), max_length=50)
     languages: tuple[LanguageCode, ...] = Field(default=("fr",), max_length=50)
     access: Access = Access.APPOINTMENT
-    cost: Text = Field(default="", max_length=500)
-    eligibility: Text = Field(default="", max_length=2000)
-    hours: Text = Field(default="", max_length=1000)
+    cost: PublicText = Field(default="", max_length=500)
+    eligibility: PublicText = Field(default="", max_length=2000)
+    hours: PublicText = Field(default="", max_length=1000)
     open_24_7: bool = False
     capacity: Capacity | None = None
     contacts: tuple[Contact, ...] = Field(default=(), max_length=20)
@@ -326,14 +342,14 @@ class Service(Record):
 
 class Platform(Record):
     kind: ClassVar[str] = "Platform"
-    name: Line = Field(min_length=1, max_length=300)
+    name: PublicName = Field(min_length=1, max_length=300)
     platform_kind: PlatformKind
     division: Slug | None = None
 
 
 class Training(Record):
     kind: ClassVar[str] = "Training"
-    title: Line = Field(min_length=1, max_length=300)
+    title: PublicName = Field(min_length=1, max_length=300)
     held_on: date
     organiser_id: Slug | None = None
     terms: tuple[Slug, ...] = Field(default=(), max_length=50)
@@ -415,7 +431,7 @@ class Membership(Link):
     organisation_id: Slug
     platform_id: Slug
     since: date | None = None
-    role: Line = Field(default="member", max_length=100)
+    role: PublicName = Field(default="member", max_length=100)
 
     def key(self) -> tuple[str, ...]:
         return (self.kind, self.organisation_id, self.platform_id)
