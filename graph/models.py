@@ -73,12 +73,17 @@ def _refuse(pattern: re.Pattern[str], value: str) -> str:
     return value
 
 
-def _one_line(value: str) -> str:
-    return _refuse(_NOT_IN_LINE, value)
+def _one_line(value: str, info: ValidationInfo) -> str:
+    return value if _stored(info) else _refuse(_NOT_IN_LINE, value)
 
 
-def _multi_line(value: str) -> str:
-    return _refuse(_NOT_IN_TEXT, value)
+def _multi_line(value: str, info: ValidationInfo) -> str:
+    return value if _stored(info) else _refuse(_NOT_IN_TEXT, value)
+
+
+def _stored(info: ValidationInfo) -> bool:
+    """Read back from a store: what was saved before a rule existed still loads (and is refused when saved)."""
+    return isinstance(info.context, dict) and bool(info.context.get(privacy.STORED))
 
 
 Line = Annotated[str, AfterValidator(_one_line)]

@@ -20,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 from graph import cypher
 from graph.errors import Conflict, StoreError, StoreUnavailable
 from graph.models import Change, Link, Location, Organisation, Record, Service, ServiceCandidate
+from graph.privacy import STORED_CONTEXT
 from graph.store import GraphStore, purge_diff
 
 R = TypeVar("R", bound=Record)
@@ -48,7 +49,7 @@ def to_props(record: Record | Link) -> dict[str, Any]:
 
 def from_props(kind: type[T], props: dict[str, Any]) -> T:
     data = {k: json.loads(v) if k in JSON_FIELDS else v for k, v in props.items() if k != "hash"}
-    return kind.model_validate(data)  # type: ignore[attr-defined, no-any-return]
+    return kind.model_validate(data, context=STORED_CONTEXT)  # type: ignore[attr-defined, no-any-return]
 
 
 def _link_row(link: Link) -> dict[str, Any]:

@@ -58,6 +58,9 @@ ADDRESS_CHECKS: tuple[str, ...] = (BIRTH_DATE, NATIONAL_REGISTER, PHONE)
 """Addresses: street names are people's names («Rue du Docteur Lambert», «Avenue Reine Astrid»)."""
 
 STORED = "stored"
+STORED_CONTEXT = {STORED: True}
+"""Validation context of records read back from a store: text saved before a rule existed still loads
+(it is refused the next time someone saves it)."""
 """Validation context key: a store reading back what it already holds may pass `{"stored": True}` so a
 text saved before a rule existed does not stop the store from opening (it is still refused on the next
 write)."""

@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 from graph.errors import Conflict, InvalidInput, Problem, StoreError, StoreUnavailable
 from graph.memory_store import MemoryStore
 from graph.models import ENTITY_TYPES, LINK_TYPES, Change, Link, Record, ServiceCandidate, link_ends
+from graph.privacy import STORED_CONTEXT
 from graph.store import KINDS, LINK_KINDS, purge_diff
 
 R = TypeVar("R", bound=Record)
@@ -276,7 +277,7 @@ class SqliteStore(MemoryStore):
         out: dict[type[Record], list[Record]] = {}
         for kind_name, data in rows:
             kind = KINDS[kind_name]
-            out.setdefault(kind, []).append(kind.model_validate_json(data))
+            out.setdefault(kind, []).append(kind.model_validate_json(data, context=STORED_CONTEXT))
         return out
 
     @staticmethod
@@ -284,7 +285,7 @@ class SqliteStore(MemoryStore):
         out: dict[type[Link], list[Link]] = {}
         for kind_name, data in rows:
             kind = LINK_KINDS[kind_name]
-            out.setdefault(kind, []).append(kind.model_validate_json(data))
+            out.setdefault(kind, []).append(kind.model_validate_json(data, context=STORED_CONTEXT))
         return out
 
     def _read_meta(self, db: sqlite3.Connection) -> None:
@@ -520,8 +521,16 @@ def read_json_store(path: Path) -> tuple[list[Record], list[Link], list[Change]]
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != JSON_FORMAT:
             raise ValueError(f"unknown format {data.get('format')!r}")
-        records = [kind.model_validate(raw) for kind in ENTITY_TYPES for raw in data["records"].get(kind.kind, [])]
-        links = [kind.model_validate(raw) for kind in LINK_TYPES for raw in data["links"].get(kind.kind, [])]
+        records = [
+            kind.model_validate(raw, context=STORED_CONTEXT)
+            for kind in ENTITY_TYPES
+            for raw in data["records"].get(kind.kind, [])
+        ]
+        links = [
+            kind.model_validate(raw, context=STORED_CONTEXT)
+            for kind in LINK_TYPES
+            for raw in data["links"].get(kind.kind, [])
+        ]
         changes = [Change.model_validate(raw) for raw in data["changes"]]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InvalidInput(

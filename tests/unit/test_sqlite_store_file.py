@@ -161,3 +161,18 @@ def test_the_store_and_the_master_copy_are_readable_by_their_owner_only(tmp_path
     written += list(tmp_path.glob("relais.db-*"))
     assert len(written) > 3
     assert all(p.stat().st_mode & 0o077 == 0 for p in written), [(p.name, oct(p.stat().st_mode)) for p in written]
+
+
+def test_a_text_saved_before_a_rule_existed_still_loads(tmp_path: Path) -> None:
+    """Records are read back without the input rules (a phone number in an old description, a control
+    character): the store opens; the next save of that record is refused until it is corrected."""
+    store = SqliteStore(tmp_path / "relais.db")
+    org = Organisation(id="org-a", name="Organisation fictive", type="helpline", sector="associative", source="test")
+    store.upsert([org])
+    old = org.model_dump(mode="json") | {"description": "Permanence au 0470 12 34 56\x0b"}
+    with sqlite3.connect(tmp_path / "relais.db") as db:  # as an older version of Relais would have saved it
+        db.execute("UPDATE records SET data = ? WHERE kind = 'Organisation' AND id = 'org-a'", (json.dumps(old),))
+    again = SqliteStore(tmp_path / "relais.db")
+    assert again.get(Organisation, "org-a").description.startswith("Permanence au 0470")
+    with pytest.raises(ValueError):
+        Organisation.model_validate(old)
