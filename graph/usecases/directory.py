@@ -43,7 +43,14 @@ def sector_of(reference: Reference, type_code: str) -> str:
 
 
 def check_service_terms(reference: Reference, service: Service) -> None:
-    """Situations, needs and audiences are codes of the taxonomy, each of its own kind."""
+    """Situations, needs and audiences are codes of the taxonomy, each of its own kind; a service saved by
+    hand answers at least one situation or need, else no search would ever find it (a bulk load may
+    bring services still to be described, such as the justice partners from their official records)."""
+    if not service.situations and not service.needs:
+        raise InvalidInput(
+            "a service answers at least one situation or need: without any, no search finds it",
+            parameter="situations",
+        )
     for name, kind in (("situations", TermKind.SITUATION), ("needs", TermKind.NEED), ("audiences", TermKind.AUDIENCE)):
         for code in getattr(service, name):
             reference.taxonomy.get(code, kind, parameter=name)

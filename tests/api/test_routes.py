@@ -315,3 +315,11 @@ def test_a_version_says_nothing_the_caller_may_not_see(client: TestClient) -> No
     saved = client.put("/v1/services/amb-h-1-svc", json=body.json(), headers=auth("coordinator") | {"If-Match": both})
     assert saved.status_code == 200, saved.text
     assert saved.headers["ETag"] == client.get("/v1/services/amb-h-1-svc", headers=auth("coordinator")).headers["ETag"]
+
+
+def test_a_service_nobody_could_find_is_refused(client: TestClient) -> None:
+    """Emptying situations and needs used to save a service that then dropped out of every search."""
+    body = client.get("/v1/services/amb-h-1-svc").json() | {"situations": [], "needs": []}
+    refused = problem(client.put("/v1/services/amb-h-1-svc", json=body, headers=auth("coordinator")), 422)
+    assert refused["errors"][0]["parameter"] == "situations"
+    assert client.get("/v1/services/amb-h-1-svc").json()["situations"]

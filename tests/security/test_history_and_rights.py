@@ -233,6 +233,7 @@ def test_parent_is_set_by_coordinators_only(client: TestClient) -> None:
 def test_another_organisations_location_answers_like_an_unknown_one(client: TestClient, role: str) -> None:
     def attach(location: str, service_id: str) -> tuple[int, str]:
         body = {"id": service_id, "organisation_id": "amb-h-1", "name": "Permanence (fictive)", "source": SOURCE}
+        body["situations"] = ["partner-violence"]
         answer = client.post("/v1/services", json=body | {"location_ids": [location]}, headers=auth(role))
         return answer.status_code, answer.json()["detail"].replace(location, "X")
 
