@@ -142,8 +142,8 @@ def who_is(request: Request) -> HttpCaller:
     if (
         who.session
         and request.method not in ("GET", "HEAD")
-        and not request.url.path.startswith("/coordination")
-        and request.url.path not in ("/logout",)
+        and not request.url.path.startswith(("/coordination", "/organisation/"))
+        and request.url.path not in ("/logout", "/organisation")
     ):
         return PUBLIC  # a cookie never authorises an API write: API writes need the bearer key
     return who
