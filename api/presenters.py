@@ -105,7 +105,7 @@ def _result_out(words: Words, rank: int, r: Result, names: dict[str, str]) -> Re
         divisions=list(r.divisions),
         path=[Named(id=i, name=names.get(i, i)) for i in r.path],
         alternative=r.alternative,
-        verified_at=s.verified_at or o.verified_at,
+        verified_at=max((d for d in (s.verified_at, o.verified_at) if d is not None), default=None),
     )
 
 

@@ -1,4 +1,4 @@
-"""The coverage heatmap (situations and needs × divisions) as SVG or PNG, with French labels."""
+"""The coverage heatmap (situations and needs × divisions) as SVG or PNG, labelled in fr/nl/de/en."""
 
 from __future__ import annotations
 
@@ -10,8 +10,20 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from graph.reference import Reference
+from viz.texts import Table, say
 
 matplotlib.rcParams["svg.hashsalt"] = "relais"  # same input, same SVG
+
+HEATMAP: Table = {
+    "gap": {"fr": "lacune", "nl": "leemte", "de": "Lücke", "en": "gap"},
+    "title": {
+        "fr": "Prestataires par situation / besoin et par division (0 = lacune, 1 = fragile)",
+        "nl": "Aanbieders per situatie / nood en per afdeling (0 = leemte, 1 = kwetsbaar)",
+        "de": "Anbieter nach Situation / Bedarf und Abteilung (0 = Lücke, 1 = fragil)",
+        "en": "Providers per situation / need and division (0 = gap, 1 = fragile)",
+    },
+}
+"""The heatmap's own words."""
 
 COLOURS = ListedColormap(["#d7191c", "#fdae61", "#e6f5d0", "#a6d96a", "#1a9641"])
 
@@ -33,13 +45,13 @@ def heatmap(coverage: dict[str, Any], ref: Reference, fmt: str = "svg", lang: st
             ax.text(
                 j,
                 i,
-                "lacune" if n == 0 else str(n),
+                say(HEATMAP, "gap", lang) if n == 0 else str(n),
                 ha="center",
                 va="center",
                 fontsize=7,
                 color="white" if n == 0 or n >= 4 else "black",
             )
-    ax.set_title("Prestataires par situation / besoin et par division (0 = lacune, 1 = fragile)", fontsize=9, pad=28)
+    ax.set_title(say(HEATMAP, "title", lang), fontsize=9, pad=28)
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)

@@ -26,6 +26,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from graph.analysis import cooperation_graph, division_of
+from viz.texts import Table, say
 
 MAX_NODES = 1000
 VIS_JS = "vis-network.min.js"
@@ -61,6 +62,52 @@ SECTOR_LABELS = {
     "mediation": "Médiation",
     "public": "Communes",
 }
+SECTOR_NAMES: Table = {
+    sector: {"fr": fr, "nl": nl, "de": de, "en": en}
+    for sector, fr, nl, de, en in (
+        ("associative", "Associatif", "Verenigingen", "Vereine", "Associations"),
+        ("coordination", "Coordination", "Coördinatie", "Koordination", "Coordination"),
+        ("medical", "Médical", "Medisch", "Medizin", "Medical"),
+        ("police", "Police", "Politie", "Polizei", "Police"),
+        ("justice", "Justice", "Justitie", "Justiz", "Justice"),
+        ("social", "Social / CPAS", "Sociaal / OCMW", "Soziales / ÖSHZ", "Social / welfare centre"),
+        ("mediation", "Médiation", "Bemiddeling", "Mediation", "Mediation"),
+        ("public", "Communes", "Gemeenten", "Gemeinden", "Municipalities"),
+    )
+}
+MAP: Table = {
+    "title": {
+        "fr": "Réseau des Plateformes Violences",
+        "nl": "Netwerk van de Platforms Geweld",
+        "de": "Netzwerk der Plattformen Gewalt",
+        "en": "Network of the violence platforms",
+    },
+    "legend": {"fr": "Légende", "nl": "Legende", "de": "Legende", "en": "Legend"},
+    "marks": {
+        "fr": "★ bordure rouge : point unique de rupture (si l'organisation s'arrête, des partenaires perdent leur "
+        "seul lien)<br>\n▲ bordure rouge : organisation isolée</p><p>Taille : intermédiarité (betweenness).",
+        "nl": "★ rode rand: enig breekpunt (als de organisatie stopt, verliezen partners hun enige band)<br>\n"
+        "▲ rode rand: geïsoleerde organisatie</p><p>Grootte: tussenpositie (betweenness).",
+        "de": "★ roter Rand: einziger Bruchpunkt (hört die Organisation auf, verlieren Partner ihre einzige "
+        "Verbindung)<br>\n▲ roter Rand: isolierte Organisation</p><p>Größe: Zwischenzentralität (betweenness).",
+        "en": "★ red border: single point of failure (if the organisation stops, partners lose their only link)<br>\n"
+        "▲ red border: isolated organisation</p><p>Size: betweenness.",
+    },
+    "aggregated": {
+        "fr": "{groups} groupes (vue agrégée au-delà de {most} organisations)",
+        "nl": "{groups} groepen (samengevatte weergave boven {most} organisaties)",
+        "de": "{groups} Gruppen (zusammengefasste Ansicht ab {most} Organisationen)",
+        "en": "{groups} groups (aggregated view above {most} organisations)",
+    },
+    "counts": {
+        "fr": "{organisations} organisations, {links} liens — {scope}",
+        "nl": "{organisations} organisaties, {links} banden — {scope}",
+        "de": "{organisations} Organisationen, {links} Verbindungen — {scope}",
+        "en": "{organisations} organisations, {links} links — {scope}",
+    },
+    "arrondissement": {"fr": "arrondissement", "nl": "arrondissement", "de": "Bezirk", "en": "arrondissement"},
+}
+"""The map page's own words in fr/nl/de/en (the caller gives the language)."""
 
 
 def vis_script() -> bytes:
@@ -247,7 +294,7 @@ def build_network(
 
 
 PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
  html,body{{margin:0;height:100%;font-family:system-ui,sans-serif;color:#1a1a1a}}
@@ -261,9 +308,9 @@ PAGE = """<!doctype html>
  @media (max-width:700px){{#map{{right:0;bottom:40%}} aside{{top:60%;width:100%;height:40%;border:0}}}}
 </style></head>
 <body><div id="map" role="img" aria-label="{title}"></div>
-<aside>{banner}<h1 style="font-size:1rem">{title}</h1><p>{subtitle}</p><h2 style="font-size:.9rem">Légende</h2>{legend}
-<p>★ bordure rouge : point unique de rupture (si l'organisation s'arrête, des partenaires perdent leur seul lien)<br>
-▲ bordure rouge : organisation isolée</p><p>Taille : intermédiarité (betweenness).</p></aside>
+<aside>{banner}<h1 style="font-size:1rem">{title}</h1><p>{subtitle}</p>
+<h2 style="font-size:.9rem">{legend_title}</h2>{legend}
+<p>{marks}</p></aside>
 <script type="application/json" id="relais-map-data">{data}</script>
 <script src="{asset_url}"></script>
 <script src="{map_url}"></script></body></html>
@@ -291,9 +338,10 @@ def render_map(
     sector: str | None = None,
     betweenness: dict[str, float] | None = None,
     highlights: dict[str, str] | None = None,
-    title: str = "Réseau des Plateformes Violences",
+    title: str | None = None,
     banner: str = "",
     anchors: dict[str, tuple[float, float]] | None = None,
+    lang: str = "fr",
 ) -> str:
     """The map page as a string; its scripts are `asset_url` (vis-network) and `MAP_JS` beside it.
 
@@ -304,18 +352,21 @@ def render_map(
     used = sorted({n.get("group") for n in net.nodes if n.get("group")} or SECTOR_COLOURS)
     legend = "".join(
         f'<div><span class="dot" style="background:{SECTOR_COLOURS.get(s, "#999")}"></span>'
-        f"{html.escape(SECTOR_LABELS.get(s, s))}</div>"
+        f"{html.escape(say(SECTOR_NAMES, s, lang) if s in SECTOR_NAMES else s)}</div>"
         for s in used
     )
-    scope = ", ".join(x for x in (division, sector) if x) or "arrondissement"
+    scope = ", ".join(x for x in (division, sector) if x) or say(MAP, "arrondissement", lang)
     subtitle = (
-        f"{len(net.nodes)} groupes (vue agrégée au-delà de {MAX_NODES} organisations)"
+        say(MAP, "aggregated", lang).format(groups=len(net.nodes), most=MAX_NODES)
         if aggregated
-        else f"{len(net.nodes)} organisations, {len(net.edges)} liens — {scope}"
+        else say(MAP, "counts", lang).format(organisations=len(net.nodes), links=len(net.edges), scope=scope)
     )
     options = json.loads(net.options.to_json()) if hasattr(net.options, "to_json") else net.options
     return PAGE.format(
-        title=html.escape(title),
+        title=html.escape(title or say(MAP, "title", lang)),
+        lang=html.escape(lang),
+        legend_title=say(MAP, "legend", lang),
+        marks=say(MAP, "marks", lang),
         subtitle=html.escape(subtitle),
         legend=legend,
         banner=banner,

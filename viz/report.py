@@ -10,60 +10,103 @@ import html
 
 from graph.analysis import GapReport
 from graph.reference import Reference
+from viz.texts import GAP_DETAILS, GAP_KINDS, Table, organisation_type, say
 
-KIND_FR = {
-    "coverage-gap": "Aucun service",
-    "fragile": "Un seul prestataire (fragile)",
-    "isolated": "Organisation isolée",
-    "single-point-of-failure": "Point unique de rupture",
-    "missing-link": "Lien attendu manquant",
-    "outside-platform": "Hors de la plateforme",
-    "training-gap": "Aucune formation suivie",
-    "stale": "Fiche non vérifiée depuis plus d'un an",
+KIND_FR = {kind: texts["fr"] for kind, texts in GAP_KINDS.items()}
+"""The gap kinds' French names (kept for callers that only speak French; see `kind_label`)."""
+
+REPORT: Table = {
+    "title": {
+        "fr": "Lacunes du réseau — division de {label}",
+        "nl": "Leemten in het netwerk — afdeling {label}",
+        "de": "Lücken im Netzwerk — Abteilung {label}",
+        "en": "Network gaps — division of {label}",
+    },
+    "heading": {
+        "fr": "Plateforme Violences — division de {label} : lacunes du réseau",
+        "nl": "Platform Geweld — afdeling {label}: leemten in het netwerk",
+        "de": "Plattform Gewalt — Abteilung {label}: Lücken im Netzwerk",
+        "en": "Violence platform — division of {label}: network gaps",
+    },
+    "figures": {
+        "fr": "<span>{organisations} organisations</span><span>{links} liens de coopération</span>"
+        "<span>densité {density}</span><span>{components} composante(s)</span>",
+        "nl": "<span>{organisations} organisaties</span><span>{links} samenwerkingsbanden</span>"
+        "<span>dichtheid {density}</span><span>{components} component(en)</span>",
+        "de": "<span>{organisations} Organisationen</span><span>{links} Kooperationsverbindungen</span>"
+        "<span>Dichte {density}</span><span>{components} Komponente(n)</span>",
+        "en": "<span>{organisations} organisations</span><span>{links} cooperation links</span>"
+        "<span>density {density}</span><span>{components} component(s)</span>",
+    },
+    "no_gap": {
+        "fr": "Aucune lacune détectée.",
+        "nl": "Geen leemte gevonden.",
+        "de": "Keine Lücke gefunden.",
+        "en": "No gap found.",
+    },
+    "source": {
+        "fr": "Source : annuaire Relais, fiches au {on}. Aucune donnée sur des personnes.",
+        "nl": "Bron: Relais-gids, fiches op {on}. Geen gegevens over personen.",
+        "de": "Quelle: Relais-Verzeichnis, Einträge Stand {on}. Keine Angaben zu Personen.",
+        "en": "Source: Relais directory, records as of {on}. No data about persons.",
+    },
 }
 
 
-def describe_gap(gap: dict[str, object], ref: Reference, names: dict[str, str]) -> str:
+def kind_label(kind: str, lang: str = "fr") -> str:
+    """A gap kind in words: «Aucun service», «Geen dienst» …; an unknown kind as it comes."""
+    return say(GAP_KINDS, kind, lang) if kind in GAP_KINDS else kind
+
+
+def describe_gap(gap: dict[str, object], ref: Reference, names: dict[str, str], lang: str = "fr") -> str:
+    """One gap as a sentence in the language, with labels and names (never codes)."""
     kind = str(gap["kind"])
     code = str(gap.get("term") or gap.get("topic") or "")
-    label = ref.taxonomy.terms[code].label_fr if code in ref.taxonomy.terms else code
+    label = ref.taxonomy.terms[code].label(lang) if code in ref.taxonomy.terms else code
     org = names.get(str(gap.get("organisation", "")), str(gap.get("organisation", "")))
-    match kind:
-        case "coverage-gap":
-            return f"«{label}» : aucun service actif."
-        case "fragile":
-            provider = names.get(str(gap["provider"]), str(gap["provider"]))
-            return f"«{label}» : seulement {provider}."
-        case "single-point-of-failure":
-            cut = ", ".join(names.get(str(x), str(x)) for x in gap.get("cut_off", []))  # type: ignore[attr-defined]
-            return f"si {org} s'arrête, ces partenaires perdent leur seul lien : {cut}."
-        case "missing-link":
-            return f"{gap['label']} — {gap['why']}."
-        case "training-gap":
-            return f"aucune organisation de la division n'a suivi de formation sur «{label}»."
-        case "stale":
-            return f"{org} (vérifiée le {gap['verified_at']})."
-        case _:
-            return f"{org}."
+    if kind not in GAP_DETAILS:
+        return f"{org}."
+    values: dict[str, object] = {"label": label, "org": org}
+    if kind == "fragile":
+        values["provider"] = names.get(str(gap["provider"]), str(gap["provider"]))
+    elif kind == "single-point-of-failure":
+        values["cut"] = ", ".join(names.get(str(x), str(x)) for x in gap.get("cut_off", []))  # type: ignore[attr-defined]
+    elif kind == "missing-link":
+        values["label"] = gap["label"] if lang == "fr" else _pair(ref, gap, lang)
+        values["why"] = gap.get("why", "")
+    elif kind == "stale":
+        values["on"] = gap.get("verified_at")
+    return say(GAP_DETAILS, kind, lang).format(**values)
+
+
+def _pair(ref: Reference, gap: dict[str, object], lang: str) -> str:
+    a, b = (organisation_type(ref, str(gap.get(k, "")), lang) for k in ("type_a", "type_b"))
+    return f"{a} ↔ {b}"
 
 
 def render_report(
-    report: GapReport, division: str, ref: Reference, names: dict[str, str], banner: str = "", geomap: str = ""
+        report: GapReport,
+    division: str,
+    ref: Reference,
+    names: dict[str, str],
+    banner: str = "",
+    geomap: str = "",
+    lang: str = "fr",
 ) -> str:
     """The report page; `banner` is ready HTML from `viz.network_map.banner_html` (which directory, fictional);
     `geomap` is the coverage map's SVG from `viz.geomap.coverage_map` (escaped there), shown under the figures."""
-    label = ref.geography.divisions[division].label_fr
+    label = html.escape(ref.geography.divisions[division].label(lang))
     s = report.structure_by_division[division]
     rows = (
         "".join(
-            f"<tr><th scope='row'>{html.escape(KIND_FR[g['kind']])}</th>"
-            f"<td>{html.escape(describe_gap(g, ref, names))}</td></tr>"
+            f"<tr><th scope='row'>{html.escape(kind_label(str(g['kind']), lang))}</th>"
+            f"<td>{html.escape(describe_gap(g, ref, names, lang))}</td></tr>"
             for g in report.for_division(division)
         )
-        or "<tr><td colspan='2'>Aucune lacune détectée.</td></tr>"
+        or f"<tr><td colspan='2'>{say(REPORT, 'no_gap', lang)}</td></tr>"
     )
     return f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Lacunes du réseau — division de {html.escape(label)}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{say(REPORT, "title", lang).format(label=label)}</title>
 <style>
  body{{font-family:system-ui,sans-serif;max-width:48rem;margin:1rem auto;color:#111;line-height:1.35}}
  h1{{font-size:1.3rem}} table{{border-collapse:collapse;width:100%}} th,td{{border-bottom:1px solid #ccc;
@@ -75,11 +118,9 @@ def render_report(
  @media print{{body{{margin:0;max-width:none;font-size:10pt}} @page{{size:A4;margin:1.2cm}}}}
 </style></head><body>
 {banner}
-<h1>Plateforme Violences — division de {html.escape(label)} : lacunes du réseau</h1>
-<p class="figures"><span>{s["organisations"]} organisations</span><span>{s["links"]} liens de coopération</span>
-<span>densité {s["density"]}</span><span>{s["components"]} composante(s)</span></p>
+<h1>{say(REPORT, "heading", lang).format(label=label)}</h1>
+<p class="figures">{say(REPORT, "figures", lang).format(**s)}</p>
 {f'<figure class="geomap">{geomap}</figure>' if geomap else ""}
 <table><tbody>{rows}</tbody></table>
-<p><small>Source : annuaire Relais, fiches au {html.escape(report.freshness["as_of"])}.
-Aucune donnée sur des personnes.</small></p>
+<p><small>{say(REPORT, "source", lang).format(on=html.escape(str(report.freshness["as_of"])))}</small></p>
 </body></html>"""

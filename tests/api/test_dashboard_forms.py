@@ -81,4 +81,4 @@ def test_a_refused_link_keeps_what_was_typed(client: TestClient) -> None:
     assert refused.status_code == 422
     page = html.unescape(refused.text)
     assert 'value="Réunion de plateforme (fictive)' in page
-    assert '<option value="gp-h-6" selected>' in page and "<option selected>protocol</option>" in page
+    assert '<option value="gp-h-6" selected>' in page and '<option value="protocol" selected>protocole</option>' in page

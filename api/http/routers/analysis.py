@@ -95,8 +95,9 @@ def network_map(
     if sector and sector not in sectors:
         raise InvalidInput(f"unknown sector «{sector}» (one of {', '.join(sorted(sectors))})", parameter="sector")
     chosen, banner = _division(relais, division), _banner(request, relais)
+    lang = page_language(request)
     page = relais.analysis.rendered(
-        ("map", chosen, sector, banner, by_division),
+        ("map", chosen, sector, banner, by_division, lang),
         lambda report, snapshot: render_map(
             snapshot,
             asset_url=ASSET_URL,
@@ -106,6 +107,7 @@ def network_map(
             highlights=report.highlights(),
             banner=banner,
             anchors=division_anchors() if by_division else None,
+            lang=lang,
         ),
     )
     return HTMLResponse(page)
@@ -148,13 +150,14 @@ def coverage_geomap(
 def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLResponse:
     """Printable one-page gap report of a division."""
     d, banner = relais.reference.geography.division(division).id, _banner(request, relais)
+    lang = page_language(request)
 
     def render(report: GapReport, snapshot: Any) -> str:
         names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
-        geomap = coverage_map(report.coverage, relais.reference, REPORT_TERM, "fr", highlight=d)
-        return render_report(report, d, relais.reference, names, banner=banner, geomap=geomap)
+        geomap = coverage_map(report.coverage, relais.reference, REPORT_TERM, lang, highlight=d)
+        return render_report(report, d, relais.reference, names, banner=banner, geomap=geomap, lang=lang)
 
-    return HTMLResponse(relais.analysis.rendered(("report", d, banner), render))
+    return HTMLResponse(relais.analysis.rendered(("report", d, banner, lang), render))
 
 
 @router.get("/export")

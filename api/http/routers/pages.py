@@ -23,17 +23,19 @@ from starlette.concurrency import run_in_threadpool
 from api.bootstrap import Relais
 from api.http.auth import SESSION_COOKIE, HttpCaller, check_csrf, csrf_token, end_session, find_key, session_cookie
 from api.http.deps import CallerDep, RelaisDep
-from api.i18n import LANG_NAMES, SPOKEN, banner_texts, language_name, t
+from api.i18n import LANG_NAMES, SPOKEN, UI, banner_texts, language_name, t
 from api.keys import ROLES, KeyRing
 from api.presenters import answer_out, pathway_out
-from api.reasons import day_month
+from api.reasons import day_month, readable_date
 from api.schemas import CapacityIn
 from api.settings import Settings
 from graph.errors import InvalidInput, NotFound, RelaisError, Stale
 from graph.models import Cooperation, CooperationKind, Organisation, Service, TermKind
 from graph.referral import LANGUAGES, ReferralQuery, Role, capacity_fresh
 from graph.usecases import sector_of
-from viz.report import KIND_FR, describe_gap
+from viz.report import describe_gap, kind_label
+from viz.texts import division as division_label
+from viz.texts import organisation_type
 
 LANG_COOKIE = "relais_lang"
 templates = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(), auto_reload=False)
@@ -62,6 +64,7 @@ def render(request: Request, name: str, who: HttpCaller, status: int = 200, **co
         csrf=csrf_token(who.session, settings) if who.session else "",
         banner=banner_texts(getattr(request.app.state.relais, "served", None), lang),
         day=lambda d: day_month(d, lang),
+        long_day=lambda d: readable_date(d, lang),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
@@ -156,7 +159,7 @@ def login(request: Request, key: Annotated[str, Form()], who: CallerDep) -> Resp
     _same_origin(request)
     found = find_key(key, settings)
     if found is None:
-        return render(request, "login.html", who, status=401, error="Clé inconnue ou révoquée.")
+        return render(request, "login.html", who, status=401, error=t("err_key", page_language(request)))
     target = {"coordinator": "/coordination", "editor": "/organisation"}.get(found.role, "/")
     response = RedirectResponse(f"{target}?lang={page_language(request)}", status_code=303)
     response.set_cookie(
@@ -235,6 +238,7 @@ def _dashboard(
 ) -> HTMLResponse:
     """The dashboard; after a refused save, the form shows what was typed, with the stored version to send."""
     report, snapshot = relais.analysis.get()
+    lang = page_language(request)
     names = {n: d["name"] for n, d in snapshot.nodes(data=True)}
     orgs = relais.directory.organisations()
     org = next((o for o in orgs if o.id == organisation), None)
@@ -252,8 +256,11 @@ def _dashboard(
         who,
         status=status,
         gaps=report.summary,
-        kind_fr=KIND_FR,
-        describe=lambda g: describe_gap(g, relais.reference, names),
+        kind=lambda k: kind_label(k, lang),
+        describe=lambda g: describe_gap(g, relais.reference, names, lang),
+        division_name=lambda d: division_label(relais.reference, d, lang) if d else "—",
+        type_name=lambda code: organisation_type(relais.reference, code, lang),
+        action=lambda a: t(f"action_{a}", lang) if f"action_{a}" in UI else a,
         divisions=list(relais.reference.geography.divisions.values()),
         stale=report.freshness["stale"],
         expired_places=_expired_places(relais, who),
@@ -269,7 +276,7 @@ def _dashboard(
     )
 
 
-Save = Callable[[Relais, HttpCaller, Mapping[str, Any]], str]
+Save = Callable[[Relais, HttpCaller, Mapping[str, Any], str], str]
 
 
 async def _run_form(
@@ -277,15 +284,17 @@ async def _run_form(
 ) -> Response:
     who.require_coordinator()
     check_csrf(who, form.get("csrf"), request.app.state.settings)
+    lang = page_language(request)
     try:
-        message = await run_in_threadpool(save, relais, who, form)
+        message = await run_in_threadpool(save, relais, who, form, lang)
     except ValidationError as exc:
         errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
         return await run_in_threadpool(
             _dashboard, request, relais, who, organisation_id, 422, errors=errors, typed=form
         )
     except Stale as exc:
-        errors = [str(exc), *_changed_meanwhile(exc.current, form)]
+        said = str(exc) if lang == "fr" else t("stale_saved", lang)
+        errors = [said, *_changed_meanwhile(exc.current, form, lang)]
         return await run_in_threadpool(
             _dashboard, request, relais, who, organisation_id, 412, errors=errors, typed=form
         )
@@ -294,11 +303,11 @@ async def _run_form(
         return await run_in_threadpool(
             _dashboard, request, relais, who, organisation_id, 422, errors=errors, typed=form
         )
-    query = urlencode({"organisation": organisation_id, "message": message})
+    query = urlencode({"organisation": organisation_id, "message": message, "lang": lang})
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
 
 
-def _save_organisation(relais: Relais, who: HttpCaller, form: Mapping[str, Any]) -> str:
+def _save_organisation(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
     old = relais.directory.organisation(str(form["organisation_id"]))
     chosen = str(form.get("type", ""))
     org = Organisation.model_validate(
@@ -315,15 +324,15 @@ def _save_organisation(relais: Relais, who: HttpCaller, form: Mapping[str, Any])
         }
     )
     relais.directory.save_organisation(who, org, expected=form.get("version") or None)
-    return f"Organisation «{org.name}» enregistrée."
+    return t("saved_organisation", lang).format(name=org.name)
 
 
-def _save_service(relais: Relais, who: HttpCaller, form: Mapping[str, Any]) -> str:
+def _save_service(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
     old = relais.directory.service(who, str(form["service_id"]))
 
     service = Service.model_validate(old.model_dump(exclude={"modified_at"}) | _service_fields(form))
     relais.directory.save_service(who, service, expected=form.get("version") or None)
-    return f"Service «{service.name}» enregistré."
+    return t("saved_service", lang).format(name=service.name)
 
 
 def _service_fields(form: Mapping[str, Any]) -> dict[str, Any]:
@@ -351,7 +360,7 @@ def _typed(record: Organisation | Service, form: Mapping[str, Any]) -> Any:
     return record.model_copy(update={k: form[k] for k in ORGANISATION_FIELDS if k in form})
 
 
-def _changed_meanwhile(current: object, form: Mapping[str, Any]) -> list[str]:
+def _changed_meanwhile(current: object, form: Mapping[str, Any], lang: str = "fr") -> list[str]:
     """The stored value of every field that differs from what this user typed (someone changed one or more
     of them since the form was opened; which ones, the stored version alone cannot say)."""
     if isinstance(current, Service):
@@ -362,7 +371,7 @@ def _changed_meanwhile(current: object, form: Mapping[str, Any]) -> list[str]:
         return []
     stored = current.model_dump(mode="json")
     return [
-        f"{field} — enregistré maintenant : «{_shown(stored.get(field))}» ; votre saisie : «{_shown(value)}»"
+        t("stale_field", lang).format(field=field, stored=_shown(stored.get(field)), typed=_shown(value))
         for field, value in typed.items()
         if _shown(stored.get(field)) != _shown(value)
     ]
@@ -374,7 +383,7 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any]) -> str:
+def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
     link = Cooperation.model_validate(
         {
             "a": form.get("from"),
@@ -384,7 +393,7 @@ def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any]) -> str:
         }
     )
     report = relais.network.add_link(who, link)
-    return "Lien ajouté." if report.created else "Ce lien existait déjà."
+    return t("link_added" if report.created else "link_existed", lang)
 
 
 # --- «Mon organisation»: an editor keeps its own records -------------------------------------------------
