@@ -232,8 +232,8 @@ def test_parent_is_set_by_coordinators_only(client: TestClient) -> None:
 @pytest.mark.parametrize("role", ["editor", "coordinator"])
 def test_another_organisations_location_answers_like_an_unknown_one(client: TestClient, role: str) -> None:
     def attach(location: str, service_id: str) -> tuple[int, str]:
-        body = {"id": service_id, "organisation_id": "amb-h-1", "name": "Permanence (fictive)", "source": SOURCE}
-        body["situations"] = ["partner-violence"]
+        body: dict[str, object] = {"id": service_id, "organisation_id": "amb-h-1", "name": "Permanence (fictive)"}
+        body |= {"source": SOURCE, "situations": ["partner-violence"]}
         answer = client.post("/v1/services", json=body | {"location_ids": [location]}, headers=auth(role))
         return answer.status_code, answer.json()["detail"].replace(location, "X")
 
