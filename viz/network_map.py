@@ -105,6 +105,13 @@ MAP: Table = {
         "de": "{organisations} Organisationen, {links} Verbindungen — {scope}",
         "en": "{organisations} organisations, {links} links — {scope}",
     },
+    "organisations": {
+        "fr": "{n} organisations",
+        "nl": "{n} organisaties",
+        "de": "{n} Organisationen",
+        "en": "{n} organisations",
+    },
+    "links": {"fr": "{n} liens", "nl": "{n} banden", "de": "{n} Verbindungen", "en": "{n} links"},
     "arrondissement": {"fr": "arrondissement", "nl": "arrondissement", "de": "Bezirk", "en": "arrondissement"},
 }
 """The map page's own words in fr/nl/de/en (the caller gives the language)."""
@@ -133,7 +140,7 @@ def json_for_script(value: Any) -> str:
     return text
 
 
-def _card(data: dict[str, Any]) -> str:
+def _card(data: dict[str, Any], labels: dict[str, str] | None = None) -> str:
     """The tooltip of an organisation as plain text (vis-network shows it with innerText, never as HTML).
 
     >>> org = {"name": "<b>CVFE</b>", "type": "association", "divisions": ["liege"], "services": [{"name": "Écoute"}]}
@@ -141,9 +148,13 @@ def _card(data: dict[str, Any]) -> str:
     <b>CVFE</b>
     association · liege
     • Écoute
+    >>> print(_card(org, {"association": "Vereniging", "liege": "Luik"}).splitlines()[1])
+    Vereniging · Luik
     """
+    said = labels or {}
     services = "".join(f"\n• {s['name']}" for s in data.get("services", []))
-    return f"{data['name']}\n{data['type']} · {', '.join(data.get('divisions', [])) or '—'}{services}"
+    where = ", ".join(said.get(d, d) for d in data.get("divisions", [])) or "—"
+    return f"{data['name']}\n{said.get(data['type'], data['type'])} · {where}{services}"
 
 
 def _filtered(snapshot: nx.MultiDiGraph, division: str | None, sector: str | None) -> nx.Graph:
@@ -158,7 +169,9 @@ def _filtered(snapshot: nx.MultiDiGraph, division: str | None, sector: str | Non
     return graph.subgraph(keep)
 
 
-def _organisation_node(n: str, data: dict[str, Any], betweenness: float, mark: str | None) -> dict[str, Any]:
+def _organisation_node(
+    n: str, data: dict[str, Any], betweenness: float, mark: str | None, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     """One organisation: coloured by sector, sized by betweenness; a marked one bordered in red.
 
     >>> node = _organisation_node("cvfe", {"name": "CVFE", "type": "x", "sector": "associative"}, 0.25, "cut")
@@ -169,7 +182,7 @@ def _organisation_node(n: str, data: dict[str, Any], betweenness: float, mark: s
     node: dict[str, Any] = {
         "id": n,
         "label": data["name"],
-        "title": _card(data),
+        "title": _card(data, labels),
         "shape": "dot",
         "color": colour,
         "value": 1 + round(100 * betweenness, 2),
@@ -187,10 +200,10 @@ def _organisation_node(n: str, data: dict[str, Any], betweenness: float, mark: s
 
 
 def _organisation_elements(
-    graph: nx.Graph, betweenness: dict[str, float], highlights: dict[str, str]
+    graph: nx.Graph, betweenness: dict[str, float], highlights: dict[str, str], labels: dict[str, str] | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One node per organisation, one edge per cooperating pair."""
-    nodes = [_organisation_node(n, graph.nodes[n], betweenness.get(n, 0.0), highlights.get(n)) for n in graph]
+    """One node per organisation, one edge per cooperating pair; `labels` names types and divisions."""
+    nodes = [_organisation_node(n, graph.nodes[n], betweenness.get(n, 0.0), highlights.get(n), labels) for n in graph]
     return nodes, [{"from": a, "to": b} for a, b in sorted(graph.edges())]
 
 
@@ -198,8 +211,12 @@ Group = tuple[str, str]
 """(division, sector) of an aggregated map."""
 
 
+def _sector(sector: str, lang: str) -> str:
+    return say(SECTOR_NAMES, sector, lang) if sector in SECTOR_NAMES else sector
+
+
 def _aggregated_elements(
-    graph: nx.Graph, snapshot: nx.MultiDiGraph
+    graph: nx.Graph, snapshot: nx.MultiDiGraph, labels: dict[str, str] | None = None, lang: str = "fr"
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One node per (division, sector) sized by its members, one edge per pair of groups weighted by links."""
     groups: dict[Group, list[str]] = {}
@@ -208,11 +225,11 @@ def _aggregated_elements(
     nodes = [
         {
             "id": f"{d}/{s}",
-            "label": f"{SECTOR_LABELS.get(s, s)} · {d} ({len(members)})",
+            "label": f"{_sector(s, lang)} · {(labels or {}).get(d, d)} ({len(members)})",
             "color": SECTOR_COLOURS.get(s, "#999"),
             "value": len(members),
             "shape": "dot",
-            "title": f"{len(members)} organisations",
+            "title": say(MAP, "organisations", lang).format(n=len(members)),
         }
         for (d, s), members in sorted(groups.items())
     ]
@@ -223,7 +240,7 @@ def _aggregated_elements(
         if ga != gb:
             weights[(ga, gb)] = weights.get((ga, gb), 0) + 1
     edges = [
-        {"from": "/".join(a), "to": "/".join(b), "value": w, "title": f"{w} liens"}
+        {"from": "/".join(a), "to": "/".join(b), "value": w, "title": say(MAP, "links", lang).format(n=w)}
         for (a, b), w in sorted(weights.items())
     ]
     return nodes, edges
@@ -272,6 +289,8 @@ def build_network(
     betweenness: dict[str, float] | None = None,
     highlights: dict[str, str] | None = None,
     anchors: dict[str, tuple[float, float]] | None = None,
+    labels: dict[str, str] | None = None,
+    lang: str = "fr",
 ) -> tuple[Network, bool]:
     """A pyvis network of the (filtered) cooperation graph; True when it had to aggregate.
 
@@ -282,9 +301,9 @@ def build_network(
     net = Network(height="100%", width="100%", directed=False, cdn_resources="remote")
     aggregated = graph.number_of_nodes() > MAX_NODES
     if aggregated:
-        nodes, edges = _aggregated_elements(graph, snapshot)
+        nodes, edges = _aggregated_elements(graph, snapshot, labels, lang)
     else:
-        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {})
+        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {}, labels)
         if anchors:
             place_by_division(nodes, snapshot, anchors)
     net.nodes.extend(nodes)
@@ -329,7 +348,6 @@ def banner_html(served: str, warning: str = "") -> str:
     return f'<p class="banner" role="note">{html.escape(served)}{strong}</p>'
 
 
-
 def render_map(
     snapshot: nx.MultiDiGraph,
     *,
@@ -342,12 +360,21 @@ def render_map(
     banner: str = "",
     anchors: dict[str, tuple[float, float]] | None = None,
     lang: str = "fr",
+    labels: dict[str, str] | None = None,
 ) -> str:
     """The map page as a string; its scripts are `asset_url` (vis-network) and `MAP_JS` beside it.
 
-    `banner` is ready HTML from `banner_html` (which directory is served, fictional or not)."""
+    `banner` is ready HTML from `banner_html` (which directory is served, fictional or not); `labels` names
+    organisation types and divisions in `lang` for the tooltips (codes otherwise)."""
     net, aggregated = build_network(
-        snapshot, division=division, sector=sector, betweenness=betweenness, highlights=highlights, anchors=anchors
+        snapshot,
+        division=division,
+        sector=sector,
+        betweenness=betweenness,
+        highlights=highlights,
+        anchors=anchors,
+        labels=labels,
+        lang=lang,
     )
     used = sorted({n.get("group") for n in net.nodes if n.get("group")} or SECTOR_COLOURS)
     legend = "".join(
@@ -355,7 +382,9 @@ def render_map(
         f"{html.escape(say(SECTOR_NAMES, s, lang) if s in SECTOR_NAMES else s)}</div>"
         for s in used
     )
-    scope = ", ".join(x for x in (division, sector) if x) or say(MAP, "arrondissement", lang)
+    named = [(labels or {}).get(division, division)] if division else []
+    scope = ", ".join([*named, *([say(SECTOR_NAMES, sector, lang)] if sector in SECTOR_NAMES else [])])
+    scope = scope or say(MAP, "arrondissement", lang)
     subtitle = (
         say(MAP, "aggregated", lang).format(groups=len(net.nodes), most=MAX_NODES)
         if aggregated

@@ -7,10 +7,15 @@ no script at all.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from datetime import date
 
 from graph.analysis import GapReport
 from graph.reference import Reference
 from viz.texts import GAP_DETAILS, GAP_KINDS, Table, organisation_type, say
+
+Dated = Callable[[date], str]
+"""Writes a date for people (the api gives its readable date in the page's language)."""
 
 KIND_FR = {kind: texts["fr"] for kind, texts in GAP_KINDS.items()}
 """The gap kinds' French names (kept for callers that only speak French; see `kind_label`)."""
@@ -58,8 +63,10 @@ def kind_label(kind: str, lang: str = "fr") -> str:
     return say(GAP_KINDS, kind, lang) if kind in GAP_KINDS else kind
 
 
-def describe_gap(gap: dict[str, object], ref: Reference, names: dict[str, str], lang: str = "fr") -> str:
-    """One gap as a sentence in the language, with labels and names (never codes)."""
+def describe_gap(
+    gap: dict[str, object], ref: Reference, names: dict[str, str], lang: str = "fr", when: Dated = date.isoformat
+) -> str:
+    """One gap as a sentence in the language, with labels and names (never codes); `when` writes a date."""
     kind = str(gap["kind"])
     code = str(gap.get("term") or gap.get("topic") or "")
     label = ref.taxonomy.terms[code].label(lang) if code in ref.taxonomy.terms else code
@@ -75,7 +82,7 @@ def describe_gap(gap: dict[str, object], ref: Reference, names: dict[str, str], 
         values["label"] = gap["label"] if lang == "fr" else _pair(ref, gap, lang)
         values["why"] = gap.get("why", "")
     elif kind == "stale":
-        values["on"] = gap.get("verified_at")
+        values["on"] = when(date.fromisoformat(str(gap["verified_at"])))
     return say(GAP_DETAILS, kind, lang).format(**values)
 
 
@@ -85,13 +92,14 @@ def _pair(ref: Reference, gap: dict[str, object], lang: str) -> str:
 
 
 def render_report(
-        report: GapReport,
+    report: GapReport,
     division: str,
     ref: Reference,
     names: dict[str, str],
     banner: str = "",
     geomap: str = "",
     lang: str = "fr",
+    when: Dated = date.isoformat,
 ) -> str:
     """The report page; `banner` is ready HTML from `viz.network_map.banner_html` (which directory, fictional);
     `geomap` is the coverage map's SVG from `viz.geomap.coverage_map` (escaped there), shown under the figures."""
@@ -100,7 +108,7 @@ def render_report(
     rows = (
         "".join(
             f"<tr><th scope='row'>{html.escape(kind_label(str(g['kind']), lang))}</th>"
-            f"<td>{html.escape(describe_gap(g, ref, names, lang))}</td></tr>"
+            f"<td>{html.escape(describe_gap(g, ref, names, lang, when))}</td></tr>"
             for g in report.for_division(division)
         )
         or f"<tr><td colspan='2'>{say(REPORT, 'no_gap', lang)}</td></tr>"

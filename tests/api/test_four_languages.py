@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -78,6 +79,7 @@ PAGES_COORDINATOR = (
     "/v1/report?division=huy",
     "/v1/report?division=liege",
     "/v1/map",
+    "/coordination/keys",
     "/",
     "/?situation=partner-violence&place=4500",
 )
@@ -158,3 +160,15 @@ def test_a_card_shows_the_newest_verification_as_a_readable_date(client: TestCli
     card = re.search(r'data-org="shelter-h-1">.*?<p class="verified">([^<]*)</p>', found, flags=re.S)
     assert card, "shelter-h-1 has no card"
     assert card.group(1) == f"{said} {readable_date(date.today(), lang)}"
+
+
+def test_map_tooltips_and_stale_dates_use_words(client: TestClient) -> None:
+    """Types and divisions in the map's tooltips, dates in the gap list: words of the page's language."""
+    _sign_in(client, "coordinator")
+    data = re.search(r'id="relais-map-data">(.*?)</script>', client.get("/v1/map?lang=nl").text, flags=re.S)
+    assert data
+    tooltips = [n["title"] for n in json.loads(data.group(1))["nodes"]]
+    assert any("Opvanghuis / vluchthuis · Hoei" in x for x in tooltips)
+    assert not [x for x in tooltips if re.search(r"· (liege|huy|verviers)\b|shelter ·", x)]
+    page = html.unescape(client.get("/coordination?lang=nl").text)
+    assert "gecontroleerd op 2025-" not in page and re.search(r"gecontroleerd op \d+ \w+ 20\d\d\)", page)

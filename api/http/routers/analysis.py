@@ -15,6 +15,7 @@ from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages import page_language
 from api.i18n import banner_texts
+from api.reasons import readable_date
 from graph.analysis import GapReport
 from graph.errors import InvalidInput
 from viz.exports import FORMATS, export
@@ -22,6 +23,8 @@ from viz.geomap import coverage_map, division_anchors
 from viz.heatmap import heatmap
 from viz.network_map import MAP_JS, VIS_JS, banner_html, map_script, render_map, vis_script
 from viz.report import render_report
+from viz.texts import division as division_label
+from viz.texts import organisation_type
 
 ASSET_URL = f"/static/{VIS_JS}"
 MAP_URL = f"/static/{MAP_JS}"
@@ -108,9 +111,17 @@ def network_map(
             banner=banner,
             anchors=division_anchors() if by_division else None,
             lang=lang,
+            labels=_map_labels(relais, lang),
         ),
     )
     return HTMLResponse(page)
+
+
+def _map_labels(relais: Relais, lang: str) -> dict[str, str]:
+    """Organisation types and divisions in words, for the map's tooltips."""
+    ref = relais.reference
+    types = {code: organisation_type(ref, code, lang) for code in ref.organisation_types}
+    return types | {d: division_label(ref, d, lang) for d in ref.geography.divisions}
 
 
 @router.get("/gaps/heatmap.{fmt}")
@@ -155,7 +166,16 @@ def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLR
     def render(report: GapReport, snapshot: Any) -> str:
         names = {n: data["name"] for n, data in snapshot.nodes(data=True)}
         geomap = coverage_map(report.coverage, relais.reference, REPORT_TERM, lang, highlight=d)
-        return render_report(report, d, relais.reference, names, banner=banner, geomap=geomap, lang=lang)
+        return render_report(
+            report,
+            d,
+            relais.reference,
+            names,
+            banner=banner,
+            geomap=geomap,
+            lang=lang,
+            when=lambda x: readable_date(x, lang),
+        )
 
     return HTMLResponse(relais.analysis.rendered(("report", d, banner, lang), render))
 

@@ -64,7 +64,7 @@ def render(request: Request, name: str, who: HttpCaller, status: int = 200, **co
         csrf=csrf_token(who.session, settings) if who.session else "",
         banner=banner_texts(getattr(request.app.state.relais, "served", None), lang),
         day=lambda d: day_month(d, lang),
-        long_day=lambda d: readable_date(d, lang),
+        long_day=lambda d: readable_date(d if isinstance(d, date) else date.fromisoformat(str(d)), lang),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
@@ -257,7 +257,7 @@ def _dashboard(
         status=status,
         gaps=report.summary,
         kind=lambda k: kind_label(k, lang),
-        describe=lambda g: describe_gap(g, relais.reference, names, lang),
+        describe=lambda g: describe_gap(g, relais.reference, names, lang, lambda d: readable_date(d, lang)),
         division_name=lambda d: division_label(relais.reference, d, lang) if d else "—",
         type_name=lambda code: organisation_type(relais.reference, code, lang),
         action=lambda a: t(f"action_{a}", lang) if f"action_{a}" in UI else a,
