@@ -30,7 +30,6 @@ from loaders.directory import Directory, read_directory
 MARKER = "directory.yaml"
 """A directory folder may say what it is in this file: `name:` (shown on every page and in the console)
 and `fictional: true` (data/demo: the pages then say «Données fictives de démonstration»)."""
-UNNAMED = "annuaire sans nom"
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,7 @@ class Relais:
     def served(self) -> Served:
         """Read from the store each time: a `relais load` into a running server's file shows at once."""
         meta = self.store.meta()
-        return Served(
-            name=meta.get("name") or UNNAMED, fictional=meta.get("fictional") == "true", store=self.store_label
-        )
+        return Served(name=meta.get("name") or "", fictional=meta.get("fictional") == "true", store=self.store_label)
 
     def load(self, directory: Directory, *, source: Path | None = None, **options: Any) -> ImportReport:
         """Write a directory the loaders read (options: `batch_size`, `prune`, `progress`); with `source`,

@@ -60,7 +60,9 @@ def _relais(choice: StoreChoice | None = None, *, seed: bool = True) -> Relais:
 def _say_served(served: Served) -> None:
     """Which directory, from which store: French first, as the pages."""
     demo = " — [bold yellow]données fictives de démonstration / fictional demo data[/]" if served.fictional else ""
-    console.print(f"Annuaire servi / directory served: [bold]{served.name}[/]{demo}", highlight=False)
+    console.print(
+        f"Annuaire servi / directory served: [bold]{served.name or 'sans nom / unnamed'}[/]{demo}", highlight=False
+    )
     console.print(f"Stockage / store: {served.store} (les modifications y sont enregistrées / edits are saved there)")
 
 

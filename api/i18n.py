@@ -29,6 +29,12 @@ UI: dict[str, dict[str, str]] = {
         "de": "Fiktive Demonstrationsdaten",
         "en": "Fictional demonstration data",
     },
+    "unnamed_directory": {
+        "fr": "annuaire sans nom (chargé sans fichier directory.yaml)",
+        "nl": "gids zonder naam (geladen zonder directory.yaml)",
+        "de": "Verzeichnis ohne Namen (ohne directory.yaml geladen)",
+        "en": "unnamed directory (loaded without a directory.yaml)",
+    },
     "quick_exit": {"fr": "Quitter vite", "nl": "Snel weg", "de": "Schnell verlassen", "en": "Quick exit"},
     "quick_exit_hint": {"fr": "ou touche Échap", "nl": "of Esc-toets", "de": "oder Esc-Taste", "en": "or Esc key"},
     "situation": {"fr": "Situation", "nl": "Situatie", "de": "Situation", "en": "Situation"},
@@ -617,4 +623,5 @@ def banner_texts(served: ServedLike | None, lang: str) -> tuple[str, str]:
     """
     if served is None:
         return "", ""
-    return f"{t('served', lang)} {served.name}", t("fictional", lang) if served.fictional else ""
+    name = served.name or t("unnamed_directory", lang)
+    return f"{t('served', lang)} {name}", t("fictional", lang) if served.fictional else ""
