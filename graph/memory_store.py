@@ -34,7 +34,7 @@ from graph.models import (
     Training,
     link_ends,
 )
-from graph.store import GraphStore, purge_diff
+from graph.store import GraphStore, Wanted, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -256,18 +256,12 @@ class MemoryStore(GraphStore):
                 return []
         return [p for p in paths if len(p) - 1 <= max_hops]
 
-    def _candidates(
-        self,
-        terms: Sequence[str],
-        divisions: Sequence[str] | None,
-        audiences: Sequence[str] | None,
-        language: str | None,
-    ) -> list[ServiceCandidate]:
+    def _candidates(self, wanted: Wanted) -> list[ServiceCandidate]:
+        divisions, audiences, language = wanted.divisions, wanted.audiences, wanted.language
         with self._lock:
             orgs = self._records[Organisation]
-            wanted = set(terms)
             services = self._records[Service]
-            ids = sorted({i for term in wanted for i in self._services_by_term.get(term, ())})
+            ids = sorted({i for term in wanted.terms for i in self._services_by_term.get(term, ())})
             out = []
             for s in (services[i] for i in ids):
                 assert isinstance(s, Service)

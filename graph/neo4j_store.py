@@ -21,7 +21,7 @@ from graph import cypher
 from graph.errors import Conflict, StoreError, StoreUnavailable
 from graph.models import Change, Link, Location, Organisation, Record, Service, ServiceCandidate
 from graph.privacy import STORED_CONTEXT
-from graph.store import GraphStore, purge_diff
+from graph.store import GraphStore, Wanted, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -301,15 +301,15 @@ class Neo4jStore(GraphStore):
         rows = self._read(cypher.SHORTEST_PATHS, **{"from": from_id, "to": to_id, "max_hops": max_hops})
         return [list(row["ids"]) for row in rows]
 
-    def _candidates(
-        self,
-        terms: Sequence[str],
-        divisions: Sequence[str] | None,
-        audiences: Sequence[str] | None,
-        language: str | None,
-    ) -> list[ServiceCandidate]:
+    def _candidates(self, wanted: Wanted) -> list[ServiceCandidate]:
+        divisions = list(wanted.divisions) if wanted.divisions is not None else None
+        audiences = list(wanted.audiences) if wanted.audiences is not None else None
         rows = self._read(
-            cypher.CANDIDATES, terms=list(terms), divisions=divisions, audiences=audiences, language=language
+            cypher.CANDIDATES,
+            terms=list(wanted.terms),
+            divisions=divisions,
+            audiences=audiences,
+            language=wanted.language,
         )
         out = []
         for row in rows:

@@ -42,7 +42,7 @@ from graph.errors import Conflict, InvalidInput, Problem, StoreError, StoreUnava
 from graph.memory_store import MemoryStore
 from graph.models import ENTITY_TYPES, LINK_TYPES, Change, Link, Record, ServiceCandidate, link_ends
 from graph.privacy import STORED_CONTEXT
-from graph.store import KINDS, LINK_KINDS, purge_diff
+from graph.store import KINDS, LINK_KINDS, Wanted, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -464,15 +464,9 @@ class SqliteStore(MemoryStore):
         self._fresh()
         return super()._shortest_paths(from_id, to_id, max_hops)
 
-    def _candidates(
-        self,
-        terms: Sequence[str],
-        divisions: Sequence[str] | None,
-        audiences: Sequence[str] | None,
-        language: str | None,
-    ) -> list[ServiceCandidate]:
+    def _candidates(self, wanted: Wanted) -> list[ServiceCandidate]:
         self._fresh()
-        return super()._candidates(terms, divisions, audiences, language)
+        return super()._candidates(wanted)
 
     def counts(self) -> dict[str, int]:
         self._fresh()

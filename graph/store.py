@@ -12,6 +12,7 @@ import json
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -52,6 +53,16 @@ MAX_PATH_HOPS = 6
 
 KINDS: dict[str, type[Record]] = {t.kind: t for t in ENTITY_TYPES}
 LINK_KINDS: dict[str, type[Link]] = {t.kind: t for t in LINK_TYPES}
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a candidate search asks an adapter for (sorted, without duplicates; None: no filter)."""
+
+    terms: tuple[str, ...]
+    divisions: tuple[str, ...] | None
+    audiences: tuple[str, ...] | None
+    language: str | None
 
 
 def references(record: Record) -> list[tuple[type[Record], str, str]]:
@@ -233,13 +244,7 @@ class GraphStore(ABC):
     def _shortest_paths(self, from_id: str, to_id: str, max_hops: int) -> list[list[str]]: ...
 
     @abstractmethod
-    def _candidates(
-        self,
-        terms: Sequence[str],
-        divisions: Sequence[str] | None,
-        audiences: Sequence[str] | None,
-        language: str | None,
-    ) -> list[ServiceCandidate]:
+    def _candidates(self, wanted: Wanted) -> list[ServiceCandidate]:
         """Active services of active organisations matching the filters, with all their locations."""
 
     @abstractmethod
@@ -545,10 +550,12 @@ class GraphStore(ABC):
     ) -> builtins.list[ServiceCandidate]:
         """Services answering any of `terms` that serve or sit in one of `divisions` (None: anywhere)."""
         found = self._candidates(
-            sorted(set(terms)),
-            sorted(set(divisions)) if divisions is not None else None,
-            sorted(set(audiences)) if audiences is not None else None,
-            language,
+            Wanted(
+                tuple(sorted(set(terms))),
+                tuple(sorted(set(divisions))) if divisions is not None else None,
+                tuple(sorted(set(audiences))) if audiences is not None else None,
+                language,
+            )
         )
         allowed = VISIBLE_AT[clearance]
         out = []
