@@ -12,10 +12,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from api.http.app import create_app
 from graph.memory_store import MemoryStore
@@ -42,11 +44,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """Relais on a free loopback port, on a fresh memory copy of the demo."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """`app` served on a free loopback port in a thread, until the block ends; yields its base URL."""
     port = _free_port()
-    app = create_app(settings(), demo_store(MemoryStore(), load_reference()))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -58,6 +59,13 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """Relais on a free loopback port, on a fresh memory copy of the demo."""
+    with serving(create_app(settings(), demo_store(MemoryStore(), load_reference()))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

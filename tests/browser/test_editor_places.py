@@ -5,14 +5,11 @@ today's date; a figure older than RELAIS_CAPACITY_FRESH_DAYS shows as «à confi
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import uvicorn
 
 from api.http.app import create_app
 from api.reasons import day_month
@@ -21,7 +18,7 @@ from graph.models import Capacity, Service, Visibility
 from graph.reference import load_reference
 from tests.api.conftest import demo_store
 from tests.api.test_my_organisation import SHELTER_TOKEN, fresh_days_settings
-from tests.browser.conftest import ARTEFACTS, _free_port
+from tests.browser.conftest import ARTEFACTS, serving
 
 pytestmark = pytest.mark.browser
 
@@ -37,20 +34,8 @@ def places_server() -> Iterator[str]:
     demo_store(store, load_reference())
     old = store.get(Service, "shelter-h-2-svc", clearance=Visibility.HIDDEN)
     store.upsert([old.model_copy(update={"capacity": Capacity(available=2, total=10, updated_at=LONG_AGO)})])
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(fresh_days_settings(7), store), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started:
-        if time.time() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(fresh_days_settings(7), store)) as url:
+        yield url
 
 
 def shoot(page: Any, name: str, lang: str, width: str, target: Any = None) -> None:

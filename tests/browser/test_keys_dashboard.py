@@ -5,20 +5,17 @@ Screenshots at 1280 and 360 px, in French and Dutch, land in test-artefacts/."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.reference import load_reference
 from tests.api.conftest import TOKENS, demo_store, settings
-from tests.browser.conftest import ARTEFACTS, _free_port
+from tests.browser.conftest import ARTEFACTS, serving
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +29,8 @@ def keys_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(
         settings().model_copy(update={"keys_file": keys_file}), demo_store(MemoryStore(), load_reference())
     )
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started:
-        if time.time() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def shoot(page: Any, name: str, lang: str) -> None:
