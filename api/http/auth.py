@@ -128,9 +128,15 @@ def identify(authorization: str | None, settings: Settings, session: str | None 
     return PUBLIC
 
 
+CALLER = "relais_caller"
+"""Where the guards leave the caller they identified, in the request's state."""
+
+
 async def caller(request: Request) -> HttpCaller:
-    """The dependency: async, so that no request pays a thread hop for it."""
-    return who_is(request)
+    """The dependency: async, so that no request pays a thread hop for it; the guards identified the
+    caller already (key digest, keys file, session) unless the credentials were refused."""
+    found = request.scope.get("state", {}).get(CALLER)
+    return found if isinstance(found, HttpCaller) else who_is(request)
 
 
 def who_is(request: Request) -> HttpCaller:

@@ -10,7 +10,7 @@ import time
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.auth import who_is
+from api.http.auth import CALLER, who_is
 from graph.errors import RelaisError
 from graph.referral import Role
 
@@ -94,7 +94,8 @@ def _identity(scope: Scope) -> tuple[str, bool]:
     try:
         who = who_is(Request(scope))
     except RelaisError:
-        return f"ip:{address}", True
+        return f"ip:{address}", True  # the route answers 401 itself
+    scope.setdefault("state", {})[CALLER] = who  # identified once per request: the `caller` dependency reuses it
     return (f"ip:{address}", True) if who.role is Role.PUBLIC else (f"key:{who.key_id}", False)
 
 
