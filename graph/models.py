@@ -46,7 +46,7 @@ _BIDI_OVERRIDES = r"\u202a-\u202e\u2066-\u2069"
 _NEVER = r"\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _BIDI_OVERRIDES + _NONCHARACTERS
 _NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f" + _NEVER + "]")
 _NOT_IN_LINE = re.compile(r"[\x00-\x1f" + _NEVER + "]")
-_EMAIL = re.compile(r"^[^@\s?&;,<>\"']+@[^@\s?&;,<>\"'/]+\.[a-z]{2,}$", re.IGNORECASE)
+EMAIL_ADDRESS = re.compile(r"^[^@\s?&;,<>\"']+@[^@\s?&;,<>\"'/]+\.[a-z]{2,}$", re.IGNORECASE)
 """One mailbox: no «?subject=…&cc=…» that a mailto: link would obey."""
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 
@@ -288,7 +288,7 @@ class Contact(Model):
             raise ValueError("javascript:, data: and vbscript: addresses are not allowed")
         if info.data.get("kind") in (ContactKind.WEBSITE, ContactKind.CHAT) and not re.match(WEB_ADDRESS, value):
             raise ValueError("a website or chat contact is an http(s) address (https://…)")
-        if info.data.get("kind") is ContactKind.EMAIL and not _EMAIL.match(value):
+        if info.data.get("kind") is ContactKind.EMAIL and not EMAIL_ADDRESS.match(value):
             raise ValueError("an e-mail contact is one address (name@domain.be), nothing after it")
         return value
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from graph.errors import InvalidInput, Problem
 from graph.models import (
+    EMAIL_ADDRESS,
     WEB_ADDRESS,
     Attendance,
     Capacity,
@@ -46,7 +47,6 @@ from loaders.template import MULTI_SEPARATOR, SHEETS
 
 MAX_PROBLEMS = 500
 PHONE = re.compile(r"^\+?[0-9][0-9 ./()\-]*$")
-EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[a-z]{2,}$", re.IGNORECASE)
 URL = re.compile(WEB_ADDRESS, re.IGNORECASE)
 TRUE = {"yes", "oui", "ja", "true", "1", "y", "o", "x", "24/7"}
 FALSE = {"no", "non", "nee", "nein", "false", "0", "n", ""}
@@ -361,7 +361,7 @@ class DirectoryParser:
 _CONTACT_COLUMNS = (
     ("phone", ContactKind.PHONE, PHONE, ContactVisibility.PUBLIC),
     ("phone_professional", ContactKind.PHONE, PHONE, ContactVisibility.PROFESSIONAL),
-    ("email", ContactKind.EMAIL, EMAIL, ContactVisibility.PUBLIC),
+    ("email", ContactKind.EMAIL, EMAIL_ADDRESS, ContactVisibility.PUBLIC),
     ("contact_website", ContactKind.WEBSITE, URL, ContactVisibility.PUBLIC),
 )
 """Template column -> the contact it holds and the pattern its values must match."""
