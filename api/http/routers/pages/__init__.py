@@ -1,0 +1,16 @@
+"""The pages: the referral finder at /, sign-in, the coordinators' dashboard, «Mon organisation», keys.
+
+Server-rendered (Jinja2), with small progressive JavaScript; no CDN, no build step. The pages call
+the same use cases as the API, so they give the same answers and the same messages. One module per page.
+"""
+
+from fastapi import APIRouter
+
+from api.http.routers.pages import common, dashboard, finder, keys, organisation, session
+from api.http.routers.pages.common import page_language
+
+router = APIRouter(include_in_schema=False)
+for _page in (common, finder, session, dashboard, organisation, keys):
+    router.include_router(_page.router)
+
+__all__ = ["page_language", "router"]

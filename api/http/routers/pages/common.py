@@ -1,0 +1,81 @@
+"""What every page shares: the page language, rendering with the catalogue, the static files."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from api.http.auth import HttpCaller, csrf_token
+from api.i18n import LANG_NAMES, banner_texts, t
+from api.reasons import day_month, readable_date
+from api.settings import Settings
+from graph.errors import InvalidInput, NotFound
+from graph.referral import LANGUAGES
+
+LANG_COOKIE = "relais_lang"
+templates = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(), auto_reload=False)
+
+
+def page_language(request: Request) -> str:
+    """French unless the person chose another language (the switch sets a cookie)."""
+    wanted = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return wanted if wanted in LANGUAGES else "fr"
+
+
+def render(request: Request, name: str, who: HttpCaller, status: int = 200, **context: Any) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    lang = page_language(request)
+
+    def switch_url(code: str) -> str:
+        params = dict(request.query_params) | {"lang": code}
+        return f"{request.url.path}?{urlencode(params)}"
+
+    html = templates.get_template(name).render(
+        lang=lang,
+        t=lambda key: t(key, lang),
+        who=who,
+        lang_names=LANG_NAMES,
+        switch_url=switch_url,
+        csrf=csrf_token(who.session, settings) if who.session else "",
+        banner=banner_texts(getattr(request.app.state.relais, "served", None), lang),
+        day=lambda d: day_month(d, lang),
+        long_day=lambda d: readable_date(d if isinstance(d, date) else date.fromisoformat(str(d)), lang),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", httponly=True)
+    return response
+
+
+router = APIRouter(include_in_schema=False)
+STATIC = resources.files("api").joinpath("static")
+STATIC_FILES = frozenset(f.name for f in STATIC.iterdir() if f.name.endswith((".css", ".js")))
+"""Served by name: the files of api/static, nothing built from the request."""
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    if name not in STATIC_FILES:
+        raise NotFound(f"no static file «{name}»")
+    media = "text/css" if name.endswith(".css") else "text/javascript"
+    return Response(
+        STATIC.joinpath(name).read_bytes(), media_type=media, headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+def same_origin(request: Request) -> None:
+    origin = request.headers.get("origin")
+    if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
+        raise InvalidInput("this form must be sent from Relais itself", parameter="origin")
+
+
+def folded(text: str) -> str:
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().casefold()
