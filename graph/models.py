@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -305,6 +305,50 @@ class Capacity(Model):
         return self
 
 
+class Weekday(StrEnum):
+    """Days as HSDS writes them in `byday` (RFC 5545): MO … SU."""
+
+    MONDAY = "MO"
+    TUESDAY = "TU"
+    WEDNESDAY = "WE"
+    THURSDAY = "TH"
+    FRIDAY = "FR"
+    SATURDAY = "SA"
+    SUNDAY = "SU"
+
+
+WEEK: tuple[Weekday, ...] = tuple(Weekday)
+"""Monday first, as `date.weekday()` counts."""
+
+
+class OpeningHours(Model):
+    """One weekly slot, local time in Belgium: these days, from `opens` to `closes` (a night spans two slots)."""
+
+    days: tuple[Weekday, ...] = Field(min_length=1, max_length=7)
+    opens: time
+    closes: time
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> OpeningHours:
+        if self.closes <= self.opens:
+            raise ValueError("the closing time comes after the opening time")
+        return self
+
+
+class Closure(Model):
+    """Days a service is closed although its weekly hours say open (a public holiday, a summer closure)."""
+
+    start: date
+    end: date
+    label: PublicName = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Closure:
+        if self.end < self.start:
+            raise ValueError("a closure ends on or after its first day")
+        return self
+
+
 class Location(Record):
     """A place where an organisation works. Shelter addresses are `hidden`: never shown to anyone."""
 
@@ -332,6 +376,9 @@ class Service(Record):
     cost: PublicText = Field(default="", max_length=500)
     eligibility: PublicText = Field(default="", max_length=2000)
     hours: PublicText = Field(default="", max_length=1000)
+    """What the weekly slots cannot say («sur rendez-vous le samedi»); the finder reads `schedule`."""
+    schedule: tuple[OpeningHours, ...] = Field(default=(), max_length=30)
+    closures: tuple[Closure, ...] = Field(default=(), max_length=60)
     open_24_7: bool = False
     capacity: Capacity | None = None
     contacts: tuple[Contact, ...] = Field(default=(), max_length=20)

@@ -33,7 +33,7 @@ VERSION_READ_EVERY = 0.25
 this process's own writes at once (each write forgets the version read)."""
 """Validated records kept by content, so hot reads skip pydantic validation (records are immutable)."""
 
-JSON_FIELDS = frozenset({"contacts", "capacity"})
+JSON_FIELDS = frozenset({"contacts", "capacity", "schedule", "closures"})
 """Nested values stored as JSON text: Neo4j properties hold only scalars and flat lists."""
 
 

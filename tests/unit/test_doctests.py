@@ -18,6 +18,7 @@ MODULES = [
     "graph.analysis",
     "graph.cells",
     "graph.models",
+    "graph.opening",
     "graph.referral.answer",
     "graph.referral.cache",
     "graph.referral.query",
