@@ -34,6 +34,11 @@ class Problem:
     row: int | None = None
     column: str | None = None
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    code: str = ""
+    """What is wrong as a code (pydantic's error type or ours, e.g. `person_data`), for a page to say it in
+    its own language (`api.forms`); `message` is the English (or French/English) sentence for logs and APIs."""
+    context: tuple[tuple[str, object], ...] = ()
+    """The code's parameters (`max_length`, `reason`…)."""
 
     def __str__(self) -> str:
         where = [
@@ -96,9 +101,9 @@ class StoreError(RelaisError):
 class InvalidInput(RelaisError):
     """Carries every problem found, so a coordinator fixes a file in one pass."""
 
-    def __init__(self, problems: Sequence[Problem] | str, *, parameter: str | None = None) -> None:
+    def __init__(self, problems: Sequence[Problem] | str, *, parameter: str | None = None, code: str = "") -> None:
         if isinstance(problems, str):
-            problems = [Problem(problems, column=parameter)]
+            problems = [Problem(problems, column=parameter, code=code)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.parameter = parameter
         super().__init__("\n".join(str(p) for p in self.problems))
@@ -107,7 +112,12 @@ class InvalidInput(RelaisError):
     def of(cls, exc: ValidationError, default: str | None = None) -> InvalidInput:
         """Every problem of a pydantic validation error, each naming its field (the first one names the error)."""
         problems = [
-            Problem(e["msg"], column=".".join(str(x) for x in e["loc"]) or default)
+            Problem(
+                e["msg"],
+                column=".".join(str(x) for x in e["loc"]) or default,
+                code=e["type"],
+                context=tuple(sorted((k, v) for k, v in (e.get("ctx") or {}).items() if k != "error")),
+            )
             for e in exc.errors(include_url=False)
         ]
         return cls(problems, parameter=problems[0].column if problems else default)

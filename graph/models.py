@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from graph import privacy
 
@@ -198,7 +199,9 @@ class Provenance(Model):
     @classmethod
     def _not_in_the_future(cls, value: date | None) -> date | None:
         if value is not None and value > date.today():
-            raise ValueError(f"verified_at cannot be in the future ({value.isoformat()})")
+            raise PydanticCustomError(
+                "in_future", "a verification date cannot be in the future ({day})", {"day": value.isoformat()}
+            )
         return value
 
 
@@ -285,11 +288,13 @@ class Contact(Model):
         """A website or chat is an http(s) address; no contact is a `javascript:`/`data:`/`vbscript:` URL
         (pages turn contacts into links)."""
         if _UNSAFE_SCHEME.match(value):
-            raise ValueError("javascript:, data: and vbscript: addresses are not allowed")
+            raise PydanticCustomError("unsafe_address", "javascript:, data: and vbscript: addresses are not allowed")
         if info.data.get("kind") in (ContactKind.WEBSITE, ContactKind.CHAT) and not re.match(WEB_ADDRESS, value):
-            raise ValueError("a website or chat contact is an http(s) address (https://…)")
+            raise PydanticCustomError("not_web_address", "a website or chat contact is an http(s) address (https://…)")
         if info.data.get("kind") is ContactKind.EMAIL and not EMAIL_ADDRESS.match(value):
-            raise ValueError("an e-mail contact is one address (name@domain.be), nothing after it")
+            raise PydanticCustomError(
+                "not_email", "an e-mail contact is one address (name@domain.be), nothing after it"
+            )
         return value
 
 
@@ -301,7 +306,7 @@ class Capacity(Model):
     @model_validator(mode="after")
     def _available_within_total(self) -> Capacity:
         if self.available > self.total:
-            raise ValueError("available places exceed total places")
+            raise PydanticCustomError("places_exceed_total", "available places exceed total places")
         return self
 
 
@@ -331,7 +336,7 @@ class OpeningHours(Model):
     @model_validator(mode="after")
     def _closes_after_opening(self) -> OpeningHours:
         if self.closes <= self.opens:
-            raise ValueError("the closing time comes after the opening time")
+            raise PydanticCustomError("closes_before_opens", "the closing time comes after the opening time")
         return self
 
 
@@ -345,7 +350,7 @@ class Closure(Model):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Closure:
         if self.end < self.start:
-            raise ValueError("a closure ends on or after its first day")
+            raise PydanticCustomError("closure_before_start", "a closure ends on or after its first day")
         return self
 
 
@@ -456,7 +461,7 @@ class Cooperation(Link):
     def _sorted_ends(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("a"), str) and isinstance(data.get("b"), str):
             if data["a"] == data["b"]:
-                raise ValueError("an organisation cannot cooperate with itself")
+                raise PydanticCustomError("self_link", "an organisation cannot cooperate with itself")
             if data["a"] > data["b"]:
                 data = {**data, "a": data["b"], "b": data["a"]}
         return data

@@ -69,7 +69,14 @@ class Taxonomy:
             valid = [t.id for t in self.terms.values() if kind is None or t.term_kind == kind]
             what = kind.value if kind else "taxonomy"
             raise InvalidInput(
-                [Problem(f"unknown {what} code «{code}»", column=parameter, suggestions=suggest(code, valid))],
+                [
+                    Problem(
+                        f"unknown {what} code «{code}»",
+                        column=parameter,
+                        suggestions=suggest(code, valid),
+                        code="unknown_code",
+                    )
+                ],
                 parameter=parameter,
             )
         return term

@@ -36,7 +36,14 @@ def sector_of(reference: Reference, type_code: str) -> str:
     if known is None:
         suggestions = suggest(type_code, reference.organisation_types)
         raise InvalidInput(
-            [Problem(f"unknown organisation type «{type_code}»", column="type", suggestions=suggestions)],
+            [
+                Problem(
+                    f"unknown organisation type «{type_code}»",
+                    column="type",
+                    suggestions=suggestions,
+                    code="unknown_code",
+                )
+            ],
             parameter="type",
         )
     return known.sector
@@ -50,6 +57,7 @@ def check_service_terms(reference: Reference, service: Service) -> None:
         raise InvalidInput(
             "a service answers at least one situation or need: without any, no search finds it",
             parameter="situations",
+            code="no_terms",
         )
     for name, kind in (("situations", TermKind.SITUATION), ("needs", TermKind.NEED), ("audiences", TermKind.AUDIENCE)):
         for code in getattr(service, name):
@@ -130,7 +138,7 @@ class DirectoryCases:
         caller.require_writer(organisation_id)
         when = on or date.today()
         if when > date.today():
-            raise InvalidInput("a verification date cannot be in the future", parameter="verified_at")
+            raise InvalidInput("a verification date cannot be in the future", parameter="verified_at", code="in_future")
         org = self.store.get(Organisation, organisation_id)
         return self.store.upsert(
             [org.model_copy(update={"verified_at": when})], key_id=caller.key_id, route=caller.route

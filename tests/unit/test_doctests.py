@@ -13,6 +13,7 @@ import pytest
 
 MODULES = [
     "api.bench",
+    "api.forms",
     "api.i18n",
     "api.reasons",
     "graph.analysis",
