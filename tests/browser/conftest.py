@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -91,3 +92,25 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     ARTEFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTEFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+WIDTHS = {"1280": 1280, "360": 360}
+
+
+def shoot(page: Any, name: str, lang: str, widths: tuple[str, ...] = ("1280", "360"), target: Any = None) -> None:
+    """Screenshots of a journey's step at each width into test-artefacts/{name}-{lang}-{width}.png; at 360 px
+    the page must not scroll sideways (a person on a phone would have to pan to read it)."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    for width in widths:
+        pixels = WIDTHS[width]
+        page.set_viewport_size({"width": pixels, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= pixels, f"{name} scrolls sideways at {width}"
+        path = str(ARTEFACTS / f"{name}-{lang}-{width}.png")
+        (target or page).screenshot(path=path, **({} if target else {"full_page": True}))
+
+
+def sign_in(page: Any, server: str, token: str, lang: str) -> None:
+    """Signs in with a key through the sign-in form (the page the key's role lands on is then shown)."""
+    page.goto(f"{server}/login?lang={lang}")
+    page.fill("#key", token)
+    page.click("form.login button")

@@ -18,13 +18,12 @@ from graph.models import Capacity, Service, Visibility
 from graph.reference import load_reference
 from tests.api.conftest import demo_store
 from tests.api.test_my_organisation import SHELTER_TOKEN, fresh_days_settings
-from tests.browser.conftest import ARTEFACTS, serving
+from tests.browser.conftest import serving, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 
 TODAY = date.today()
 LONG_AGO = TODAY - timedelta(days=30)
-WIDTHS = {"1280": 1280, "360": 360}
 
 
 @pytest.fixture(scope="module")
@@ -38,24 +37,13 @@ def places_server() -> Iterator[str]:
         yield url
 
 
-def shoot(page: Any, name: str, lang: str, width: str, target: Any = None) -> None:
-    """A screenshot at this width; at 360 px the page must not scroll sideways."""
-    page.set_viewport_size({"width": WIDTHS[width], "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width], f"{name} scrolls sideways"
-    ARTEFACTS.mkdir(exist_ok=True)
-    path = str(ARTEFACTS / f"{name}-{lang}-{width}.png")
-    (target or page).screenshot(path=path, **({} if target else {"full_page": True}))
-
-
-def sign_in(page: Any, server: str, lang: str) -> None:
-    page.goto(f"{server}/login?lang={lang}")
-    page.fill("#key", SHELTER_TOKEN)
-    page.click("form.login button")
+def sign_in_shelter(page: Any, server: str, lang: str) -> None:
+    sign_in(page, server, SHELTER_TOKEN, lang)
     page.wait_for_url(re.compile(r".*/organisation\?lang=" + lang))
 
 
 def test_an_editor_updates_its_places_and_the_finder_shows_them(page: Any, places_server: str) -> None:
-    sign_in(page, places_server, "fr")
+    sign_in_shelter(page, places_server, "fr")
     assert page.inner_text("h1") == "Mon organisation"
     shelter = page.locator("#svc-shelter-h-1-svc")
     assert "à confirmer (au 3 novembre" in shelter.inner_text() or TODAY - date(2026, 11, 3) <= timedelta(days=7)
@@ -72,8 +60,7 @@ def test_an_editor_updates_its_places_and_the_finder_shows_them(page: Any, place
     assert f"3/8 places libres — au {day_month(TODAY, 'fr')}" in page.inner_text("#svc-shelter-h-1-svc")
     for lang in ("fr", "nl"):
         page.goto(f"{places_server}/organisation?lang={lang}")
-        for width in WIDTHS:
-            shoot(page, "editor-page", lang, width)
+        shoot(page, "editor-page", lang)
     assert "Vrije plaatsen vandaag" in page.inner_text("#svc-shelter-h-1-svc")
 
     page.goto(f"{places_server}/?need=shelter&place=Huy&lang=fr")
@@ -93,6 +80,5 @@ def test_an_expired_figure_shows_as_to_be_confirmed(page: Any, places_server: st
         card.locator("summary").click()
         because = card.inner_text()
         assert ("places à confirmer" if lang == "fr" else "plaatsen te bevestigen") in because
-        for width in WIDTHS:
-            shoot(page, "finder-stale-card", lang, width, target=card)
-        shoot(page, "finder-stale", lang, "360")
+        shoot(page, "finder-stale-card", lang, target=card)
+        shoot(page, "finder-stale", lang, ("360",))

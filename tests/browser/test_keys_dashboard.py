@@ -15,11 +15,10 @@ from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.reference import load_reference
 from tests.api.conftest import TOKENS, demo_store, settings
-from tests.browser.conftest import ARTEFACTS, serving
+from tests.browser.conftest import serving, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = {"1280": 1280, "360": 360}
 
 
 @pytest.fixture(scope="module")
@@ -31,21 +30,6 @@ def keys_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with serving(app) as url:
         yield url
-
-
-def shoot(page: Any, name: str, lang: str) -> None:
-    """Screenshots at both widths; at 360 px the page must not scroll sideways."""
-    ARTEFACTS.mkdir(exist_ok=True)
-    for width, pixels in WIDTHS.items():
-        page.set_viewport_size({"width": pixels, "height": 800})
-        assert page.evaluate("document.documentElement.scrollWidth") <= pixels, f"{name} scrolls sideways"
-        page.screenshot(path=str(ARTEFACTS / f"{name}-{lang}-{width}.png"), full_page=True)
-
-
-def sign_in(page: Any, server: str, token: str, lang: str) -> None:
-    page.goto(f"{server}/login?lang={lang}")
-    page.fill("#key", token)
-    page.click("form.login button")
 
 
 def create_key(page: Any, server: str, lang: str, label: str) -> str:
