@@ -5,7 +5,14 @@
   function leave() { window.location.replace("https://www.meteo.be/fr"); }
   var exit = document.getElementById("quick-exit");
   if (exit) { exit.addEventListener("click", leave); }
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { leave(); } });
+  // Esc leaves too, but never while the person is typing or choosing: Esc there closes a list or clears a
+  // field (browsers do), and leaving would lose what was typed.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || e.defaultPrevented) { return; }
+    var t = e.target;
+    if (t && t.closest && t.closest("input, textarea, select, [contenteditable], dialog, details[open]")) { return; }
+    leave();
+  });
 
   // Search-as-you-type over the situation labels in all four languages.
   var search = document.getElementById("situation-search");
