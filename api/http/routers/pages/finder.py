@@ -62,7 +62,7 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
         except RelaisError as exc:
             error = str(exc)
     taxonomy = relais.reference.taxonomy
-    return render(
+    response = render(
         request,
         "finder.html",
         who,
@@ -81,6 +81,8 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
         organisations=relais.directory.organisations() if who.role is not Role.PUBLIC else [],
         communes=sorted(relais.reference.geography.communes.values(), key=lambda c: c.name),
     )
+    response.headers["Cache-Control"] = "no-store"  # Back after «Quitter vite» must not bring a search back
+    return response
 
 
 def _pathway(relais: Relais, who: HttpCaller, situation: str, division: str | None, lang: str) -> Any:
