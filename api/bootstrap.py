@@ -23,6 +23,7 @@ from graph.usecases import (
     ImportReport,
     NetworkCases,
     ReferralCases,
+    UpkeepCases,
     import_directory,
 )
 from loaders.directory import Directory, read_directory
@@ -83,6 +84,7 @@ class Relais:
     network: NetworkCases
     referrals: ReferralCases
     analysis: AnalysisCache
+    upkeep: UpkeepCases
     owns_store: bool
     store_label: str = ""
 
@@ -123,6 +125,7 @@ def build(settings: Settings | None = None, store: GraphStore | None = None, *, 
         network=NetworkCases(store),
         referrals=ReferralCases(engine),
         analysis=AnalysisCache(store, reference),
+        upkeep=UpkeepCases(store),
         owns_store=owns_store,
         store_label=store_label(settings, store),
     )

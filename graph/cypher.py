@@ -227,6 +227,21 @@ CHANGED_SINCE: LiteralString = """
 """The writes from the one whose `seq` is the version asked about (a range read of the `change_seq` index, in
 its order): `Neo4jStore._changed_since` checks that this one is still there (a wiped log starts again)."""
 
+# --- error reports: (:ErrorReport) nodes, linked to nothing (no traversal, snapshot or count reaches them) ---
+
+ADD_REPORT: LiteralString = "CREATE (r:ErrorReport) SET r = $props"
+REPORTS: LiteralString = """
+    MATCH (r:ErrorReport)
+    WHERE ($status IS NULL OR r.status = $status) AND ($org IS NULL OR r.organisation_id = $org)
+      AND ($id IS NULL OR r.id = $id)
+    RETURN properties(r) AS p
+"""
+CLOSE_REPORT: LiteralString = """
+    MATCH (r:ErrorReport {id: $id}) WHERE r.status = 'open'
+    SET r = $props
+    RETURN count(r) AS closed
+"""
+
 # --- deletes --------------------------------------------------------------------------------------
 
 DELETE_ORGANISATION: LiteralString = """

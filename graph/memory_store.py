@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import networkx as nx
 
+from graph.errors import Conflict
 from graph.models import (
     ENTITY_TYPES,
     LINK_TYPES,
@@ -21,12 +22,14 @@ from graph.models import (
     Commune,
     Cooperation,
     CooperationKind,
+    ErrorReport,
     Link,
     LinkStatus,
     Location,
     Organisation,
     Platform,
     Record,
+    ReportStatus,
     Service,
     ServiceCandidate,
     Status,
@@ -74,6 +77,7 @@ class MemoryStore(GraphStore):
         self._links: dict[type[Link], dict[tuple[str, ...], Link]] = {k: {} for k in LINK_TYPES}
         self._changes: list[Change] = []
         self._meta: dict[str, str] = {}
+        self._reports: dict[str, ErrorReport] = {}
         self._cooperation = nx.Graph()
         self._services_by_term: dict[str, set[str]] = {}
         """Candidate lookup: term -> ids of the services that address or meet it."""
@@ -217,6 +221,35 @@ class MemoryStore(GraphStore):
                     purged += 1
             self._changes.append(log(purged))
             return purged
+
+    def _add_report(self, report: ErrorReport) -> None:
+        with self._lock:
+            if report.id in self._reports:
+                raise Conflict(f"an error report «{report.id}» exists already")
+            self._reports[report.id] = report
+
+    def _fetch_reports(
+        self, status: ReportStatus | None, organisation_id: str | None, report_id: str | None
+    ) -> list[ErrorReport]:
+        with self._lock:
+            if report_id is not None:
+                found = [self._reports[report_id]] if report_id in self._reports else []
+            else:
+                found = list(self._reports.values())
+            return [
+                r
+                for r in found
+                if (status is None or r.status is status) and organisation_id in (None, r.organisation_id)
+            ]
+
+    def _close_report(self, closed: ErrorReport, change: Change) -> bool:
+        with self._lock:
+            stored = self._reports.get(closed.id)
+            if stored is None or stored.status is not ReportStatus.OPEN:
+                return False
+            self._reports[closed.id] = closed
+            self._changes.append(change)
+            return True
 
     def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
         with self._lock:

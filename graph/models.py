@@ -412,6 +412,36 @@ class Training(Record):
     terms: tuple[Slug, ...] = Field(default=(), max_length=50)
 
 
+class ReportReason(StrEnum):
+    """What a reader of the finder says is wrong on a card."""
+
+    CONTACT = "contact"
+    ADDRESS = "address"
+    HOURS = "hours"
+    CLOSED = "closed"
+    OTHER = "other"
+
+
+class ReportStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+
+
+class ErrorReport(Model):
+    """«Signaler une erreur»: what is wrong with a record, queued for coordinators. Not a directory record
+    (no export, snapshot or analysis reads it) and never about who reported it: no key, no address."""
+
+    id: Slug
+    organisation_id: Slug
+    service_id: Slug | None = None
+    reason: ReportReason
+    text: PublicText = Field(default="", max_length=500)
+    reported_on: date
+    status: ReportStatus = ReportStatus.OPEN
+    closed_on: date | None = None
+
+
 ENTITY_TYPES: tuple[type[Record], ...] = (
     Division,
     Commune,

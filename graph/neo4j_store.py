@@ -19,7 +19,17 @@ from neo4j import exceptions as neo4j_errors
 
 from graph import cypher
 from graph.errors import Conflict, StoreError, StoreUnavailable
-from graph.models import Change, Link, Location, Organisation, Record, Service, ServiceCandidate
+from graph.models import (
+    Change,
+    ErrorReport,
+    Link,
+    Location,
+    Organisation,
+    Record,
+    ReportStatus,
+    Service,
+    ServiceCandidate,
+)
 from graph.privacy import STORED_CONTEXT
 from graph.store import GraphStore, Wanted, purge_diff
 
@@ -248,6 +258,29 @@ class Neo4jStore(GraphStore):
             tx.run(cypher.SET_CHANGE_DIFFS, rows=rows).consume()
             self._log(tx, [log(purged)])
             return purged
+
+        return self._write_tx(work)
+
+    def _add_report(self, report: ErrorReport) -> None:
+        if self._fetch_reports(None, None, report.id):
+            raise Conflict(f"an error report «{report.id}» exists already")
+        props = {k: v for k, v in report.model_dump(mode="json").items() if v is not None}
+        self._write_tx(lambda tx: tx.run(cypher.ADD_REPORT, props=props).consume())
+
+    def _fetch_reports(
+        self, status: ReportStatus | None, organisation_id: str | None, report_id: str | None
+    ) -> list[ErrorReport]:
+        rows = self._read(cypher.REPORTS, status=status.value if status else None, org=organisation_id, id=report_id)
+        return [ErrorReport.model_validate(row["p"], context=STORED_CONTEXT) for row in rows]
+
+    def _close_report(self, closed: ErrorReport, change: Change) -> bool:
+        props = {k: v for k, v in closed.model_dump(mode="json").items() if v is not None}
+
+        def work(tx: ManagedTransaction) -> bool:
+            done = int(tx.run(cypher.CLOSE_REPORT, id=closed.id, props=props).single(strict=True)["closed"]) > 0
+            if done:
+                self._log(tx, [change])
+            return done
 
         return self._write_tx(work)
 

@@ -40,7 +40,17 @@ from typing import Any, TypeVar
 
 from graph.errors import Conflict, InvalidInput, Problem, StoreError, StoreUnavailable
 from graph.memory_store import MemoryStore
-from graph.models import ENTITY_TYPES, LINK_TYPES, Change, Link, Record, ServiceCandidate, link_ends
+from graph.models import (
+    ENTITY_TYPES,
+    LINK_TYPES,
+    Change,
+    ErrorReport,
+    Link,
+    Record,
+    ReportStatus,
+    ServiceCandidate,
+    link_ends,
+)
 from graph.privacy import STORED_CONTEXT
 from graph.store import KINDS, LINK_KINDS, Wanted, purge_diff
 
@@ -91,6 +101,16 @@ CHANGED_SINCE = (
     " WHERE seq > ? ORDER BY seq LIMIT ?"
 )
 """(kind, id) of the change-log entries after a version, from the primary key (seq) onwards."""
+REPORTS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL,"
+    " status TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID"
+)
+"""Error reports (`ErrorReport`): beside the directory, read from the file (never in the view); created on
+opening in files of schema 1 that predate them."""
+FETCH_REPORTS = (
+    "SELECT data FROM reports WHERE (:status IS NULL OR status = :status)"
+    " AND (:org IS NULL OR organisation_id = :org) AND (:id IS NULL OR id = :id)"
+)
 DELETE_OWNED = "DELETE FROM records WHERE kind IN ('Service', 'Location') AND organisation_id = ? RETURNING kind, id"
 """What an organisation takes with it, as the view's `_drop` does (its links are deleted by their ends)."""
 
@@ -154,6 +174,7 @@ class SqliteStore(MemoryStore):
             found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if found is None or found[0] != SCHEMA_VERSION:
                 raise self._refuse(f"a Relais store of schema {found[0] if found else '?'} (this Relais reads 1)")
+            db.execute(REPORTS_TABLE)
         except sqlite3.DatabaseError as exc:
             db.close()
             raise self._refuse(f"not a readable Relais store ({exc})") from exc
@@ -422,6 +443,32 @@ class SqliteStore(MemoryStore):
 
         self._transaction([log(0)], work)
         return len(purged)
+
+    def _add_report(self, report: ErrorReport) -> None:
+        row = (report.id, report.organisation_id, report.status.value, report.model_dump_json())
+
+        def work(db: sqlite3.Connection, seq: int) -> bool:
+            db.execute("INSERT INTO reports (id, organisation_id, status, data) VALUES (?, ?, ?, ?)", row)
+            return True
+
+        self._transaction([], work)
+
+    def _fetch_reports(
+        self, status: ReportStatus | None, organisation_id: str | None, report_id: str | None
+    ) -> list[ErrorReport]:
+        wanted = {"status": status.value if status else None, "org": organisation_id, "id": report_id}
+        with self._sync, self._errors():
+            rows = self._db.execute(FETCH_REPORTS, wanted).fetchall()
+            return [ErrorReport.model_validate_json(data, context=STORED_CONTEXT) for (data,) in rows]
+
+    def _close_report(self, closed: ErrorReport, change: Change) -> bool:
+        row = (closed.status.value, closed.model_dump_json(), closed.id)
+
+        def work(db: sqlite3.Connection, seq: int) -> bool:
+            sql = "UPDATE reports SET status = ?, data = ? WHERE id = ? AND status = 'open' RETURNING 1"
+            return bool(db.execute(sql, row).fetchall())
+
+        return self._transaction([change], work)
 
     def import_rows(self, records: Sequence[Record], links: Sequence[Link], changes: Sequence[Change]) -> None:
         """Write records, links and an existing change log as they are (modification times and log kept),

@@ -28,6 +28,7 @@ from graph.models import (
     Commune,
     Cooperation,
     Division,
+    ErrorReport,
     Link,
     LinkStatus,
     Location,
@@ -36,6 +37,7 @@ from graph.models import (
     Platform,
     Record,
     ReferralFlow,
+    ReportStatus,
     Service,
     ServiceCandidate,
     Term,
@@ -271,6 +273,22 @@ class GraphStore(ABC):
     def set_meta(self, values: dict[str, str]) -> None:
         """Set some of those keys (a load, the demo seeding); the others are kept."""
 
+    @abstractmethod
+    def _add_report(self, report: ErrorReport) -> None:
+        """Keep an error report (`Conflict` on a duplicate id); not logged: a report names nobody and changes
+        nothing in the directory, so the version does not move."""
+
+    @abstractmethod
+    def _fetch_reports(
+        self, status: ReportStatus | None, organisation_id: str | None, report_id: str | None
+    ) -> list[ErrorReport]:
+        """The error reports matching every filter given (None: any), in any order."""
+
+    @abstractmethod
+    def _close_report(self, closed: ErrorReport, change: Change) -> bool:
+        """Replace the report of `closed.id` by `closed` and log `change`, atomically, only if it is still open;
+        False (nothing written) otherwise."""
+
     def changed_since(self, version: int, limit: int = 1000) -> list[tuple[str, str]] | None:
         """(entity kind, entity id) of every change-log entry after `version` (a value `version()` gave),
         oldest first, as many as there are entries (an organisation's deletion lists it, then each service,
@@ -450,6 +468,47 @@ class GraphStore(ABC):
             )
 
         return self._purge_changes(text, log)
+
+    # --- error reports: kept beside the directory, never part of it (no snapshot, export or analysis) ---
+
+    def add_report(self, report: ErrorReport) -> None:
+        """Queue a new error report for the coordinators."""
+        if report.status is not ReportStatus.OPEN or report.closed_on is not None:
+            raise InvalidInput("a new report is open", parameter="status")
+        self._add_report(report)
+
+    def reports(
+        self, *, status: ReportStatus | None = ReportStatus.OPEN, organisation_id: str | None = None
+    ) -> builtins.list[ErrorReport]:
+        """Error reports (open ones unless told), oldest first."""
+        return sorted(self._fetch_reports(status, organisation_id, None), key=lambda r: (r.reported_on, r.id))
+
+    def report(self, report_id: str) -> ErrorReport:
+        found = self._fetch_reports(None, None, report_id)
+        if not found:
+            raise NotFound(f"no error report with id «{report_id}»")
+        return found[0]
+
+    def close_report(
+        self, report_id: str, status: ReportStatus, *, key_id: str = "system", route: str = ""
+    ) -> ErrorReport:
+        """Accept or dismiss an open report, logged with the coordinator's key: its status only, never its text."""
+        if status is ReportStatus.OPEN:
+            raise InvalidInput("a report is closed as accepted or dismissed", parameter="status")
+        report = self.report(report_id)
+        closed = report.model_copy(update={"status": status, "closed_on": _now().date()})
+        change = Change(
+            at=_now(),
+            key_id=key_id,
+            action="accept" if status is ReportStatus.ACCEPTED else "dismiss",
+            entity="ErrorReport",
+            entity_id=report_id,
+            route=route,
+            diff={"status": (ReportStatus.OPEN.value, status.value)},
+        )
+        if report.status is not ReportStatus.OPEN or not self._close_report(closed, change):
+            raise Conflict(f"the report «{report_id}» was handled already")
+        return closed
 
     # --- links --------------------------------------------------------------------------------------
 

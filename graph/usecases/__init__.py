@@ -8,6 +8,7 @@ The API routes, the dashboard forms, the CLI and the loader call these; nothing 
     NetworkCases    cooperation and referral links, partners, paths, the change log
     ReferralCases   refer, pathway
     AnalysisCache   the gap analysis and centrality, once per directory version
+    UpkeepCases     error reports from the finder, records to verify (one by one or in bulk)
 """
 
 from graph.usecases.analysis import AnalysisCache
@@ -15,6 +16,7 @@ from graph.usecases.caller import ANONYMOUS, LOADER, Caller
 from graph.usecases.directory import DirectoryCases, ImportReport, import_directory, sector_of
 from graph.usecases.network import NetworkCases
 from graph.usecases.referrals import ReferralCases
+from graph.usecases.upkeep import UpkeepCases
 
 __all__ = [
     "ANONYMOUS",
@@ -25,6 +27,7 @@ __all__ = [
     "ImportReport",
     "NetworkCases",
     "ReferralCases",
+    "UpkeepCases",
     "import_directory",
     "sector_of",
 ]

@@ -30,12 +30,15 @@ from graph.models import (
     Cooperation,
     CooperationKind,
     Division,
+    ErrorReport,
     Location,
     Membership,
     Organisation,
     Platform,
     PlatformKind,
     ReferralFlow,
+    ReportReason,
+    ReportStatus,
     Service,
     ServiceCandidate,
     Status,
@@ -74,6 +77,17 @@ def svc(id: str, org_id: str, **kw: object) -> Service:
     base: dict[str, object] = {"situations": ("partner-violence",), "audiences": ("victim",)}
     base.update(kw)
     return Service(id=id, organisation_id=org_id, name=f"Service fictif {id}", source=SRC, **base)
+
+
+def report(id: str, org_id: str, service_id: str | None = None, on: date = date(2026, 11, 2)) -> ErrorReport:
+    return ErrorReport(
+        id=id,
+        organisation_id=org_id,
+        service_id=service_id,
+        reason=ReportReason.HOURS,
+        text=f"Horaires {id}",
+        reported_on=on,
+    )
 
 
 def coop(a: str, b: str, kind: CooperationKind = CooperationKind.INFORMAL) -> Cooperation:
@@ -515,3 +529,55 @@ class StoreContract(ABC):
             assert again.meta() == {"name": "Annuaire fictif", "fictional": "true", "source": "data/demo"}
         finally:
             self.close_store(again)
+
+    # --- error reports --------------------------------------------------------------------------------
+
+    def test_error_reports_are_listed_and_closed_once_with_a_log_entry(self, store: GraphStore) -> None:
+        store.upsert([org("a"), org("b"), svc("sa", "a")])
+        before = store.version()
+        store.add_report(report("r2", "a", "sa", on=date(2026, 11, 3)))
+        store.add_report(report("r1", "a"))
+        store.add_report(report("r3", "b"))
+        assert store.version() == before, "a report changes nothing in the directory"
+        assert [r.id for r in store.reports()] == ["r1", "r3", "r2"], "oldest first"
+        assert [r.id for r in store.reports(organisation_id="a")] == ["r1", "r2"]
+        assert store.report("r2") == report("r2", "a", "sa", on=date(2026, 11, 3))
+        with pytest.raises(Conflict):
+            store.add_report(report("r1", "b"))
+        closed = store.close_report("r2", ReportStatus.ACCEPTED, key_id="key-9", route="POST /x")
+        assert (closed.status, closed.closed_on) == (ReportStatus.ACCEPTED, date.today())
+        store.close_report("r3", ReportStatus.DISMISSED, key_id="key-9")
+        assert [r.id for r in store.reports()] == ["r1"]
+        assert [r.id for r in store.reports(status=ReportStatus.ACCEPTED)] == ["r2"]
+        assert [r.id for r in store.reports(status=None)] == ["r1", "r3", "r2"]
+        log = store.changes(limit=2)
+        assert [(c.action, c.entity, c.entity_id, c.key_id, c.diff) for c in log] == [
+            ("dismiss", "ErrorReport", "r3", "key-9", {"status": ("open", "dismissed")}),
+            ("accept", "ErrorReport", "r2", "key-9", {"status": ("open", "accepted")}),
+        ]
+        assert store.version() != before
+        with pytest.raises(Conflict):
+            store.close_report("r2", ReportStatus.DISMISSED)
+        with pytest.raises(NotFound):
+            store.close_report("nope", ReportStatus.DISMISSED)
+        with pytest.raises(NotFound):
+            store.report("nope")
+
+    def test_error_reports_survive_reopening_and_stay_out_of_the_directory(self, store: GraphStore) -> None:
+        chain(store, ["a", "b"])
+        counts = store.counts()
+        store.add_report(report("r1", "a"))
+        store.add_report(report("r2", "b"))
+        store.close_report("r2", ReportStatus.DISMISSED, key_id="key-3")
+        again = self.reopen_store(store)
+        try:
+            assert [(r.id, r.status) for r in again.reports(status=None)] == [
+                ("r1", ReportStatus.OPEN),
+                ("r2", ReportStatus.DISMISSED),
+            ]
+        finally:
+            self.close_store(again)
+        assert store.counts() == counts
+        assert "Horaires" not in repr(store.snapshot().nodes(data=True))
+        assert "Horaires" not in repr(store.changes())
+        assert set(store.snapshot()) == {"a", "b"}
