@@ -39,10 +39,11 @@ def _problem(status: int, title: str, detail: str) -> tuple[list[tuple[bytes, by
 
 
 class Buckets:
-    """Token buckets, one per client: `rate` requests a minute, bursts up to `rate`."""
+    """Token buckets, one per client: `rate` requests a minute (or per `per_s` seconds), bursts up to `rate`."""
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, per_s: float = 60) -> None:
         self.rate = rate
+        self.per_s = per_s
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
@@ -52,7 +53,7 @@ class Buckets:
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.get(client, (float(self.rate), now))
-            tokens = min(float(self.rate), tokens + (now - last) * self.rate / 60)
+            tokens = min(float(self.rate), tokens + (now - last) * self.rate / self.per_s)
             if tokens < 1:
                 self._buckets[client] = (tokens, now)
                 return False
