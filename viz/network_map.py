@@ -9,8 +9,14 @@ division and sector instead of freezing the browser.
 No script is ever built from data: names are written by editors, and a name like
 `</script><script>…` must stay a name. The data travel in a `<script type="application/json">` block
 (never run, with `<`, `>`, `&`, U+2028/2029 escaped so nothing can close it), read by a fixed script
-file (`MAP_SCRIPT`), which lets the Content-Security-Policy refuse every inline script. Tooltips are
-plain text (vis-network shows a string title with `innerText`), never HTML.
+file (viz/static/relais-map.js), which lets the Content-Security-Policy refuse every inline script.
+Tooltips are plain text (vis-network shows a string title with `innerText`), never HTML.
+
+For a platform meeting (projected, or on a phone) the page has a side panel: a search that focuses an
+organisation and its partners, filters (division, sector, type, link kind) in words, a legend, a panel per
+organisation; and the same facts as a list beside the map, for the keyboard and screen readers. The list
+is written here as escaped HTML; the script only shows, hides and copies it. The snapshot holds no
+address (a hidden site does not even give its division), so nothing here can place a shelter.
 """
 
 from __future__ import annotations
@@ -18,30 +24,21 @@ from __future__ import annotations
 import html
 import json
 import math
+import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
 from pyvis.network import Network
 
 from graph.analysis import cooperation_graph, division_of
-from viz.texts import Table, say
+from viz.texts import GAP_KINDS, Table, say
 
 MAX_NODES = 1000
 VIS_JS = "vis-network.min.js"
 MAP_JS = "relais-map.js"
-MAP_SCRIPT = """// Draws the map from the JSON block of the page (no inline script: the CSP forbids them).
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("relais-map-data").textContent);
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("map"), {nodes: nodes, edges: edges}, data.options);
-  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
-  window.relaisNetwork = network;  // for the browser tests and the curious: the map is data, not code
-})();
-"""
 SECTOR_COLOURS = {
     "associative": "#7b3294",
     "coordination": "#1b7837",
@@ -51,16 +48,6 @@ SECTOR_COLOURS = {
     "social": "#e08214",
     "mediation": "#878787",
     "public": "#5aae61",
-}
-SECTOR_LABELS = {
-    "associative": "Associatif",
-    "coordination": "Coordination",
-    "medical": "Médical",
-    "police": "Police",
-    "justice": "Justice",
-    "social": "Social / CPAS",
-    "mediation": "Médiation",
-    "public": "Communes",
 }
 SECTOR_NAMES: Table = {
     sector: {"fr": fr, "nl": nl, "de": de, "en": en}
@@ -85,13 +72,13 @@ MAP: Table = {
     "legend": {"fr": "Légende", "nl": "Legende", "de": "Legende", "en": "Legend"},
     "marks": {
         "fr": "★ bordure rouge : point unique de rupture (si l'organisation s'arrête, des partenaires perdent leur "
-        "seul lien)<br>\n▲ bordure rouge : organisation isolée</p><p>Taille : intermédiarité (betweenness).",
-        "nl": "★ rode rand: enig breekpunt (als de organisatie stopt, verliezen partners hun enige band)<br>\n"
-        "▲ rode rand: geïsoleerde organisatie</p><p>Grootte: tussenpositie (betweenness).",
+        "seul lien) ; ▲ bordure rouge : organisation isolée.",
+        "nl": "★ rode rand: enig breekpunt (als de organisatie stopt, verliezen partners hun enige band); "
+        "▲ rode rand: geïsoleerde organisatie.",
         "de": "★ roter Rand: einziger Bruchpunkt (hört die Organisation auf, verlieren Partner ihre einzige "
-        "Verbindung)<br>\n▲ roter Rand: isolierte Organisation</p><p>Größe: Zwischenzentralität (betweenness).",
-        "en": "★ red border: single point of failure (if the organisation stops, partners lose their only link)<br>\n"
-        "▲ red border: isolated organisation</p><p>Size: betweenness.",
+        "Verbindung); ▲ roter Rand: isolierte Organisation.",
+        "en": "★ red border: single point of failure (if the organisation stops, partners lose their only link); "
+        "▲ red border: isolated organisation.",
     },
     "aggregated": {
         "fr": "{groups} groupes (vue agrégée au-delà de {most} organisations)",
@@ -113,8 +100,140 @@ MAP: Table = {
     },
     "links": {"fr": "{n} liens", "nl": "{n} banden", "de": "{n} Verbindungen", "en": "{n} links"},
     "arrondissement": {"fr": "arrondissement", "nl": "arrondissement", "de": "Bezirk", "en": "arrondissement"},
+    "map_label": {
+        "fr": "Carte du réseau ; la liste « Organisations et leurs partenaires » donne les mêmes informations",
+        "nl": "Kaart van het netwerk; de lijst «Organisaties en hun partners» geeft dezelfde informatie",
+        "de": "Karte des Netzwerks; die Liste «Organisationen und ihre Partner» enthält dieselben Angaben",
+        "en": "Map of the network; the list «Organisations and their partners» gives the same information",
+    },
+    "controls": {
+        "fr": "Recherche et filtres",
+        "nl": "Zoeken en filters",
+        "de": "Suche und Filter",
+        "en": "Search and filters",
+    },
+    "search": {
+        "fr": "Rechercher une organisation",
+        "nl": "Een organisatie zoeken",
+        "de": "Eine Organisation suchen",
+        "en": "Find an organisation",
+    },
+    "search_button": {"fr": "Montrer", "nl": "Tonen", "de": "Zeigen", "en": "Show"},
+    "search_none": {
+        "fr": "Aucune organisation ne correspond à «{q}».",
+        "nl": "Geen organisatie komt overeen met «{q}».",
+        "de": "Keine Organisation passt zu «{q}».",
+        "en": "No organisation matches «{q}».",
+    },
+    "filters": {"fr": "Filtres", "nl": "Filters", "de": "Filter", "en": "Filters"},
+    "division": {"fr": "Division", "nl": "Afdeling", "de": "Abteilung", "en": "Division"},
+    "all_divisions": {
+        "fr": "Toutes les divisions",
+        "nl": "Alle afdelingen",
+        "de": "Alle Abteilungen",
+        "en": "All divisions",
+    },
+    "sector": {"fr": "Secteur", "nl": "Sector", "de": "Sektor", "en": "Sector"},
+    "all_sectors": {"fr": "Tous les secteurs", "nl": "Alle sectoren", "de": "Alle Sektoren", "en": "All sectors"},
+    "type": {
+        "fr": "Type d'organisation",
+        "nl": "Soort organisatie",
+        "de": "Art der Organisation",
+        "en": "Type of organisation",
+    },
+    "all_types": {"fr": "Tous les types", "nl": "Alle soorten", "de": "Alle Arten", "en": "All types"},
+    "kinds": {
+        "fr": "Liens montrés (couleur et trait)",
+        "nl": "Getoonde banden (kleur en lijn)",
+        "de": "Gezeigte Verbindungen (Farbe und Linie)",
+        "en": "Links shown (colour and line)",
+    },
+    "shown": {
+        "fr": "{n} organisations affichées",
+        "nl": "{n} organisaties getoond",
+        "de": "{n} Organisationen angezeigt",
+        "en": "{n} organisations shown",
+    },
+    "sectors": {
+        "fr": "Secteurs (couleur des points)",
+        "nl": "Sectoren (kleur van de punten)",
+        "de": "Sektoren (Farbe der Punkte)",
+        "en": "Sectors (colour of the dots)",
+    },
+    "list_title": {
+        "fr": "Organisations et leurs partenaires",
+        "nl": "Organisaties en hun partners",
+        "de": "Organisationen und ihre Partner",
+        "en": "Organisations and their partners",
+    },
+    "list_hint": {
+        "fr": "Les mêmes informations que la carte, filtrées de la même façon, pour le clavier et les lecteurs "
+        "d'écran.",
+        "nl": "Dezelfde informatie als de kaart, op dezelfde manier gefilterd, voor toetsenbord en schermlezers.",
+        "de": "Dieselben Angaben wie die Karte, gleich gefiltert, für Tastatur und Bildschirmleser.",
+        "en": "The same information as the map, filtered the same way, for keyboard and screen-reader users.",
+    },
+    "show_on_map": {
+        "fr": "Voir sur la carte",
+        "nl": "Op de kaart tonen",
+        "de": "Auf der Karte zeigen",
+        "en": "Show on the map",
+    },
+    "no_partner": {
+        "fr": "Aucun partenaire dans le réseau.",
+        "nl": "Geen partner in het netwerk.",
+        "de": "Kein Partner im Netzwerk.",
+        "en": "No partner in the network.",
+    },
+    "record": {
+        "fr": "Fiche de l'organisation",
+        "nl": "Fiche van de organisatie",
+        "de": "Eintrag der Organisation",
+        "en": "The organisation's record",
+    },
+    "manage_links": {
+        "fr": "Gérer ses liens",
+        "nl": "Haar banden beheren",
+        "de": "Ihre Verbindungen verwalten",
+        "en": "Manage its links",
+    },
+    "close": {"fr": "Fermer la fiche", "nl": "Fiche sluiten", "de": "Eintrag schließen", "en": "Close the record"},
+    "panel": {
+        "fr": "Organisation choisie",
+        "nl": "Gekozen organisatie",
+        "de": "Gewählte Organisation",
+        "en": "Chosen organisation",
+    },
+    "size": {
+        "fr": "Taille : intermédiarité (les organisations qui relient les autres sont plus grandes ; leur nom "
+        "s'affiche, les autres en zoomant).",
+        "nl": "Grootte: tussenpositie (organisaties die de andere verbinden zijn groter; hun naam staat er, de "
+        "andere bij het inzoomen).",
+        "de": "Größe: Zwischenzentralität (Organisationen, die andere verbinden, sind größer; ihr Name steht da, "
+        "die anderen beim Hineinzoomen).",
+        "en": "Size: betweenness (organisations that connect the others are larger; their name shows, the others' "
+        "when zooming in).",
+    },
 }
 """The map page's own words in fr/nl/de/en (the caller gives the language)."""
+KIND_NAMES: Table = {
+    kind: {"fr": fr, "nl": nl, "de": de, "en": en}
+    for kind, fr, nl, de, en in (
+        ("convention", "Convention", "Overeenkomst", "Vereinbarung", "Agreement"),
+        ("protocol", "Protocole", "Protocol", "Protokoll", "Protocol"),
+        ("case-conference", "Concertation de cas", "Casusoverleg", "Fallbesprechung", "Case conference"),
+        ("informal", "Informel", "Informeel", "Informell", "Informal"),
+    )
+}
+"""The cooperation kinds in words: the legend, the filter and the partners of each organisation."""
+KIND_STYLES = {
+    # colour-blind-safe colours (Okabe-Ito), and a line style so the kind never rests on colour alone
+    "convention": ("#0072b2", False),
+    "protocol": ("#009e73", False),
+    "case-conference": ("#d55e00", False),
+    "informal": ("#6b6b6b", True),
+}
+"""Kind → (colour, dashed)."""
 
 
 def vis_script() -> bytes:
@@ -123,8 +242,8 @@ def vis_script() -> bytes:
 
 
 def map_script() -> bytes:
-    """The fixed script that draws a map page from its JSON block."""
-    return MAP_SCRIPT.encode()
+    """The fixed script that draws a map page from its JSON block and keeps the panel and list in step."""
+    return resources.files("viz").joinpath("static", MAP_JS).read_bytes()
 
 
 def json_for_script(value: Any) -> str:
@@ -199,12 +318,52 @@ def _organisation_node(
     return node
 
 
+def cooperation_kinds(snapshot: nx.MultiDiGraph) -> dict[frozenset[str], list[str]]:
+    """The cooperation kinds of each pair of organisations (a pair may have a convention and a protocol).
+
+    >>> g = nx.MultiDiGraph([("a", "b", {"kind": "cooperation", "cooperation": "protocol"}),
+    ...                      ("b", "a", {"kind": "cooperation", "cooperation": "convention"}),
+    ...                      ("a", "b", {"kind": "referral"})])
+    >>> cooperation_kinds(g)
+    {frozenset({'a', 'b'}): ['convention', 'protocol']}
+    """
+    found: dict[frozenset[str], set[str]] = {}
+    for a, b, data in snapshot.edges(data=True):
+        if data.get("kind") == "cooperation":
+            found.setdefault(frozenset((a, b)), set()).add(str(data.get("cooperation", "informal")))
+    order = list(KIND_STYLES)
+    return {
+        pair: sorted(kinds, key=lambda k: (order.index(k) if k in order else len(order), k))
+        for pair, kinds in found.items()
+    }
+
+
+def _edge(a: str, b: str, kinds: list[str], lang: str) -> dict[str, Any]:
+    """A link coloured by its first kind (in the legend's order); its tooltip names every kind, in words."""
+    colour, dashed = KIND_STYLES.get(kinds[0], ("#999999", True)) if kinds else ("#999999", True)
+    return {
+        "from": a,
+        "to": b,
+        "kinds": kinds,
+        "color": {"color": colour, "highlight": colour, "hover": colour},
+        "dashes": dashed,
+        "width": 2,
+        "title": ", ".join(say(KIND_NAMES, k, lang) if k in KIND_NAMES else k for k in kinds),
+    }
+
+
 def _organisation_elements(
-    graph: nx.Graph, betweenness: dict[str, float], highlights: dict[str, str], labels: dict[str, str] | None = None
+    graph: nx.Graph,
+    betweenness: dict[str, float],
+    highlights: dict[str, str],
+    labels: dict[str, str] | None = None,
+    kinds: dict[frozenset[str], list[str]] | None = None,
+    lang: str = "fr",
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One node per organisation, one edge per cooperating pair; `labels` names types and divisions."""
     nodes = [_organisation_node(n, graph.nodes[n], betweenness.get(n, 0.0), highlights.get(n), labels) for n in graph]
-    return nodes, [{"from": a, "to": b} for a, b in sorted(graph.edges())]
+    said = kinds or {}
+    return nodes, [_edge(a, b, said.get(frozenset((a, b)), []), lang) for a, b in sorted(map(sorted, graph.edges()))]
 
 
 Group = tuple[str, str]
@@ -230,6 +389,8 @@ def _aggregated_elements(
             "value": len(members),
             "shape": "dot",
             "title": say(MAP, "organisations", lang).format(n=len(members)),
+            "division": d,
+            "sector": s,
         }
         for (d, s), members in sorted(groups.items())
     ]
@@ -247,13 +408,25 @@ def _aggregated_elements(
 
 
 def _options(nodes: int) -> dict[str, Any]:
-    """vis-network options: a fixed layout seed (the same map each time); careful layout only when small."""
+    """vis-network options: a fixed layout seed (the same map each time); careful layout only when small.
+
+    Readable labels in a meeting: the nodes repel each other and keep apart (`avoidOverlap`), names have a
+    white halo, and a name scales with its node, so at the default zoom only the larger organisations
+    (those that connect the others) are named; the others' names appear when zooming in on them.
+    """
     return {
         "layout": {"randomSeed": 42, "improvedLayout": nodes <= 300},
-        "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 250, "fit": True}},
-        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-        "nodes": {"font": {"size": 12, "face": "sans-serif"}, "scaling": {"min": 6, "max": 40}},
-        "edges": {"color": {"color": "#b0b0b0"}, "smooth": False},
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 110, "avoidOverlap": 0.6},
+            "stabilization": {"iterations": 300, "fit": True},
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False},
+        "nodes": {
+            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 10, "max": 26, "drawThreshold": 9}},
+        },
+        "edges": {"smooth": False, "hoverWidth": 1.5, "selectionWidth": 2},
     }
 
 
@@ -298,12 +471,25 @@ def build_network(
     as a triangle. `anchors` (division → x, y) starts each organisation in its division's area.
     """
     graph = _filtered(snapshot, division, sector)
+    return _network(graph, snapshot, betweenness, highlights, anchors, labels, lang)
+
+
+def _network(
+    graph: nx.Graph,
+    snapshot: nx.MultiDiGraph,
+    betweenness: dict[str, float] | None,
+    highlights: dict[str, str] | None,
+    anchors: dict[str, tuple[float, float]] | None,
+    labels: dict[str, str] | None,
+    lang: str,
+) -> tuple[Network, bool]:
     net = Network(height="100%", width="100%", directed=False, cdn_resources="remote")
     aggregated = graph.number_of_nodes() > MAX_NODES
     if aggregated:
         nodes, edges = _aggregated_elements(graph, snapshot, labels, lang)
     else:
-        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {}, labels)
+        kinds = cooperation_kinds(snapshot)
+        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {}, labels, kinds, lang)
         if anchors:
             place_by_division(nodes, snapshot, anchors)
     net.nodes.extend(nodes)
@@ -312,24 +498,66 @@ def build_network(
     return net, aggregated
 
 
+STYLE = """
+ html,body{margin:0;font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff;line-height:1.4}
+ *{box-sizing:border-box} a{color:#0b5394}
+ a:focus,button:focus,input:focus,select:focus,summary:focus,h2:focus{outline:3px solid #ffbf47;outline-offset:2px}
+ .page{display:grid;grid-template-columns:minmax(0,19rem) minmax(0,1fr);grid-template-areas:"head head" "side main";
+  gap:.5rem 1rem;padding:.5rem}
+ header{grid-area:head} aside{grid-area:side;font-size:.9rem} main{grid-area:main;min-width:0}
+ h1{font-size:1.15rem;margin:.2rem 0} h2{font-size:1rem;margin:.6rem 0 .3rem} h3{font-size:.95rem;margin:.2rem 0}
+ header p{margin:.1rem 0;font-size:.9rem}
+ #map{height:72vh;min-height:22rem;border:1px solid #c8ccd2;border-radius:.3rem}
+ label,legend{font-weight:600} fieldset{border:1px solid #c8ccd2;border-radius:.3rem;margin:.4rem 0;padding:.3rem .5rem}
+ select,input[type=search]{font:inherit;width:100%;padding:.35rem;border:1px solid #767676;border-radius:.25rem;
+  min-height:2.2rem;background:#fff;color:#1a1a1a}
+ .row{display:flex;gap:.4rem} .row input{flex:1 1 auto;min-width:0}
+ button{font:inherit;min-height:2.2rem;cursor:pointer} button.go{background:#0b5394;color:#fff;border:0;
+  border-radius:.3rem;padding:.3rem .8rem;font-weight:700}
+ button.link{background:none;border:0;color:#0b5394;text-decoration:underline;padding:0;min-height:1.6rem;
+  text-align:left}
+ .kind{display:flex;gap:.4rem;align-items:center;font-weight:400} .kind input{width:1.2rem;height:1.2rem}
+ .line{display:inline-block;width:1.8rem;border-top-width:3px;border-top-style:solid;vertical-align:middle}
+ .line.dashed{border-top-style:dashed}
+ .dot{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.4rem;vertical-align:middle}
+ .legend ul,#org-list{list-style:none;padding:0;margin:0}
+ #org-list{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:.5rem}
+ #org-list>li,#org-panel{border:1px solid #c8ccd2;border-radius:.3rem;padding:.4rem .6rem}
+ #org-panel{border-color:#0b5394;border-width:2px;background:#f7f9fc}
+ .facts{margin:.1rem 0;color:#444} dl{margin:.2rem 0} dt{font-weight:600} dd{margin:0 0 .2rem .4rem}
+ dd,li,h1,h2,h3,p{overflow-wrap:anywhere}
+ div.vis-tooltip{position:absolute;background:#fff;border:1px solid #888;padding:.4rem;max-width:22rem;
+  font-size:.8rem;white-space:pre-line;box-shadow:0 2px 6px rgba(0,0,0,.2)}
+ .banner{margin:0 0 .3rem;padding:.3rem .4rem;background:#eef3f8;border-left:4px solid #2166ac;font-size:.85rem}
+ .banner strong{margin-left:.5rem;color:#7a3b00}
+ .status{min-height:1.2rem;margin:.2rem 0}
+ @media (max-width:48rem){.page{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "side" "main"}
+  #map{height:60vh}}
+"""
+"""The map page's style (inline styles are allowed by the CSP; scripts are not)."""
+
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
- html,body{{margin:0;height:100%;font-family:system-ui,sans-serif;color:#1a1a1a}}
- #map{{position:absolute;top:0;bottom:0;left:0;right:16rem}} aside{{position:absolute;top:0;right:0;width:15rem;
- padding:.5rem;font-size:.85rem;overflow:auto;height:100%;box-sizing:border-box;border-left:1px solid #ccc}}
- .dot{{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.4rem;vertical-align:middle}}
- div.vis-tooltip{{position:absolute;background:#fff;border:1px solid #888;padding:.4rem;max-width:22rem;
- font-size:.8rem;white-space:pre-line;box-shadow:0 2px 6px rgba(0,0,0,.2)}}
- .banner{{margin:0 0 .5rem;padding:.3rem .4rem;background:#eef3f8;border-left:4px solid #2166ac}}
- .banner strong{{display:block;color:#7a3b00}}
- @media (max-width:700px){{#map{{right:0;bottom:40%}} aside{{top:60%;width:100%;height:40%;border:0}}}}
-</style></head>
-<body><div id="map" role="img" aria-label="{title}"></div>
-<aside>{banner}<h1 style="font-size:1rem">{title}</h1><p>{subtitle}</p>
-<h2 style="font-size:.9rem">{legend_title}</h2>{legend}
-<p>{marks}</p></aside>
+<style>{style}</style></head>
+<body><div class="page">
+<header>{banner}<h1>{title}</h1><p>{subtitle}</p></header>
+<aside aria-label="{controls}">
+<form id="map-search" role="search"><label for="q">{search}</label>
+<div class="row"><input id="q" type="search" list="org-names" autocomplete="off">
+<button type="submit" class="go">{search_button}</button></div>
+<datalist id="org-names">{names}</datalist><p id="search-status" class="status" role="status"></p></form>
+<section id="org-panel" hidden aria-labelledby="panel-title"><h2 id="panel-title" tabindex="-1">{panel}</h2>
+<div class="panel-body"></div><button type="button" id="panel-close" class="link">{close}</button></section>
+<form id="map-filters"><h2>{filters}</h2>{selects}{kinds}
+<p id="shown" class="status" role="status"></p></form>
+<section class="legend" aria-labelledby="legend-title"><h2 id="legend-title">{legend_title}</h2>
+<h3>{sectors_title}</h3><ul>{legend}</ul><p>{marks}</p><p>{size}</p></section>
+</aside>
+<main><div id="map" role="img" aria-label="{map_label}"></div>
+<section aria-labelledby="list-title"><h2 id="list-title">{list_title}</h2><p>{list_hint}</p>
+<ul id="org-list">{entries}</ul></section></main>
+</div>
 <script type="application/json" id="relais-map-data">{data}</script>
 <script src="{asset_url}"></script>
 <script src="{map_url}"></script></body></html>
@@ -346,6 +574,154 @@ def banner_html(served: str, warning: str = "") -> str:
         return ""
     strong = f"<strong>{html.escape(warning)}</strong>" if warning else ""
     return f'<p class="banner" role="note">{html.escape(served)}{strong}</p>'
+
+
+def _h(text: str) -> str:
+    """Text from the directory as HTML text or attribute: escaped, and the JavaScript line separators as
+    character references (harmless in HTML, but a page should hold none raw).
+
+    >>> _h('"><img src=x onerror=alert(1)>\u2028')
+    '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#8232;'
+    """
+    return html.escape(text).replace("\u2028", "&#8232;").replace("\u2029", "&#8233;")
+
+
+def _said(labels: dict[str, str] | None, code: str | None) -> str:
+    return (labels or {}).get(code, code) if code else "—"
+
+
+def _select(field: str, every: str, choices: list[tuple[str, str]], lang: str) -> str:
+    """A labelled choice among the values present on the map, «all» first, sorted by their words."""
+    options = "".join(
+        f'<option value="{_h(v)}">{_h(w)}</option>' for v, w in sorted(choices, key=lambda c: _folded(c[1]))
+    )
+    return (
+        f'<label for="f-{field}">{say(MAP, field, lang)}</label><select id="f-{field}">'
+        f'<option value="">{say(MAP, every, lang)}</option>{options}</select>'
+    )
+
+
+def _selects(entries: list[dict[str, str]], labels: dict[str, str] | None, lang: str, aggregated: bool) -> str:
+    divisions = {(e["division"], _said(labels, e["division"])) for e in entries if e["division"]}
+    sectors = {(e["sector"], _sector(e["sector"], lang)) for e in entries}
+    html_ = _select("division", "all_divisions", list(divisions), lang)
+    html_ += _select("sector", "all_sectors", list(sectors), lang)
+    if not aggregated:
+        types = {(e["type"], _said(labels, e["type"])) for e in entries}
+        html_ += _select("type", "all_types", list(types), lang)
+    return html_
+
+
+def _line(kind: str) -> str:
+    colour, dashed = KIND_STYLES[kind]
+    return (
+        f'<span class="line{" dashed" if dashed else ""}" style="border-top-color:{colour}" aria-hidden="true"></span>'
+    )
+
+
+def _kinds_fieldset(lang: str) -> str:
+    """The link kinds as checkboxes, each with its colour and line: the filter is also the links' legend."""
+    boxes = "".join(
+        f'<label class="kind"><input type="checkbox" name="kind" value="{k}" checked>{_line(k)}'
+        f"{_h(say(KIND_NAMES, k, lang))}</label>"
+        for k in KIND_STYLES
+    )
+    return f"<fieldset><legend>{say(MAP, 'kinds', lang)}</legend>{boxes}</fieldset>"
+
+
+def _partners(
+    org: str, partners: dict[str, dict[str, list[str]]], names: dict[str, str], shown: set[str], lang: str
+) -> str:
+    """An organisation's partners by link kind; a partner on the map is a button that focuses it."""
+    if not partners.get(org):
+        return f"<p>{say(MAP, 'no_partner', lang)}</p>"
+    rows = []
+    for kind in sorted(partners[org], key=lambda k: list(KIND_STYLES).index(k) if k in KIND_STYLES else 99):
+        who = ", ".join(
+            f'<button type="button" class="link" data-focus="{_h(p)}">{_h(names[p])}</button>'
+            if p in shown
+            else _h(names.get(p, p))
+            for p in sorted(partners[org][kind], key=lambda x: _folded(names.get(x) or x))
+        )
+        word = say(KIND_NAMES, kind, lang) if kind in KIND_NAMES else kind
+        line = _line(kind) if kind in KIND_STYLES else ""
+        rows.append(f'<div data-kind="{_h(kind)}"><dt>{line} {_h(word)}</dt><dd>{who}</dd></div>')
+    return f"<dl>{''.join(rows)}</dl>"
+
+
+def _entry(e: dict[str, str], partners: str, lang: str) -> str:
+    """One organisation of the list (copied into the side panel when chosen)."""
+    ident, query = _h(e["id"]), urlencode({"organisation": e["id"], "lang": lang})
+    mark = f" · {say(GAP_KINDS, e['mark'], lang)}" if e.get("mark") in GAP_KINDS else ""
+    facts = " · ".join(_h(e[k]) for k in ("type_words", "division_words", "sector_words"))
+    return (
+        f'<li id="org-{ident}" data-id="{ident}" data-name="{_h(e["name"])}" '
+        f'data-division="{_h(e["division"])}" data-sector="{_h(e["sector"])}" '
+        f'data-type="{_h(e["type"])}"><h3>{_h(e["name"])}</h3>'
+        f'<p class="facts">{facts}{_h(mark)}</p>'
+        f'<p><button type="button" class="link" data-focus="{ident}">{say(MAP, "show_on_map", lang)}</button></p>'
+        f"{partners}"
+        f'<p><a href="/organisation?{_h(query)}">{say(MAP, "record", lang)}</a> · '
+        f'<a href="/coordination/links?{_h(query)}">{say(MAP, "manage_links", lang)}</a></p></li>'
+    )
+
+
+def _org_entries(
+    graph: nx.Graph, snapshot: nx.MultiDiGraph, highlights: dict[str, str], labels: dict[str, str] | None, lang: str
+) -> list[dict[str, str]]:
+    """What the list, the filters and the panel say of each organisation on the map, in words."""
+    entries = []
+    for n in graph:
+        data, where = graph.nodes[n], division_of(snapshot, n) or ""
+        entries.append(
+            {
+                "id": n,
+                "name": str(data["name"]),
+                "division": where,
+                "sector": str(data["sector"]),
+                "type": str(data["type"]),
+                "type_words": _said(labels, str(data["type"])),
+                "division_words": _said(labels, where or None),
+                "sector_words": _sector(str(data["sector"]), lang),
+                "mark": {"cut": "single-point-of-failure", "isolated": "isolated"}.get(highlights.get(n, ""), ""),
+            }
+        )
+    return sorted(entries, key=lambda e: _folded(e["name"]))
+
+
+def _group_entries(nodes: list[dict[str, Any]], labels: dict[str, str] | None, lang: str) -> list[dict[str, str]]:
+    """The groups of an aggregated map, as list entries."""
+    return [
+        {
+            "id": str(n["id"]),
+            "name": str(n["label"]),
+            "division": "" if n["division"] == "?" else str(n["division"]),
+            "sector": str(n["sector"]),
+            "type": "",
+            "type_words": str(n["title"]),
+            "division_words": _said(labels, None if n["division"] == "?" else str(n["division"])),
+            "sector_words": _sector(str(n["sector"]), lang),
+        }
+        for n in nodes
+    ]
+
+
+def _list_html(entries: list[dict[str, str]], snapshot: nx.MultiDiGraph, aggregated: bool, lang: str) -> str:
+    if aggregated:
+        return "".join(_entry(e, "", lang) for e in entries)
+    partners: dict[str, dict[str, list[str]]] = {}
+    for pair, kinds in cooperation_kinds(snapshot).items():
+        a, b = sorted(pair)
+        for kind in kinds:
+            partners.setdefault(a, {}).setdefault(kind, []).append(b)
+            partners.setdefault(b, {}).setdefault(kind, []).append(a)
+    names = {n: str(d.get("name", n)) for n, d in snapshot.nodes(data=True)}
+    shown = {e["id"] for e in entries}
+    return "".join(_entry(e, _partners(e["id"], partners, names, shown, lang), lang) for e in entries)
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def render_map(
@@ -365,44 +741,69 @@ def render_map(
     """The map page as a string; its scripts are `asset_url` (vis-network) and `MAP_JS` beside it.
 
     `banner` is ready HTML from `banner_html` (which directory is served, fictional or not); `labels` names
-    organisation types and divisions in `lang` for the tooltips (codes otherwise)."""
-    net, aggregated = build_network(
-        snapshot,
-        division=division,
-        sector=sector,
-        betweenness=betweenness,
-        highlights=highlights,
-        anchors=anchors,
-        labels=labels,
-        lang=lang,
-    )
-    used = sorted({n.get("group") for n in net.nodes if n.get("group")} or SECTOR_COLOURS)
-    legend = "".join(
-        f'<div><span class="dot" style="background:{SECTOR_COLOURS.get(s, "#999")}"></span>'
-        f"{html.escape(say(SECTOR_NAMES, s, lang) if s in SECTOR_NAMES else s)}</div>"
-        for s in used
-    )
-    named = [(labels or {}).get(division, division)] if division else []
-    scope = ", ".join([*named, *([say(SECTOR_NAMES, sector, lang)] if sector in SECTOR_NAMES else [])])
-    scope = scope or say(MAP, "arrondissement", lang)
-    subtitle = (
-        say(MAP, "aggregated", lang).format(groups=len(net.nodes), most=MAX_NODES)
+    organisation types and divisions in `lang` (codes otherwise)."""
+    graph = _filtered(snapshot, division, sector)
+    net, aggregated = _network(graph, snapshot, betweenness, highlights, anchors, labels, lang)
+    entries = (
+        _group_entries(net.nodes, labels, lang)
         if aggregated
-        else say(MAP, "counts", lang).format(organisations=len(net.nodes), links=len(net.edges), scope=scope)
+        else _org_entries(graph, snapshot, highlights or {}, labels, lang)
     )
     options = json.loads(net.options.to_json()) if hasattr(net.options, "to_json") else net.options
+    words = {"shown": say(MAP, "shown", lang), "none": say(MAP, "search_none", lang)}
     return PAGE.format(
-        title=html.escape(title or say(MAP, "title", lang)),
-        lang=html.escape(lang),
-        legend_title=say(MAP, "legend", lang),
-        marks=say(MAP, "marks", lang),
-        subtitle=html.escape(subtitle),
-        legend=legend,
+        title=_h(title or say(MAP, "title", lang)),
+        lang=_h(lang),
+        style=STYLE,
         banner=banner,
-        asset_url=html.escape(asset_url),
-        map_url=html.escape(f"{asset_url.rpartition('/')[0] or '.'}/{MAP_JS}"),
-        data=json_for_script({"nodes": net.nodes, "edges": net.edges, "options": options}),
+        subtitle=_h(_subtitle(net, aggregated, division, sector, labels, lang)),
+        names="".join(f'<option value="{_h(e["name"])}"></option>' for e in entries),
+        selects=_selects(entries, labels, lang, aggregated),
+        kinds="" if aggregated else _kinds_fieldset(lang),
+        legend=_legend(net, lang),
+        legend_title=say(MAP, "legend", lang),
+        sectors_title=say(MAP, "sectors", lang),
+        entries=_list_html(entries, snapshot, aggregated, lang),
+        asset_url=_h(asset_url),
+        map_url=_h(f"{asset_url.rpartition('/')[0] or '.'}/{MAP_JS}"),
+        data=json_for_script({"nodes": net.nodes, "edges": net.edges, "options": options, "words": words}),
+        **{k: say(MAP, k, lang) for k in TEXT_KEYS},
     )
+
+
+TEXT_KEYS = (
+    "controls",
+    "search",
+    "search_button",
+    "panel",
+    "close",
+    "filters",
+    "marks",
+    "size",
+    "map_label",
+    "list_title",
+    "list_hint",
+)
+"""The words the page template takes as they are (they hold no markup: the catalogue is ours)."""
+
+
+def _legend(net: Network, lang: str) -> str:
+    used = sorted({n.get("group") or n.get("sector") for n in net.nodes} - {None} or set(SECTOR_COLOURS))
+    return "".join(
+        f'<li><span class="dot" style="background:{SECTOR_COLOURS.get(s, "#999")}" aria-hidden="true"></span>'
+        f"{_h(_sector(s, lang))}</li>"
+        for s in used
+    )
+
+
+def _subtitle(
+    net: Network, aggregated: bool, division: str | None, sector: str | None, labels: dict[str, str] | None, lang: str
+) -> str:
+    if aggregated:
+        return say(MAP, "aggregated", lang).format(groups=len(net.nodes), most=MAX_NODES)
+    named = [_said(labels, division)] if division else []
+    scope = ", ".join([*named, *([_sector(sector, lang)] if sector else [])]) or say(MAP, "arrondissement", lang)
+    return say(MAP, "counts", lang).format(organisations=len(net.nodes), links=len(net.edges), scope=scope)
 
 
 def write_map(page: str, path: Path) -> Path:
