@@ -1,4 +1,5 @@
-"""Open Referral HSDS 3.0: Relais records as HSDS documents, and HSDS organisation packages back to records.
+"""Open Referral HSDS 3.1 (3.0 on request): Relais records as HSDS documents, and Relais' own HSDS
+organisation packages back to records (other directories' HSDS goes through `loaders.hsds_mapping`).
 
 The Belgian / Relais profile (docs/hsds-profile.md): HSDS ids are UUIDv5 derived from Relais ids, so
 they never change between exports; what HSDS has no field for travels as `attributes` of the
@@ -9,9 +10,10 @@ Addresses follow the caller's clearance: hidden ones never, network ones only fo
 from __future__ import annotations
 
 import json
+import tomllib
 import uuid
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +29,19 @@ from graph.models import (
     Record,
     Service,
     Term,
-    Visibility,
 )
 from graph.reference import Reference
+from loaders.hsds_mapping import Mapping, reading
 
-HSDS_VERSION = "3.0"
+HSDS_VERSION = "3.1"
+VERSIONS = ("3.1", "3.0")
+"""The versions served: 3.1 by default, 3.0 for the consumers that ask for it (docs/hsds-profile.md)."""
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "relais.plateformes-violences.liege.be")
 TAXONOMY = "relais"
 PROFILE_TAXONOMY = "relais-profile"
 TAXONOMY_URI = "urn:relais:taxonomy:1"
+PLACE = {"fr": "place", "nl": "plaats", "de": "Platz", "en": "place"}
+"""The unit of a shelter's capacity (HSDS 3.1 `unit.name`), in the document's language."""
 
 
 def _prune(value: Any) -> Any:
@@ -135,6 +141,8 @@ def organization_doc(org: Organisation, services: Iterable[dict[str, Any]] | Non
     ]
     if org.verified_at:
         profile.append(("relais:verified_at", "Verified at", org.verified_at.isoformat()))
+    if org.modified_at:  # HSDS `organization` has no `last_modified`
+        profile.append(("relais:modified_at", "Last modified", _iso(org.modified_at) or ""))
     doc: dict[str, Any] = {
         "id": oid,
         "name": org.name,
@@ -142,7 +150,6 @@ def organization_doc(org: Organisation, services: Iterable[dict[str, Any]] | Non
         "website": org.website,
         "parent_organization_id": hsds_id("organisation", org.parent) if org.parent else None,
         "attributes": [_attribute(oid, "organization", code, name, value) for code, name, value in profile],
-        "last_modified": _iso(org.modified_at),
     }
     if services is not None:
         doc["services"] = list(services)
@@ -223,8 +230,9 @@ def _service_summary(service: Service, org: Organisation, contacts: list[Contact
     }
 
 
-def _service_profile(service: Service) -> list[tuple[str, str, str]]:
-    """What HSDS has no field for, as (code, name, value) of the `relais-profile` taxonomy."""
+def _service_profile(service: Service, version: str) -> list[tuple[str, str, str]]:
+    """What HSDS has no field for, as (code, name, value) of the `relais-profile` taxonomy; in 3.0 the
+    capacity too (3.1 has `capacities`)."""
     profile: list[tuple[str, str, str]] = [
         ("relais:id", "Relais id", service.id),
         ("relais:access", "Access", service.access.value),
@@ -234,10 +242,65 @@ def _service_profile(service: Service) -> list[tuple[str, str, str]]:
     ]
     if service.hours:
         profile.append(("relais:hours", "Opening hours", service.hours))
-    if service.capacity:
+    if service.closures:
+        closures = json.dumps([c.model_dump(mode="json") for c in service.closures], sort_keys=True)
+        profile.append(("relais:closures", "Closed on these days (start, end, label)", closures))
+    if service.capacity and version == "3.0":
         capacity = json.dumps(service.capacity.model_dump(mode="json"), sort_keys=True)
         profile.append(("relais:capacity", "Places (available/total, date)", capacity))
     return profile
+
+
+def _capacities(service: Service, sid: str, lang: str) -> list[dict[str, Any]]:
+    """HSDS 3.1 `service_capacity`: free places of a total, counted in places, dated at midnight UTC."""
+    if service.capacity is None:
+        return []
+    c = service.capacity
+    return [
+        {
+            "id": hsds_id("capacity", service.id),
+            "service_id": sid,
+            "unit": {"id": hsds_id("unit", "place"), "name": PLACE.get(lang, PLACE["fr"]), "identifier": "place"},
+            "available": c.available,
+            "maximum": c.total,
+            "updated": f"{c.updated_at.isoformat()}T00:00:00.000Z",
+        }
+    ]
+
+
+def _clock(value: time) -> str:
+    """HH:MM, or HH:MM:SS when the slot has seconds.
+
+    >>> _clock(time(9, 30)), _clock(time(9, 30, 15))
+    ('09:30', '09:30:15')
+    """
+    return value.isoformat(timespec="minutes" if not value.second else "seconds")
+
+
+def _schedules(service: Service, sid: str) -> list[dict[str, Any]]:
+    """The weekly slots as HSDS `schedule`s (WEEKLY, `byday`, local time in Belgium)."""
+    return [
+        {
+            "id": hsds_id("schedule", f"{service.id}:{number}"),
+            "service_id": sid,
+            "freq": "WEEKLY",
+            "wkst": "MO",
+            "byday": ",".join(d.value for d in slot.days),
+            "opens_at": _clock(slot.opens),
+            "closes_at": _clock(slot.closes),
+        }
+        for number, slot in enumerate(service.schedule)
+    ]
+
+
+def _additional_urls(service: Service, contacts: list[Contact], sid: str) -> list[dict[str, Any]]:
+    """HSDS 3.1 `additional_urls`: the web addresses after the first, and the chats (label `chat`)."""
+    websites = [c for c in contacts if c.kind is ContactKind.WEBSITE][1:]
+    chats = [c for c in contacts if c.kind is ContactKind.CHAT]
+    return [
+        {"id": hsds_id("url", f"{service.id}:{c.value}"), "service_id": sid, "url": c.value, "label": c.kind.value}
+        for c in (*websites, *chats)
+    ]
 
 
 def _languages(service: Service, sid: str) -> list[dict[str, Any]]:
@@ -286,22 +349,34 @@ def _service_areas(service: Service, ref: Reference, sid: str, lang: str) -> lis
     return areas
 
 
-def _service_attributes(service: Service, ref: Reference, sid: str, lang: str) -> list[dict[str, Any]]:
+def _service_attributes(service: Service, ref: Reference, sid: str, lang: str, version: str) -> list[dict[str, Any]]:
     """Taxonomy terms (situations, needs, audiences), then the `relais-profile` values."""
     terms = [*service.situations, *service.needs, *service.audiences]
+    profile = _service_profile(service, version)
     return [
         *(_attribute(sid, "service", code, code, None, TAXONOMY, ref.taxonomy.terms[code], lang) for code in terms),
-        *(_attribute(sid, "service", code, name, value) for code, name, value in _service_profile(service)),
+        *(_attribute(sid, "service", code, name, value) for code, name, value in profile),
     ]
 
 
-def _service_at_location(service: Service, loc: Location, ref: Reference, sid: str) -> dict[str, Any]:
-    return {
-        "id": hsds_id("service_at_location", f"{service.id}:{loc.id}"),
+def _service_at_location(
+    service: Service, loc: Location, ref: Reference, sid: str, areas: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A service at one location; in 3.1 with the service's areas (Relais keeps areas per service)."""
+    said = hsds_id("service_at_location", f"{service.id}:{loc.id}")
+    doc: dict[str, Any] = {
+        "id": said,
         "service_id": sid,
         "location_id": hsds_id("location", loc.id),
         "location": location_doc(loc, ref),
     }
+    if areas:
+        doc["service_areas"] = [
+            {**{k: v for k, v in a.items() if k != "service_id"}, "id": hsds_id("area", f"{said}:{a['id']}")}
+            | {"service_at_location_id": said}
+            for a in areas
+        ]
+    return doc
 
 
 def service_doc(
@@ -313,8 +388,9 @@ def service_doc(
     professional: bool,
     lang: str = "fr",
     full: bool = True,
+    version: str = HSDS_VERSION,
 ) -> dict[str, Any]:
-    """One HSDS service; `locations` must already be filtered to the caller's clearance.
+    """One HSDS service (`version` 3.1 or 3.0); `locations` must already be filtered to the caller's clearance.
 
     `full=False` gives the summary a list of services shows; `professional` adds the contacts only
     professionals may see.
@@ -324,13 +400,20 @@ def service_doc(
     doc = _service_summary(service, org, contacts, sid)
     if not full:
         return pruned(doc)
+    areas = _service_areas(service, ref, sid, lang)
+    newer = version != "3.0"
     doc.update(
         {
+            "additional_urls": _additional_urls(service, contacts, sid) if newer else None,
             "languages": _languages(service, sid),
             "phones": _phones(service, contacts, sid),
-            "service_areas": _service_areas(service, ref, sid, lang),
-            "attributes": _service_attributes(service, ref, sid, lang),
-            "service_at_locations": [_service_at_location(service, loc, ref, sid) for loc in locations],
+            "schedules": _schedules(service, sid),
+            "service_areas": areas,
+            "capacities": _capacities(service, sid, lang) if newer else None,
+            "attributes": _service_attributes(service, ref, sid, lang, version),
+            "service_at_locations": [
+                _service_at_location(service, loc, ref, sid, areas if newer else []) for loc in locations
+            ],
             "organization": organization_doc(org),
         }
     )
@@ -340,169 +423,22 @@ def service_doc(
 # --- import -------------------------------------------------------------------------------------------
 
 
-def _profile(doc: dict[str, Any]) -> dict[str, str]:
-    return {
-        a["taxonomy_term"]["code"]: a.get("value") or ""
-        for a in doc.get("attributes") or []
-        if a.get("taxonomy_term", {}).get("taxonomy") == PROFILE_TAXONOMY
-    }
-
-
-def _terms(doc: dict[str, Any], ref: Reference, kind: str) -> tuple[str, ...]:
-    codes = [
-        a["taxonomy_term"]["code"]
-        for a in doc.get("attributes") or []
-        if a.get("taxonomy_term", {}).get("taxonomy") == TAXONOMY
-    ]
-    return tuple(c for c in codes if c in ref.taxonomy.terms and ref.taxonomy.terms[c].term_kind.value == kind)
-
-
-def _organisation_from(package: dict[str, Any], relais_ids: dict[str, str] | None) -> Organisation:
-    """The organisation of a package; its parent's HSDS id mapped back to a Relais id when known."""
-    meta = _profile(package)
-    parent = package.get("parent_organization_id")
-    return Organisation(
-        id=meta["relais:id"],
-        name=package["name"],
-        type=meta["relais:type"],
-        sector=meta["relais:sector"],
-        status=meta.get("relais:status", "active"),
-        description="" if package.get("description") == package["name"] else package.get("description") or "",
-        website=package.get("website"),
-        source=meta.get("relais:source", "HSDS import"),
-        verified_at=meta.get("relais:verified_at") or None,
-        modified_at=package.get("last_modified"),
-        parent=(relais_ids or {}).get(parent, parent) if parent else None,
-    )
-
-
-def _location_from(location: dict[str, Any], org_id: str) -> Location:
-    """A location document (its first address) back to a Relais location."""
-    lm = _profile(location)
-    address = (location.get("addresses") or [{}])[0]
-    return Location(
-        id=lm["relais:id"],
-        organisation_id=org_id,
-        name=location.get("name") or "",
-        address=address.get("address_1", ""),
-        postcode=address.get("postal_code", ""),
-        commune=lm["relais:commune"],
-        latitude=location.get("latitude"),
-        longitude=location.get("longitude"),
-        visibility=Visibility(lm["relais:visibility"]),
-        source=lm.get("relais:source", "HSDS import"),
-    )
-
-
-def _phone_visibility(description: str | None) -> ContactVisibility:
-    """The visibility an exported phone carries in its description; public when it says anything else.
-
-    >>> _phone_visibility("professional").value, _phone_visibility("standard").value, _phone_visibility(None).value
-    ('professional', 'public', 'public')
-    """
-    return ContactVisibility(description) if description in ("public", "professional") else ContactVisibility.PUBLIC
-
-
-def _contacts_from(service: dict[str, Any]) -> tuple[Contact, ...]:
-    """Phones, then the email and the web address of a service document."""
-    contacts = [
-        Contact(kind=ContactKind.PHONE, value=p["number"], visibility=_phone_visibility(p.get("description")))
-        for p in service.get("phones") or []
-    ]
-    contacts += [Contact(kind=ContactKind.EMAIL, value=service["email"])] if service.get("email") else []
-    contacts += [Contact(kind=ContactKind.WEBSITE, value=service["url"])] if service.get("url") else []
-    return tuple(contacts)
-
-
-def _area_ids(areas: list[str], prefix: str) -> tuple[str, ...]:
-    """The ids in service-area descriptions of one kind.
-
-    >>> _area_ids(["division:huy", "commune:61028", "scope:province"], "division")
-    ('huy',)
-    """
-    return tuple(a.split(":", 1)[1] for a in areas if a.startswith(f"{prefix}:"))
-
-
-def _service_from(
-    s: dict[str, Any], sm: dict[str, str], org_id: str, locations: list[Location], ref: Reference
-) -> Service:
-    """A full service document (with `sm`, its profile values) back to a Relais service."""
-    areas = [a.get("description", "") for a in s.get("service_areas") or []]
-    contacts = _contacts_from(s)
-    return Service(
-        id=sm["relais:id"],
-        organisation_id=org_id,
-        name=s["name"],
-        description=s.get("description") or "",
-        situations=_terms(s, ref, "situation"),
-        needs=_terms(s, ref, "need"),
-        audiences=_terms(s, ref, "audience"),
-        languages=tuple(x["code"] for x in s.get("languages") or []) or ("fr",),
-        access=sm.get("relais:access", "appointment"),
-        cost=s.get("fees_description") or "",
-        eligibility=s.get("eligibility_description") or "",
-        hours=sm.get("relais:hours", ""),
-        open_24_7=sm.get("relais:open_24_7") == "true",
-        capacity=json.loads(sm["relais:capacity"]) if sm.get("relais:capacity") else None,
-        contacts=contacts,
-        area_scope=sm.get("relais:area_scope", "local"),
-        area_divisions=_area_ids(areas, "division"),
-        area_communes=_area_ids(areas, "commune"),
-        location_ids=tuple(loc.id for loc in locations),
-        status="active" if s.get("status") == "active" else "inactive",
-        source=sm.get("relais:source", "HSDS import"),
-        verified_at=s.get("assured_date") or None,
-        modified_at=s.get("last_modified"),
-    )
-
-
-def records_from_package(
-    package: dict[str, Any], ref: Reference, relais_ids: dict[str, str] | None = None
-) -> Iterator[Record]:
-    """Records of one HSDS organisation package (organisation with its full services).
-
-    `relais_ids` maps the HSDS ids of the other organisations of the file to their Relais ids (parents).
-    The organisation comes first, then for each service its locations not seen yet, then the service.
-    """
-    org = _organisation_from(package, relais_ids)
-    yield org
-    seen_locations: set[str] = set()
-    for s in package.get("services") or []:
-        sm = _profile(s)
-        locations = [_location_from(sal["location"], org.id) for sal in s.get("service_at_locations") or []]
-        for loc in locations:
-            if loc.id not in seen_locations:
-                seen_locations.add(loc.id)
-                yield loc
-        yield _service_from(s, sm, org.id, locations, ref)
-
-
-def read_hsds(path: Path, ref: Reference) -> list[Record]:
-    """Organisation packages from .ndjson (one per line), a JSON list, or an HSDS `Page` of them."""
-    text = path.read_text(encoding="utf-8")
+def read_hsds(path: Path, ref: Reference, mapping: Path | None = None) -> list[Record]:
+    """Records of an HSDS 3.0 / 3.1 file: `.ndjson` (one document a line), a JSON list, a `Page` or one
+    document — organisations, services or services at a location (`loaders.hsds_mapping`)."""
     try:
+        text = path.read_text(encoding="utf-8")
         if path.suffix.lower() == ".ndjson":
-            packages = [json.loads(line) for line in text.splitlines() if line.strip()]
+            data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
         else:
             data = json.loads(text)
-            packages = data["contents"] if isinstance(data, dict) and "contents" in data else data
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise InvalidInput([Problem(f"not an HSDS organisation package file: {exc}", file=str(path))]) from exc
-    records: list[Record] = []
-    problems = []
-    packages = packages if isinstance(packages, list) else [packages]
-    relais_ids = {
-        str(p["id"]): _profile(p)["relais:id"]
-        for p in packages
-        if isinstance(p, dict) and "id" in p and "relais:id" in _profile(p)
-    }
-    for number, package in enumerate(packages, start=1):
-        try:
-            records.extend(records_from_package(package, ref, relais_ids))
-        except (KeyError, ValueError, TypeError) as exc:
-            problems.append(
-                Problem(f"organisation package {number}: {type(exc).__name__}: {exc}"[:300], file=str(path), row=number)
-            )
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput([Problem(f"not an HSDS JSON or ndjson file: {exc}"[:300], file=str(path))]) from exc
+    try:
+        chosen = Mapping.read(mapping) if mapping else Mapping.beside(path)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput([Problem(f"the HSDS mapping file cannot be read: {exc}"[:300], file=str(path))]) from exc
+    records, problems = reading(path, ref, chosen)(data)
     if problems:
         raise InvalidInput(problems)
     order = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
@@ -510,7 +446,7 @@ def read_hsds(path: Path, ref: Reference) -> list[Record]:
 
 
 def is_hsds(path: Path) -> bool:
-    """An HSDS file (organisation packages) rather than the directory template as JSON `{sheet: rows}`."""
+    """An HSDS file (documents or `Page`s of them) rather than the directory template as JSON `{sheet: rows}`."""
     if path.suffix.lower() == ".ndjson":
         return True
     if path.suffix.lower() != ".json" or not path.is_file() or path.stat().st_size == 0:
@@ -519,4 +455,4 @@ def is_hsds(path: Path) -> bool:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return False
-    return isinstance(data, list) or (isinstance(data, dict) and "contents" in data)
+    return isinstance(data, list) or (isinstance(data, dict) and ("contents" in data or {"id", "name"} <= set(data)))

@@ -21,7 +21,7 @@ from graph.usecases import import_directory
 from loaders.directory import read_directory
 from tests.api.conftest import auth, settings
 
-SCHEMAS = Path(__file__).resolve().parents[1] / "hsds" / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[1] / "hsds" / "3.1"
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
@@ -135,7 +135,7 @@ def test_filters_pagination_and_errors(hsds_client: TestClient, reference: Refer
     assert terms["contents"][0]["relais_labels"]["nl"]
     tax = hsds_client.get("/hsds/taxonomies").json()["contents"][0]
     assert hsds_client.get(f"/hsds/taxonomies/{tax['id']}").json()["name"] == tax["name"]
-    assert hsds_client.get("/hsds/").json()["version"] == "3.0"
+    assert hsds_client.get("/hsds/").json()["version"] == "3.1"
 
 
 def test_etag_304_last_modified_and_cache_control(hsds_client: TestClient) -> None:
