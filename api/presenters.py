@@ -9,6 +9,7 @@ from api.schemas import (
     CapacityOut,
     DivisionOut,
     FallbackOut,
+    LanguageHelpOut,
     LocationOut,
     Named,
     OrganisationBrief,
@@ -120,6 +121,20 @@ def answer_out(reference: Reference, a: Answer) -> ReferralAnswerOut:
         notices=[words.say(n.code, n.values) for n in a.notices],
         warnings=[words.say(w.code, w.values) for w in a.warnings],
         fallbacks=_fallbacks_out(a.fallbacks, lang),
+        language=_language_out(words, a),
+    )
+
+
+def _language_out(words: Words, a: Answer) -> LanguageHelpOut | None:
+    """What the answer offers for the person's language: spoken here or not, its helplines, interpreting."""
+    if a.language is None:
+        return None
+    return LanguageHelpOut(
+        code=a.language.language,
+        name=words.value("language", a.language.language),
+        spoken_here=a.language.spoken_here,
+        helplines=_fallbacks_out(a.language.helplines, words.lang),
+        interpreting=[_result_out(words, i, r, a.names) for i, r in enumerate(a.language.interpreting, start=1)],
     )
 
 

@@ -74,6 +74,18 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "außerhalb Ihrer Abteilung ({where})",
         "en": "outside your division ({where})",
     },
+    "specialised": {
+        "fr": "service spécialisé en «{term}»",
+        "nl": "gespecialiseerde dienst voor «{term}»",
+        "de": "auf «{term}» spezialisierter Dienst",
+        "en": "specialised in «{term}»",
+    },
+    "emergency_service": {
+        "fr": "service d'urgence (police, hôpital) : en premier dans ce cas",
+        "nl": "nooddienst (politie, ziekenhuis): in dit geval eerst",
+        "de": "Notdienst (Polizei, Krankenhaus): in diesem Fall zuerst",
+        "en": "emergency service (police, hospital): first in this case",
+    },
     "for_audience": {
         "fr": "s'adresse à ce public ({audience})",
         "nl": "richt zich tot deze doelgroep ({audience})",
@@ -152,6 +164,29 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Geen enkele dienst beantwoordt «{term}»: bel een hulplijn.",
         "de": "Kein Dienst entspricht «{term}»: rufen Sie eine Hilfelinie an.",
         "en": "No service in the directory matches «{term}»: call a helpline.",
+    },
+    "language_not_here": {
+        "fr": "Aucun service de la division de {division} qui répond à cette demande n'indique parler {language} : "
+        "faites appel à un·e interprète.",
+        "nl": "Geen enkele dienst in de afdeling {division} die op deze vraag antwoordt, vermeldt {language}: "
+        "doe een beroep op een tolk.",
+        "de": "Kein Dienst der Abteilung {division}, der diese Anfrage beantwortet, gibt {language} an: "
+        "ziehen Sie eine Dolmetscherin oder einen Dolmetscher hinzu.",
+        "en": "No service of the {division} division that answers this request lists {language}: "
+        "call on an interpreter.",
+    },
+    "language_not_spoken": {
+        "fr": "Aucun service qui répond à cette demande n'indique parler {language} : faites appel à un·e interprète.",
+        "nl": "Geen enkele dienst die op deze vraag antwoordt, vermeldt {language}: doe een beroep op een tolk.",
+        "de": "Kein Dienst, der diese Anfrage beantwortet, gibt {language} an: ziehen Sie eine Dolmetscherin oder "
+        "einen Dolmetscher hinzu.",
+        "en": "No service that answers this request lists {language}: call on an interpreter.",
+    },
+    "language_helpline": {
+        "fr": "Ligne d'écoute en {language} : {number}.",
+        "nl": "Hulplijn in het {language}: {number}.",
+        "de": "Hilfelinie auf {language}: {number}.",
+        "en": "Helpline in {language}: {number}.",
     },
     "mediation_warning": {
         "fr": "Attention : la médiation est contre-indiquée en cas de violence entre partenaires (Convention "

@@ -107,6 +107,14 @@ class DivisionOut(Out):
     label: str
 
 
+class LanguageHelpOut(Out):
+    code: str = Field(description="the person's language asked (ISO 639 code)")
+    name: str = Field(description="its name in the answer's language")
+    spoken_here: bool = Field(description="a service of the division that answers the request speaks it")
+    helplines: list[FallbackOut] = Field(description="the helplines in that language (108 for German, 1712 for Dutch)")
+    interpreting: list[ReferralResultOut] = Field(description="when nobody there speaks it: services that interpret")
+
+
 class ReferralAnswerOut(Out):
     division: DivisionOut | None
     terms: list[str] = Field(description="taxonomy codes searched (the asked term and its descendants)")
@@ -114,6 +122,7 @@ class ReferralAnswerOut(Out):
     notices: list[str]
     warnings: list[str]
     fallbacks: list[FallbackOut] = Field(description="helplines always; emergency numbers when urgent")
+    language: LanguageHelpOut | None = Field(None, description="asked with a language: what the answer offers for it")
 
     model_config = ConfigDict(
         extra="forbid",

@@ -137,7 +137,9 @@ PROFILES: dict[str, dict[str, str]] = {
     "elder-abuse-service": dict(
         sit="elder-abuse", needs="listening-orientation", aud="victim", name="Écoute aîné·es Exemple"
     ),
-    "mediation-service": dict(sit="intrafamily-violence", needs="mediation", aud="", name="Médiation Exemple"),
+    "mediation-service": dict(
+        sit="intrafamily-violence", needs="mediation", aud="victim;perpetrator", name="Médiation Exemple"
+    ),
     "helpline": dict(
         sit=f"{PV};sexual-violence;honour-related-violence;high-risk;intrafamily-violence;elder-abuse;"
         "children-exposed;fgm",

@@ -7,11 +7,12 @@ policy.py     the safety policy: `allowed(service, question)`, `exclusion(...)`,
 scoring.py    Scorer — reasons and points, the weights from graph/data/scoring.csv
 cache.py      RankingCache — ranked lists per directory version
 engine.py     ReferralEngine — `refer(query, role) -> Answer`
-answer.py     Answer, Result, Reason, Notice — codes and raw values, no sentences (api.reasons renders them)
+answer.py     Answer, Result, Reason, Notice, LanguageHelp — codes and raw values (api.reasons says them)
 fallbacks.py  the helplines and emergency numbers (graph/data/fallbacks.csv)
+specialisation.py  which organisation types are specialised in which situations, which are emergency services
 """
 
-from graph.referral.answer import Answer, Notice, Reason, Result
+from graph.referral.answer import Answer, LanguageHelp, Notice, Reason, Result
 from graph.referral.cache import RankingCache, RankingKey
 from graph.referral.engine import ReferralEngine
 from graph.referral.fallbacks import Fallback, fallbacks
@@ -27,6 +28,7 @@ __all__ = [
     "Answer",
     "Exclusion",
     "Fallback",
+    "LanguageHelp",
     "Notice",
     "Question",
     "RankingCache",

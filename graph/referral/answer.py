@@ -33,7 +33,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class Notice:
-    """Something the answer as a whole must say: «none_here», «none_at_all», «mediation_warning»."""
+    """Something the answer as a whole must say: «none_here», «none_at_all», «mediation_warning»,
+    «language_not_here», «language_helpline»…"""
 
     code: str
     values: Mapping[str, object] = field(default_factory=lambda: _NOTHING)
@@ -58,6 +59,19 @@ class Result:
 
 
 @dataclass(frozen=True)
+class LanguageHelp:
+    """What the answer offers for the person's language (asked with `language`)."""
+
+    language: str
+    spoken_here: bool
+    """A service of the division (or anywhere, without a place) that answers the term asked speaks it."""
+    helplines: tuple[Fallback, ...]
+    """The helplines in that language (108 for German, 1712 for Dutch, 0800 30 030 for French)."""
+    interpreting: tuple[Result, ...] = ()
+    """When nobody there speaks it: the best services of the place that interpret."""
+
+
+@dataclass(frozen=True)
 class Answer:
     """The engine's whole answer: never a silent empty list (notices say why, fallbacks always come)."""
 
@@ -70,3 +84,5 @@ class Answer:
     fallbacks: tuple[Fallback, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
     """Organisation names for the ids on referral paths."""
+    language: LanguageHelp | None = None
+    """Asked with a language: whether it is spoken here, its helplines, interpreting when it is not."""

@@ -17,12 +17,12 @@ from datetime import date
 
 from graph.models import Location, Organisation, Service, ServiceCandidate
 from graph.reference import Reference
-from graph.referral.answer import Answer, Notice, Result
+from graph.referral.answer import Answer, LanguageHelp, Notice, Result
 from graph.referral.cache import RankingCache, RankingKey
-from graph.referral.fallbacks import fallbacks
+from graph.referral.fallbacks import Fallback, fallbacks
 from graph.referral.policy import allowed, visible_contacts
 from graph.referral.query import ReferralQuery
-from graph.referral.question import MEDIATION, Question
+from graph.referral.question import INTERPRETING, MEDIATION, PERPETRATOR_AUDIENCE, Question
 from graph.referral.resolve import resolve
 from graph.referral.scoring import CAPACITY_FRESH_DAYS, Scorer
 from graph.roles import Role
@@ -31,7 +31,12 @@ from graph.store import GraphStore
 PARTNER_HOPS = 3
 """How far through cooperation links a referral path may go."""
 
-Order = tuple[bool, float, str, str]
+Order = tuple[bool, bool, float, str, str]
+LOCAL = frozenset({"in_division", "serves_division"})
+"""The locality reasons of a service of the division (located there, or serving it)."""
+NOT_DIRECT = frozenset({"term_broader", "elsewhere"})
+"""The reasons that make an answer an alternative: a broader term, another division."""
+INTERPRETING_LIMIT = 3
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -39,11 +44,14 @@ class Ranked:
     """A candidate with the part of its score that does not depend on who asks."""
 
     order: Order
-    """(after the 24/7 services when urgent, minus the static score, organisation name, service id)."""
+    """(after the 24/7 services when urgent, after the direct answers in the person's language when one is
+    asked, minus the static score, organisation name, service id)."""
     static: float = field(compare=False)
     candidate: ServiceCandidate = field(compare=False)
     wanted: bool = field(compare=False)
     """It answers the term asked (or a narrower one), not only a broader term."""
+    local: bool = field(compare=False)
+    """It is a service of the division asked (located there or serving it), or no division was asked."""
 
 
 class ReferralEngine:
@@ -76,7 +84,11 @@ class ReferralEngine:
         if not top:
             notices.append(Notice("none_at_all", {"term": q.asked}))
         results = tuple(self._result(r.candidate, q) for r in top)
-        path_ids = sorted({i for r in results for i in r.path})
+        help_ = self._language_help(ranked, q)
+        if help_ is not None and not help_.spoken_here:
+            notices.extend(_language_notices(help_, q.division))
+        shown = [*results, *(help_.interpreting if help_ else ())]
+        path_ids = sorted({i for r in shown for i in r.path})
         names = {o.id: o.name for o in self.store.list(Organisation, ids=path_ids)} if path_ids else {}
         return Answer(
             query=query,
@@ -85,9 +97,32 @@ class ReferralEngine:
             results=results,
             notices=tuple(notices),
             warnings=(Notice("mediation_warning"),) if query.need == MEDIATION else (),
-            fallbacks=tuple(f for f in fallbacks() if query.urgent or not f.urgent_only),
+            fallbacks=_fallbacks(query),
             names=names,
+            language=help_,
         )
+
+    def _language_help(self, ranked: list[Ranked], q: Question) -> LanguageHelp | None:
+        """For a language asked: does a service of the division that answers speak it; if not, the services
+        of the division that interpret. The helplines in that language come either way."""
+        language = q.query.language
+        if language is None:
+            return None
+        spoken = any(r.local and not r.order[1] and allowed(r.candidate.service, q) for r in ranked)
+        lines = tuple(f for f in fallbacks() if f.kind == "helpline" and language in f.languages)
+        return LanguageHelp(language, spoken, lines, () if spoken else self._interpreting(q))
+
+    def _interpreting(self, q: Question) -> tuple[Result, ...]:
+        """The best interpreting services for the question's place, under the same safety policy (same side)."""
+        if INTERPRETING in q.wanted:
+            return ()
+        audience = PERPETRATOR_AUDIENCE if q.perpetrator_side else q.query.audience
+        asked = q.query.model_copy(
+            update={"situation": None, "need": INTERPRETING, "audience": audience, "limit": INTERPRETING_LIMIT}
+        )
+        sub = Question.of(asked, q.role, self.ref.taxonomy, division=q.division, partners=q.partners, today=q.today)
+        ranked = self._ranked(sub)
+        return tuple(self._result(r.candidate, sub) for r in self._top(ranked, sub) if r.wanted)
 
     def question(self, query: ReferralQuery, role: Role) -> Question:
         """The query checked against the reference data, with its division and the asking organisation's partners.
@@ -106,7 +141,9 @@ class ReferralEngine:
         broad term.
         """
         version = self.store.version()
-        key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today)
+        key = RankingKey(
+            q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation, q.query.language
+        )
         ranked = self.cache.get(version, key)
         if ranked is None:
             divisions = [q.division] if q.division else None
@@ -116,16 +153,22 @@ class ReferralEngine:
         return ranked
 
     def _rank(self, candidates: list[ServiceCandidate], q: Question) -> list[Ranked]:
+        """Each candidate with its static points and its place in the order (see `Ranked.order`)."""
         out = []
         for c in candidates:
-            static = sum(r.points for r in self.scorer.static(c, q))
+            reasons = self.scorer.static(c, q)
+            codes = {r.code for r in reasons}
+            static = sum(r.points for r in reasons)
             first = not q.query.urgent or c.service.open_24_7
-            order = (not first, -static, c.organisation.name, c.service.id)
-            out.append(Ranked(order, static, c, bool(c.service.terms() & q.wanted)))
+            in_language = "speaks" in codes and not codes & NOT_DIRECT
+            order = (not first, not in_language, -static, c.organisation.name, c.service.id)
+            local = q.division is None or bool(codes & LOCAL)
+            out.append(Ranked(order, static, c, bool(c.service.terms() & q.wanted), local))
         return out
 
     def _top(self, ranked: list[Ranked], q: Question) -> list[Ranked]:
-        """The `limit` best allowed candidates, in answer order (24/7 first when urgent, score, name).
+        """The `limit` best allowed candidates, in answer order (24/7 first when urgent, then the direct answers
+        in the person's language, score, name).
 
         `ranked` is sorted by the static part of the score; the question's own points can add at most
         `Scorer.best_extra`, so the scan stops at the first candidate that could not enter the top.
@@ -134,13 +177,13 @@ class ReferralEngine:
         limit = q.query.limit
         best_extra = self.scorer.best_extra(q)
         for r in ranked:
-            after, minus_static, name, sid = r.order
-            if len(best) == limit and (after, minus_static - best_extra, name, sid) > best[-1][0]:
+            after, later, minus_static, name, sid = r.order
+            if len(best) == limit and (after, later, minus_static - best_extra, name, sid) > best[-1][0]:
                 break
             if not allowed(r.candidate.service, q):
                 continue
             score = r.static + sum(reason.points for reason in self.scorer.personal(r.candidate, q))
-            insort(best, ((after, -score, name, sid), r))
+            insort(best, ((after, later, -score, name, sid), r))
             del best[limit:]
         return [r for _, r in best]
 
@@ -177,6 +220,21 @@ class ReferralEngine:
             path=q.path(c.organisation.id),
             alternative=not (c.service.terms() & q.wanted) or outside,
         )
+
+
+def _fallbacks(query: ReferralQuery) -> tuple[Fallback, ...]:
+    """The helplines (and, when urgent, the emergency numbers first), those in the person's language first."""
+    shown = [f for f in fallbacks() if query.urgent or not f.urgent_only]
+    return tuple(sorted(shown, key=lambda f: (f.kind != "emergency", query.language not in (None, *f.languages))))
+
+
+def _language_notices(help_: LanguageHelp, division: str | None) -> list[Notice]:
+    """No service of the division that answers speaks the person's language: say so, and name its helplines."""
+    language = help_.language
+    said = Notice("language_not_here", {"language": language, "division": division}) if division else None
+    notices = [said or Notice("language_not_spoken", {"language": language})]
+    notices.extend(Notice("language_helpline", {"language": language, "number": f.number}) for f in help_.helplines)
+    return notices
 
 
 def _held(candidates: list[ServiceCandidate]) -> set[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """The safety policy: which services may be proposed for a question, and which contacts shown.
 
 Enforced here, not in the pages: victim- and perpetrator-facing services are never mixed,
-mediation only on explicit request (it comes with a warning, see the engine), services for
+mediation only on explicit request (it comes with a warning, see the engine) — and then the
+mediation services come although they serve both parties, which is what mediation is; services for
 professionals only are not proposed to the public, and a need or an audience asked must be met.
 Hidden addresses never leave the store on the referral path (the store filters locations by
 the role's clearance); professional phone lines only for professionals (`visible_contacts`).
@@ -40,6 +41,8 @@ def exclusion(service: Service, question: Question) -> Exclusion | None:
     needs = set(service.needs)
     for_perpetrators = PERPETRATOR_AUDIENCE in audiences or PERPETRATOR_NEED in needs
     for_victims = bool(audiences & VICTIM_AUDIENCES) or bool(needs & VICTIM_NEEDS)
+    if q.need == MEDIATION and MEDIATION in needs and PERPETRATOR_NEED not in needs and not needs & VICTIM_NEEDS:
+        for_perpetrators = for_victims = False  # a mediation service serves both parties: asked for, it may come
     if question.perpetrator_side and for_victims and not for_perpetrators:
         return Exclusion.VICTIM_SERVICE
     if not question.perpetrator_side and for_perpetrators:

@@ -14,6 +14,7 @@ from graph.roles import Role
 PERPETRATOR_AUDIENCE = "perpetrator"
 PERPETRATOR_NEED = "perpetrator-programme"
 MEDIATION = "mediation"
+INTERPRETING = "interpreting"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Question:
     """The ancestors of the term asked."""
     needs: frozenset[str] = frozenset()
     situations: frozenset[str] = frozenset()
+    situation_line: frozenset[str] = frozenset()
+    """The situation asked and its ancestors: a specialist of any of them is a specialist of the situation."""
+    situation_cases: frozenset[str] = frozenset()
+    """The situation asked and its descendants: a service listing one of them lists the situation."""
     audiences: frozenset[str] = frozenset()
     partners: Mapping[str, tuple[int, str]] = field(default_factory=lambda: MappingProxyType({}))
     """The asking organisation's partner tree: (distance, parent on a shortest path) of each one reachable."""
@@ -63,6 +68,10 @@ class Question:
             broader=frozenset(taxonomy.ancestors(asked)),
             needs=around(query.need),
             situations=around(query.situation),
+            situation_line=frozenset({query.situation, *taxonomy.ancestors(query.situation)})
+            if query.situation
+            else frozenset(),
+            situation_cases=taxonomy.descendants(query.situation) if query.situation else frozenset(),
             audiences=around(query.audience),
             partners=MappingProxyType({k: v for k, v in (partners or {}).items() if k != origin}),
             today=today or date.today(),
@@ -85,7 +94,6 @@ class Question:
         asked = {
             "situation": bool(q.need and q.situation),
             "audience": bool(q.audience),
-            "language": bool(q.language),
             "partners": bool(self.partners),
         }
         return frozenset(group for group, yes in asked.items() if yes)

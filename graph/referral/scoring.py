@@ -2,7 +2,7 @@
 
 Each row of the file is a reason code with its points, whether it depends on the service alone
 (`static`: the term asked, the division, the day, the urgency) or on who asks and how (`question`:
-situation, audience, language, partners), its `group` (a candidate earns at most one reason per
+situation, audience, partners), its `group` (a candidate earns at most one reason per
 group), and a sentence saying why the weight is what it is. The order of the rows is the order of
 the reasons in an answer. The ranking keeps candidates sorted by their static points and stops
 scanning once the question's points (`Scorer.best_extra`, computed from the file) cannot lift the
@@ -23,13 +23,14 @@ from graph.models import AreaScope, Capacity, ServiceCandidate
 from graph.reference import Geography
 from graph.referral.answer import Reason
 from graph.referral.question import Question
+from graph.referral.specialisation import TypeRole, type_roles
 
 STALE_AFTER = timedelta(days=365)
 """Verified longer ago than this, a record is stale."""
 CAPACITY_FRESH_DAYS = 7
 """The default of `RELAIS_CAPACITY_FRESH_DAYS` (api/settings.py), which the composition root passes on: places
 reported longer ago than this many days are to be confirmed and earn no capacity points."""
-QUESTION_GROUPS = frozenset({"situation", "audience", "language", "partners"})
+QUESTION_GROUPS = frozenset({"situation", "audience", "partners"})
 """The groups of question-dependent weights the engine knows how to earn (see `Question.asks`)."""
 WIDE: dict[AreaScope, str] = {
     AreaScope.PROVINCE: "province",
@@ -38,6 +39,9 @@ WIDE: dict[AreaScope, str] = {
 }
 
 Part = Literal["static", "question"]
+EMERGENCY = "emergency_service"
+NEED_CASE = "need:"
+"""The prefix of a `when` naming a need for which the emergency services lead (`need:complaint`)."""
 
 
 def capacity_fresh(capacity: Capacity, today: date, fresh_days: int = CAPACITY_FRESH_DAYS) -> bool:
@@ -75,6 +79,10 @@ class Weights:
                 return w.points
         raise KeyError((reason, when))
 
+    def cases(self, reason: str) -> tuple[str, ...]:
+        """The cases (`when`) a reason has a weight for, in the file's order."""
+        return tuple(w.when for w in self.rows if w.reason == reason)
+
     def order(self, reason: str) -> int:
         """Where a reason comes in an answer: the row of its first weight."""
         return next(i for i, w in enumerate(self.rows) if w.reason == reason)
@@ -82,7 +90,7 @@ class Weights:
     def best_extra(self, groups: Iterable[str]) -> float:
         """The most the question-dependent weights of these groups can add to a static score.
 
-        >>> weights().best_extra(["language"]) == weights().points("speaks")
+        >>> weights().best_extra(["audience"]) == weights().points("for_audience")
         True
         >>> weights().best_extra([])
         0.0
@@ -122,6 +130,8 @@ def _part(value: str) -> Part:
 REASONS = (
     *[(code, "") for code in ("term_exact", "term_narrower", "term_broader", "also_situation")],
     *[(code, "") for code in ("in_division", "serves_division", "province", "region", "national", "elsewhere")],
+    ("specialised", "not urgent"),
+    ("emergency_service", "urgent"),
     *[(code, "") for code in ("for_audience", "speaks", "not_speaks")],
     ("open_24_7", "urgent"),
     ("open_24_7", "not urgent"),
@@ -163,11 +173,20 @@ class Scorer:
     """
 
     def __init__(
-        self, geography: Geography, table: Weights | None = None, capacity_fresh_days: int = CAPACITY_FRESH_DAYS
+        self,
+        geography: Geography,
+        table: Weights | None = None,
+        capacity_fresh_days: int = CAPACITY_FRESH_DAYS,
+        roles: dict[str, TypeRole] | None = None,
     ) -> None:
         self.geography = geography
         self.weights = table or weights()
         self.capacity_fresh_days = capacity_fresh_days
+        self.roles = type_roles() if roles is None else roles
+        self.need_cases = tuple(
+            (when, when.removeprefix(NEED_CASE)) for when in self.weights.cases(EMERGENCY) if when.startswith(NEED_CASE)
+        )
+        """(case, need) of each `need:` weight of the emergency services, in the file's order."""
 
     def _reason(self, code: str, when: str = "", **values: object) -> Reason:
         return Reason(code, values, self.weights.points(code, when))
@@ -182,11 +201,17 @@ class Scorer:
         return self.weights.best_extra(q.asks)
 
     def static(self, c: ServiceCandidate, q: Question) -> list[Reason]:
-        """The reasons that depend on the service, the term asked, the division, the urgency and the day only."""
+        """The reasons that depend on the service and the ranking's key: the term and situation asked, the division,
+        the language, the urgency and the day."""
         s = c.service
         reasons = [self._term(c, q)]
         if q.division:
             reasons.append(self._locality(c, q.division))
+        if (role := self._specialisation(c, q)) is not None:
+            reasons.append(role)
+        if asked_language := q.query.language:
+            code = "speaks" if asked_language in s.languages else "not_speaks"
+            reasons.append(self._reason(code, language=asked_language))
         if s.open_24_7:
             reasons.append(self._reason("open_24_7", "urgent" if q.query.urgent else "not urgent"))
         if s.capacity is not None:
@@ -199,6 +224,28 @@ class Scorer:
         else:
             reasons.append(self._reason("verified", on=verified))
         return reasons
+
+    def emergency_case(self, q: Question) -> str | None:
+        """The case in which the emergency services lead: urgent, or a need the weights name (with its narrower
+        ones); None when a specialised service should lead instead."""
+        if q.query.urgent:
+            return "urgent"
+        if q.query.need:
+            line = q.broader | {q.asked}
+            return next((case for case, need in self.need_cases if need in line), None)
+        return None
+
+    def _specialisation(self, c: ServiceCandidate, q: Question) -> Reason | None:
+        """`emergency_service` when the emergency services lead, else `specialised` for a situation's specialist."""
+        role = self.roles.get(c.organisation.type)
+        if role is None:
+            return None
+        case = self.emergency_case(q)
+        if case is not None:
+            return self._reason(EMERGENCY, case) if role.emergency else None
+        if role.specialised_in & q.situation_line and q.situation_cases.intersection(c.service.situations):
+            return self._reason("specialised", "not urgent", term=q.query.situation)
+        return None
 
     def _capacity(self, capacity: Capacity, today: date) -> Reason:
         """Places or full as last reported; an old figure is to be confirmed and moves nothing."""
@@ -230,7 +277,7 @@ class Scorer:
         return self._reason("elsewhere", division=division, where=tuple(sorted(set(c.located_in) | served)))
 
     def personal(self, c: ServiceCandidate, q: Question) -> list[Reason]:
-        """The reasons that depend on who asks and how: situation, audience, language, partners.
+        """The reasons that depend on who asks and how: situation, audience, partners.
 
         Their most favourable sum is `best_extra`, computed from the same weights.
         """
@@ -240,9 +287,6 @@ class Scorer:
             reasons.append(self._reason("also_situation", term=asked.situation))
         if asked.audience and set(s.audiences) & q.audiences:
             reasons.append(self._reason("for_audience", audience=asked.audience))
-        if asked.language:
-            code = "speaks" if asked.language in s.languages else "not_speaks"
-            reasons.append(self._reason(code, language=asked.language))
         hops = q.hops(c.organisation.id)
         if hops == 1:
             reasons.append(self._reason("partner"))

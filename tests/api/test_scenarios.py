@@ -91,9 +91,9 @@ SCENARIOS = [
         checks=("mediation_warning",),
     ),
     Scenario(
-        "urgent partner violence in Verviers: 24/7 first, 112 and 101",
+        "urgent partner violence in Verviers: 24/7 first, police and hospitals before the shelter, 112 and 101",
         "situation=partner-violence&division=verviers&urgent=true",
-        top=("shelter-v-1",),
+        top=("hosp-v-1", "hosp-v-2", "pz-v-1", "pz-v-2", "shelter-v-1"),
         emergency=True,
         checks=("urgent_24_7_first",),
         never=PERPETRATOR,

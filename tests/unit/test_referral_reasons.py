@@ -17,7 +17,14 @@ from graph.referral import LANGUAGES, fallbacks
 from graph.referral.scoring import weights
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTICES = ("none_here", "none_at_all", "mediation_warning")
+NOTICES = (
+    "none_here",
+    "none_at_all",
+    "mediation_warning",
+    "language_not_here",
+    "language_not_spoken",
+    "language_helpline",
+)
 
 
 def languages_in_data() -> set[str]:
@@ -41,6 +48,7 @@ def sample_values(reference: Reference, code: str, language: str = "ar") -> dict
         "available": 2,
         "total": 8,
         "hops": 2,
+        "number": "108",
     }
     wanted = {name for text in TEXT[code].values() for _, name, _, _ in string.Formatter().parse(text) if name}
     return {k: v for k, v in values.items() if k in wanted}
