@@ -172,17 +172,23 @@ def test_export_import_export_is_identical(hsds_client: TestClient, reference: R
 
 def test_openapi_matches_the_standard_for_implemented_paths(client: TestClient) -> None:
     standard = json.loads((SCHEMAS / "openapi.json").read_text(encoding="utf-8"))
-    ours = client.get("/openapi.json").json()["paths"]
+    root = client.get("/hsds/").json()
+    assert root["version"] == "3.1" and root["openapi_url"].endswith("/hsds/openapi.json")
+    ours = client.get("/hsds/openapi.json").json()["paths"]
+    assert ours and all(path.startswith("/hsds") for path in ours), [p for p in ours if not p.startswith("/hsds")]
     components = standard["components"]["parameters"]
     for path, item in standard["paths"].items():
         mine = ours.get("/hsds" + path)
-        assert mine and "get" in mine, path
-        wanted = {
-            p["name"] if "name" in p else components[p["$ref"].split("/")[-1]]["name"]
-            for p in item["get"].get("parameters", []) + item.get("parameters", [])
-        }
-        have = {p["name"] for p in mine["get"].get("parameters", [])}
-        assert wanted <= have, (path, wanted - have)
+        for method in ("get", "post"):
+            if method not in item:
+                continue
+            assert mine and method in mine, (method, path)
+            wanted = {
+                p["name"] if "name" in p else components[p["$ref"].split("/")[-1]]["name"]
+                for p in item[method].get("parameters", []) + item.get("parameters", [])
+            }
+            have = {p["name"] for p in mine[method].get("parameters", [])}
+            assert wanted <= have, (method, path, wanted - have)
 
 
 def test_cors_for_other_directories(reference: Reference) -> None:
@@ -190,4 +196,6 @@ def test_cors_for_other_directories(reference: Reference) -> None:
     with TestClient(create_app(cors, MemoryStore())) as c:
         r = c.get("/hsds/", headers={"Origin": "https://annuaire.example.org"})
         assert r.headers["access-control-allow-origin"] == "https://annuaire.example.org"
-        assert "access-control-allow-origin" not in c.get("/hsds/", headers={"Origin": "https://evil.example"}).headers
+        anywhere = c.get("/hsds/", headers={"Origin": "https://elsewhere.example"})
+        assert anywhere.headers["access-control-allow-origin"] == "*"  # public reads: Open Referral UK
+        assert "access-control-allow-origin" not in c.get("/v1/taxonomy", headers={"Origin": "https://evil.example"}).headers
