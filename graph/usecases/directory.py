@@ -11,9 +11,10 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from graph.errors import Conflict, InvalidInput, Problem, Stale
+from graph.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem, Stale
 from graph.models import (
     ENTITY_TYPES,
+    LINK_TYPES,
     Capacity,
     Link,
     Location,
@@ -26,8 +27,27 @@ from graph.models import (
 )
 from graph.reference import Reference, suggest
 from graph.referral import visible_contacts
-from graph.store import GraphStore
+from graph.store import LOCATING_FIELDS, GraphStore
 from graph.usecases.caller import LOADER, Caller
+
+Versioned = type[Organisation] | type[Service] | type[Location]
+
+
+def masked(location: Location) -> Location:
+    """A hidden location as its writers see it: that it exists, never where (not even its name)."""
+    if location.visibility is not Visibility.HIDDEN:
+        return location
+    blank = {f: None if f in ("latitude", "longitude") else "" for f in LOCATING_FIELDS}
+    return location.model_copy(update=blank)
+
+
+@dataclass(frozen=True)
+class Owned:
+    """What an organisation's deletion takes with it, counted (hidden locations included)."""
+
+    services: int
+    locations: int
+    links: int
 
 
 def sector_of(reference: Reference, type_code: str) -> str:
@@ -133,6 +153,16 @@ class DirectoryCases:
         self._check_version(caller, Organisation, organisation_id, expected)
         self.store.delete(Organisation, organisation_id, key_id=caller.key_id, route=caller.route)
 
+    def owned(self, caller: Caller, organisation_id: str) -> Owned:
+        """What goes with an organisation if it is deleted, for the confirmation a coordinator reads first."""
+        caller.require_coordinator()
+        self.store.get(Organisation, organisation_id)
+        return Owned(
+            services=len(self.store.list(Service, organisation_id=organisation_id)),
+            locations=len(self.store.list(Location, organisation_id=organisation_id, clearance=Visibility.HIDDEN)),
+            links=sum(len(self.store.links(k, organisation_id=organisation_id)) for k in LINK_TYPES),
+        )
+
     def mark_verified(self, caller: Caller, organisation_id: str, on: date | None = None) -> UpsertReport:
         """The organisation confirmed its record today (or on `on`, never in the future)."""
         caller.require_writer(organisation_id)
@@ -146,17 +176,17 @@ class DirectoryCases:
 
     # --- versions (optimistic concurrency) -----------------------------------------------------------
 
-    def version(self, caller: Caller, kind: type[Organisation] | type[Service], record_id: str) -> str:
+    def version(self, caller: Caller, kind: Versioned, record_id: str) -> str:
         """A record's version as this caller sees it: the content hash of the view its role may read (so the
         version of a shelter's service says nothing of its hidden site or of the lines the caller may not
-        see). It is the ETag a writer sends back in If-Match."""
+        see). It is the ETag a writer sends back in If-Match. A location's is its writers' only."""
         if kind is Service:
             return self.service(caller, record_id).content_hash()
+        if kind is Location:
+            return self._own_location(caller, record_id).content_hash()
         return self.store.get(Organisation, record_id).content_hash()
 
-    def _check_version(
-        self, caller: Caller, kind: type[Organisation] | type[Service], record_id: str, expected: str | None
-    ) -> None:
+    def _check_version(self, caller: Caller, kind: Versioned, record_id: str, expected: str | None) -> None:
         """Two coordinators editing the same record: the second save, based on the old version, is refused.
 
         `expected` may list several versions («a», «b»), as If-Match may; «*» accepts any."""
@@ -164,8 +194,66 @@ class DirectoryCases:
             return
         current = self.version(caller, kind, record_id)
         if current not in {v.strip().removeprefix("W/").strip('"') for v in expected.split(",")}:
-            stored = self.service(caller, record_id) if kind is Service else self.store.get(Organisation, record_id)
+            stored = self._current(caller, kind, record_id)
             raise Stale(f"«{record_id}» was changed meanwhile by someone else: nothing was written", stored)
+
+    def _current(self, caller: Caller, kind: Versioned, record_id: str) -> Record:
+        if kind is Service:
+            return self.service(caller, record_id)
+        if kind is Location:
+            return self.location(caller, record_id)
+        return self.store.get(Organisation, record_id)
+
+    # --- locations ----------------------------------------------------------------------------------
+
+    def locations(self, caller: Caller, organisation_id: str) -> list[Location]:
+        """An organisation's locations for its writers: hidden ones listed, masked (`masked`)."""
+        caller.require_writer(organisation_id)
+        found = self.store.list(Location, organisation_id=organisation_id, clearance=Visibility.HIDDEN)
+        return [masked(loc) for loc in found]
+
+    def location(self, caller: Caller, location_id: str) -> Location:
+        """One location for a writer of its organisation (masked if hidden); for anyone else, unknown."""
+        return masked(self._own_location(caller, location_id))
+
+    def _own_location(self, caller: Caller, location_id: str) -> Location:
+        found = self.store.list(Location, ids=[location_id], clearance=Visibility.HIDDEN)
+        if not found or not _writes(caller, found[0].organisation_id):
+            raise NotFound(f"no Location with id «{location_id}»")  # another's location reads as unknown
+        return found[0]
+
+    def save_location(self, caller: Caller, location: Location, expected: str | None = None) -> UpsertReport:
+        """Create or change a location of the caller's organisation; the commune must be known."""
+        caller.require_writer(location.organisation_id)
+        if self.store.list(Location, ids=[location.id], clearance=Visibility.HIDDEN):
+            self._check_version(caller, Location, location.id, expected)  # NotFound if another's
+            if self._own_location(caller, location.id).organisation_id != location.organisation_id:
+                raise NotFound(f"no Location with id «{location.id}»")
+        if location.commune not in self.reference.geography.communes:
+            raise InvalidInput(f"unknown commune «{location.commune}»", parameter="commune", code="unknown_code")
+        return self.store.upsert([location], key_id=caller.key_id, route=caller.route)
+
+    def delete_location(self, caller: Caller, location_id: str, expected: str | None = None) -> int:
+        """Delete a location; the services held there no longer list it (each change logged). Returns how many
+        services it left."""
+        loc = self._own_location(caller, location_id)
+        self._check_version(caller, Location, location_id, expected)
+        held = [
+            s.model_copy(update={"location_ids": tuple(i for i in s.location_ids if i != location_id)})
+            for s in self.store.list(Service, organisation_id=loc.organisation_id, clearance=Visibility.HIDDEN)
+            if location_id in s.location_ids
+        ]
+        if held:
+            self.store.upsert(held, key_id=caller.key_id, route=caller.route)
+        self.store.delete(Location, location_id, key_id=caller.key_id, route=caller.route)
+        return len(held)
+
+    def placed_at(self, caller: Caller, service_id: str) -> tuple[str, ...]:
+        """Every location a service is held at, hidden ones included, for a writer of its organisation (the
+        form lists the masked ones, so that they can be ticked off)."""
+        stored = self.store.get(Service, service_id, clearance=Visibility.HIDDEN)
+        caller.require_writer(stored.organisation_id)
+        return stored.location_ids
 
     # --- services -----------------------------------------------------------------------------------
 
@@ -189,7 +277,11 @@ class DirectoryCases:
         self._refuse_foreign_locations(service, attached=())
         return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
 
-    def save_service(self, caller: Caller, service: Service, expected: str | None = None) -> UpsertReport:
+    def save_service(
+        self, caller: Caller, service: Service, expected: str | None = None, *, every_location: bool = False
+    ) -> UpsertReport:
+        """`every_location`: the writer was shown every location of the service, masked ones included
+        (`placed_at`), so one left out is one taken off."""
         old = self.store.get(Service, service.id)
         caller.require_writer(old.organisation_id)
         caller.require_writer(service.organisation_id)
@@ -197,7 +289,8 @@ class DirectoryCases:
         check_service_terms(self.reference, service)
         attached = self.store.get(Service, service.id, clearance=Visibility.HIDDEN).location_ids
         self._refuse_foreign_locations(service, attached=attached)
-        service = self._keep_unseen_locations(service, caller.role.clearance)
+        if not every_location:
+            service = self._keep_unseen_locations(service, caller.role.clearance)
         return self.store.upsert([service], key_id=caller.key_id, route=caller.route)
 
     def _refuse_foreign_locations(self, service: Service, attached: Iterable[str]) -> None:
@@ -302,6 +395,14 @@ class DirectoryCases:
                         report.add(kind_name, added)
                     if progress:
                         progress(size)
+
+
+def _writes(caller: Caller, organisation_id: str) -> bool:
+    try:
+        caller.require_writer(organisation_id)
+    except Forbidden:
+        return False
+    return True
 
 
 def import_directory(

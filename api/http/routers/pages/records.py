@@ -1,8 +1,15 @@
-"""Editing the directory's records from the dashboard: organisations, services, links."""
+"""Editing the directory's records: the forms of an organisation's page (/organisation) post here.
+
+Organisations (create, save, delete after a confirmation), their services and their locations; each write
+through its use case (rights, validation, change log). A refused form shows the organisation's page again
+with what was typed and each error next to its field (422; 412 when someone saved meanwhile); a saved one
+goes back to the page with a message. The dashboard's edit section (an organisation picker) is built here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,32 +17,37 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages import dashboard
-from api.http.routers.pages.common import page_language
-from api.i18n import t
+from api.http.routers.pages.common import folded, page_language, render
+from api.http.routers.pages.organisation import (
+    Failed,
+    back_to,
+    organisation_page,
+    parent_choices,
+    type_choices,
+)
+from api.http.routers.pages.record_forms import (
+    changed_fields,
+    errors_of,
+    location_from,
+    location_values,
+    new_id,
+    organisation_from,
+    organisation_values,
+    service_from,
+    service_values,
+    values_of,
+)
+from api.i18n import UI, t
 from graph.errors import InvalidInput, RelaisError, Stale
-from graph.models import Cooperation, CooperationKind, Organisation, Service
-from graph.usecases import sector_of
-from viz.texts import organisation_type
+from graph.models import Cooperation, CooperationKind, Location, Organisation, Record, Service
 
 router = APIRouter(include_in_schema=False)
-
-
-@router.post("/coordination/organisations/{organisation_id}", response_model=None)
-async def edit_organisation(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    form = {**(await request.form()), "organisation_id": organisation_id}
-    return await _run_form(request, relais, who, organisation_id, form, _save_organisation)
-
-
-@router.post("/coordination/services/{service_id}", response_model=None)
-async def edit_service(service_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    form = {**(await request.form()), "service_id": service_id}
-    org_id = relais.directory.service(who, service_id).organisation_id
-    return await _run_form(request, relais, who, org_id, form, _save_service)
 
 
 @router.post("/coordination/links", response_model=None)
@@ -47,27 +59,10 @@ async def add_link(request: Request, relais: RelaisDep, who: CallerDep) -> Respo
 def edit_section(
     request: Request, relais: Relais, who: HttpCaller, organisation: str | None, typed: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The dashboard's edit section; after a refused save, the form shows what was typed, with the stored
-    version to send."""
-    lang = page_language(request)
-    orgs = relais.directory.organisations()
-    org = next((o for o in orgs if o.id == organisation), None)
-    services = relais.directory.services(who, org.id) if org else []
-    versions = {s.id: relais.directory.version(who, Service, s.id) for s in services}
-    if org:
-        versions[org.id] = relais.directory.version(who, Organisation, org.id)
-    if typed and org and typed.get("organisation_id") == org.id:
-        org = _typed(org, typed)
-    if typed and typed.get("service_id"):
-        services = [_typed(s, typed) if s.id == typed["service_id"] else s for s in services]
+    """The dashboard's edit section: every organisation by name (accents aside), each opening its page."""
     return {
-        "type_name": lambda code: organisation_type(relais.reference, code, lang),
-        "organisations": orgs,
-        "org": org,
-        "types": relais.reference.organisation_types,
-        "services": services,
-        "versions": versions,
-        "link_typed": dict(typed) if typed and "from" in typed else {},
+        "organisations": sorted(relais.directory.organisations(), key=lambda o: folded(o.name)),
+        "chosen": organisation,
     }
 
 
@@ -95,94 +90,13 @@ async def _run_form(
     lang = page_language(request)
     try:
         message = await run_in_threadpool(save, relais, who, form, lang)
-    except ValidationError as exc:
-        errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    except (ValidationError, InvalidInput) as exc:
+        errors = [f"{_label(k, lang)} {e}" for k, e in errors_of(exc, lang).items()]
         return await run_in_threadpool(_refused, request, relais, who, organisation_id, 422, errors, form)
-    except Stale as exc:
-        said = str(exc) if lang == "fr" else t("stale_saved", lang)
-        errors = [said, *_changed_meanwhile(exc.current, form, lang)]
-        return await run_in_threadpool(_refused, request, relais, who, organisation_id, 412, errors, form)
     except RelaisError as exc:
-        errors = [str(p) for p in exc.problems] if isinstance(exc, InvalidInput) else [str(exc)]
-        return await run_in_threadpool(_refused, request, relais, who, organisation_id, 422, errors, form)
+        return await run_in_threadpool(_refused, request, relais, who, organisation_id, 422, [str(exc)], form)
     query = urlencode({"organisation": organisation_id, "message": message, "lang": lang})
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
-
-
-def _save_organisation(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
-    old = relais.directory.organisation(str(form["organisation_id"]))
-    chosen = str(form.get("type", ""))
-    org = Organisation.model_validate(
-        old.model_dump(exclude={"modified_at"})
-        | {
-            "name": form.get("name", ""),
-            "type": chosen,
-            "sector": sector_of(relais.reference, chosen),
-            "status": form.get("status", "active"),
-            "website": form.get("website") or None,
-            "description": form.get("description", ""),
-            "source": form.get("source", ""),
-            "verified_at": form.get("verified_at") or None,
-        }
-    )
-    relais.directory.save_organisation(who, org, expected=form.get("version") or None)
-    return t("saved_organisation", lang).format(name=org.name)
-
-
-def _save_service(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
-    old = relais.directory.service(who, str(form["service_id"]))
-
-    service = Service.model_validate(old.model_dump(exclude={"modified_at"}) | _service_fields(form))
-    relais.directory.save_service(who, service, expected=form.get("version") or None)
-    return t("saved_service", lang).format(name=service.name)
-
-
-def _service_fields(form: Mapping[str, Any]) -> dict[str, Any]:
-    """The service form's fields as the record holds them (lists of codes were typed with «;»)."""
-
-    def split(key: str) -> tuple[str, ...]:
-        return tuple(x.strip() for x in str(form.get(key, "")).split(";") if x.strip())
-
-    return {
-        "name": form.get("name", ""),
-        "situations": split("situations"),
-        "needs": split("needs"),
-        "languages": split("languages") or ("fr",),
-        "open_24_7": form.get("open_24_7") == "yes",
-    }
-
-
-ORGANISATION_FIELDS = ("name", "type", "status", "website", "description", "source", "verified_at")
-
-
-def _typed(record: Organisation | Service, form: Mapping[str, Any]) -> Any:
-    """The record as the user typed it into its form, to show it again after a refused save (not validated)."""
-    if isinstance(record, Service):
-        return record.model_copy(update=_service_fields(form))
-    return record.model_copy(update={k: form[k] for k in ORGANISATION_FIELDS if k in form})
-
-
-def _changed_meanwhile(current: object, form: Mapping[str, Any], lang: str = "fr") -> list[str]:
-    """The stored value of every field that differs from what this user typed (someone changed one or more
-    of them since the form was opened; which ones, the stored version alone cannot say)."""
-    if isinstance(current, Service):
-        typed: dict[str, Any] = _service_fields(form)
-    elif isinstance(current, Organisation):
-        typed = {k: form[k] for k in ORGANISATION_FIELDS if k in form}
-    else:
-        return []
-    stored = current.model_dump(mode="json")
-    return [
-        t("stale_field", lang).format(field=field, stored=_shown(stored.get(field)), typed=_shown(value))
-        for field, value in typed.items()
-        if _shown(stored.get(field)) != _shown(value)
-    ]
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return ";".join(str(x) for x in value)
-    return "" if value is None else str(value)
 
 
 def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
@@ -196,3 +110,274 @@ def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: s
     )
     report = relais.network.add_link(who, link)
     return t("link_added" if report.created else "link_existed", lang)
+
+
+def _label(field: str, lang: str) -> str:
+    key = f"rec_field_{field}"
+    return f"{t(key, lang)} :" if key in UI else ""
+
+
+# --- organisations --------------------------------------------------------------------------------------
+
+
+@router.get("/coordination/organisations/new", response_class=HTMLResponse, response_model=None)
+def new_organisation(request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    """The coordinators' form for a new organisation (an editor's key names one that exists)."""
+    who.require_coordinator("creating an organisation")
+    return _new_organisation_page(request, relais, who, {"status": "active"}, {})
+
+
+def _new_organisation_page(
+    request: Request, relais: Relais, who: HttpCaller, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> HTMLResponse:
+    lang = page_language(request)
+    return render(
+        request,
+        "forms/new_organisation.html",
+        who,
+        status=status,
+        v=values,
+        errors=errors,
+        types=type_choices(relais, lang),
+        parents=parent_choices(relais, None),
+    )
+
+
+@router.post("/coordination/organisations", response_model=None)
+async def create_organisation(request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    who.require_coordinator("creating an organisation")
+    form = await _posted(request, who)
+    lang = page_language(request)
+    values = organisation_values(form)
+    taken = [o.id for o in relais.directory.organisations()]
+    try:
+        org = organisation_from(values, {"id": new_id(values.get("name", ""), taken)}, relais.reference)
+        await run_in_threadpool(relais.directory.create_organisation, who, org)
+    except (ValidationError, InvalidInput) as exc:
+        return _new_organisation_page(request, relais, who, values, errors_of(exc, lang), 422)
+    return back_to(org.id, who, lang, "done=rec_done_organisation_created", "record")
+
+
+@router.post("/coordination/organisations/{organisation_id}", response_model=None)
+async def save_organisation(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    """The organisation's record (an editor's own; its parent and its deletion are the coordinators')."""
+    form = await _posted(request, who)
+    values = organisation_values(form)
+
+    def write() -> None:
+        old = relais.directory.organisation(organisation_id)
+        org = organisation_from(values, old.model_dump(mode="json", exclude={"modified_at"}), relais.reference)
+        relais.directory.save_organisation(who, org, expected=_version(form))
+
+    target = Target(organisation_id, "organisation", Organisation, organisation_id, "record")
+    return await _page_form(request, relais, who, target, values, write, "rec_done_organisation_saved")
+
+
+@router.get("/coordination/organisations/{organisation_id}/delete", response_class=HTMLResponse, response_model=None)
+def confirm_organisation_deletion(
+    organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep
+) -> Response:
+    """What goes with the organisation, counted, before a coordinator confirms its deletion."""
+    owned = relais.directory.owned(who, organisation_id)
+    org = relais.directory.organisation(organisation_id)
+    lang = page_language(request)
+    return _confirm(
+        request,
+        who,
+        title=t("rec_delete_organisation_title", lang).format(name=org.name),
+        sentence=t("rec_delete_organisation_goes", lang).format(
+            services=owned.services, locations=owned.locations, links=owned.links
+        ),
+        action=f"/coordination/organisations/{organisation_id}/delete",
+        version=relais.directory.version(who, Organisation, organisation_id),
+        back=f"/organisation?organisation={organisation_id}",
+    )
+
+
+@router.post("/coordination/organisations/{organisation_id}/delete", response_model=None)
+async def delete_organisation(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    form = await _posted(request, who)
+    lang = page_language(request)
+    await run_in_threadpool(relais.directory.delete_organisation, who, organisation_id, _version(form))
+    query = urlencode({"message": t("rec_done_organisation_deleted", lang), "lang": lang})
+    return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
+
+
+# --- services ------------------------------------------------------------------------------------------
+
+
+@router.post("/coordination/organisations/{organisation_id}/services", response_model=None)
+async def add_service(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    """«Ajouter un service»: its id is made from its organisation's and its name."""
+    form = await _posted(request, who)
+    values = service_values(form)
+
+    def write() -> None:
+        org = relais.directory.organisation(organisation_id)
+        taken = [s.id for s in relais.directory.services(who, organisation_id)]
+        service_id = new_id(str(values.get("name", "")), taken, prefix=f"{organisation_id[:38]}-")
+        base = {"id": service_id, "organisation_id": organisation_id, "source": org.source}
+        relais.directory.create_service(who, service_from(values, base))
+
+    target = Target(organisation_id, "new-service", None, "", "new-service")
+    return await _page_form(request, relais, who, target, values, write, "rec_done_service_created")
+
+
+@router.post("/coordination/services/{service_id}", response_model=None)
+async def save_service(service_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    form = await _posted(request, who)
+    old = relais.directory.service(who, service_id)
+    values = service_values(form)
+
+    def write() -> None:
+        service = service_from(values, old.model_dump(mode="json", exclude={"modified_at"}))
+        relais.directory.save_service(who, service, expected=_version(form), every_location=True)
+
+    target = Target(old.organisation_id, f"service-{service_id}", Service, service_id, f"svc-{service_id}")
+    return await _page_form(request, relais, who, target, values, write, "rec_done_service_saved")
+
+
+@router.get("/coordination/services/{service_id}/delete", response_class=HTMLResponse, response_model=None)
+def confirm_service_deletion(service_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    service = relais.directory.service(who, service_id)
+    who.require_writer(service.organisation_id)
+    lang = page_language(request)
+    return _confirm(
+        request,
+        who,
+        title=t("rec_delete_service_title", lang).format(name=service.name),
+        sentence=t("rec_delete_service_goes", lang),
+        action=f"/coordination/services/{service_id}/delete",
+        version=relais.directory.version(who, Service, service_id),
+        back=_page_of(service.organisation_id, who) + f"#svc-{service_id}",
+    )
+
+
+@router.post("/coordination/services/{service_id}/delete", response_model=None)
+async def delete_service(service_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    form = await _posted(request, who)
+    org_id = relais.directory.service(who, service_id).organisation_id
+    await run_in_threadpool(relais.directory.delete_service, who, service_id, _version(form))
+    return back_to(org_id, who, page_language(request), "done=rec_done_service_deleted", "services")
+
+
+# --- locations -----------------------------------------------------------------------------------------
+
+
+@router.post("/coordination/organisations/{organisation_id}/locations", response_model=None)
+async def add_location(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    """A new location; its id says nothing of where it is (a hidden site's id shows in services' records)."""
+    form = await _posted(request, who)
+    values = location_values(form)
+
+    def write() -> None:
+        org = relais.directory.organisation(organisation_id)
+        taken = [loc.id for loc in relais.directory.locations(who, organisation_id)]
+        location_id = new_id("lieu", taken, prefix=f"{organisation_id[:38]}-")
+        base = {"id": location_id, "organisation_id": organisation_id, "source": org.source}
+        relais.directory.save_location(who, location_from(values, base, relais.reference))
+
+    target = Target(organisation_id, "new-location", None, "", "new-location")
+    return await _page_form(request, relais, who, target, values, write, "rec_done_location_created")
+
+
+@router.post("/coordination/locations/{location_id}", response_model=None)
+async def save_location(location_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    form = await _posted(request, who)
+    old = relais.directory.location(who, location_id)
+    values = location_values(form)
+
+    def write() -> None:
+        base = old.model_dump(mode="json", exclude={"modified_at"})
+        relais.directory.save_location(who, location_from(values, base, relais.reference), expected=_version(form))
+
+    target = Target(old.organisation_id, f"location-{location_id}", Location, location_id, f"loc-{location_id}")
+    return await _page_form(request, relais, who, target, values, write, "rec_done_location_saved")
+
+
+@router.get("/coordination/locations/{location_id}/delete", response_class=HTMLResponse, response_model=None)
+def confirm_location_deletion(location_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    loc = relais.directory.location(who, location_id)
+    held = [
+        s
+        for s in relais.directory.services(who, loc.organisation_id)
+        if location_id in relais.directory.placed_at(who, s.id)
+    ]
+    lang = page_language(request)
+    return _confirm(
+        request,
+        who,
+        title=t("rec_delete_location_title", lang),
+        sentence=t("rec_delete_location_goes", lang).format(n=len(held)),
+        action=f"/coordination/locations/{location_id}/delete",
+        version=relais.directory.version(who, Location, location_id),
+        back=_page_of(loc.organisation_id, who) + "#locations",
+    )
+
+
+@router.post("/coordination/locations/{location_id}/delete", response_model=None)
+async def delete_location(location_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
+    form = await _posted(request, who)
+    org_id = relais.directory.location(who, location_id).organisation_id
+    await run_in_threadpool(relais.directory.delete_location, who, location_id, _version(form))
+    return back_to(org_id, who, page_language(request), "done=rec_done_location_deleted", "locations")
+
+
+# --- what the forms share ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which form of which organisation's page, and the record it writes (None when it creates one)."""
+
+    organisation_id: str
+    form: str
+    kind: type[Organisation] | type[Service] | type[Location] | None
+    record_id: str
+    anchor: str
+
+
+async def _page_form(
+    request: Request,
+    relais: Relais,
+    who: HttpCaller,
+    target: Target,
+    values: dict[str, Any],
+    write: Callable[[], None],
+    done: str,
+) -> Response:
+    """Runs a form's write; a refusal shows the page again with the typed values and the errors, nothing written."""
+    lang = page_language(request)
+    try:
+        await run_in_threadpool(write)
+    except (ValidationError, InvalidInput) as exc:
+        failed = Failed(target.form, values, errors_of(exc, lang))
+        return await run_in_threadpool(organisation_page, request, relais, who, target.organisation_id, 422, failed)
+    except Stale as exc:
+        stored = exc.current
+        fields = changed_fields(values_of(stored), values, lang) if isinstance(stored, Record) else []
+        said = t("rec_stale", lang).format(fields=", ".join(fields)) if fields else t("rec_stale_same", lang)
+        version = relais.directory.version(who, target.kind, target.record_id) if target.kind else None
+        failed = Failed(target.form, values, {"": said}, version)
+        return await run_in_threadpool(organisation_page, request, relais, who, target.organisation_id, 412, failed)
+    return back_to(target.organisation_id, who, lang, f"done={done}", target.anchor)
+
+
+async def _posted(request: Request, who: HttpCaller) -> FormData:
+    """The form sent, once its CSRF token is checked (no page form writes without it)."""
+    form = await request.form()
+    check_csrf(who, str(form.get("csrf", "")), request.app.state.settings)
+    return form
+
+
+def _version(form: Mapping[str, Any]) -> str | None:
+    return str(form.get("version") or "") or None
+
+
+def _page_of(organisation_id: str, who: HttpCaller) -> str:
+    return f"/organisation?organisation={organisation_id}" if who.role.name == "COORDINATOR" else "/organisation"
+
+
+def _confirm(request: Request, who: HttpCaller, **context: Any) -> HTMLResponse:
+    """The step before a deletion: what goes, a button to confirm, a way back."""
+    return render(request, "forms/confirm.html", who, **context)
