@@ -187,6 +187,9 @@ class Scorer:
             (when, when.removeprefix(NEED_CASE)) for when in self.weights.cases(EMERGENCY) if when.startswith(NEED_CASE)
         )
         """(case, need) of each `need:` weight of the emergency services, in the file's order."""
+        unknown = {case for role in self.roles.values() for case in role.leads_when} - set(self.weights.cases(EMERGENCY))
+        if unknown:
+            raise ValueError(f"specialisation.csv: leads_when {sorted(unknown)} has no emergency_service weight")
 
     def _reason(self, code: str, when: str = "", **values: object) -> Reason:
         return Reason(code, values, self.weights.points(code, when))
@@ -242,7 +245,7 @@ class Scorer:
             return None
         case = self.emergency_case(q)
         if case is not None:
-            return self._reason(EMERGENCY, case) if role.emergency else None
+            return self._reason(EMERGENCY, case) if case in role.leads_when else None
         if role.specialised_in & q.situation_line and q.situation_cases.intersection(c.service.situations):
             return self._reason("specialised", "not urgent", term=q.query.situation)
         return None

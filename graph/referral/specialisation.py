@@ -1,9 +1,10 @@
-"""Which organisation types are specialised in which situations, and which are emergency services.
+"""Which organisation types are specialised in which situations, and when the emergency services lead.
 
 Read from graph/data/specialisation.csv, one row per organisation type with its reason and source:
 the scorer gives `specialised` to a service whose type is specialised in the situation asked (or a
-broader one), and `emergency_service` to the emergency types when urgent or for the needs the weights
-name (graph/data/scoring.csv). A type missing from the file is a generalist.
+broader one), and `emergency_service` to a type in the cases of its `leads_when` (urgent, or a need:
+the `when` values of the `emergency_service` weights in graph/data/scoring.csv). A type missing from
+the file is a generalist.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ class TypeRole:
     type: str
     specialised_in: frozenset[str]
     """Situation codes (their narrower cases included) the type is specialised in; empty: a generalist."""
-    emergency: bool
-    """Police, hospitals, the CPVS: first when urgent, for a complaint or for medical care."""
+    leads_when: frozenset[str]
+    """The cases in which it comes first (police: urgent, need:complaint; hospitals: urgent, need:medical-care)."""
     why: str
     source: str
 
@@ -35,7 +36,7 @@ def type_roles() -> dict[str, TypeRole]:
         r["type"]: TypeRole(
             r["type"],
             frozenset(code for code in r["specialised_in"].split(";") if code),
-            r["emergency"] == "yes",
+            frozenset(case for case in r["leads_when"].split(";") if case),
             r["why"].strip(),
             r["source"].strip(),
         )

@@ -47,6 +47,17 @@ def test_a_service_for_both_sides_stays_for_the_perpetrator_side(reference: Refe
     assert exclusion(both, question(reference, situation="partner-violence")) is Exclusion.PERPETRATOR_SERVICE
 
 
+def test_mediation_asked_comes_though_it_serves_both_parties(reference: Reference) -> None:
+    """A mediation service lists victims and perpetrators (that is mediation): asked for, it may come; never unasked."""
+    two_party = service(needs=("mediation",), audiences=("victim", "perpetrator"))
+    victim_side = question(reference, situation="partner-violence", need="mediation")
+    assert allowed(two_party, victim_side)
+    assert allowed(two_party, question(reference, need="mediation", audience="perpetrator"))
+    assert exclusion(two_party, question(reference, situation="partner-violence")) is Exclusion.PERPETRATOR_SERVICE
+    programme = service(needs=("mediation", "perpetrator-programme"), audiences=("perpetrator",))
+    assert exclusion(programme, victim_side) is Exclusion.PERPETRATOR_SERVICE  # a programme stays on its side
+
+
 def test_mediation_only_on_explicit_request(reference: Reference) -> None:
     assert exclusion(MEDIATION, question(reference, situation="intrafamily-violence")) is Exclusion.MEDIATION_NOT_ASKED
     assert exclusion(MEDIATION, question(reference, need="psychological-support")) is Exclusion.MEDIATION_NOT_ASKED
