@@ -198,4 +198,7 @@ def test_cors_for_other_directories(reference: Reference) -> None:
         assert r.headers["access-control-allow-origin"] == "https://annuaire.example.org"
         anywhere = c.get("/hsds/", headers={"Origin": "https://elsewhere.example"})
         assert anywhere.headers["access-control-allow-origin"] == "*"  # public reads: Open Referral UK
-        assert "access-control-allow-origin" not in c.get("/v1/taxonomy", headers={"Origin": "https://evil.example"}).headers
+        assert (
+            "access-control-allow-origin"
+            not in c.get("/v1/taxonomy", headers={"Origin": "https://evil.example"}).headers
+        )

@@ -280,8 +280,7 @@ class Listing:
     version: Version = HSDS_VERSION
 
     def __post_init__(self) -> None:
-        if self.format not in ("", "json", "ndjson"):
-            raise InvalidInput("format must be json or ndjson", parameter="format")
+        """`format` is json unless it says ndjson (the standard: «default is json»)."""
         if self.version not in VERSIONS:
             raise InvalidInput(f"version must be one of {', '.join(VERSIONS)}", parameter="version")
 
