@@ -10,8 +10,8 @@ docs/hsds-profile.md («Schemathesis»). The result is printed, and kept in test
 from __future__ import annotations
 
 import json
-from importlib.metadata import version
 from collections import Counter
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
