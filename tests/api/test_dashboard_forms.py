@@ -1,4 +1,5 @@
-"""The dashboard's forms through HTTP: a stale save is refused, shows what changed, keeps what was typed."""
+"""The dashboard's edit section: an organisation picker sorted by name (accents aside) that opens the
+organisation's page, and the way to create one; no crude form of codes is left."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from api.http.routers.pages.common import folded
 from tests.api.conftest import TOKENS
 
 
@@ -15,19 +17,19 @@ def _signed_in(client: TestClient) -> None:
     assert answer.status_code == 303, answer.text
 
 
-def _hidden(page: str, name: str, form_action: str) -> str:
-    form = page[page.index(f'action="{form_action}"') :]
-    found = re.search(rf'name="{name}" value="([^"]*)"', form)
-    assert found, f"no {name} in the form {form_action}"
-    return html.unescape(found.group(1))
-
-
 def _organisation_form(client: TestClient) -> dict[str, str]:
-    page = client.get("/coordination?organisation=amb-h-1").text
-    action = "/coordination/organisations/amb-h-1"
+    """amb-h-1's record form as its page fills it (tests/api/test_person_data_refused.py types into it)."""
+    page = client.get("/organisation?organisation=amb-h-1").text
+    form = page[page.index('action="/coordination/organisations/amb-h-1') :]
+
+    def hidden(name: str) -> str:
+        found = re.search(rf'name="{name}" value="([^"]*)"', form)
+        assert found, name
+        return html.unescape(found.group(1))
+
     return {
-        "csrf": _hidden(page, "csrf", action),
-        "version": _hidden(page, "version", action),
+        "csrf": hidden("csrf"),
+        "version": hidden("version"),
         "name": "Service d'aide Exemple-Mehaigne 1",
         "type": "specialised-ambulatory",
         "status": "active",
@@ -37,48 +39,33 @@ def _organisation_form(client: TestClient) -> dict[str, str]:
     }
 
 
-def test_a_stale_dashboard_save_is_refused_and_keeps_what_was_typed(client: TestClient) -> None:
+def test_the_dashboard_picks_organisations_by_name(client: TestClient) -> None:
     _signed_in(client)
-    first = _organisation_form(client)
-    second = dict(first)  # a second coordinator opened the same record at the same time
-    first["description"] = "Permanence le mardi matin (saisie A)"
-    saved = client.post("/coordination/organisations/amb-h-1", data=first, follow_redirects=False)
-    assert saved.status_code == 303, saved.text
-    second["description"] = "Permanence le jeudi soir (saisie B)"
-    refused = client.post("/coordination/organisations/amb-h-1", data=second)
-    assert refused.status_code == 412
-    page = html.unescape(refused.text)
-    assert "changed meanwhile" in page and "Permanence le mardi matin (saisie A)" in page  # what changed
-    assert "Permanence le jeudi soir (saisie B)</textarea>" in page  # what B typed is still in the form
-    assert client.get("/v1/organisations/amb-h-1").json()["description"] == "Permanence le mardi matin (saisie A)"
-    # B saw the difference; saving again now sends the current version and wins
-    again = dict(second, version=_hidden(refused.text, "version", "/coordination/organisations/amb-h-1"))
-    assert client.post("/coordination/organisations/amb-h-1", data=again, follow_redirects=False).status_code == 303
-    assert client.get("/v1/organisations/amb-h-1").json()["description"] == "Permanence le jeudi soir (saisie B)"
+    page = client.get("/coordination?lang=nl").text
+    section = page[page.index('id="edit"') : page.index('id="changes"')]
+    names = [html.unescape(n) for n in re.findall(r'name="organisation" value="[^"]*"[^>]*> ([^<]*)</label>', section)]
+    assert len(names) > 100
+    assert names == sorted(names, key=folded)
+    assert 'type="search"' in section and 'action="/organisation"' in section
+    assert 'href="/coordination/organisations/new?lang=nl"' in section
+    assert ";" not in "".join(re.findall(r'<input[^>]*type="text"[^>]*>', section))  # no list of codes to type
 
 
-def test_a_refused_dashboard_save_keeps_what_was_typed(client: TestClient) -> None:
-    """A bad website: the message names the field and the rest of what was typed stays in the form."""
-    _signed_in(client)
-    form = _organisation_form(client) | {"website": "pas une url", "description": "Texte tapé à garder (fictif)"}
-    refused = client.post("/coordination/organisations/amb-h-1", data=form)
-    assert refused.status_code == 422
-    page = html.unescape(refused.text)
-    assert "website" in page and "Texte tapé à garder (fictif)</textarea>" in page and 'value="pas une url"' in page
-
-
-def test_a_refused_link_keeps_what_was_typed(client: TestClient) -> None:
+def test_a_chosen_organisation_opens_its_page(client: TestClient) -> None:
     _signed_in(client)
     page = client.get("/coordination?organisation=amb-h-1").text
-    form = {
-        "csrf": _hidden(page, "csrf", "/coordination/links"),
-        "from": "amb-h-1",
-        "to": "gp-h-6",
-        "cooperation": "protocol",
-        "source": "Réunion de plateforme (fictive)\u0007",  # a control character: refused
-    }
-    refused = client.post("/coordination/links", data=form)
-    assert refused.status_code == 422
-    page = html.unescape(refused.text)
-    assert 'value="Réunion de plateforme (fictive)' in page
-    assert '<option value="gp-h-6" selected>' in page and '<option value="protocol" selected>protocole</option>' in page
+    assert 'name="organisation" value="amb-h-1" checked' in page
+    opened = client.get("/organisation?organisation=amb-h-1&lang=nl")
+    assert opened.status_code == 200
+    assert 'action="/coordination/organisations/amb-h-1?lang=nl"' in opened.text
+    assert 'href="/coordination/links?organisation=amb-h-1&amp;lang=nl"' in opened.text
+
+
+def test_the_new_organisation_form_is_for_coordinators(client: TestClient) -> None:
+    _signed_in(client)
+    page = client.get("/coordination/organisations/new?lang=nl")
+    assert page.status_code == 200 and 'id="new-organisation"' in page.text
+    client.post("/logout", data={}, follow_redirects=False)
+    answer = client.post("/login", data={"key": TOKENS["editor"]}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert client.get("/coordination/organisations/new").status_code == 403

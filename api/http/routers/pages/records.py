@@ -60,10 +60,8 @@ def edit_section(
     request: Request, relais: Relais, who: HttpCaller, organisation: str | None, typed: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """The dashboard's edit section: every organisation by name (accents aside), each opening its page."""
-    return {
-        "organisations": sorted(relais.directory.organisations(), key=lambda o: folded(o.name)),
-        "chosen": organisation,
-    }
+    named = sorted(relais.directory.organisations(), key=lambda o: folded(o.name))
+    return {"organisations_named": [(o.id, o.name, o.name) for o in named], "chosen": organisation}
 
 
 def _refused(
