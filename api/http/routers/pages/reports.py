@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.bootstrap import Relais
 from api.forms import field_errors
-from api.http.auth import PUBLIC, HttpCaller, check_csrf
+from api.http.auth import PUBLIC, SESSION_COOKIE, HttpCaller, check_csrf, identify
 from api.http.deps import CallerDep, RelaisDep
 from api.http.guards import Buckets
 from api.http.routers.pages import upkeep
@@ -108,8 +108,10 @@ def send_report(
     text: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
 ) -> Response:
-    """Checked, rate-limited, queued; refused forms come back with what was typed and why."""
+    """Checked, rate-limited, queued; refused forms come back with what was typed and why. The cookie never
+    authorises a write here (`who` is public), but the page still shows who is signed in."""
     lang = page_language(request)
+    who = identify(None, request.app.state.settings, request.cookies.get(SESSION_COOKIE))
     typed = {"service": service, "organisation": organisation, "reason": reason, "text": text, "back": back}
     try:
         same_origin(request)
