@@ -49,12 +49,12 @@ def test_an_editor_updates_its_places_and_the_finder_shows_them(page: Any, place
     assert "à confirmer (au 3 novembre" in shelter.inner_text() or TODAY - date(2026, 11, 3) <= timedelta(days=7)
     field = shelter.locator("input[name=available]")
     field.fill("12")  # more than the 8 places in total: explained next to the field, kept
-    shelter.locator("button[type=submit]").click()
+    shelter.locator(".places-form button[type=submit]").click()
     shelter = page.locator("#svc-shelter-h-1-svc")
     assert "Plus de places libres que de places au total (8)" in shelter.locator(".field-error").inner_text()
     assert shelter.locator("input[name=available]").input_value() == "12"
     shelter.locator("input[name=available]").fill("3")
-    shelter.locator("button[type=submit]").click()
+    shelter.locator(".places-form button[type=submit]").click()
     page.wait_for_selector(".notice")
     assert "Enregistré : 3 place(s) libre(s) sur 8" in page.inner_text(".notice")
     assert f"3/8 places libres — au {day_month(TODAY, 'fr')}" in page.inner_text("#svc-shelter-h-1-svc")
@@ -77,7 +77,7 @@ def test_an_expired_figure_shows_as_to_be_confirmed(page: Any, places_server: st
         page.goto(f"{places_server}/?need=shelter&place=Huy&lang={lang}")
         card = page.locator("li.card[data-org=shelter-h-2]")
         assert card.locator(".badge.places").inner_text() == expected
-        card.locator("summary").click()
+        card.locator("summary").first.click()  # «Pourquoi» (then «Signaler une erreur»)
         because = card.inner_text()
         assert ("places à confirmer" if lang == "fr" else "plaatsen te bevestigen") in because
         shoot(page, "finder-stale-card", lang, target=card)
