@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -71,7 +72,7 @@ def _report_error(exc: RelaisError) -> typer.Exit:
     if problems:
         err_console.print(f"[bold red]{len(problems)} problème(s) / problem(s):[/]")
         for p in problems:
-            err_console.print(f"  • {p}", highlight=False, soft_wrap=True)
+            err_console.print(f"  • {escape(str(p))}", highlight=False, soft_wrap=True)  # [terms] is no markup
     else:
         err_console.print(f"[bold red]Erreur / error:[/] {exc}", highlight=False)
     # 1: the input is wrong; 2: refused as asked (unknown id, conflict, rights); 3: the store is down or busy,

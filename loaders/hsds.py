@@ -438,7 +438,10 @@ def read_hsds(path: Path, ref: Reference, mapping: Path | None = None) -> list[R
         chosen = Mapping.read(mapping) if mapping else Mapping.beside(path)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InvalidInput([Problem(f"the HSDS mapping file cannot be read: {exc}"[:300], file=str(path))]) from exc
-    records, problems = reading(path, ref, chosen)(data)
+    try:
+        records, problems = reading(path, ref, chosen)(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a shape no check foresaw: still one line
+        raise InvalidInput([Problem(f"not HSDS data Relais can read: {exc!r}"[:300], file=str(path))]) from exc
     if problems:
         raise InvalidInput(problems)
     order = {kind: i for i, kind in enumerate(ENTITY_TYPES)}

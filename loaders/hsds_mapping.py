@@ -108,19 +108,33 @@ class Reader:
     where: str = ""
 
     def problem(self, path: str, value: Any, message: str) -> None:
-        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"«{value}»"
+        """One line: the document, the field, the value, what is wrong."""
+        shown = f"«{value}»" if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
         self.problems.append(
-            Problem(f"{self.where}, {path} = {shown[:80]}: {message}"[:400], file=self.file, column=path or None)
+            Problem(f"{self.where}, {path or 'document'} = {shown[:80]}: {message}"[:400], file=self.file)
         )
 
-    def build(self, model: type[M], path: str, values: dict[str, Any]) -> M | None:
+    def build(self, model: type[M], path: str, values: Any) -> M | None:
         """The model, or None with one problem per refused field (its value and pydantic's reason)."""
+        if not isinstance(values, dict):
+            self.problem(path, values, f"not a {model.__name__} object")
+            return None
         try:
             return model(**values)
         except ValidationError as exc:
             for e in exc.errors():
                 name = ".".join(str(x) for x in e["loc"])
-                self.problem(f"{path}.{name}" if path else name, e.get("input"), e["msg"])
+                self.problem(f"{path}.{name}" if path and name else path or name, e.get("input"), e["msg"])
+            return None
+
+    def json(self, path: str, value: str | None) -> Any:
+        """A profile attribute's JSON value (capacity, closures); None with a problem when it is not JSON."""
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            self.problem(path, value, "not JSON")
             return None
 
     # --- organisation, locations, services ---------------------------------------------------------
@@ -174,8 +188,7 @@ class Reader:
                 "address": address.get("address_1", ""),
                 "postcode": address.get("postal_code", ""),
                 "commune": commune,
-                "latitude": doc.get("latitude"),
-                "longitude": doc.get("longitude"),
+                **_coordinates(doc),
                 "visibility": meta.get("relais:visibility") or self.mapping.location_visibility,
                 "source": meta.get("relais:source") or f"{self.mapping.source}: location {doc.get('id')}",
             },
@@ -266,7 +279,7 @@ class Reader:
     def capacity(self, doc: dict[str, Any], relais: str | None, path: str) -> Capacity | None:
         """3.1 `capacities[0]` (maximum = total, the date of `updated`), or the 3.0 profile attribute."""
         if relais:
-            return self.build(Capacity, f"{path}.relais:capacity", json.loads(relais))
+            return self.build(Capacity, f"{path}.relais:capacity", self.json(f"{path}.relais:capacity", relais))
         first = next(iter(_list(doc.get("capacities"))), None)
         if first is None:
             return None
@@ -278,6 +291,8 @@ class Reader:
             return None
         available = first.get("available")
         total = first.get("maximum", available)
+        if isinstance(available, int | float) and isinstance(total, int | float) and total < available:
+            total = available  # a maximum below the free places (the specification's own example) says nothing more
         return self.build(
             Capacity, f"{path}.capacities[0]", {"available": available, "total": total, "updated_at": day}
         )
@@ -300,8 +315,22 @@ class Reader:
         return " ".join(extra), tuple(slots)
 
     def closures(self, relais: str | None, path: str) -> tuple[Closure, ...]:
-        found = [self.build(Closure, f"{path}.relais:closures", c) for c in json.loads(relais)] if relais else []
+        where = f"{path}.relais:closures"
+        given = self.json(where, relais) or []
+        found = [self.build(Closure, where, c) for c in (given if isinstance(given, list) else [given])]
         return tuple(c for c in found if c is not None)
+
+
+def _coordinates(doc: dict[str, Any]) -> dict[str, Any]:
+    """Latitude and longitude when both are on the globe; none otherwise (the specification's example has
+    latitude 100), so a wrong point never reaches a map.
+
+    >>> _coordinates({"latitude": 50.6, "longitude": 5.5}), _coordinates({"latitude": 100, "longitude": 101})
+    ({'latitude': 50.6, 'longitude': 5.5}, {})
+    """
+    lat, lon = doc.get("latitude"), doc.get("longitude")
+    on_globe = isinstance(lat, int | float) and isinstance(lon, int | float) and abs(lat) <= 90 and abs(lon) <= 180
+    return {"latitude": lat, "longitude": lon} if on_globe else {}
 
 
 def _clock(value: Any) -> Any:
