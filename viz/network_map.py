@@ -305,7 +305,7 @@ def _organisation_node(
         "shape": "dot",
         "color": colour,
         "value": 1 + round(100 * betweenness, 2),
-        "group": data["sector"],
+        "sector": data["sector"],  # not vis' "group": a group's colours would win over the sector's
     }
     if mark:
         node.update(
@@ -418,13 +418,17 @@ def _options(nodes: int) -> dict[str, Any]:
         "layout": {"randomSeed": 42, "improvedLayout": nodes <= 300},
         "physics": {
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 110, "avoidOverlap": 0.6},
+            "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 120, "avoidOverlap": 0.8},
             "stabilization": {"iterations": 300, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False},
         "nodes": {
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
-            "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 10, "max": 26, "drawThreshold": 9}},
+            "scaling": {
+                "min": 8,
+                "max": 40,
+                "label": {"enabled": True, "min": 14, "max": 40, "maxVisible": 26, "drawThreshold": 9},
+            },
         },
         "edges": {"smooth": False, "hoverWidth": 1.5, "selectionWidth": 2},
     }
@@ -502,9 +506,11 @@ STYLE = """
  html,body{margin:0;font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff;line-height:1.4}
  *{box-sizing:border-box} a{color:#0b5394}
  a:focus,button:focus,input:focus,select:focus,summary:focus,h2:focus{outline:3px solid #ffbf47;outline-offset:2px}
- .page{display:grid;grid-template-columns:minmax(0,19rem) minmax(0,1fr);grid-template-areas:"head head" "side main";
-  gap:.5rem 1rem;padding:.5rem}
- header{grid-area:head} aside{grid-area:side;font-size:.9rem} main{grid-area:main;min-width:0}
+ .page{display:grid;grid-template-columns:minmax(0,17rem) minmax(0,1fr) minmax(0,19rem);
+  grid-template-areas:"head head head" "side map list";gap:.5rem 1rem;padding:.5rem}
+ main{display:contents} header{grid-area:head} aside{grid-area:side;font-size:.9rem}
+ #map-wrap{grid-area:map;min-width:0} #list{grid-area:list;min-width:0}
+ #list-box{max-height:72vh;overflow:auto;border:1px solid #c8ccd2;border-radius:.3rem;padding:.3rem}
  h1{font-size:1.15rem;margin:.2rem 0} h2{font-size:1rem;margin:.6rem 0 .3rem} h3{font-size:.95rem;margin:.2rem 0}
  header p{margin:.1rem 0;font-size:.9rem}
  #map{height:72vh;min-height:22rem;border:1px solid #c8ccd2;border-radius:.3rem}
@@ -521,17 +527,20 @@ STYLE = """
  .line.dashed{border-top-style:dashed}
  .dot{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;margin-right:.4rem;vertical-align:middle}
  .legend ul,#org-list{list-style:none;padding:0;margin:0}
- #org-list{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:.5rem}
+ #org-list{display:grid;gap:.5rem}
  #org-list>li,#org-panel{border:1px solid #c8ccd2;border-radius:.3rem;padding:.4rem .6rem}
  #org-panel{border-color:#0b5394;border-width:2px;background:#f7f9fc}
  .facts{margin:.1rem 0;color:#444} dl{margin:.2rem 0} dt{font-weight:600} dd{margin:0 0 .2rem .4rem}
+ dd ul{list-style:none;margin:0;padding:0}
  dd,li,h1,h2,h3,p{overflow-wrap:anywhere}
  div.vis-tooltip{position:absolute;background:#fff;border:1px solid #888;padding:.4rem;max-width:22rem;
   font-size:.8rem;white-space:pre-line;box-shadow:0 2px 6px rgba(0,0,0,.2)}
  .banner{margin:0 0 .3rem;padding:.3rem .4rem;background:#eef3f8;border-left:4px solid #2166ac;font-size:.85rem}
  .banner strong{margin-left:.5rem;color:#7a3b00}
  .status{min-height:1.2rem;margin:.2rem 0}
- @media (max-width:48rem){.page{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "side" "main"}
+ @media (max-width:70rem){.page{grid-template-columns:minmax(0,17rem) minmax(0,1fr);
+  grid-template-areas:"head head" "side map" "side list"} #list-box{max-height:30rem}}
+ @media (max-width:48rem){.page{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "side" "map" "list"}
   #map{height:60vh}}
 """
 """The map page's style (inline styles are allowed by the CSP; scripts are not)."""
@@ -554,9 +563,9 @@ PAGE = """<!doctype html>
 <section class="legend" aria-labelledby="legend-title"><h2 id="legend-title">{legend_title}</h2>
 <h3>{sectors_title}</h3><ul>{legend}</ul><p>{marks}</p><p>{size}</p></section>
 </aside>
-<main><div id="map" role="img" aria-label="{map_label}"></div>
-<section aria-labelledby="list-title"><h2 id="list-title">{list_title}</h2><p>{list_hint}</p>
-<ul id="org-list">{entries}</ul></section></main>
+<main><div id="map-wrap"><div id="map" role="img" aria-label="{map_label}"></div></div>
+<section id="list" aria-labelledby="list-title"><h2 id="list-title">{list_title}</h2><p>{list_hint}</p>
+<div id="list-box"><ul id="org-list">{entries}</ul></div></section></main>
 </div>
 <script type="application/json" id="relais-map-data">{data}</script>
 <script src="{asset_url}"></script>
@@ -637,15 +646,15 @@ def _partners(
         return f"<p>{say(MAP, 'no_partner', lang)}</p>"
     rows = []
     for kind in sorted(partners[org], key=lambda k: list(KIND_STYLES).index(k) if k in KIND_STYLES else 99):
-        who = ", ".join(
-            f'<button type="button" class="link" data-focus="{_h(p)}">{_h(names[p])}</button>'
+        who = "".join(
+            f'<li><button type="button" class="link" data-focus="{_h(p)}">{_h(names[p])}</button></li>'
             if p in shown
-            else _h(names.get(p, p))
+            else f"<li>{_h(names.get(p, p))}</li>"
             for p in sorted(partners[org][kind], key=lambda x: _folded(names.get(x) or x))
         )
         word = say(KIND_NAMES, kind, lang) if kind in KIND_NAMES else kind
         line = _line(kind) if kind in KIND_STYLES else ""
-        rows.append(f'<div data-kind="{_h(kind)}"><dt>{line} {_h(word)}</dt><dd>{who}</dd></div>')
+        rows.append(f'<div data-kind="{_h(kind)}"><dt>{line} {_h(word)}</dt><dd><ul>{who}</ul></dd></div>')
     return f"<dl>{''.join(rows)}</dl>"
 
 
@@ -788,7 +797,7 @@ TEXT_KEYS = (
 
 
 def _legend(net: Network, lang: str) -> str:
-    used = sorted({n.get("group") or n.get("sector") for n in net.nodes} - {None} or set(SECTOR_COLOURS))
+    used = sorted({n.get("sector") for n in net.nodes} - {None} or set(SECTOR_COLOURS))
     return "".join(
         f'<li><span class="dot" style="background:{SECTOR_COLOURS.get(s, "#999")}" aria-hidden="true"></span>'
         f"{_h(_sector(s, lang))}</li>"

@@ -125,10 +125,12 @@ def render_report(
  .banner strong{{margin-left:.6rem;color:#7a3b00}}
  @media print{{body{{margin:0;max-width:none;font-size:10pt}} @page{{size:A4;margin:1.2cm}}}}
 </style></head><body>
-{banner}
+<header>{banner}</header>
+<main>
 <h1>{say(REPORT, "heading", lang).format(label=label)}</h1>
 <p class="figures">{say(REPORT, "figures", lang).format(**s)}</p>
 {f'<figure class="geomap">{geomap}</figure>' if geomap else ""}
 <table><tbody>{rows}</tbody></table>
-<p><small>{say(REPORT, "source", lang).format(on=html.escape(str(report.freshness["as_of"])))}</small></p>
+<p><small>{say(REPORT, "source", lang).format(on=html.escape(when(date.fromisoformat(str(report.freshness["as_of"])))))}</small></p>
+</main>
 </body></html>"""

@@ -14,9 +14,15 @@
   var shown = {};
   var nodeView = new vis.DataView(nodes, {filter: function (n) { return shown[n.id] === true; }});
   var edgeView = new vis.DataView(edges, {filter: edgeShown});
-  var container = document.getElementById("map");
-  var network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, data.options);
-  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+  Object.keys(entries).forEach(function (id) { shown[id] = true; });
+  var network = new vis.Network(document.getElementById("map"), {}, data.options);
+  network.once("stabilizationIterationsDone", function () {
+    network.setOptions({physics: false});
+    network.storePositions();  // a node filtered out and back comes back where it was
+    network.fit();
+    window.relaisMapReady = true;  // the layout is still: the browser tests wait for it before a screenshot
+  });
+  network.setData({nodes: nodeView, edges: edgeView});  // after the listener: stabilising may end at once
   window.relaisNetwork = network;  // for the browser tests and the curious: the map is data, not code
 
   function value(id) {
