@@ -1,8 +1,15 @@
 // Record forms (templates/forms/service.html): «add a slot / a closure / a contact» copies the form's last
 // row empty, numbered next, so any number of rows can be typed. Without JavaScript the form keeps one empty
-// row at the end, and each saved row has its «remove» box: nothing here is needed to save.
+// row at the end, and each saved row has its «remove» box: nothing here is needed to save. A refused form's
+// first field to correct gets the focus.
 (function () {
   "use strict";
+  // A refused form: the first field to correct gets the focus (and comes into view).
+  var wrong = document.querySelector(".record-form [aria-invalid=true]");
+  if (wrong) {
+    var field = wrong.matches("input, select, textarea") ? wrong : wrong.querySelector("input, select, textarea");
+    if (field) { field.focus(); }
+  }
   Array.prototype.forEach.call(document.querySelectorAll("fieldset.rows"), function (set) {
     var button = set.querySelector(".add-row");
     if (!button) { return; }

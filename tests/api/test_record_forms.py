@@ -114,7 +114,9 @@ def test_a_coordinator_creates_an_organisation_in_words(web: TestClient, store: 
     org = store.get(Organisation, "maison-d-accueil-les-tilleuls-fictive")
     assert org.sector == "associative" and org.website == "https://www.tilleuls.example.be"
     shown = text(web.get(saved.headers["location"]).text)
-    assert "Maison d'accueil Les Tilleuls (fictive)" in shown and said("rec_done_organisation_created", "nl") in shown  # the language chosen stays
+    assert (
+        "Maison d'accueil Les Tilleuls (fictive)" in shown and said("rec_done_organisation_created", "nl") in shown
+    )  # the language chosen stays
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
@@ -221,7 +223,7 @@ def test_a_service_without_situation_nor_need_is_refused_next_to_the_pickers(
     refused = web.post(f"/coordination/organisations/amb-h-1/services?lang={lang}", data=form)
     assert refused.status_code == 422
     shown = text(refused.text)
-    assert said("err_no_terms", lang) in shown
+    assert said("err_no_terms", lang) in shown and said("rec_refused", lang) in shown
     assert re.search(r'id="svc-new-situations-error"', shown)
     # every typed value is back: texts, ticked pickers, the slot, the closure and the contact
     new_form = shown[shown.index('id="svc-new-form"') :]
@@ -232,7 +234,7 @@ def test_a_service_without_situation_nor_need_is_refused_next_to_the_pickers(
         'name="slot-0-days" value="WE" checked',
         'value="09:00"',
         'value="18:00"',
-        "value=\"congés d'été\"",
+        'value="congés d\'été"',
         'value="+32 4 000 00 00"',
         '<option value="professional" selected>',
     ):
@@ -276,7 +278,9 @@ def test_edit_and_delete_a_service(web: TestClient, store: MemoryStore) -> None:
     assert not store.list(Service, ids=["amb-h-1-svc"])
 
 
-def test_a_stale_save_names_the_fields_changed_in_words_and_keeps_the_typed(web: TestClient, store: MemoryStore) -> None:
+def test_a_stale_save_names_the_fields_changed_in_words_and_keeps_the_typed(
+    web: TestClient, store: MemoryStore
+) -> None:
     signed_in(web)
     page = web.get("/organisation?organisation=amb-h-1").text
     action = "/coordination/organisations/amb-h-1"
