@@ -57,8 +57,6 @@ class RankingKey(NamedTuple):
     day: date
     situation: str | None = None
     """The situation asked with a need: whether a service's type is specialised in it is a static point."""
-    language: str | None = None
-    """The person's language: speaking it is a static point, and puts a direct answer first."""
 
 
 @dataclass(frozen=True, slots=True)

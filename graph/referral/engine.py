@@ -12,7 +12,6 @@ come with it. Results carry reason codes; `api.reasons` renders them.
 from __future__ import annotations
 
 from bisect import insort
-from dataclasses import dataclass, field
 from datetime import date
 
 from graph.models import Location, Organisation, Service, ServiceCandidate
@@ -23,6 +22,7 @@ from graph.referral.fallbacks import Fallback, fallbacks
 from graph.referral.policy import allowed, visible_contacts
 from graph.referral.query import ReferralQuery
 from graph.referral.question import INTERPRETING, MEDIATION, PERPETRATOR_AUDIENCE, Question
+from graph.referral.ranked import Order, Ranked, Ranking
 from graph.referral.resolve import resolve
 from graph.referral.scoring import CAPACITY_FRESH_DAYS, Scorer
 from graph.roles import Role
@@ -31,27 +31,9 @@ from graph.store import GraphStore
 PARTNER_HOPS = 3
 """How far through cooperation links a referral path may go."""
 
-Order = tuple[bool, bool, float, str, str]
 LOCAL = frozenset({"in_division", "serves_division"})
 """The locality reasons of a service of the division (located there, or serving it)."""
-NOT_DIRECT = frozenset({"term_broader", "elsewhere"})
-"""The reasons that make an answer an alternative: a broader term, another division."""
 INTERPRETING_LIMIT = 3
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Ranked:
-    """A candidate with the part of its score that does not depend on who asks."""
-
-    order: Order
-    """(after the 24/7 services when urgent, after the direct answers in the person's language when one is
-    asked, minus the static score, organisation name, service id)."""
-    static: float = field(compare=False)
-    candidate: ServiceCandidate = field(compare=False)
-    wanted: bool = field(compare=False)
-    """It answers the term asked (or a narrower one), not only a broader term."""
-    local: bool = field(compare=False)
-    """It is a service of the division asked (located there or serving it), or no division was asked."""
 
 
 class ReferralEngine:
@@ -74,7 +56,7 @@ class ReferralEngine:
         self.ref = reference
         self.today = today
         self.scorer = Scorer(reference.geography, capacity_fresh_days=capacity_fresh_days)
-        self.cache: RankingCache[list[Ranked]] = RankingCache(store=store)
+        self.cache: RankingCache[Ranking] = RankingCache(store=store)
 
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:
         """The answer to one question, for a caller of this role."""
@@ -134,36 +116,36 @@ class ReferralEngine:
         return Question.of(query, role, self.ref.taxonomy, division=division, partners=tree, today=self.today)
 
     def _ranked(self, q: Question) -> list[Ranked]:
-        """The candidates for the question's term in its division, best static score first.
+        """The candidates for the question's term in its division, in the order of the static points (and of
+        the person's language when one is asked).
 
         Kept across directory versions until an edit reaches it (`RankingCache`): a question costs one
         version check and a scan of the head of this list, not a store query over every service of a
-        broad term.
+        broad term; a new language reorders the kept list once.
         """
         version = self.store.version()
-        key = RankingKey(
-            q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation, q.query.language
-        )
-        ranked = self.cache.get(version, key)
-        if ranked is None:
+        key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation)
+        ranking = self.cache.get(version, key)
+        if ranking is None:
             divisions = [q.division] if q.division else None
             found = self.store.candidate_services(q.terms, divisions=divisions, clearance=q.role.clearance)
-            ranked = sorted(self._rank(found, q))
-            self.cache.put(version, key, ranked, terms=q.terms, entities=_held(found))
-        return ranked
+            ranking = Ranking(sorted(self._rank(found, q)), self.scorer)
+            self.cache.put(version, key, ranking, terms=q.terms, entities=_held(found))
+        return ranking.for_language(q.query.language)
 
     def _rank(self, candidates: list[ServiceCandidate], q: Question) -> list[Ranked]:
-        """Each candidate with its static points and its place in the order (see `Ranked.order`)."""
+        """Each candidate with its static points and its place in the order (see `Ranked.order`), whatever the
+        language (`Ranking.for_language` and `Ranked.in_language` add it)."""
         out = []
         for c in candidates:
             reasons = self.scorer.static(c, q)
             codes = {r.code for r in reasons}
             static = sum(r.points for r in reasons)
             first = not q.query.urgent or c.service.open_24_7
-            in_language = "speaks" in codes and not codes & NOT_DIRECT
-            order = (not first, not in_language, -static, c.organisation.name, c.service.id)
+            order = (not first, False, -static, c.organisation.name, c.service.id)
+            wanted = bool(c.service.terms() & q.wanted)
             local = q.division is None or bool(codes & LOCAL)
-            out.append(Ranked(order, static, c, bool(c.service.terms() & q.wanted), local))
+            out.append(Ranked(order, static, c, wanted, local, direct=wanted and "elsewhere" not in codes))
         return out
 
     def _top(self, ranked: list[Ranked], q: Question) -> list[Ranked]:
@@ -203,7 +185,10 @@ class ReferralEngine:
         if top or any(allowed(c.service, q) for c in elsewhere):
             notices.append(Notice("none_here", {"term": q.asked, "division": q.division}))
         if elsewhere:
-            top = self._top(sorted([*ranked, *self._rank(elsewhere, q)]), q)
+            further = self._rank(elsewhere, q)
+            if language := q.query.language:
+                further = [r.in_language(language, self.scorer) for r in further]
+            top = self._top(sorted([*ranked, *further]), q)
         return top, notices
 
     def _result(self, c: ServiceCandidate, q: Question) -> Result:

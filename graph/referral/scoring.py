@@ -1,8 +1,9 @@
 """The score of a candidate: a sum of weighted reasons, the weights read from graph/data/scoring.csv.
 
 Each row of the file is a reason code with its points, whether it depends on the service alone
-(`static`: the term asked, the division, the day, the urgency) or on who asks and how (`question`:
-situation, audience, partners), its `group` (a candidate earns at most one reason per
+(`static`: the term and situation asked, the division, the day, the urgency — and the person's language,
+which reorders a kept list once per language) or on who asks and how (`question`: the situation with a
+need, the audience, the partners), its `group` (a candidate earns at most one reason per
 group), and a sentence saying why the weight is what it is. The order of the rows is the order of
 the reasons in an answer. The ranking keeps candidates sorted by their static points and stops
 scanning once the question's points (`Scorer.best_extra`, computed from the file) cannot lift the
@@ -187,7 +188,9 @@ class Scorer:
             (when, when.removeprefix(NEED_CASE)) for when in self.weights.cases(EMERGENCY) if when.startswith(NEED_CASE)
         )
         """(case, need) of each `need:` weight of the emergency services, in the file's order."""
-        unknown = {case for role in self.roles.values() for case in role.leads_when} - set(self.weights.cases(EMERGENCY))
+        unknown = {case for role in self.roles.values() for case in role.leads_when} - set(
+            self.weights.cases(EMERGENCY)
+        )
         if unknown:
             raise ValueError(f"specialisation.csv: leads_when {sorted(unknown)} has no emergency_service weight")
 
@@ -196,7 +199,8 @@ class Scorer:
 
     def assess(self, c: ServiceCandidate, q: Question) -> tuple[float, tuple[Reason, ...]]:
         """The score and its reasons, in the order of the file: every point added comes with its reason."""
-        reasons = sorted([*self.static(c, q), *self.personal(c, q)], key=lambda r: self.weights.order(r.code))
+        spoken = [self.language(c, q.query.language)] if q.query.language else []
+        reasons = sorted([*self.static(c, q), *spoken, *self.personal(c, q)], key=lambda r: self.weights.order(r.code))
         return round(sum(r.points for r in reasons), 2), tuple(reasons)
 
     def best_extra(self, q: Question) -> float:
@@ -205,16 +209,13 @@ class Scorer:
 
     def static(self, c: ServiceCandidate, q: Question) -> list[Reason]:
         """The reasons that depend on the service and the ranking's key: the term and situation asked, the division,
-        the language, the urgency and the day."""
+        the urgency and the day (the language has its own, `language`)."""
         s = c.service
         reasons = [self._term(c, q)]
         if q.division:
             reasons.append(self._locality(c, q.division))
         if (role := self._specialisation(c, q)) is not None:
             reasons.append(role)
-        if asked_language := q.query.language:
-            code = "speaks" if asked_language in s.languages else "not_speaks"
-            reasons.append(self._reason(code, language=asked_language))
         if s.open_24_7:
             reasons.append(self._reason("open_24_7", "urgent" if q.query.urgent else "not urgent"))
         if s.capacity is not None:
@@ -227,6 +228,10 @@ class Scorer:
         else:
             reasons.append(self._reason("verified", on=verified))
         return reasons
+
+    def language(self, c: ServiceCandidate, language: str) -> Reason:
+        """Whether the service speaks the person's language: a point of each ranked list's order for that language."""
+        return self._reason("speaks" if language in c.service.languages else "not_speaks", language=language)
 
     def emergency_case(self, q: Question) -> str | None:
         """The case in which the emergency services lead: urgent, or a need the weights name (with its narrower
