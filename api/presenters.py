@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from api.reasons import Words
 from api.schemas import (
@@ -21,6 +21,7 @@ from api.schemas import (
     ReferralResultOut,
     ServiceBrief,
 )
+from graph.opening import BELGIUM, opening_at
 from graph.pathways import Pathway, Step
 from graph.reference import Reference
 from graph.referral import Answer, Fallback, Reason, Result, fallbacks
@@ -73,6 +74,7 @@ def _result_out(words: Words, rank: int, r: Result, names: dict[str, str]) -> Re
     s = r.candidate.service
     o = r.organisation
     communes = words.ref.geography.communes
+    opening = opening_at(s, datetime.now(BELGIUM))
     return ReferralResultOut(
         rank=rank,
         score=r.score,
@@ -88,6 +90,8 @@ def _result_out(words: Words, rank: int, r: Result, names: dict[str, str]) -> Re
             cost=s.cost,
             eligibility=s.eligibility,
             capacity=_capacity_out(r),
+            open_now=opening.open if opening.known else None,
+            closes_at=opening.until.strftime("%H:%M") if opening.until else None,
         ),
         reasons=[words.say(reason.code, reason.values) for reason in r.reasons],
         reason_codes=[reason_code_out(reason) for reason in r.reasons],

@@ -64,6 +64,8 @@ class ServiceBrief(Named):
     cost: str
     eligibility: str
     capacity: CapacityOut | None
+    open_now: bool | None = Field(None, description="open at the time of the answer (None: no structured hours)")
+    closes_at: str | None = Field(None, description="when open now: the closing time (HH:MM, Belgian time)")
 
 
 ReasonValue = str | int | float | list[str]

@@ -16,11 +16,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.forms import ALIASES, say
+from api.i18n import UI
 from graph.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
+    Problem,
     RelaisError,
     Stale,
     StoreError,
@@ -67,10 +70,13 @@ async def relais_error(request: Request, exc: Exception) -> JSONResponse:
     detail = str(exc)
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInput):
+        lang = asked_language(request)
         extra["errors"] = [
-            {"parameter": p.column or exc.parameter, "detail": p.message, "suggestions": list(p.suggestions)}
+            {"parameter": p.column or exc.parameter, "detail": said(p, lang), "suggestions": list(p.suggestions)}
             for p in exc.problems
         ]
+        if lang is not None:
+            detail = "\n".join(e["detail"] for e in extra["errors"]) or detail
     elif status == 503:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
     elif status >= 500:
@@ -79,12 +85,38 @@ async def relais_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(status, title, detail, request.url.path, **extra)
 
 
+def asked_language(request: Request) -> str | None:
+    """The language the caller asked for (`lang`, then Accept-Language); None when it asked none."""
+    from api.http.deps import answer_language  # deps installs these handlers
+
+    lang, accept = request.query_params.get("lang"), request.headers.get("accept-language")
+    if not (lang or accept):
+        return None
+    try:
+        return answer_language(lang, accept)
+    except InvalidInput:
+        return None
+
+
+def said(problem: Problem, lang: str | None) -> str:
+    """A problem in the caller's language when it has a code the catalogue says (api/texts/errors.toml)."""
+    code = ALIASES.get(problem.code, problem.code)
+    if lang is None or not code or (f"err_{code}" not in UI and code != "string_pattern_mismatch"):
+        return problem.message
+    return say(problem, lang)
+
+
+def _context(error: Any) -> tuple[tuple[str, object], ...]:
+    return tuple(sorted((k, v) for k, v in (error.get("ctx") or {}).items() if k != "error"))
+
+
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    lang = asked_language(request)
     errors = [
         {
             "parameter": ".".join(str(x) for x in e["loc"][1:]) or str(e["loc"][0]),
-            "detail": e["msg"],
+            "detail": said(Problem(e["msg"], code=e["type"], context=_context(e)), lang),
             "suggestions": [],
         }
         for e in exc.errors()

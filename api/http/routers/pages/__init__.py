@@ -6,11 +6,21 @@ the same use cases as the API, so they give the same answers and the same messag
 
 from fastapi import APIRouter
 
-from api.http.routers.pages import common, dashboard, finder, keys, organisation, records, reports, session
+from api.http.routers.pages import (
+    common,
+    dashboard,
+    finder,
+    keys,
+    organisation,
+    organisations_public,
+    records,
+    reports,
+    session,
+)
 from api.http.routers.pages.common import page_language
 
 router = APIRouter(include_in_schema=False)
-for _page in (common, finder, session, dashboard, records, organisation, keys, reports):
+for _page in (common, finder, organisations_public, session, dashboard, records, organisation, keys, reports):
     router.include_router(_page.router)
 
 __all__ = ["page_language", "router"]
