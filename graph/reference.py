@@ -54,10 +54,15 @@ class OrganisationType:
 
 
 class Taxonomy:
-    """Situations, needs and audiences with their hierarchy."""
+    """Situations, needs and audiences with their hierarchy, and the everyday words for each term.
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    `synonyms[code][lang]` are words from the field that mean the term («violences conjugales»,
+    «verkrachting»); they are search vocabulary (graph/vocabulary.py), not records: a store never sees them.
+    """
+
+    def __init__(self, terms: Iterable[Term], synonyms: dict[str, dict[str, tuple[str, ...]]] | None = None) -> None:
         self.terms: dict[str, Term] = {t.id: t for t in terms}
+        self.synonyms: dict[str, dict[str, tuple[str, ...]]] = synonyms or {}
         self._children: dict[str, list[str]] = {}
         for t in self.terms.values():
             if t.parent:
@@ -322,9 +327,17 @@ def _optional(value: str) -> str | None:
     return value or None
 
 
-@cache
-def load_reference(membership_file: Path | None = None) -> Reference:
-    """The shipped reference data; `membership_file` swaps the division scheme (same columns)."""
+def _synonyms(row: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """A term's everyday words per language: the `synonyms_<lang>` columns, «|» between words."""
+    return {
+        lang: tuple(w.strip() for w in row[f"synonyms_{lang}"].split("|") if w.strip())
+        for lang in ("fr", "nl", "de", "en")
+    }
+
+
+def _taxonomy() -> Taxonomy:
+    """The terms of data/taxonomy.csv with their everyday words."""
+    taxonomy_rows = _rows("taxonomy.csv")
     terms = [
         Term(
             id=r["code"],
@@ -337,8 +350,15 @@ def load_reference(membership_file: Path | None = None) -> Reference:
             open_eligibility_id=_optional(r["open_eligibility_id"]),
             source=SOURCE_TAXONOMY,
         )
-        for r in _rows("taxonomy.csv")
+        for r in taxonomy_rows
     ]
+    synonyms = {r["code"]: _synonyms(r) for r in taxonomy_rows}
+    return Taxonomy(terms, synonyms)
+
+
+@cache
+def load_reference(membership_file: Path | None = None) -> Reference:
+    """The shipped reference data; `membership_file` swaps the division scheme (same columns)."""
     divisions = [
         Division(
             id=r["code"],
@@ -376,4 +396,4 @@ def load_reference(membership_file: Path | None = None) -> Reference:
         r["code"]: OrganisationType(r["code"], r["sector"], r["label_fr"], r["label_en"])
         for r in _rows("organisation_types.csv")
     }
-    return Reference(Taxonomy(terms), Geography(divisions, communes), types)
+    return Reference(_taxonomy(), Geography(divisions, communes), types)
