@@ -436,3 +436,24 @@ def test_no_form_asks_for_a_taxonomy_code_as_text(web: TestClient) -> None:
             if name and name.group(1) in (*coded, "commune", "type"):
                 assert 'type="checkbox"' in tag or 'type="radio"' in tag or tag.startswith("<select"), tag
     assert 'name="situations" value="partner-violence"' in pages[1]
+
+
+@pytest.mark.parametrize("lang", ["nl", "de", "en"])
+def test_the_record_pages_hold_no_french_in_other_languages(web: TestClient, lang: str) -> None:
+    from tests.api.test_four_languages import french_in, names_of
+
+    signed_in(web)
+    names = names_of(web)
+    for path in (
+        "/organisation?organisation=amb-h-1&new_service_situation=forced-marriage",
+        "/coordination/organisations/new",
+        "/coordination/organisations/amb-h-1/delete",
+        "/coordination/services/amb-h-1-svc/delete",
+        "/coordination/locations/amb-h-1-site/delete",
+    ):
+        page = web.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert page.status_code == 200 and french_in(page.text, names) == [], (path, lang)
+    page = web.get(f"/organisation?organisation=amb-h-1&lang={lang}").text
+    form = new_service(csrf_of(page), situations=[], **{"slot-0-closes": "08:00", "contact-0-value": "x@"})
+    refused = web.post(f"/coordination/organisations/amb-h-1/services?lang={lang}", data=form)
+    assert refused.status_code == 422 and french_in(refused.text, names) == []

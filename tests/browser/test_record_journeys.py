@@ -155,6 +155,14 @@ def test_a_typo_keeps_every_typed_value_and_explains(page: Any, records: tuple[s
     assert form.locator("#svc-new-slot-1-opens").input_value() == "10:00"
     assert form.locator("#svc-new-name").input_value() == "Permanence du soir (fictive)"
     shoot(page, "records-typo-hours", lang)
+    page.goto(f"{server}/coordination/organisations/amb-h-1/delete?lang={lang}")
+    assert said("rec_delete_yes", lang) == page.inner_text("#confirm-delete")
+    shoot(page, "records-confirm-delete", lang)
+    page.goto(f"{server}/coordination?lang={lang}")
+    page.fill("#org-pick-search", "exemple-mehaigne 1")
+    page.locator("#org-pick label:visible", has_text="Service d'aide Exemple-Mehaigne 1").click()
+    page.click("#organisation-picker button[type=submit]")
+    page.wait_for_url(re.compile(r".*/organisation\?.*organisation=amb-h-1.*"))
 
 
 def test_an_editor_edits_its_own_service_only(page: Any, records: tuple[str, MemoryStore]) -> None:

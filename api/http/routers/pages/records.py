@@ -45,15 +45,9 @@ from api.http.routers.pages.record_forms import (
 )
 from api.i18n import UI, t
 from graph.errors import InvalidInput, RelaisError, Stale
-from graph.models import Cooperation, CooperationKind, Location, Organisation, Record, Service
+from graph.models import Location, Organisation, Record, Service
 
 router = APIRouter(include_in_schema=False)
-
-
-@router.post("/coordination/links", response_model=None)
-async def add_link(request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    form = dict(await request.form())
-    return await _run_form(request, relais, who, str(form.get("from", "")), form, _save_link)
 
 
 def edit_section(
@@ -95,19 +89,6 @@ async def _run_form(
         return await run_in_threadpool(_refused, request, relais, who, organisation_id, 422, [str(exc)], form)
     query = urlencode({"organisation": organisation_id, "message": message, "lang": lang})
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
-
-
-def _save_link(relais: Relais, who: HttpCaller, form: Mapping[str, Any], lang: str) -> str:
-    link = Cooperation.model_validate(
-        {
-            "a": form.get("from"),
-            "b": form.get("to"),
-            "cooperation": form.get("cooperation") or CooperationKind.INFORMAL,
-            "source": form.get("source", ""),
-        }
-    )
-    report = relais.network.add_link(who, link)
-    return t("link_added" if report.created else "link_existed", lang)
 
 
 def _label(field: str, lang: str) -> str:
