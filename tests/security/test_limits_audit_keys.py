@@ -45,7 +45,7 @@ def test_security_headers_on_pages(client: TestClient) -> None:
 
 def test_page_sizes_and_hops_are_capped(client: TestClient) -> None:
     assert client.get("/v1/organisations?limit=201").status_code == 422
-    assert client.get("/hsds/services?per_page=201").status_code == 422
+    assert client.get("/hsds/services?per_page=201").status_code == 200  # HSDS: brought within 200 (issue 19)
     assert client.get("/v1/paths?from=amb-h-1&to=amb-h-2&max_hops=7").status_code == 422
 
 
