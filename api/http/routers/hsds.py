@@ -404,7 +404,6 @@ def hsds_openapi(request: Request) -> JSONResponse:
             description="Profile: /hsds/profile (docs/hsds-profile.md). Hidden locations never appear.",
             routes=router.routes,
         )
-        found["servers"] = [{"url": str(request.base_url).rstrip("/")}]
         request.app.state.hsds_openapi = found
     return JSONResponse(found, headers={"Access-Control-Allow-Origin": "*"})
 
