@@ -457,3 +457,21 @@ def test_the_record_pages_hold_no_french_in_other_languages(web: TestClient, lan
     form = new_service(csrf_of(page), situations=[], **{"slot-0-closes": "08:00", "contact-0-value": "x@"})
     refused = web.post(f"/coordination/organisations/amb-h-1/services?lang={lang}", data=form)
     assert refused.status_code == 422 and french_in(refused.text, names) == []
+
+
+def test_a_stale_service_names_its_changed_fields_in_the_page_language(web: TestClient, store: MemoryStore) -> None:
+    signed_in(web)
+    page = web.get("/organisation?organisation=amb-h-1").text
+    version = version_in(page, "/coordination/services/amb-h-1-svc")
+    first = new_service(csrf_of(page), version=version)
+    assert web.post("/coordination/services/amb-h-1-svc", data=first, follow_redirects=False).status_code == 303
+    second = first | {"name": "Accueil (saisie B)", "slot-0-opens": "10:00"}  # opened before the first save
+    refused = web.post("/coordination/services/amb-h-1-svc?lang=de", data=second)
+    assert refused.status_code == 412
+    shown = text(refused.text)
+    changed = re.search(
+        r'id="svc-amb-h-1-svc-form".*?class="field-error form-error" role="alert">([^<]*)<', shown, re.S
+    )
+    assert changed and "Name" in changed.group(1) and "Wöchentliche Öffnungszeiten" in changed.group(1)
+    assert "schedule" not in changed.group(1) and 'value="Accueil (saisie B)"' in shown
+    assert store.get(Service, "amb-h-1-svc").name == "Permanence juridique (fictive)"
