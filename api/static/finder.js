@@ -50,3 +50,51 @@
     window.history.replaceState(null, "", window.location.pathname + (lang ? "?lang=" + encodeURIComponent(lang) : ""));
   }
 })();
+
+// The situation box in everyday words («violences conjugales», «viol», «verkrachting»): the taxonomy search
+// (GET /v1/taxonomy/search) picks the situation and lists the others that match; a choice never stays
+// selected while hidden. Without JavaScript the words are sent and the page does the same search.
+(function () {
+  "use strict";
+  var box = document.getElementById("situation-search");
+  var select = document.getElementById("situation");
+  var list = document.getElementById("situation-matches");
+  if (!box || !select || !list) { return; }
+  var timer = null;
+  var asked = 0;
+  function choose(code) {
+    var option = select.querySelector('option[value="' + code + '"]');
+    if (option) { option.hidden = false; select.value = code; }
+  }
+  function show(items, lead) {
+    list.textContent = "";
+    if (lead) { var li = document.createElement("li"); li.textContent = lead; li.className = "lead"; list.appendChild(li); }
+    items.forEach(function (m) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "link"; b.textContent = m.label;
+      b.setAttribute("aria-pressed", String(select.value === m.code));
+      b.addEventListener("click", function () { choose(m.code); show(items, lead); });
+      li.appendChild(b); list.appendChild(li);
+    });
+    list.hidden = !list.childNodes.length;
+  }
+  function ask() {
+    var q = box.value.trim();
+    var mine = ++asked;
+    if (!q) { show([], ""); return; }
+    var url = "/v1/taxonomy/search?kind=situation&limit=5&lang=" + encodeURIComponent(box.getAttribute("data-lang") || "fr") +
+      "&q=" + encodeURIComponent(q);
+    fetch(url, { headers: { Accept: "application/json" } }).then(function (r) { return r.ok ? r.json() : null; }).then(function (found) {
+      if (!found || mine !== asked) { return; }
+      if (found.results.length) { choose(found.results[0].code); show(found.results, ""); }
+      else { select.value = ""; show(found.suggestions, box.getAttribute("data-none")); }
+    }).catch(function () { /* the words are sent with the form: the page searches them */ });
+  }
+  box.addEventListener("input", function () {
+    var picked = select.options[select.selectedIndex];
+    if (picked && picked.hidden) { select.value = ""; }  // never send a choice the person cannot see
+    window.clearTimeout(timer);
+    timer = window.setTimeout(ask, 150);
+  });
+})();

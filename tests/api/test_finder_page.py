@@ -64,10 +64,10 @@ def test_urgent_with_an_error_still_shows_the_numbers_first(client: TestClient) 
 @pytest.mark.parametrize(
     ("place", "lang", "said"),
     [
-        ("4700", "fr", "Eupen est dans l'arrondissement judiciaire de Eupen"),
-        ("Eupen", "de", "Eupen liegt im Gerichtsbezirk Eupen"),
-        ("5000", "nl", "Namen ligt in het gerechtelijk arrondissement Namen"),
-        ("Bruxelles", "en", "Bruxelles is in the judicial arrondissement of Brussels"),
+        ("4700", "fr", "Eupen est hors des Plateformes Violences de Liège (arrondissement judiciaire : Eupen)"),
+        ("Eupen", "de", "Eupen liegt außerhalb der Plattformen Gewalt von Lüttich (Gerichtsbezirk: Eupen)"),
+        ("5000", "nl", "Namen ligt buiten de Platforms Geweld van Luik (gerechtelijk arrondissement: Namen)"),
+        ("Bruxelles", "en", "Bruxelles is outside the Liège Violence Platforms (judicial arrondissement: Brussels)"),
     ],
 )
 def test_a_place_outside_gets_an_answer(client: TestClient, place: str, lang: str, said: str) -> None:
@@ -154,3 +154,13 @@ def test_api_errors_in_the_callers_language(client: TestClient) -> None:
     r = client.get("/v1/referrals?situation=partner-violence&limit=0", headers={"Accept-Language": "de-BE,de;q=0.9"})
     assert r.status_code == 422 and "1" in r.json()["errors"][0]["detail"]
     assert "Input should" not in r.json()["errors"][0]["detail"]
+
+
+def test_words_without_a_choice_are_searched(client: TestClient) -> None:
+    found = client.get("/?words=violences+conjugales&place=Huy&lang=fr")
+    assert found.status_code == 200 and "Violence entre partenaires" in text(main(found.text))
+    assert '<li class="card' in found.text
+    none = client.get("/?words=qqqqzzzz&place=Huy&lang=de")
+    assert none.status_code == 422 and "Keine Situation entspricht «qqqqzzzz»." in text(main(none.text))
+    near = client.get("/?words=violense+conjugal&place=Huy&lang=fr")
+    assert near.status_code in (200, 422) and "Traceback" not in near.text

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTEFACTS, shoot
 
@@ -108,3 +109,29 @@ def test_the_organisation_page_from_a_card(page: Any, server: str) -> None:
     page.wait_for_selector(".org-page")
     assert "Diensten" in page.inner_text("main") and "Partners" in page.inner_text("main")
     shoot(page, "finder-organisation", "nl")
+
+
+def test_the_situation_box_understands_everyday_words(page: Any, server: str) -> None:
+    page.goto(f"{server}/?lang=fr")
+    page.fill("#situation-search", "violences conjugales")
+    expect(page.locator("#situation")).to_have_value("partner-violence")
+    page.fill("#situation-search", "viol")
+    expect(page.locator("#situation")).to_have_value(re.compile(r"^sexual-violence"))
+    page.fill("#situation-search", "qqqqzzzz")
+    page.wait_for_selector("#situation-matches .lead")
+    assert page.input_value("#situation") == "", "an earlier choice stays selected while hidden"
+    page.fill("#situation-search", "mariag forcé")
+    expect(page.locator("#situation")).to_have_value("forced-marriage")
+    shoot(page, "finder-words", "fr")
+
+
+def test_without_javascript_the_words_are_searched_by_the_page(browser: Any, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/?lang=nl")
+    page.fill("#situation-search", "verkrachting")
+    page.fill("#place", "Luik")
+    page.click("form#finder button[type=submit]")
+    assert page.locator("li.card").count() > 0
+    assert "Seksueel geweld" in page.inner_text(".search-box summary")
+    context.close()

@@ -29,6 +29,7 @@ from graph.models import Access, TermKind
 from graph.referral import ReferralQuery, Role, fallbacks
 from graph.referral.query import MAX_LIMIT
 from graph.usecases.referrals import Elsewhere
+from graph.vocabulary import search as vocabulary_search
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,6 +75,21 @@ def finder_query(
         return values, ReferralQuery.of(**values), None
     except InvalidInput as exc:
         return values, None, exc
+
+
+def from_words(relais: Relais, params: Mapping[str, str], lang: str) -> tuple[dict[str, str], Found | None]:
+    """The question with the situation the typed words name, when no term was chosen (the page without
+    JavaScript sends the words); or «no situation matches» with the closest ones as links."""
+    asked = dict(params)
+    words = asked.get("words", "").strip()
+    if not words or asked.get("situation") or asked.get("need"):
+        return asked, None
+    found = vocabulary_search(relais.reference.taxonomy, words, lang, TermKind.SITUATION, limit=1)
+    if found.matches:
+        return asked | {"situation": found.matches[0].code}, None
+    kept = {k: params[k] for k in (*FIELDS, "urgent", "lang") if params.get(k)}
+    links = [(m.label, "/?" + urlencode(kept | {"situation": m.code})) for m in found.suggestions]
+    return asked, Found(error=t("finder_no_situation", lang).format(words=words), suggestions=links)
 
 
 def problem_said(problem: Problem, typed: Mapping[str, Any], lang: str) -> str:
@@ -135,10 +151,12 @@ def urgent_lines(found: Found, language: str | None, lang: str) -> tuple[list[Fa
 @router.get("/", response_class=HTMLResponse)
 def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
     lang = page_language(request)
-    params = request.query_params
+    params, unmatched = from_words(relais, request.query_params, lang)
     typed, q, invalid = finder_query(who, params, lang)
     found = Found()
-    if q is not None:
+    if unmatched is not None:
+        found = unmatched
+    elif q is not None:
         found = search(relais, who, q, params)
     elif invalid is not None:
         found = Found(
@@ -151,6 +169,7 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
         status=422 if found.error else 200,
         q=typed,
         place=params.get("place", "").strip(),
+        words=params.get("words", "").strip(),
         found=found,
         answer=found.answer,
         **_page_context(relais, who, found, typed, lang),
