@@ -57,20 +57,24 @@ def csrf_of(page: str) -> str:
     return html.unescape(found.group(1))
 
 
-def test_every_card_of_the_public_finder_has_the_report_form(client: TestClient) -> None:
+def test_every_card_of_the_public_finder_opens_the_short_report_form(client: TestClient) -> None:
     page = client.get(SEARCH).text
     cards = len(re.findall(r"<li class=\"card[\" ]", page))
-    assert cards > 0
-    assert page.count("<summary>Signaler une erreur</summary>") == cards
-    assert page.count('action="/report?lang=fr"') == cards
+    links = re.findall(r'<p class="report-error"[^>]*><a href="([^"]+)"[^>]*>Signaler une erreur</a>', page)
+    assert cards > 0 and len(links) == cards
+    assert "<textarea" not in page, "the finder itself never holds a free-text field"
+    form = client.get(html.unescape(links[0]))
+    assert form.status_code == 200
     for choice in (
         "Téléphone ou e-mail erroné",
         "Adresse erronée",
         "Horaires erronés",
         "Service fermé ou plus proposé",
     ):
-        assert page.count(choice) == cards
-    assert page.count('<input type="hidden" name="service" value="') == cards
+        assert choice in form.text
+    assert 'action="/report?lang=fr"' in form.text and "<textarea" in form.text
+    back = re.search(r'name="back" value="([^"]*)"', form.text)
+    assert back and html.unescape(back.group(1)) == "situation=partner-violence&place=Huy&lang=fr"
 
 
 def test_a_public_report_is_queued_naming_the_record_never_the_reporter(client: TestClient) -> None:
@@ -168,7 +172,8 @@ def test_a_coordinator_sees_the_queue_in_words_and_dismisses_with_the_form(clien
     assert "<script>alert(1)" not in dashboard and "<img src=x" not in dashboard
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dashboard
     assert f'href="/organisation?organisation={ORG}&amp;lang=fr#svc-{SERVICE}">Accepter</a>' in dashboard
-    first, second = store_of(client).reports()
+    by_reason = {r.reason.value: r for r in store_of(client).reports()}
+    first, second = by_reason["closed"], by_reason["address"]
     missing = client.post(f"/coordination/reports/{first.id}/dismiss", data={"back": "dashboard"})
     assert missing.status_code == 403, "no CSRF token, nothing written"
     token = csrf_of(dashboard)

@@ -31,33 +31,39 @@ def journey() -> Iterator[tuple[str, GraphStore]]:
 
 
 def open_report_form(page: Any, server: str, lang: str) -> Any:
+    """The first card's «Signaler une erreur», as a person taps it; the form on its own page."""
     page.goto(f"{server}{SEARCH}&lang={lang}")
-    card = page.locator("li.card").first
-    card.locator("details.report-error summary").click()
-    return card
+    page.locator("li.card").first.locator("p.report-error a").click()
+    page.wait_for_selector("form.report-form")
+    return page.locator("form.report-form")
 
 
 def test_a_professional_reports_an_error_from_a_finder_card(page: Any, journey: tuple[str, GraphStore]) -> None:
     server, store = journey
     sign_in(page, server, TOKENS["professional"], "fr")
     page.wait_for_load_state()
-    card = open_report_form(page, server, "nl")
-    assert card.locator("legend").inner_text() == "Wat klopt er niet?"
-    shoot(page, "report-card", "nl", target=card)
-    card.get_by_label("Adres klopt niet").check()
-    card.get_by_label("Licht toe (optioneel, hoogstens 500 tekens)").fill("Bel mevr. Janssens op 0470 12 34 56")
-    card.get_by_role("button", name="Melding versturen").click()
+    page.goto(f"{server}{SEARCH}&lang=nl")
+    shoot(page, "report-card", "nl", target=page.locator("li.card").first)
+    form = open_report_form(page, server, "nl")
+    assert form.locator("legend").inner_text() == "Wat klopt er niet?"
+    shoot(page, "report-form", "nl")
+    form.get_by_label("Adres klopt niet").check()
+    form.get_by_label("Licht toe (optioneel, hoogstens 500 tekens)").fill("Bel mevr. Janssens op 0470 12 34 56")
+    form.get_by_role("button", name="Melding versturen").click()
     page.wait_for_selector(".field-error")
     assert "geen gegevens over een geholpen persoon (telefoonnummer" in page.inner_text(".field-error")
     assert "Afmelden" in page.inner_text("header"), "still shown as signed in"
     shoot(page, "report-refused", "nl")
-    card = open_report_form(page, server, "fr")
-    service_id = card.locator("input[name=service]").get_attribute("value")
-    card.get_by_label("Horaires erronés").check()
+    page.goto(f"{server}{SEARCH}&lang=fr")
+    first = page.locator("li.card").first
+    shoot(page, "report-card", "fr", target=first)
+    service_id = first.locator("p.report-error a").get_attribute("href").split("service=")[1].split("&")[0]
+    form = open_report_form(page, server, "fr")
+    form.get_by_label("Horaires erronés").check()
     typed = "Mme Dupont, née le 12/03/1980, a trouvé porte close"
-    card.get_by_label("Précisez (facultatif, 500 caractères au plus)").fill(typed)
-    shoot(page, "report-card", "fr", target=card)
-    card.get_by_role("button", name="Envoyer le signalement").click()
+    form.get_by_label("Précisez (facultatif, 500 caractères au plus)").fill(typed)
+    shoot(page, "report-form", "fr")
+    form.get_by_role("button", name="Envoyer le signalement").click()
     page.wait_for_selector(".field-error")
     assert "pas de données sur une personne aidée (date de naissance)" in page.inner_text(".field-error")
     assert page.locator("textarea[name=text]").input_value() == typed, "what was typed is kept"
@@ -84,7 +90,8 @@ def test_a_coordinator_accepts_dismisses_and_verifies_in_bulk(page: Any, journey
     if not store.reports():
         store_report(server, page)
     store_report(server, page, reason="Adresse erronée", text="La rue a changé de nom.")
-    first, second = store.reports()
+    by_reason = {r.reason.value: r for r in store.reports()}
+    first, second = by_reason["hours"], by_reason["address"]
     sign_in(page, server, TOKENS["coordinator"], "fr")
     page.wait_for_url(re.compile(r".*/coordination.*"))
     queue = page.locator("#reports")
@@ -130,8 +137,8 @@ def store_report(
     server: str, page: Any, reason: str = "Horaires erronés", text: str = "Fermé le mercredi après-midi"
 ) -> None:
     """A report sent through the card, as anyone would (the journey's first test may have been deselected)."""
-    card = open_report_form(page, server, "fr")
-    card.get_by_label(reason).check()
-    card.get_by_label("Précisez (facultatif, 500 caractères au plus)").fill(text)
-    card.get_by_role("button", name="Envoyer le signalement").click()
+    form = open_report_form(page, server, "fr")
+    form.get_by_label(reason).check()
+    form.get_by_label("Précisez (facultatif, 500 caractères au plus)").fill(text)
+    form.get_by_role("button", name="Envoyer le signalement").click()
     page.wait_for_url(re.compile(r".*/report/sent\?.*"))
