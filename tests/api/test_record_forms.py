@@ -475,3 +475,18 @@ def test_a_stale_service_names_its_changed_fields_in_the_page_language(web: Test
     assert changed and "Name" in changed.group(1) and "Wöchentliche Öffnungszeiten" in changed.group(1)
     assert "schedule" not in changed.group(1) and 'value="Accueil (saisie B)"' in shown
     assert store.get(Service, "amb-h-1-svc").name == "Permanence juridique (fictive)"
+
+
+def test_a_deletion_confirmed_after_a_change_deletes_nothing_and_says_so(web: TestClient, store: MemoryStore) -> None:
+    signed_in(web)
+    confirm = web.get("/coordination/services/amb-h-1-svc/delete").text
+    page = web.get("/organisation?organisation=amb-h-1").text
+    data = new_service(csrf_of(page), version=version_in(page, "/coordination/services/amb-h-1-svc"))
+    assert web.post("/coordination/services/amb-h-1-svc", data=data, follow_redirects=False).status_code == 303
+    stale = {"csrf": csrf_of(confirm), "version": version_in(confirm, "/coordination/services/amb-h-1-svc")}
+    answer = web.post("/coordination/services/amb-h-1-svc/delete?lang=nl", data=stale)
+    assert answer.status_code == 200 and said("rec_delete_stale", "nl") in text(answer.text)
+    assert store.list(Service, ids=["amb-h-1-svc"])
+    fresh = {"csrf": csrf_of(answer.text), "version": version_in(answer.text, "/coordination/services/amb-h-1-svc")}
+    assert web.post("/coordination/services/amb-h-1-svc/delete", data=fresh, follow_redirects=False).status_code == 303
+    assert not store.list(Service, ids=["amb-h-1-svc"])
