@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.bootstrap import Relais, build
 from api.http.auth import caller
 from api.http.deps import validation_error
+from api.http.docs import install_docs
 from api.http.errors import install_error_handlers
 from api.http.guards import Guards
 from api.http.routers import analysis, directory, hsds, network, operations, pages, reference, referrals
@@ -54,6 +55,8 @@ def create_app(
         description="Who to refer to, for this situation, here. No person data, ever; shelter addresses never leave.",
         lifespan=lifespan,
         dependencies=[Depends(caller)],
+        docs_url=None,  # FastAPI's pages load a CDN and run an inline script: api/http/docs.py serves /docs
+        redoc_url=None,  # Redoc always loads its logo from a CDN
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -62,6 +65,7 @@ def create_app(
         app.include_router(module.router)
     for extra in (directory.writes, network.writes, analysis.assets, hsds.router, pages.router):
         app.include_router(extra)
+    install_docs(app)
     app.add_middleware(
         Guards,
         max_body=settings.max_body_bytes,

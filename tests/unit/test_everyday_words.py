@@ -3,8 +3,11 @@ officer types — in fr/nl/de/en, with typos and without accents — finds the r
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
+import graph.vocabulary
 from graph.models import TermKind
 from graph.reference import load_reference
 from graph.vocabulary import search
@@ -178,3 +181,9 @@ def test_every_term_is_found_by_its_own_label_in_every_language() -> None:
         for lang in ("fr", "nl", "de", "en"):
             found = search(TAXONOMY, term.label(lang), lang).matches
             assert found and found[0].code == term.id, (term.id, lang, [m.code for m in found[:3]])
+
+
+def test_the_module_examples_run() -> None:
+    result = doctest.testmod(graph.vocabulary)
+    assert result.attempted >= 2
+    assert result.failed == 0
