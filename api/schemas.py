@@ -167,6 +167,20 @@ class TermOut(Out):
     labels: dict[str, str]
 
 
+class TermMatchOut(Out):
+    code: str
+    kind: str
+    label: str = Field(description="the term's label in the answer's language")
+    score: float = Field(description="0–100: how closely the words typed meet the term's labels or synonyms")
+    matched: str = Field(description="the label or synonym that met the words, as written in the taxonomy")
+
+
+class TermSearchOut(Out):
+    query: str
+    results: list[TermMatchOut] = Field(description="the terms that answer, best first; empty when none does")
+    suggestions: list[TermMatchOut] = Field(description="when no term answers: the closest few")
+
+
 class CommuneOut(Out):
     nis_code: str
     name: str
