@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from graph.errors import Forbidden, InvalidInput, NotFound, Stale
 from graph.models import Change, Cooperation, Link, LinkStatus, Organisation, ReferralFlow, UpsertReport
 from graph.referral import Role
 from graph.store import GraphStore
@@ -37,6 +38,7 @@ class NetworkCases:
         writing the same link from the other end confirms it. Referral counts come from the sending side."""
         self._require_link_writer(caller, link)
         if isinstance(link, Cooperation):
+            self._check_dates(link)
             link = self._agreed(caller, link)
         return self.store.add_links([link], key_id=caller.key_id, route=caller.route)
 
@@ -51,9 +53,71 @@ class NetworkCases:
             return confirmed  # already agreed, or the other end asked and this end answers
         return link.model_copy(update={"status": LinkStatus.PENDING, "requested_by": caller.organisation_id})
 
-    def remove_link(self, caller: Caller, link: Cooperation | ReferralFlow) -> None:
+    def remove_link(self, caller: Caller, link: Cooperation | ReferralFlow, expected: str | None = None) -> None:
+        """`expected`: the link's version the form showed (`link_version`); a changed link is not removed."""
         self._require_link_writer(caller, link)
+        if expected is not None and isinstance(link, Cooperation):
+            self._check_version(caller, link, expected)
         self.store.remove_link(link, key_id=caller.key_id, route=caller.route)
+
+    def cooperation(self, caller: Caller, a: str, b: str, kind: str) -> Cooperation:
+        """One cooperation as this caller may see it (a pending one only by its ends and coordinators)."""
+        wanted = (Cooperation.kind, *sorted((a, b)), kind)
+        for link in self.store.links(Cooperation, organisation_id=a):
+            if link.key() == wanted and (link.status is LinkStatus.CONFIRMED or caller.may_see_pending((a, b))):
+                return link
+        raise NotFound(f"no cooperation link {a} – {b} ({kind})")
+
+    @staticmethod
+    def link_version(link: Link) -> str:
+        """What a form carries to notice that someone changed the link meanwhile."""
+        return link.content_hash()
+
+    def _check_version(self, caller: Caller, link: Cooperation, expected: str) -> None:
+        stored = self.cooperation(caller, link.a, link.b, link.cooperation)
+        if stored.content_hash() != expected:
+            raise Stale("the link was changed meanwhile by someone else: nothing was written", stored)
+
+    def edit_link(
+        self, caller: Caller, before: Cooperation, after: Cooperation, expected: str | None = None
+    ) -> UpsertReport:
+        """Kind, dates or source of a cooperation. Another kind is another link (its key): the old one goes
+        and the new one waits for the other end like any declared link (the same kind keeps its status)."""
+        if (before.a, before.b) != (after.a, after.b):
+            raise InvalidInput("a link's ends do not change: remove it and add another", parameter="b")
+        self._require_link_writer(caller, before)
+        self._check_version(caller, before, expected or self.link_version(self._stored(caller, before)))
+        self._check_dates(after)
+        if after.key() != before.key():
+            clash = next(
+                (x for x in self.store.links(Cooperation, organisation_id=after.a) if x.key() == after.key()), None
+            )
+            if clash is not None:
+                raise InvalidInput(
+                    "this kind of link exists already between them", parameter="cooperation", code="link_exists"
+                )
+            report = self.add_link(caller, after)
+            self.store.remove_link(before, key_id=caller.key_id, route=caller.route)
+            return report
+        return self.add_link(caller, after)
+
+    def _stored(self, caller: Caller, link: Cooperation) -> Cooperation:
+        return self.cooperation(caller, link.a, link.b, link.cooperation)
+
+    def confirm_link(self, caller: Caller, link: Cooperation) -> UpsertReport:
+        """The other end (or a coordinator) agrees to a pending link; its declarer cannot confirm it alone."""
+        stored = self._stored(caller, link)
+        self._require_link_writer(caller, stored)
+        if stored.status is LinkStatus.CONFIRMED:
+            return UpsertReport(unchanged=1)
+        if caller.role is not Role.COORDINATOR and stored.requested_by == caller.organisation_id:
+            raise Forbidden("the other organisation confirms a link this one declared")
+        return self.add_link(caller, stored)
+
+    @staticmethod
+    def _check_dates(link: Cooperation) -> None:
+        if link.since and link.until and link.until < link.since:
+            raise InvalidInput("the link ends before it starts", parameter="until", code="ends_before_start")
 
     @staticmethod
     def _require_link_writer(caller: Caller, link: Cooperation | ReferralFlow) -> None:

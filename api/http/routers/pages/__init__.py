@@ -11,8 +11,10 @@ from api.http.routers.pages import (
     dashboard,
     finder,
     keys,
+    links,
     organisation,
     organisations_public,
+    platforms,
     records,
     reports,
     session,
@@ -20,7 +22,19 @@ from api.http.routers.pages import (
 from api.http.routers.pages.common import page_language
 
 router = APIRouter(include_in_schema=False)
-for _page in (common, finder, organisations_public, session, dashboard, records, organisation, keys, reports):
+for _page in (
+    common,
+    finder,
+    organisations_public,
+    session,
+    dashboard,
+    links,
+    platforms,
+    records,
+    organisation,
+    keys,
+    reports,
+):
     router.include_router(_page.router)
 
 __all__ = ["page_language", "router"]
