@@ -105,6 +105,7 @@ def render_report(
     `geomap` is the coverage map's SVG from `viz.geomap.coverage_map` (escaped there), shown under the figures."""
     label = html.escape(ref.geography.divisions[division].label(lang))
     s = report.structure_by_division[division]
+    as_of = date.fromisoformat(str(report.freshness["as_of"]))
     rows = (
         "".join(
             f"<tr><th scope='row'>{html.escape(kind_label(str(g['kind']), lang))}</th>"
@@ -131,6 +132,6 @@ def render_report(
 <p class="figures">{say(REPORT, "figures", lang).format(**s)}</p>
 {f'<figure class="geomap">{geomap}</figure>' if geomap else ""}
 <table><tbody>{rows}</tbody></table>
-<p><small>{say(REPORT, "source", lang).format(on=html.escape(when(date.fromisoformat(str(report.freshness["as_of"])))))}</small></p>
+<p><small>{say(REPORT, "source", lang).format(on=html.escape(when(as_of)))}</small></p>
 </main>
 </body></html>"""

@@ -124,3 +124,44 @@ def test_axe_finds_no_violation(page: Any, server: str, path: str) -> None:
     results = Axe().run(page)
     found = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
     assert found == [], results.generate_report()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_gap_list_filters_in_place_and_each_gap_opens_its_form(page: Any, server: str, lang: str) -> None:
+    sign_in(page, server, TOKENS["coordinator"], lang)
+    page.wait_for_url(re.compile(r".*/coordination.*"))
+    rows = page.locator("#gaps tbody tr")
+    everything = rows.count()
+    page.select_option("#gap-division", "huy")
+    page.click(".gap-filters button")
+    page.wait_for_url(re.compile(r".*gap_division=huy.*#gaps"))
+    assert 0 < rows.count() < everything
+    assert {page.inner_text(f"#gaps tbody tr:nth-child({i + 1}) td:first-child") for i in range(rows.count())} == {
+        "Hoei" if lang == "nl" else "Huy"
+    }
+    assert re.search(r"\bhuy\b", page.inner_text("#gaps")) is None, "a division's code shown"
+    shoot(page, "gap-list", lang, target=None)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.select_option("#gap-kind", "coverage-gap")
+    page.click(".gap-filters button")
+    fix = page.locator("#gaps tbody tr[data-kind=coverage-gap] form.gap-fix").first
+    chosen = fix.locator("select").input_value()
+    fix.locator("button").click()
+    page.wait_for_url(re.compile(r".*/organisation\?.*"))
+    assert f"organisation={chosen}" in page.url and "new_service_situation=forced-marriage" in page.url
+    assert page.url.endswith("#new-service")
+
+
+def test_a_heatmap_cell_opens_its_providers(page: Any, server: str) -> None:
+    sign_in(page, server, TOKENS["coordinator"], "nl")
+    page.wait_for_url(re.compile(r".*/coordination.*"))
+    legend = page.inner_text("#heatmap .heat-legend")
+    assert "geen (leemte)" in legend and "1 (kwetsbaar)" in legend
+    shoot(page, "heatmap-table", "nl", target=page.locator("#heatmap"))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.click("#heatmap a[href*='term=forced-marriage&division=liege']")
+    page.wait_for_url(re.compile(r".*/v1/gaps/providers.*"))
+    assert "Gedwongen huwelijk" in page.inner_text("h1") and "Luik" in page.inner_text("h1")
+    first = page.locator("main li a").first
+    assert first.get_attribute("href").startswith("/organisation?organisation=")
+    shoot(page, "heatmap-providers", "nl")

@@ -20,7 +20,7 @@ from graph.analysis import GapReport
 from graph.errors import InvalidInput
 from viz.exports import FORMATS, export
 from viz.geomap import coverage_map, division_anchors
-from viz.heatmap import heatmap
+from viz.heatmap import heatmap, providers, providers_page
 from viz.network_map import MAP_JS, VIS_JS, banner_html, map_script, render_map, vis_script
 from viz.report import render_report
 from viz.texts import division as division_label
@@ -135,6 +135,25 @@ def coverage_heatmap(
         ("heatmap", fmt, lang), lambda report, _: heatmap(report.coverage, relais.reference, fmt, lang)
     )
     return Response(image, media_type=media)
+
+
+@router.get("/gaps/providers", response_class=HTMLResponse)
+def cell_providers(request: Request, relais: RelaisDep, term: str, division: str) -> HTMLResponse:
+    """The providers one heatmap cell counts (a situation or need in a division), each opening its record."""
+    found_term = relais.reference.taxonomy.get(term, parameter="term")
+    found_division = relais.reference.geography.division(division)
+    lang = page_language(request)
+    page = relais.analysis.rendered(
+        ("providers", found_term.id, found_division.id, lang),
+        lambda _, snapshot: providers_page(
+            providers(snapshot, relais.reference, found_term.id, found_division.id),
+            found_term.label(lang),
+            found_division.label(lang),
+            lang,
+            _banner(request, relais),
+        ),
+    )
+    return HTMLResponse(page)
 
 
 @router.get("/gaps/map.svg")
