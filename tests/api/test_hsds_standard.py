@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from graph.memory_store import MemoryStore
-from graph.models import Capacity, Closure, Location, OpeningHours, Service, Visibility, Weekday
+from graph.models import Capacity, Closure, Contact, ContactKind, Location, OpeningHours, Service, Visibility, Weekday
 from graph.reference import Reference
 from graph.usecases import import_directory
 from loaders.directory import read_directory
@@ -262,6 +262,12 @@ def test_schedule_closures_capacity_round_trip_exactly(reference: Reference, tmp
             ),
             "closures": (Closure(start=date(2026, 12, 24), end=date(2026, 12, 26), label="Noël"),),
             "capacity": Capacity(available=2, total=9, updated_at=date(2026, 11, 2)),
+            "contacts": (
+                *shelter.contacts,
+                Contact(kind=ContactKind.WEBSITE, value="https://refuge.example.org"),
+                Contact(kind=ContactKind.WEBSITE, value="https://refuge.example.org/nl"),
+                Contact(kind=ContactKind.CHAT, value="https://chat.example.org"),
+            ),
         }
     )
     store.upsert([rich])
@@ -276,6 +282,11 @@ def test_schedule_closures_capacity_round_trip_exactly(reference: Reference, tmp
         ("WEEKLY", "SA", "10:00", "11:00"),
     ]
     assert doc["capacities"][0]["updated"] == "2026-11-02T00:00:00.000Z"
+    assert doc["url"] == "https://refuge.example.org"
+    assert [(u["url"], u["label"]) for u in doc["additional_urls"]] == [
+        ("https://refuge.example.org/nl", "website"),
+        ("https://chat.example.org", "chat"),
+    ]
     assert_valid("3.1", "service", doc)
     path = tmp_path / "export.ndjson"
     path.write_bytes(export.content)
@@ -283,6 +294,8 @@ def test_schedule_closures_capacity_round_trip_exactly(reference: Reference, tmp
     import_directory(read_directory(path, reference), again, reference=reference)
     back = next(s for s in again.list(Service, clearance=Visibility.HIDDEN) if s.id == rich.id)
     assert (back.schedule, back.closures, back.capacity) == (rich.schedule, rich.closures, rich.capacity)
+    assert sorted(back.contacts, key=str) == sorted(rich.contacts, key=str)
     (tmp_path / "older.ndjson").write_bytes(older.content)
     from_30 = {r.id: r for r in read_directory(tmp_path / "older.ndjson", reference).records}
-    assert from_30[rich.id] == back  # a 3.0 export comes back the same
+    same = from_30[rich.id].model_dump(exclude={"contacts"}) == back.model_dump(exclude={"contacts"})
+    assert same  # a 3.0 export comes back the same, but for the further web pages (3.1 `additional_urls`)
