@@ -31,14 +31,12 @@ from graph.models import (
     Term,
 )
 from graph.reference import Reference
-from loaders.hsds_mapping import Mapping, reading
+from loaders.hsds_mapping import PROFILE_TAXONOMY, TAXONOMY, Mapping, reading
 
 HSDS_VERSION = "3.1"
 VERSIONS = ("3.1", "3.0")
 """The versions served: 3.1 by default, 3.0 for the consumers that ask for it (docs/hsds-profile.md)."""
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "relais.plateformes-violences.liege.be")
-TAXONOMY = "relais"
-PROFILE_TAXONOMY = "relais-profile"
 TAXONOMY_URI = "urn:relais:taxonomy:1"
 PLACE = {"fr": "place", "nl": "plaats", "de": "Platz", "en": "place"}
 """The unit of a shelter's capacity (HSDS 3.1 `unit.name`), in the document's language."""
