@@ -82,7 +82,7 @@ def test_eupen_offers_108_first_and_the_province_wide_services(client: TestClien
     page = main(client.get("/?situation=partner-violence&place=4700&urgent=true&lang=fr").text)
     urgent = page[: page.index("</section>")]
     assert urgent.index('href="tel:108"') < urgent.index('href="tel:080030030"')
-    cards = re.findall(r'<li class="card[^"]*" data-org="([^"]+)"', page)
+    cards = re.findall(r'<li class="card[^"]*" data-traits="[^"]*" data-org="([^"]+)"', page)
     assert cards and all("-p-" in org for org in cards), "only services that reach the whole province"
     brussels = main(client.get("/?situation=partner-violence&place=1000&lang=fr").text)
     assert "Aucun service de l'annuaire ne couvre ce lieu" in text(brussels)
@@ -91,14 +91,14 @@ def test_eupen_offers_108_first_and_the_province_wide_services(client: TestClien
 
 def test_cards_answer_the_next_question(client: TestClient) -> None:
     page = main(client.get("/?situation=partner-violence&place=Verviers&language=de&lang=fr").text)
-    card = page[page.index('data-org="amb-v-2"') :]
+    card = page[page.index('data-org="amb-v-2"') :]  # the card's attributes end with its organisation
     card = card[: card.index("</li>")]
     words = text(card)
     assert "<mark>allemand</mark>" in card
     assert ("Ouvert maintenant" in words and "ferme à 23 h 59" in words) or "Fermé maintenant" in words
     assert "Sans rendez-vous" in words and "Coût : Gratuit" in words
     assert 'href="/organisations/amb-v-2?lang=fr"' in card
-    assert 'data-traits="open walkin free speaks"' in page
+    assert 'data-traits="open walkin free speaks" data-org="amb-v-2"' in page
     assert "résultats" in text(page[: page.index("<ol")])
     for label in ("Ouvert maintenant", "Sans rendez-vous", "Gratuit", "Parle allemand"):
         assert label in text(page[page.index('id="filters"') : page.index("</fieldset>")])
