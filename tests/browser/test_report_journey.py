@@ -111,13 +111,17 @@ def test_a_coordinator_accepts_dismisses_and_verifies_in_bulk(page: Any, journey
     page.locator(f"#report-{first.id}").get_by_role("link", name="Accepter").click()
     page.wait_for_url(re.compile(rf".*/organisation\?organisation={first.organisation_id}.*#svc-{first.service_id}"))
     assert page.locator(f"#svc-{first.service_id}").is_visible()
+    shown = page.locator("#reports")
+    assert "Fermé le mercredi après-midi" in shown.inner_text(), "the report at the top of the organisation's page"
+    assert "Horaires erronés" in shown.inner_text()
     shoot(page, "report-accepted", "fr")
-    page.goto(f"{server}/coordination/reports?lang=fr")  # the record fixed, the report is marked so
-    page.locator(f"#report-{first.id}").get_by_role("button", name="Corrigé").click()
-    page.wait_for_selector(".notice")
-    assert page.inner_text(".notice") == "Signalement marqué comme corrigé."
+    page.goto(page.url.replace("lang=fr", "lang=nl"))
+    assert "Openingsuren kloppen niet" in page.locator("#reports").inner_text()
+    shoot(page, "report-accepted", "nl")
+    page.locator("#reports").get_by_role("button", name="Verbeterd").click()  # the record fixed: «Corrigé»
+    page.wait_for_load_state()
     assert store.report(first.id).status is ReportStatus.ACCEPTED
-    assert page.locator(f"#report-{first.id}").count() == 0
+    assert page.locator("#reports").count() == 0
 
     page.goto(f"{server}/coordination?lang=fr#stale")
     stale = page.locator("#stale")
