@@ -164,3 +164,9 @@ def test_words_without_a_choice_are_searched(client: TestClient) -> None:
     assert none.status_code == 422 and "Keine Situation entspricht «qqqqzzzz»." in text(main(none.text))
     near = client.get("/?words=violense+conjugal&place=Huy&lang=fr")
     assert near.status_code in (200, 422) and "Traceback" not in near.text
+
+
+def test_a_german_speaker_is_offered_108(client: TestClient) -> None:
+    page = main(client.get("/?situation=partner-violence&place=Verviers&language=de&lang=de").text)
+    help_ = page[page.index('class="language-help"') :]
+    assert "Hilfetelefon auf Deutsch" in text(help_[: help_.index("</div>")]) and 'href="tel:108"' in help_
