@@ -94,6 +94,7 @@ def _platforms(
         divisions=[("", t("net_division_none", lang)), *_by_label((d.id, d.label(lang)) for d in divisions.values())],
         failed=failed,
         message=done_message(request, lang),
+        opened=request.query_params.get("open", ""),
     )
 
 
@@ -217,6 +218,7 @@ def _trainings(
         themes=_themes(relais, lang),
         failed=failed,
         message=done_message(request, lang),
+        opened=request.query_params.get("open", ""),
     )
 
 
@@ -389,5 +391,7 @@ async def _run(request: Request, relais: Relais, who: HttpCaller, page: Page, wr
         said = stale_sentence(stored.model_dump(mode="json"), page.values, labels, lang)
         failed = Failed(page.form, page.values, {"": said}, stored.content_hash())
         return await run_in_threadpool(show, request, relais, who, failed, 412)
-    query = urlencode({"lang": lang, "done": done})
-    return RedirectResponse(f"/coordination/{page.name}?{query}", status_code=303)
+    kept_open = page.form if page.form.startswith(("members-", "attendance-")) else ""
+    query = urlencode({"lang": lang, "done": done} | ({"open": kept_open} if kept_open else {}))
+    anchor = f"#{page.form.replace('members-', 'platform-').replace('attendance-', 'training-')}" if kept_open else ""
+    return RedirectResponse(f"/coordination/{page.name}?{query}{anchor}", status_code=303)
