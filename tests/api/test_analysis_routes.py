@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from tests.api.conftest import DEMO, auth
+from tests.api.conftest import DEMO, TOKENS, auth
 
 ROUTES = [
     "/v1/gaps",
@@ -92,3 +95,87 @@ def test_cli_gaps_names_the_planted_gaps(tmp_path: Path, monkeypatch: pytest.Mon
     assert (tmp_path / "map.html").stat().st_size < 500_000
     assert (tmp_path / "relais-assets" / "vis-network.min.js").exists()
     get_settings.cache_clear()
+
+
+def _map_data(page: str) -> dict[str, Any]:
+    found = re.search(r'id="relais-map-data">(.*?)</script>', page, flags=re.S)
+    assert found
+    return dict(json.loads(found.group(1)))
+
+
+def test_the_map_page_has_search_filters_legend_and_the_list_in_words(client: TestClient) -> None:
+    page = client.get("/v1/map?lang=nl", headers=auth("coordinator")).text
+    data = _map_data(page)
+    listed = re.findall(r'<li id="org-([^"]+)" data-id=', page)
+    assert sorted(listed) == sorted(n["id"] for n in data["nodes"]) and len(listed) > 100
+    for words in ('<label for="q">Een organisatie zoeken', '<label for="f-division">Afdeling', "Alle sectoren"):
+        assert words in page
+    assert '<option value="huy">Hoei</option>' in page and '<option value="shelter">Opvanghuis / vluchthuis' in page
+    assert all(k in page for k in ("Overeenkomst", "Protocol", "Casusoverleg", "Informeel", "Verenigingen"))
+    kinds = {k for e in data["edges"] for k in e["kinds"]}
+    assert kinds <= {"convention", "protocol", "case-conference", "informal"} and len(kinds) > 1
+    colours = {e["kinds"][0]: e["color"]["color"] for e in data["edges"]}
+    assert len(set(colours.values())) == len(colours), "one colour per link kind"
+    entry = re.search(r'<li id="org-cpas-v-4".*?</a></p></li>', page, flags=re.S)
+    assert entry and "Enig breekpunt" in entry.group(0)
+    assert 'href="/organisation?organisation=cpas-v-4&amp;lang=nl"' in entry.group(0)
+    assert 'href="/coordination/links?organisation=cpas-v-4&amp;lang=nl"' in entry.group(0)
+    assert "<script>" not in page.replace('<script type="application/json"', "")
+
+
+def test_hidden_locations_never_reach_the_map(client: TestClient) -> None:
+    page = client.get("/v1/map?division=huy", headers=auth("coordinator")).text
+    assert "shelter-h-1" in page, "the shelter is on the map, by the divisions it serves"
+    assert "Adresse secrète" not in page and "4260" not in page and "latitude" not in page
+
+
+def test_a_hostile_name_stays_text_in_the_list_and_the_panel(client: TestClient) -> None:
+    coord = auth("coordinator")
+    current = client.get("/v1/organisations/amb-h-1", headers=coord)
+    body = {**current.json(), "name": '"><img src=x onerror=alert(1)></script><script>alert(2)</script>'}
+    saved = client.put("/v1/organisations/amb-h-1", json=body, headers={**coord, "If-Match": current.headers["etag"]})
+    assert saved.status_code == 200, saved.text
+    page = client.get("/v1/map?division=huy", headers=coord).text
+    assert "<img src=x" not in page and "<script>alert" not in page
+    assert 'data-name="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in page
+
+
+def test_a_heatmap_cell_lists_its_providers(client: TestClient) -> None:
+    pro = auth("professional")
+    assert client.get("/v1/gaps/providers?term=forced-marriage&division=liege").status_code == 403
+    page = client.get("/v1/gaps/providers?term=forced-marriage&division=liege&lang=nl", headers=pro).text
+    assert "Gedwongen huwelijk" in page and "Luik" in page
+    counted = client.get("/v1/gaps", headers=pro).json()["coverage"]["matrix"]["forced-marriage"]["liege"]
+    assert len(re.findall(r'<li><a href="/organisation\?organisation=', page)) == counted == 2
+    gap = client.get("/v1/gaps/providers?term=forced-marriage&division=huy&lang=fr", headers=pro).text
+    assert "Aucun prestataire actif" in gap
+    assert client.get("/v1/gaps/providers?term=nope&division=huy", headers=pro).status_code == 422
+    assert client.get("/v1/gaps/providers?term=forced-marriage&division=namur", headers=pro).status_code == 422
+    svg = client.get("/v1/gaps/heatmap.svg?lang=nl", headers=pro).text
+    assert "/v1/gaps/providers?term=forced-marriage&amp;division=huy&amp;lang=nl" in svg
+    assert "geen (leemte)" in svg and "4 en meer" in svg
+
+
+def _sign_in(client: TestClient) -> None:
+    assert client.post("/login", data={"key": TOKENS["coordinator"]}, follow_redirects=False).status_code == 303
+
+
+def test_the_gap_list_filters_and_opens_the_form_that_fixes_each_gap(client: TestClient) -> None:
+    _sign_in(client)
+    page = html.unescape(client.get("/coordination?lang=nl&gap_division=huy").text)
+    gaps = page[page.index('<section id="gaps">') : page.index('<section id="map">')]
+    assert "Verviers" not in re.sub(r"<(option|a)\b.*?</\1>", "", gaps, flags=re.S)
+    assert not re.search(r">\s*(huy|liege|verviers)\s*<", gaps), "a division's code shown"
+    assert (
+        'action="/organisation#new-service"' in gaps and 'name="new_service_situation" value="forced-marriage"' in gaps
+    )
+    assert "/coordination/links?organisation=gp-h-6&lang=nl" in gaps
+    pair = re.search(
+        r'<select id="fix-a-\d+" name="organisation">(.*?)</select>.*?name="with">(.*?)</select>', gaps, re.S
+    )
+    assert pair and "Hôpital" in pair.group(1) and "Maison d'accueil" in pair.group(2)
+    only = html.unescape(client.get("/coordination?lang=fr&gap_kind=stale").text)
+    rows = re.findall(r'<tr data-kind="([^"]+)"', only)
+    assert rows and set(rows) == {"stale"}
+    assert "/organisation?organisation=" in only and "Vérifier la fiche" in only
+    assert client.get("/coordination?gap_kind=<script>&gap_division=nope").status_code == 200
