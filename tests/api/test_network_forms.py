@@ -28,6 +28,7 @@ from graph.usecases import Caller
 from graph.usecases.network import NetworkCases
 from graph.usecases.platforms import PlatformCases
 from tests.api.conftest import TOKENS, demo_store, settings
+from tests.api.test_four_languages import french_in, names_of
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 SOURCE = "Réunion de plateforme (démo)"
@@ -407,3 +408,28 @@ def test_platform_and_training_use_cases_log_every_write(store: GraphStore, refe
         assert entry in logged
     with pytest.raises(Forbidden):
         cases.remove_attendance(Caller(Role.PROFESSIONAL), "t-test", "amb-h-1")
+
+
+@pytest.mark.parametrize("lang", ["nl", "de", "en"])
+def test_the_network_pages_have_no_french_in_other_languages(web: TestClient, lang: str) -> None:
+    signed_in(web)
+    names = names_of(web)
+    for path in ("/coordination/links?organisation=cpas-h-1", "/coordination/platforms", "/coordination/trainings"):
+        page = web.get(f"{path}{'&' if '?' in path else '?'}lang={lang}").text
+        assert french_in(page, names) == [], path
+
+
+def test_person_data_in_a_role_or_a_title_is_refused_and_kept(web: TestClient) -> None:
+    signed_in(web)
+    csrf = csrf_of(web.get("/coordination/platforms").text)
+    person = "Mme Dupont, née le 12/03/1980"
+    refused = web.post(
+        "/coordination/platforms/plateforme-huy/members",
+        data={"csrf": csrf, "organisation_id": "amb-l-1", "role": person},
+    )
+    assert refused.status_code == 422 and 'id="members-plateforme-huy-role-error"' in refused.text
+    assert f'value="{escape(person)}"' in refused.text
+    training = {"csrf": csrf, "title": person, "held_on": "2026-01-05", "organiser_id": "", "source": SOURCE}
+    again = web.post("/coordination/trainings/add", data=training)
+    assert again.status_code == 422 and 'id="new-training-title-error"' in again.text
+    assert person not in str(web.get("/v1/audit", headers={"Authorization": f"Bearer {TOKENS['coordinator']}"}).json())
