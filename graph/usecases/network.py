@@ -54,7 +54,7 @@ class NetworkCases:
         return link.model_copy(update={"status": LinkStatus.PENDING, "requested_by": caller.organisation_id})
 
     def remove_link(self, caller: Caller, link: Cooperation | ReferralFlow, expected: str | None = None) -> None:
-        """`expected`: the link's version the form showed (`link_version`); a changed link is not removed."""
+        """`expected`: the link's version the form showed (its content hash); a changed link is not removed."""
         self._require_link_writer(caller, link)
         if expected is not None and isinstance(link, Cooperation):
             self._check_version(caller, link, expected)
@@ -67,11 +67,6 @@ class NetworkCases:
             if link.key() == wanted and (link.status is LinkStatus.CONFIRMED or caller.may_see_pending((a, b))):
                 return link
         raise NotFound(f"no cooperation link {a} – {b} ({kind})")
-
-    @staticmethod
-    def link_version(link: Link) -> str:
-        """What a form carries to notice that someone changed the link meanwhile."""
-        return link.content_hash()
 
     def _check_version(self, caller: Caller, link: Cooperation, expected: str) -> None:
         stored = self.cooperation(caller, link.a, link.b, link.cooperation)
@@ -86,7 +81,8 @@ class NetworkCases:
         if (before.a, before.b) != (after.a, after.b):
             raise InvalidInput("a link's ends do not change: remove it and add another", parameter="b")
         self._require_link_writer(caller, before)
-        self._check_version(caller, before, expected or self.link_version(self._stored(caller, before)))
+        if expected is not None:
+            self._check_version(caller, before, expected)
         self._check_dates(after)
         if after.key() != before.key():
             clash = next(
@@ -101,12 +97,9 @@ class NetworkCases:
             return report
         return self.add_link(caller, after)
 
-    def _stored(self, caller: Caller, link: Cooperation) -> Cooperation:
-        return self.cooperation(caller, link.a, link.b, link.cooperation)
-
     def confirm_link(self, caller: Caller, link: Cooperation) -> UpsertReport:
         """The other end (or a coordinator) agrees to a pending link; its declarer cannot confirm it alone."""
-        stored = self._stored(caller, link)
+        stored = self.cooperation(caller, link.a, link.b, link.cooperation)
         self._require_link_writer(caller, stored)
         if stored.status is LinkStatus.CONFIRMED:
             return UpsertReport(unchanged=1)

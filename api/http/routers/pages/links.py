@@ -9,7 +9,7 @@ typed and each error next to its field (422; 412 when someone changed the link m
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,6 +36,20 @@ DONE = frozenset(
     {"link_added", "link_existed", "net_done_pending", "net_done_saved", "net_done_deleted", "net_done_confirmed"}
 )
 """The messages a redirect may name (nothing else of the query reaches the page)."""
+NETWORK_DONE = frozenset(
+    {
+        "net_done_platform_created",
+        "net_done_platform_saved",
+        "net_done_platform_deleted",
+        "net_done_member_added",
+        "net_done_member_removed",
+        "net_done_training_created",
+        "net_done_training_saved",
+        "net_done_training_deleted",
+        "net_done_attendance_saved",
+        "net_done_attendance_removed",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,6 @@ class Failed:
     values: Mapping[str, Any]
     errors: Mapping[str, str]
     version: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- what the pages of the network share ----------------------------------------------------------------
@@ -62,10 +75,6 @@ async def posted(request: Request, who: HttpCaller) -> dict[str, Any]:
 def text(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
-
-
-def day_or_none(form: Mapping[str, Any], name: str) -> str | None:
-    return text(form, name) or None
 
 
 def errors_in(exc: InvalidInput | ValidationError, lang: str, fields: Mapping[str, str]) -> dict[str, str]:
@@ -96,22 +105,6 @@ def organisations_named(relais: Relais, leave_out: str | None = None) -> list[tu
 def done_message(request: Request, lang: str) -> str:
     done = request.query_params.get("done", "")
     return t(done, lang) if done in DONE | NETWORK_DONE else ""
-
-
-NETWORK_DONE = frozenset(
-    {
-        "net_done_platform_created",
-        "net_done_platform_saved",
-        "net_done_platform_deleted",
-        "net_done_member_added",
-        "net_done_member_removed",
-        "net_done_training_created",
-        "net_done_training_saved",
-        "net_done_training_deleted",
-        "net_done_attendance_saved",
-        "net_done_attendance_removed",
-    }
-)
 
 
 # --- the links page -------------------------------------------------------------------------------------
