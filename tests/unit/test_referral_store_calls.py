@@ -59,3 +59,18 @@ def test_a_question_from_an_organisation_makes_few_store_calls(
     calls.clear()
     engine.refer(query, Role.PROFESSIONAL)  # warm: the ranking is kept for this directory version
     assert calls["_candidates"] == (1 if query.situation == "forced-marriage" else 0), calls
+
+
+def test_another_language_reorders_the_kept_ranking_without_a_store_query(
+    store: GraphStore, reference: Reference, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person's language is not part of the ranking's key: a German speaker after a French one costs no query."""
+    demo_store(store, reference)
+    engine = ReferralEngine(store, reference, today=date(2026, 11, 26))
+    asked = ReferralQuery(situation="partner-violence", division="verviers", limit=10)
+    engine.refer(asked, Role.PROFESSIONAL)
+    calls = spy(store, monkeypatch)
+    german = engine.refer(asked.model_copy(update={"language": "de"}), Role.PROFESSIONAL)
+    assert calls["_candidates"] == 0, calls
+    assert "de" in german.results[0].candidate.service.languages
+    assert german.language is not None and german.language.spoken_here
