@@ -658,9 +658,14 @@ def _partners(
     return f"<dl>{''.join(rows)}</dl>"
 
 
-def _entry(e: dict[str, str], partners: str, lang: str) -> str:
-    """One organisation of the list (copied into the side panel when chosen)."""
+def _entry(e: dict[str, str], partners: str | None, lang: str) -> str:
+    """One organisation of the list (copied into the side panel when chosen); `partners` None: a group of an
+    aggregated map, which has no record and no links of its own."""
     ident, query = _h(e["id"]), urlencode({"organisation": e["id"], "lang": lang})
+    pages = (
+        f'<p><a href="/organisation?{_h(query)}">{say(MAP, "record", lang)}</a> · '
+        f'<a href="/coordination/links?{_h(query)}">{say(MAP, "manage_links", lang)}</a></p>'
+    )
     mark = f" · {say(GAP_KINDS, e['mark'], lang)}" if e.get("mark") in GAP_KINDS else ""
     facts = " · ".join(_h(e[k]) for k in ("type_words", "division_words", "sector_words"))
     return (
@@ -669,9 +674,7 @@ def _entry(e: dict[str, str], partners: str, lang: str) -> str:
         f'data-type="{_h(e["type"])}"><h3>{_h(e["name"])}</h3>'
         f'<p class="facts">{facts}{_h(mark)}</p>'
         f'<p><button type="button" class="link" data-focus="{ident}">{say(MAP, "show_on_map", lang)}</button></p>'
-        f"{partners}"
-        f'<p><a href="/organisation?{_h(query)}">{say(MAP, "record", lang)}</a> · '
-        f'<a href="/coordination/links?{_h(query)}">{say(MAP, "manage_links", lang)}</a></p></li>'
+        f"{'' if partners is None else partners + pages}</li>"
     )
 
 
@@ -717,7 +720,7 @@ def _group_entries(nodes: list[dict[str, Any]], labels: dict[str, str] | None, l
 
 def _list_html(entries: list[dict[str, str]], snapshot: nx.MultiDiGraph, aggregated: bool, lang: str) -> str:
     if aggregated:
-        return "".join(_entry(e, "", lang) for e in entries)
+        return "".join(_entry(e, None, lang) for e in entries)
     partners: dict[str, dict[str, list[str]]] = {}
     for pair, kinds in cooperation_kinds(snapshot).items():
         a, b = sorted(pair)

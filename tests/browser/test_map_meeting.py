@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 from tests.api.conftest import TOKENS
 from tests.browser.conftest import shoot, sign_in
