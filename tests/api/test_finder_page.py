@@ -141,11 +141,33 @@ def test_the_sheet_has_the_chosen_services_only(client: TestClient) -> None:
     assert "no_person" not in page and "aucune donnée sur la personne" in page
 
 
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+
+
 def test_hostile_values_are_not_markup(client: TestClient) -> None:
-    hostile = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
-    for url in (f"/?situation=partner-violence&place={hostile}&urgent=true", f"/fiche?situation=x&place={hostile}&s=a"):
-        r = client.get(url, params={})
+    for url in (
+        f"/?situation=partner-violence&place={HOSTILE}&urgent=true",
+        f"/?words={HOSTILE}",
+        f"/fiche?situation=x&place={HOSTILE}&s=a",
+    ):
+        r = client.get(url)
         assert "<script>alert" not in r.text and "<img src=x" not in r.text
+
+
+def test_hostile_records_are_not_markup(reference: Reference) -> None:
+    """A service's name, hours and cost typed with markup: text on the card, the sheet and the organisation page."""
+    store = demo_store(MemoryStore(), reference)
+    svc = store.get(Service, "amb-h-1-svc")
+    store.upsert([svc.model_copy(update={"name": HOSTILE, "hours": HOSTILE, "cost": HOSTILE, "eligibility": HOSTILE})])
+    with TestClient(create_app(settings(), store)) as c:
+        for url in (
+            "/?situation=partner-violence&place=Huy",
+            "/fiche?situation=partner-violence&place=Huy&s=amb-h-1-svc",
+            "/organisations/amb-h-1",
+        ):
+            r = c.get(url)
+            assert r.status_code == 200 and "&lt;script&gt;alert(1)" in r.text, url
+            assert "<script>alert" not in r.text and "<img src=x" not in r.text, url
 
 
 def test_api_errors_in_the_callers_language(client: TestClient) -> None:

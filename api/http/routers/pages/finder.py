@@ -95,7 +95,7 @@ def from_words(relais: Relais, params: Mapping[str, str], lang: str) -> tuple[di
 def problem_said(problem: Problem, typed: Mapping[str, Any], lang: str) -> str:
     """A problem of the question in the page's language (the engine's messages are for logs and the API)."""
     column = problem.column or ""
-    place = typed.get("commune") or typed.get("postcode") or ""
+    place = str(typed.get("commune") or typed.get("postcode") or "")[:80]
     if column in ("commune", "postcode"):
         if "spans" in problem.message:
             return t("finder_postcode_spans", lang).format(place=place)
@@ -257,7 +257,9 @@ def sheet(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
         found=found,
         results=results,
         today=date.today(),
-        situation=" · ".join(taxonomy.terms[c].label(lang) for c in (q.situation, q.need) if c) if q else "",
+        situation=" · ".join(taxonomy.terms[c].label(lang) for c in (q.situation, q.need) if c in taxonomy.terms)
+        if q
+        else "",
         language_name=lambda code: language_name(code, lang),
     )
     response.headers["Cache-Control"] = "no-store"
