@@ -433,3 +433,15 @@ def test_person_data_in_a_role_or_a_title_is_refused_and_kept(web: TestClient) -
     again = web.post("/coordination/trainings/add", data=training)
     assert again.status_code == 422 and 'id="new-training-title-error"' in again.text
     assert person not in str(web.get("/v1/audit", headers={"Authorization": f"Bearer {TOKENS['coordinator']}"}).json())
+
+
+def test_a_deletion_confirmed_after_a_change_deletes_nothing_and_says_so(web: TestClient) -> None:
+    signed_in(web)
+    asked = web.get("/coordination/trainings/t-medecins/delete?lang=nl")
+    csrf = csrf_of(asked.text)
+    again = web.post("/coordination/trainings/t-medecins/delete?lang=nl", data={"csrf": csrf, "version": "old"})
+    assert again.status_code == 200 and said("net_delete_stale", "nl") in again.text
+    assert 'id="training-t-medecins"' in web.get("/coordination/trainings").text
+    link = web.post("/coordination/links/amb-h-1/fp-h-2/protocol/delete", data={"csrf": csrf, "version": "old"})
+    assert said("net_delete_stale", "nl") in link.text and 'id="confirm-delete"' in link.text
+    assert 'id="link-fp-h-2-protocol"' in web.get("/coordination/links?organisation=amb-h-1").text

@@ -299,6 +299,7 @@ def confirm_deletion(
         action=f"/coordination/links/{organisation}/{partner}/{kind}/delete",
         version=link.content_hash(),
         back=back,
+        changed=changed_notice(request, lang),
     )
 
 
@@ -306,14 +307,35 @@ def confirm_deletion(
 async def delete_link(
     organisation: str, partner: str, kind: str, request: Request, relais: RelaisDep, who: CallerDep
 ) -> Response:
+    """A deletion confirmed after the link changed deletes nothing and shows the confirmation again."""
     form = await posted(request, who)
 
-    def write() -> str:
+    def remove() -> None:
         link = relais.network.cooperation(who, organisation, partner, kind)
         relais.network.remove_link(who, link, expected=text(form, "version") or None)
-        return "net_done_deleted"
 
-    return await _run(request, relais, who, organisation, "delete", {}, write)
+    if not await deleted(remove):
+        return changed_since(f"/coordination/links/{organisation}/{partner}/{kind}/delete", request)
+    query = urlencode({"organisation": organisation, "lang": page_language(request), "done": "net_done_deleted"})
+    return RedirectResponse(f"/coordination/links?{query}#links", status_code=303)
+
+
+async def deleted(delete: Callable[[], object]) -> bool:
+    """Runs a confirmed deletion; False when the record changed after the confirmation was shown."""
+    try:
+        await run_in_threadpool(delete)
+    except Stale:
+        return False
+    return True
+
+
+def changed_since(confirmation: str, request: Request) -> RedirectResponse:
+    return RedirectResponse(f"{confirmation}?changed=1&lang={page_language(request)}", status_code=303)
+
+
+def changed_notice(request: Request, lang: str) -> str:
+    """On a confirmation shown again: the record changed since, nothing was deleted."""
+    return t("net_delete_stale", lang) if request.query_params.get("changed") else ""
 
 
 async def _run(

@@ -21,6 +21,9 @@ from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages.common import folded, page_language, render
 from api.http.routers.pages.links import (
     Failed,
+    changed_notice,
+    changed_since,
+    deleted,
     done_message,
     errors_in,
     organisations_named,
@@ -338,6 +341,7 @@ def _confirm(
         action=f"/coordination/{what}/{record.id}/delete",
         version=record.content_hash(),
         back=f"/coordination/{what}?lang={lang}",
+        changed=changed_notice(request, lang),
     )
 
 
@@ -354,14 +358,13 @@ async def delete_training(record_id: str, request: Request, relais: RelaisDep, w
 async def _delete(
     request: Request, relais: Relais, who: HttpCaller, kind: type[Platform] | type[Training], record_id: str
 ) -> Response:
+    """A deletion confirmed after the record changed deletes nothing and shows the confirmation again."""
     form = await posted(request, who)
     name = "platforms" if kind is Platform else "trainings"
-
-    def write() -> str:
-        cases(relais).delete(who, kind, record_id, expected=text(form, "version") or None)
-        return f"net_done_{name[:-1]}_deleted"
-
-    return await _run(request, relais, who, Page(name, "delete", {}), write)
+    if not await deleted(lambda: cases(relais).delete(who, kind, record_id, expected=text(form, "version") or None)):
+        return changed_since(f"/coordination/{name}/{record_id}/delete", request)
+    query = urlencode({"lang": page_language(request), "done": f"net_done_{name[:-1]}_deleted"})
+    return RedirectResponse(f"/coordination/{name}?{query}", status_code=303)
 
 
 # --- what the writes share -----------------------------------------------------------------------------
