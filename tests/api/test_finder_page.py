@@ -54,6 +54,7 @@ def test_urgent_with_an_error_still_shows_the_numbers_first(client: TestClient) 
     assert r.status_code == 422
     assert page.index('href="tel:112"') < page.index('class="error"')
     assert "Unbekannter Ort: «Vervier». Meinten Sie:" in text(page)
+    assert 'aria-describedby="place-error"' in page and '<p class="field-error" id="place-error">' in page
     link = re.search(r'<a href="(/\?[^"]*place=Verviers[^"]*)">Verviers</a>', page)
     assert link is not None, "the suggestion is not a link"
     follow = client.get(link.group(1).replace("&amp;", "&"))

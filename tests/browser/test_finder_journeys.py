@@ -135,3 +135,15 @@ def test_without_javascript_the_words_are_searched_by_the_page(browser: Any, ser
     assert page.locator("li.card").count() > 0
     assert "Seksueel geweld" in page.inner_text(".search-box summary")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_misspelt_place_with_urgent_keeps_the_numbers_first(page: Any, server: str, lang: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server}/?situation=partner-violence&place=Vervier&urgent=true&lang={lang}")
+    assert below_fold(page, 'a[href="tel:112"]') <= PHONE["height"]
+    assert below_fold(page, ".error .suggestions a") <= PHONE["height"], "the suggestions are below the first screen"
+    shoot(page, "finder-misspelt", lang)
+    page.locator(".error .suggestions a", has_text="Verviers").click()
+    page.wait_for_selector("li.card")
+    assert page.locator('.urgent-first a[href="tel:112"]').is_visible()

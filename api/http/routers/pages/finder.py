@@ -50,6 +50,8 @@ class Found:
     pathway: PathwayOut | None = None
     error: str | None = None
     suggestions: list[tuple[str, str]] = field(default_factory=list)
+    about: str = ""
+    """The form's field the error is about, to say it there too."""
 
 
 def finder_query(
@@ -89,7 +91,7 @@ def from_words(relais: Relais, params: Mapping[str, str], lang: str) -> tuple[di
         return asked | {"situation": found.matches[0].code}, None
     kept = {k: params[k] for k in (*FIELDS, "urgent", "lang") if params.get(k)}
     links = [(m.label, "/?" + urlencode(kept | {"situation": m.code})) for m in found.suggestions]
-    return asked, Found(error=t("finder_no_situation", lang).format(words=words), suggestions=links)
+    return asked, Found(error=t("finder_no_situation", lang).format(words=words), suggestions=links, about="words")
 
 
 def problem_said(problem: Problem, typed: Mapping[str, Any], lang: str) -> str:
@@ -108,6 +110,13 @@ def problem_said(problem: Problem, typed: Mapping[str, Any], lang: str) -> str:
     return say(problem, lang) if problem.code else t("finder_failed", lang)
 
 
+def problem_found(problem: Problem, typed: Mapping[str, Any], params: Mapping[str, str], lang: str) -> Found:
+    """A problem of the question said in the page's language, with its suggestions and the field it is about."""
+    column = problem.column or ""
+    where = {"commune": "place", "postcode": "place"}.get(column, column)
+    return Found(error=problem_said(problem, typed, lang), suggestions=place_links(problem, params), about=where)
+
+
 def place_links(problem: Problem, params: Mapping[str, str]) -> list[tuple[str, str]]:
     """The suggested communes of a misspelt place, each a link to the same question there."""
     if (problem.column or "") not in ("commune", "postcode"):
@@ -124,7 +133,7 @@ def search(relais: Relais, who: HttpCaller, q: ReferralQuery, params: Mapping[st
         answer, outside = relais.referrals.refer_anywhere(who, q)
     except InvalidInput as exc:
         first = exc.problems[0]
-        return Found(error=problem_said(first, typed, lang), suggestions=place_links(first, params))
+        return problem_found(first, typed, params, lang)
     except NotFound:
         return Found(error=t("finder_unknown_org", lang))
     except RelaisError:
@@ -159,9 +168,7 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
     elif q is not None:
         found = search(relais, who, q, params)
     elif invalid is not None:
-        found = Found(
-            error=problem_said(invalid.problems[0], typed, lang), suggestions=place_links(invalid.problems[0], params)
-        )
+        found = problem_found(invalid.problems[0], typed, params, lang)
     response = render(
         request,
         "finder.html",
