@@ -69,7 +69,9 @@ def heatmap(coverage: dict[str, Any], ref: Reference, fmt: str = "svg", lang: st
     fig = Figure(figsize=(8.5, 0.28 * len(terms) + 1.6), dpi=110)  # no pyplot: no global state, thread-safe
     ax = fig.subplots()
     image = ax.imshow(values, cmap=COLOURS, vmin=0, vmax=4, aspect="auto")
-    bar = fig.colorbar(image, ax=ax, ticks=[0.4, 1.2, 2.0, 2.8, 3.6], fraction=0.05, pad=0.03)
+    bar = fig.colorbar(
+        image, ax=ax, ticks=[0.4, 1.2, 2.0, 2.8, 3.6], fraction=0.05, pad=0.03, shrink=0.3, anchor=(0.0, 1.0)
+    )
     bar.ax.set_yticklabels(LEGEND.get(lang, LEGEND["fr"]), fontsize=7)
     bar.set_label(say(HEATMAP, "legend", lang), fontsize=8)
     ax.set_xticks(range(len(divisions)), [ref.geography.divisions[d].label(lang) for d in divisions])

@@ -14,6 +14,7 @@ from tests.api.conftest import TOKENS
 from tests.browser.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.browser
+PROVIDERS = "/v1/gaps/providers?term=forced-marriage&division=liege&lang=nl"
 
 
 def _open_map(page: Any, server: str, lang: str, query: str = "") -> None:
@@ -114,7 +115,13 @@ def test_the_legend_names_sectors_marks_and_link_kinds(page: Any, server: str, l
 
 @pytest.mark.parametrize(
     "path",
-    ["/v1/map?lang=fr", "/v1/map?lang=nl&division=huy", "/v1/report?division=huy&lang=nl", "/coordination?lang=fr"],
+    [
+        "/v1/map?lang=fr",
+        "/v1/map?lang=nl&division=huy",
+        "/v1/report?division=huy&lang=nl",
+        "/coordination?lang=fr",
+        PROVIDERS,
+    ],
 )
 def test_axe_finds_no_violation(page: Any, server: str, path: str) -> None:
     sign_in(page, server, TOKENS["coordinator"], "fr")
