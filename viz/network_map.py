@@ -14,8 +14,10 @@ Tooltips are plain text (vis-network shows a string title with `innerText`), nev
 
 For a platform meeting (projected, or on a phone) the page has a side panel: a search that focuses an
 organisation and its partners, filters (division, sector, type, link kind) in words, a legend, a panel per
-organisation; and the same facts as a list beside the map, for the keyboard and screen readers. The list
-is written here as escaped HTML; the script only shows, hides and copies it. The snapshot holds no
+organisation; and the same facts as a list beside the map, for the keyboard and screen readers. The page
+stays small (a 1,000-organisation map under 0.5 MB): the data hold each fact once (a link is a pair of
+node indices and its kinds; colours, shapes and partners follow from them), and the fixed script builds
+the list, the panel and the names to search as DOM text (never HTML) from the data. The snapshot holds no
 address (a hidden site does not even give its division), so nothing here can place a shelter.
 """
 
@@ -28,7 +30,6 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import networkx as nx
 from pyvis.network import Network
@@ -173,6 +174,16 @@ MAP: Table = {
         "de": "Dieselben Angaben wie die Karte, gleich gefiltert, für Tastatur und Bildschirmleser.",
         "en": "The same information as the map, filtered the same way, for keyboard and screen-reader users.",
     },
+    "noscript": {
+        "fr": "La carte et cette liste sont dessinées par JavaScript, désactivé dans ce navigateur ; chaque "
+        "organisation a sa fiche dans l'annuaire.",
+        "nl": "De kaart en deze lijst worden getekend met JavaScript, dat in deze browser uitgeschakeld is; elke "
+        "organisatie heeft haar fiche in de gids.",
+        "de": "Karte und Liste werden mit JavaScript gezeichnet, das in diesem Browser ausgeschaltet ist; jede "
+        "Organisation hat ihren Eintrag im Verzeichnis.",
+        "en": "The map and this list are drawn by JavaScript, which is off in this browser; each organisation has "
+        "its record in the directory.",
+    },
     "show_on_map": {
         "fr": "Voir sur la carte",
         "nl": "Op de kaart tonen",
@@ -260,20 +271,20 @@ def json_for_script(value: Any) -> str:
 
 
 def _card(data: dict[str, Any], labels: dict[str, str] | None = None) -> str:
-    """The tooltip of an organisation as plain text (vis-network shows it with innerText, never as HTML).
+    """The tooltip of an organisation under its name (the script puts the name, its label, first), as plain
+    text: vis-network shows it with innerText, never as HTML.
 
     >>> org = {"name": "<b>CVFE</b>", "type": "association", "divisions": ["liege"], "services": [{"name": "Écoute"}]}
     >>> print(_card(org))
-    <b>CVFE</b>
     association · liege
     • Écoute
-    >>> print(_card(org, {"association": "Vereniging", "liege": "Luik"}).splitlines()[1])
+    >>> print(_card(org, {"association": "Vereniging", "liege": "Luik"}).splitlines()[0])
     Vereniging · Luik
     """
     said = labels or {}
     services = "".join(f"\n• {s['name']}" for s in data.get("services", []))
     where = ", ".join(said.get(d, d) for d in data.get("divisions", [])) or "—"
-    return f"{data['name']}\n{said.get(data['type'], data['type'])} · {where}{services}"
+    return f"{said.get(data['type'], data['type'])} · {where}{services}"
 
 
 def _filtered(snapshot: nx.MultiDiGraph, division: str | None, sector: str | None) -> nx.Graph:
@@ -289,32 +300,37 @@ def _filtered(snapshot: nx.MultiDiGraph, division: str | None, sector: str | Non
 
 
 def _organisation_node(
-    n: str, data: dict[str, Any], betweenness: float, mark: str | None, labels: dict[str, str] | None = None
+    n: str,
+    data: dict[str, Any],
+    betweenness: float,
+    mark: str | None,
+    labels: dict[str, str] | None = None,
+    division: str | None = None,
 ) -> dict[str, Any]:
-    """One organisation: coloured by sector, sized by betweenness; a marked one bordered in red.
+    """One organisation as the script reads it: only what it cannot compute. Its colour follows from its
+    sector, a size of 1 and the dot shape are the default, a marked one is a star or a triangle (the script
+    borders it in red and names the mark in the list).
 
     >>> node = _organisation_node("cvfe", {"name": "CVFE", "type": "x", "sector": "associative"}, 0.25, "cut")
-    >>> node["value"], node["shape"], node["color"]["border"]
-    (26.0, 'star', '#d7191c')
+    >>> node["value"], node["shape"], node["mark"], "color" in node
+    (26.0, 'star', 'single-point-of-failure', False)
+    >>> sorted(_organisation_node("a", {"name": "A", "type": "x", "sector": "police"}, 0.0, None))
+    ['id', 'label', 'sector', 'title', 'type']
     """
-    colour = SECTOR_COLOURS.get(data["sector"], "#999")
     node: dict[str, Any] = {
         "id": n,
         "label": data["name"],
         "title": _card(data, labels),
-        "shape": "dot",
-        "color": colour,
-        "value": 1 + round(100 * betweenness, 2),
         "sector": data["sector"],  # not vis' "group": a group's colours would win over the sector's
+        "type": data["type"],
     }
+    if division:
+        node["division"] = division
+    if betweenness:
+        node["value"] = 1 + round(100 * betweenness, 2)
     if mark:
-        node.update(
-            {
-                "borderWidth": 4,
-                "shape": "star" if mark == "cut" else "triangle",
-                "color": {"background": colour, "border": "#d7191c"},
-            }
-        )
+        node["mark"] = "single-point-of-failure" if mark == "cut" else "isolated"
+        node["shape"] = "star" if mark == "cut" else "triangle"
     return node
 
 
@@ -324,8 +340,8 @@ def cooperation_kinds(snapshot: nx.MultiDiGraph) -> dict[frozenset[str], list[st
     >>> g = nx.MultiDiGraph([("a", "b", {"kind": "cooperation", "cooperation": "protocol"}),
     ...                      ("b", "a", {"kind": "cooperation", "cooperation": "convention"}),
     ...                      ("a", "b", {"kind": "referral"})])
-    >>> cooperation_kinds(g)
-    {frozenset({'a', 'b'}): ['convention', 'protocol']}
+    >>> cooperation_kinds(g)[frozenset("ab")]
+    ['convention', 'protocol']
     """
     found: dict[frozenset[str], set[str]] = {}
     for a, b, data in snapshot.edges(data=True):
@@ -338,32 +354,24 @@ def cooperation_kinds(snapshot: nx.MultiDiGraph) -> dict[frozenset[str], list[st
     }
 
 
-def _edge(a: str, b: str, kinds: list[str], lang: str) -> dict[str, Any]:
-    """A link coloured by its first kind (in the legend's order); its tooltip names every kind, in words."""
-    colour, dashed = KIND_STYLES.get(kinds[0], ("#999999", True)) if kinds else ("#999999", True)
-    return {
-        "from": a,
-        "to": b,
-        "kinds": kinds,
-        "color": {"color": colour, "highlight": colour, "hover": colour},
-        "dashes": dashed,
-        "width": 2,
-        "title": ", ".join(say(KIND_NAMES, k, lang) if k in KIND_NAMES else k for k in kinds),
-    }
-
-
 def _organisation_elements(
     graph: nx.Graph,
     betweenness: dict[str, float],
     highlights: dict[str, str],
     labels: dict[str, str] | None = None,
     kinds: dict[frozenset[str], list[str]] | None = None,
-    lang: str = "fr",
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One node per organisation, one edge per cooperating pair; `labels` names types and divisions."""
-    nodes = [_organisation_node(n, graph.nodes[n], betweenness.get(n, 0.0), highlights.get(n), labels) for n in graph]
+    """One node per organisation, one edge per cooperating pair with its kinds (the script styles it by its
+    first kind, in the legend's order); `labels` names types and divisions."""
+    nodes = [
+        _organisation_node(n, graph.nodes[n], betweenness.get(n, 0.0), highlights.get(n), labels, division_of(graph, n))
+        for n in graph
+    ]
     said = kinds or {}
-    return nodes, [_edge(a, b, said.get(frozenset((a, b)), []), lang) for a, b in sorted(map(sorted, graph.edges()))]
+    edges = [
+        {"from": a, "to": b, "kinds": said.get(frozenset((a, b)), [])} for a, b in sorted(map(sorted, graph.edges()))
+    ]
+    return nodes, edges
 
 
 Group = tuple[str, str]
@@ -385,13 +393,11 @@ def _aggregated_elements(
         {
             "id": f"{d}/{s}",
             "label": f"{_sector(s, lang)} · {(labels or {}).get(d, d)} ({len(members)})",
-            "color": SECTOR_COLOURS.get(s, "#999"),
             "value": len(members),
-            "shape": "dot",
             "title": say(MAP, "organisations", lang).format(n=len(members)),
-            "division": d,
             "sector": s,
         }
+        | ({} if d == "?" else {"division": d})
         for (d, s), members in sorted(groups.items())
     ]
     group_of = {n: key for key, members in groups.items() for n in members}
@@ -423,6 +429,7 @@ def _options(nodes: int) -> dict[str, Any]:
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False},
         "nodes": {
+            "shape": "dot",
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
             "scaling": {
                 "min": 8,
@@ -493,7 +500,7 @@ def _network(
         nodes, edges = _aggregated_elements(graph, snapshot, labels, lang)
     else:
         kinds = cooperation_kinds(snapshot)
-        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {}, labels, kinds, lang)
+        nodes, edges = _organisation_elements(graph, betweenness or {}, highlights or {}, labels, kinds)
         if anchors:
             place_by_division(nodes, snapshot, anchors)
     net.nodes.extend(nodes)
@@ -555,7 +562,7 @@ PAGE = """<!doctype html>
 <form id="map-search" role="search"><label for="q">{search}</label>
 <div class="row"><input id="q" type="search" list="org-names" autocomplete="off">
 <button type="submit" class="go">{search_button}</button></div>
-<datalist id="org-names">{names}</datalist><p id="search-status" class="status" role="status"></p></form>
+<datalist id="org-names"></datalist><p id="search-status" class="status" role="status"></p></form>
 <section id="org-panel" hidden aria-labelledby="panel-title"><h2 id="panel-title" tabindex="-1">{panel}</h2>
 <div class="panel-body"></div><button type="button" id="panel-close" class="link">{close}</button></section>
 <form id="map-filters"><h2>{filters}</h2>{selects}{kinds}
@@ -565,7 +572,8 @@ PAGE = """<!doctype html>
 </aside>
 <main><div id="map-wrap"><div id="map" role="img" aria-label="{map_label}"></div></div>
 <section id="list" aria-labelledby="list-title"><h2 id="list-title">{list_title}</h2><p>{list_hint}</p>
-<div id="list-box"><ul id="org-list">{entries}</ul></div></section></main>
+<noscript><p>{noscript}</p></noscript>
+<div id="list-box"><ul id="org-list"></ul></div></section></main>
 </div>
 <script type="application/json" id="relais-map-data">{data}</script>
 <script src="{asset_url}"></script>
@@ -610,13 +618,14 @@ def _select(field: str, every: str, choices: list[tuple[str, str]], lang: str) -
     )
 
 
-def _selects(entries: list[dict[str, str]], labels: dict[str, str] | None, lang: str, aggregated: bool) -> str:
-    divisions = {(e["division"], _said(labels, e["division"])) for e in entries if e["division"]}
-    sectors = {(e["sector"], _sector(e["sector"], lang)) for e in entries}
+def _selects(nodes: list[dict[str, Any]], labels: dict[str, str] | None, lang: str, aggregated: bool) -> str:
+    """The filters, with the values present on the map; the script also takes the list's words from them."""
+    divisions = {(n["division"], _said(labels, n["division"])) for n in nodes if n.get("division")}
+    sectors = {(n["sector"], _sector(n["sector"], lang)) for n in nodes}
     html_ = _select("division", "all_divisions", list(divisions), lang)
     html_ += _select("sector", "all_sectors", list(sectors), lang)
     if not aggregated:
-        types = {(e["type"], _said(labels, e["type"])) for e in entries}
+        types = {(n["type"], _said(labels, n["type"])) for n in nodes}
         html_ += _select("type", "all_types", list(types), lang)
     return html_
 
@@ -638,98 +647,56 @@ def _kinds_fieldset(lang: str) -> str:
     return f"<fieldset><legend>{say(MAP, 'kinds', lang)}</legend>{boxes}</fieldset>"
 
 
-def _partners(
-    org: str, partners: dict[str, dict[str, list[str]]], names: dict[str, str], shown: set[str], lang: str
-) -> str:
-    """An organisation's partners by link kind; a partner on the map is a button that focuses it."""
-    if not partners.get(org):
-        return f"<p>{say(MAP, 'no_partner', lang)}</p>"
-    rows = []
-    for kind in sorted(partners[org], key=lambda k: list(KIND_STYLES).index(k) if k in KIND_STYLES else 99):
-        who = "".join(
-            f'<li><button type="button" class="link" data-focus="{_h(p)}">{_h(names[p])}</button></li>'
-            if p in shown
-            else f"<li>{_h(names.get(p, p))}</li>"
-            for p in sorted(partners[org][kind], key=lambda x: _folded(names.get(x) or x))
-        )
-        word = say(KIND_NAMES, kind, lang) if kind in KIND_NAMES else kind
-        line = _line(kind) if kind in KIND_STYLES else ""
-        rows.append(f'<div data-kind="{_h(kind)}"><dt>{line} {_h(word)}</dt><dd><ul>{who}</ul></dd></div>')
-    return f"<dl>{''.join(rows)}</dl>"
+def _links(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], snapshot: nx.MultiDiGraph
+) -> tuple[list[list[int]], list[str]]:
+    """The links as `[a, b, kind…]` (indices into the nodes, then into `KIND_STYLES`), and the names of the
+    partners off this map (another division or sector): a link to one of them has an index past the nodes,
+    stays off the drawing and still shows in the organisation's partners.
+
+    >>> g = nx.MultiDiGraph([("a", "b", {"kind": "cooperation", "cooperation": "protocol"}),
+    ...                      ("a", "z", {"kind": "cooperation", "cooperation": "informal"})])
+    >>> g.nodes["z"]["name"] = "Zed"
+    >>> _links([{"id": "a"}, {"id": "b"}], [{"from": "a", "to": "b", "kinds": ["protocol"]}], g)
+    ([[0, 1, 1], [0, 2, 3]], ['Zed'])
+    """
+    index = {str(n["id"]): i for i, n in enumerate(nodes)}
+    order = list(KIND_STYLES)
+    pairs = [(e["from"], e["to"], e["kinds"]) for e in edges]
+    off: dict[str, int] = {}
+    for pair, kinds in sorted(cooperation_kinds(snapshot).items(), key=lambda p: sorted(p[0])):
+        inside = [n for n in pair if n in index]
+        if len(inside) == 1:
+            (other,) = pair - set(inside)
+            off.setdefault(other, len(index) + len(off))
+            pairs.append((inside[0], other, kinds))
+    where = index | off
+    links = [[where[a], where[b], *(order.index(k) for k in kinds if k in order)] for a, b, kinds in pairs]
+    return links, [str(snapshot.nodes[n].get("name", n)) for n in off]
 
 
-def _entry(e: dict[str, str], partners: str | None, lang: str) -> str:
-    """One organisation of the list (copied into the side panel when chosen); `partners` None: a group of an
-    aggregated map, which has no record and no links of its own."""
-    ident, query = _h(e["id"]), urlencode({"organisation": e["id"], "lang": lang})
-    pages = (
-        f'<p><a href="/organisation?{_h(query)}">{say(MAP, "record", lang)}</a> · '
-        f'<a href="/coordination/links?{_h(query)}">{say(MAP, "manage_links", lang)}</a></p>'
-    )
-    mark = f" · {say(GAP_KINDS, e['mark'], lang)}" if e.get("mark") in GAP_KINDS else ""
-    facts = " · ".join(_h(e[k]) for k in ("type_words", "division_words", "sector_words"))
-    return (
-        f'<li id="org-{ident}" data-id="{ident}" data-name="{_h(e["name"])}" '
-        f'data-division="{_h(e["division"])}" data-sector="{_h(e["sector"])}" '
-        f'data-type="{_h(e["type"])}"><h3>{_h(e["name"])}</h3>'
-        f'<p class="facts">{facts}{_h(mark)}</p>'
-        f'<p><button type="button" class="link" data-focus="{ident}">{say(MAP, "show_on_map", lang)}</button></p>'
-        f"{'' if partners is None else partners + pages}</li>"
-    )
-
-
-def _org_entries(
-    graph: nx.Graph, snapshot: nx.MultiDiGraph, highlights: dict[str, str], labels: dict[str, str] | None, lang: str
-) -> list[dict[str, str]]:
-    """What the list, the filters and the panel say of each organisation on the map, in words."""
-    entries = []
-    for n in graph:
-        data, where = graph.nodes[n], division_of(snapshot, n) or ""
-        entries.append(
-            {
-                "id": n,
-                "name": str(data["name"]),
-                "division": where,
-                "sector": str(data["sector"]),
-                "type": str(data["type"]),
-                "type_words": _said(labels, str(data["type"])),
-                "division_words": _said(labels, where or None),
-                "sector_words": _sector(str(data["sector"]), lang),
-                "mark": {"cut": "single-point-of-failure", "isolated": "isolated"}.get(highlights.get(n, ""), ""),
-            }
-        )
-    return sorted(entries, key=lambda e: _folded(e["name"]))
-
-
-def _group_entries(nodes: list[dict[str, Any]], labels: dict[str, str] | None, lang: str) -> list[dict[str, str]]:
-    """The groups of an aggregated map, as list entries."""
-    return [
-        {
-            "id": str(n["id"]),
-            "name": str(n["label"]),
-            "division": "" if n["division"] == "?" else str(n["division"]),
-            "sector": str(n["sector"]),
-            "type": "",
-            "type_words": str(n["title"]),
-            "division_words": _said(labels, None if n["division"] == "?" else str(n["division"])),
-            "sector_words": _sector(str(n["sector"]), lang),
-        }
-        for n in nodes
-    ]
-
-
-def _list_html(entries: list[dict[str, str]], snapshot: nx.MultiDiGraph, aggregated: bool, lang: str) -> str:
-    if aggregated:
-        return "".join(_entry(e, None, lang) for e in entries)
-    partners: dict[str, dict[str, list[str]]] = {}
-    for pair, kinds in cooperation_kinds(snapshot).items():
-        a, b = sorted(pair)
-        for kind in kinds:
-            partners.setdefault(a, {}).setdefault(kind, []).append(b)
-            partners.setdefault(b, {}).setdefault(kind, []).append(a)
-    names = {n: str(d.get("name", n)) for n, d in snapshot.nodes(data=True)}
-    shown = {e["id"] for e in entries}
-    return "".join(_entry(e, _partners(e["id"], partners, names, shown, lang), lang) for e in entries)
+def _data(net: Network, snapshot: nx.MultiDiGraph, aggregated: bool, lang: str) -> dict[str, Any]:
+    """What the script draws and lists: nodes, links (vis edges already for an aggregated map's few groups),
+    the kinds' and sectors' looks, the words it writes."""
+    edges, outside = (net.edges, []) if aggregated else _links(net.nodes, net.edges, snapshot)
+    options = json.loads(net.options.to_json()) if hasattr(net.options, "to_json") else net.options
+    words = {
+        k: say(MAP, k, lang) for k in ("shown", "search_none", "show_on_map", "no_partner", "record", "manage_links")
+    }
+    return {
+        "nodes": net.nodes,
+        "edges": edges,
+        "outside": outside,
+        "aggregated": aggregated,
+        "kinds": [
+            {"id": k, "words": say(KIND_NAMES, k, lang), "color": colour, "dashes": dashed}
+            for k, (colour, dashed) in KIND_STYLES.items()
+        ],
+        "sectors": SECTOR_COLOURS,
+        "marks": {k: say(GAP_KINDS, k, lang) for k in ("single-point-of-failure", "isolated")},
+        "options": options,
+        "words": words,
+    }
 
 
 def _folded(text: str) -> str:
@@ -756,29 +723,20 @@ def render_map(
     organisation types and divisions in `lang` (codes otherwise)."""
     graph = _filtered(snapshot, division, sector)
     net, aggregated = _network(graph, snapshot, betweenness, highlights, anchors, labels, lang)
-    entries = (
-        _group_entries(net.nodes, labels, lang)
-        if aggregated
-        else _org_entries(graph, snapshot, highlights or {}, labels, lang)
-    )
-    options = json.loads(net.options.to_json()) if hasattr(net.options, "to_json") else net.options
-    words = {"shown": say(MAP, "shown", lang), "none": say(MAP, "search_none", lang)}
     return PAGE.format(
         title=_h(title or say(MAP, "title", lang)),
         lang=_h(lang),
         style=STYLE,
         banner=banner,
         subtitle=_h(_subtitle(net, aggregated, division, sector, labels, lang)),
-        names="".join(f'<option value="{_h(e["name"])}"></option>' for e in entries),
-        selects=_selects(entries, labels, lang, aggregated),
+        selects=_selects(net.nodes, labels, lang, aggregated),
         kinds="" if aggregated else _kinds_fieldset(lang),
         legend=_legend(net, lang),
         legend_title=say(MAP, "legend", lang),
         sectors_title=say(MAP, "sectors", lang),
-        entries=_list_html(entries, snapshot, aggregated, lang),
         asset_url=_h(asset_url),
         map_url=_h(f"{asset_url.rpartition('/')[0] or '.'}/{MAP_JS}"),
-        data=json_for_script({"nodes": net.nodes, "edges": net.edges, "options": options, "words": words}),
+        data=json_for_script(_data(net, snapshot, aggregated, lang)),
         **{k: say(MAP, k, lang) for k in TEXT_KEYS},
     )
 
@@ -795,6 +753,7 @@ TEXT_KEYS = (
     "map_label",
     "list_title",
     "list_hint",
+    "noscript",
 )
 """The words the page template takes as they are (they hold no markup: the catalogue is ours)."""
 

@@ -12,8 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.bench import generated_store
 from api.cli import app as cli
+from graph.reference import Reference
 from tests.api.conftest import DEMO, TOKENS, auth
+from viz.network_map import render_map
 
 ROUTES = [
     "/v1/gaps",
@@ -106,20 +109,42 @@ def _map_data(page: str) -> dict[str, Any]:
 def test_the_map_page_has_search_filters_legend_and_the_list_in_words(client: TestClient) -> None:
     page = client.get("/v1/map?lang=nl", headers=auth("coordinator")).text
     data = _map_data(page)
-    listed = re.findall(r'<li id="org-([^"]+)" data-id=', page)
-    assert sorted(listed) == sorted(n["id"] for n in data["nodes"]) and len(listed) > 100
+    assert len(data["nodes"]) > 100 and '<ul id="org-list"></ul>' in page, "the script builds the list from the data"
+    assert "<noscript><p>De kaart en deze lijst worden getekend met JavaScript" in page
     for words in ('<label for="q">Een organisatie zoeken', '<label for="f-division">Afdeling', "Alle sectoren"):
         assert words in page
     assert '<option value="huy">Hoei</option>' in page and '<option value="shelter">Opvanghuis / vluchthuis' in page
     assert all(k in page for k in ("Overeenkomst", "Protocol", "Casusoverleg", "Informeel", "Verenigingen"))
-    kinds = {k for e in data["edges"] for k in e["kinds"]}
-    assert kinds <= {"convention", "protocol", "case-conference", "informal"} and len(kinds) > 1
-    colours = {e["kinds"][0]: e["color"]["color"] for e in data["edges"]}
-    assert len(set(colours.values())) == len(colours), "one colour per link kind"
-    entry = re.search(r'<li id="org-cpas-v-4".*?</a></p></li>', page, flags=re.S)
-    assert entry and "Enig breekpunt" in entry.group(0)
-    assert 'href="/organisation?organisation=cpas-v-4&amp;lang=nl"' in entry.group(0)
-    assert 'href="/coordination/links?organisation=cpas-v-4&amp;lang=nl"' in entry.group(0)
+    kinds = [k["id"] for k in data["kinds"]]
+    used = {kinds[k] for link in data["edges"] for k in link[2:]}
+    assert used <= {"convention", "protocol", "case-conference", "informal"} and len(used) > 1
+    assert len({k["color"] for k in data["kinds"]}) == 4, "one colour per link kind"
+    assert [k["words"] for k in data["kinds"]] == ["Overeenkomst", "Protocol", "Casusoverleg", "Informeel"]
+    ids = [n["id"] for n in data["nodes"]]
+    assert all(0 <= a < len(ids) and 0 <= b < len(ids) for a, b, *_ in data["edges"]), "the whole map: none off it"
+    cpas = next(n for n in data["nodes"] if n["id"] == "cpas-v-4")
+    assert cpas["shape"] == "star" and data["marks"][cpas["mark"]] == "Enig breekpunt"
+    assert {data["words"][w] for w in ("record", "manage_links")} == {"Fiche van de organisatie", "Haar banden beheren"}
+
+
+def test_a_division_map_keeps_partners_from_elsewhere_in_the_list(client: TestClient) -> None:
+    """A link to an organisation off a division's map is not drawn, but its name stays among the partners."""
+    data = _map_data(client.get("/v1/map?division=huy", headers=auth("coordinator")).text)
+    count = len(data["nodes"])
+    assert {n.get("division") for n in data["nodes"]} == {"huy"}
+    away = [link for link in data["edges"] if max(link[:2]) >= count]
+    assert away and all(min(link[:2]) < count for link in away)
+    assert len(data["outside"]) == len({max(link[:2]) for link in away}) > 0
+    assert not {n["label"] for n in data["nodes"]} & set(data["outside"])
+
+
+def test_the_thousand_organisation_map_stays_under_half_a_megabyte(reference: Reference, tmp_path: Path) -> None:
+    """docs/performance.md: a meeting opens the whole map on a phone; each fact travels once."""
+    snapshot = generated_store(tmp_path / "m", 1000, 3, 5, reference).snapshot()
+    page = render_map(snapshot, asset_url="/static/vis-network.min.js")
+    data = _map_data(page)
+    assert len(data["nodes"]) == 1000 and len(data["edges"]) > 3000
+    assert len(page.encode()) < 500_000
     assert "<script>" not in page.replace('<script type="application/json"', "")
 
 
@@ -137,7 +162,9 @@ def test_a_hostile_name_stays_text_in_the_list_and_the_panel(client: TestClient)
     assert saved.status_code == 200, saved.text
     page = client.get("/v1/map?division=huy", headers=coord).text
     assert "<img src=x" not in page and "<script>alert" not in page
-    assert 'data-name="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' in page
+    assert page.count("\\u003cimg src=x onerror=alert(1)\\u003e") == 1, "the name once, in the escaped data"
+    data = _map_data(page)
+    assert next(n for n in data["nodes"] if n["id"] == "amb-h-1")["label"] == body["name"]
 
 
 def test_a_heatmap_cell_lists_its_providers(client: TestClient) -> None:
