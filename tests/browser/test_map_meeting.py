@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-unt
 
 from tests.api.conftest import TOKENS
 from tests.browser.conftest import shoot, sign_in
+from tests.browser.test_hostile_strings import HOSTILE, ORG, hostile_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PROVIDERS = "/v1/gaps/providers?term=forced-marriage&division=liege&lang=nl"
@@ -172,3 +173,25 @@ def test_a_heatmap_cell_opens_its_providers(page: Any, server: str) -> None:
     first = page.locator("main li a").first
     assert first.get_attribute("href").startswith("/organisation?organisation=")
     shoot(page, "heatmap-providers", "nl")
+
+
+def test_a_hostile_name_is_text_in_the_list_the_panel_and_the_search(
+    browser: Any,
+    hostile_server: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The script builds the list from the data: a name made of markup stays the name, nothing runs."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, hostile_server, TOKENS["coordinator"], "fr")
+    page.wait_for_url(re.compile(r".*/coordination.*"))
+    page.goto(f"{hostile_server}/v1/map?division=huy")
+    page.wait_for_function("() => window.relaisMapReady === true", timeout=20000)
+    name = HOSTILE.replace("\u2028", " ").replace("\u2029", " ").split("</script>")[0]
+    assert name in page.inner_text(f"#org-{ORG} h3").replace("\u2028", " ").replace("\u2029", " ")
+    assert page.evaluate("document.querySelectorAll('#org-list img, #org-list svg, #org-list script').length") == 0
+    page.fill("#q", "Z </script>")
+    page.press("#q", "Enter")
+    page.locator("#org-panel").wait_for(state="visible")
+    assert page.evaluate("window.relaisNetwork.getSelectedNodes()") == [ORG]
+    assert page.evaluate("document.querySelectorAll('#org-panel img, #org-panel svg').length") == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.close()
