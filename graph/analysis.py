@@ -63,7 +63,7 @@ def division_of(snapshot: nx.MultiDiGraph, org: str) -> str | None:
 # --- coverage -----------------------------------------------------------------------------------------
 
 
-def _served_divisions(service: dict[str, Any], located: list[str], ref: Reference) -> set[str]:
+def served_divisions(service: dict[str, Any], located: list[str], ref: Reference) -> set[str]:
     if service["area_scope"] != "local":
         return set(ref.geography.divisions)
     served = set(service["area_divisions"]) | set(located)
@@ -89,7 +89,7 @@ def coverage(snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
         for s in data.get("services", []):
             if s["status"] != "active":
                 continue
-            served = _served_divisions(s, data.get("divisions", []), ref)
+            served = served_divisions(s, data.get("divisions", []), ref)
             codes = set(s["situations"]) | set(s["needs"])
             covered = codes | {a for c in codes if c in ref.taxonomy.terms for a in ref.taxonomy.ancestors(c)}
             for d in served:

@@ -168,7 +168,15 @@ class Geography:
         found = self.divisions.get(key)
         if found is None:
             raise InvalidInput(
-                [Problem(f"unknown division «{code}»", column=parameter, suggestions=tuple(self.divisions))],
+                [
+                    Problem(
+                        f"unknown division «{code}»",
+                        column=parameter,
+                        suggestions=tuple(self.divisions),
+                        code="unknown_division",
+                        context=(("value", code),),
+                    )
+                ],
                 parameter=parameter,
             )
         return found
@@ -198,7 +206,11 @@ class Geography:
             raise InvalidInput(
                 [
                     Problem(
-                        f"unknown postcode «{postcode}»", column=parameter, suggestions=suggest(code, self._by_postcode)
+                        f"unknown postcode «{postcode}»",
+                        column=parameter,
+                        suggestions=suggest(code, self._by_postcode),
+                        code="unknown_postcode",
+                        context=(("value", postcode),),
                     )
                 ],
                 parameter=parameter,
@@ -213,13 +225,19 @@ class Geography:
                 names, arrondissement = ", ".join(outside.communes), outside.arrondissement.label_fr
                 where = f"{names} lies in the judicial arrondissement of {arrondissement}"
                 message = f"unknown postcode «{postcode}» in the arrondissement of Liège: {where}, {OUTSIDE_PLATFORMS}"
-                raise InvalidInput([Problem(message, column=parameter)], parameter=parameter)
+                context = (("place", names), ("arrondissement", arrondissement))
+                raise InvalidInput(
+                    [Problem(message, column=parameter, code="outside_arrondissement", context=context)],
+                    parameter=parameter,
+                )
             raise InvalidInput(
                 [
                     Problem(
                         f"unknown postcode «{postcode}» (not in the arrondissement of Liège nor Eupen)",
                         column=parameter,
                         suggestions=suggest(postcode, self._by_postcode),
+                        code="unknown_postcode",
+                        context=(("value", postcode),),
                     )
                 ],
                 parameter=parameter,
@@ -240,7 +258,15 @@ class Geography:
         if found is None:
             names = [c.name for c in self.communes.values()]
             raise InvalidInput(
-                [Problem(f"unknown commune «{value}»", column=parameter, suggestions=suggest(value, names))],
+                [
+                    Problem(
+                        f"unknown commune «{value}»",
+                        column=parameter,
+                        suggestions=suggest(value, names),
+                        code="unknown_commune",
+                        context=(("value", value),),
+                    )
+                ],
                 parameter=parameter,
             )
         return found
@@ -254,6 +280,8 @@ class Geography:
                         f"{commune.name} belongs to the judicial arrondissement of {commune.arrondissement}, "
                         "outside the Liège platforms (divisions Huy, Liège, Verviers)",
                         column=parameter,
+                        code="outside_arrondissement",
+                        context=(("place", commune.name), ("arrondissement", commune.arrondissement)),
                     )
                 ],
                 parameter=parameter,

@@ -13,7 +13,7 @@ import networkx as nx
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from graph.analysis import _served_divisions
+from graph.analysis import served_divisions
 from graph.reference import Reference
 from viz.geomap import COLOURS as STEPS
 from viz.geomap import LEGEND
@@ -121,7 +121,7 @@ def providers(snapshot: nx.MultiDiGraph, ref: Reference, term: str, division: st
             str(s["name"])
             for s in data.get("services", [])
             if s["status"] == "active"
-            and division in _served_divisions(s, data.get("divisions", []), ref)
+            and division in served_divisions(s, data.get("divisions", []), ref)
             and term in _covered(s, ref)
         ]
         if services:

@@ -23,23 +23,6 @@
     leave();
   });
 
-  // Search-as-you-type over the situation labels in all four languages.
-  var search = document.getElementById("situation-search");
-  var select = document.getElementById("situation");
-  if (search && select) {
-    var fold = function (s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
-    search.addEventListener("input", function () {
-      var q = fold(search.value.trim());
-      var first = null;
-      Array.prototype.forEach.call(select.options, function (o) {
-        if (!o.value) { return; }
-        var hit = !q || fold(o.getAttribute("data-labels") || "").indexOf(q) !== -1;
-        o.hidden = !hit;
-        if (hit && !first) { first = o; }
-      });
-      if (q && first) { select.value = first.value; }
-    });
-  }
   var print = document.getElementById("print");
   if (print) { print.addEventListener("click", function () { window.print(); }); }
 })();

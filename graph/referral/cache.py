@@ -42,8 +42,9 @@ Entity = tuple[str, str]
 
 RANKED_KINDS = frozenset({Service.kind, Organisation.kind, Location.kind})
 """What a ranked list holds: its services, their organisations and their locations."""
-UNRANKED_KINDS = frozenset({Platform.kind, Training.kind, *(t.kind for t in LINK_TYPES), "Change"})
-"""Kinds no ranked list reads (links: partners are question-time points; "Change": a purge of the log).
+UNRANKED_KINDS = frozenset({Platform.kind, Training.kind, *(t.kind for t in LINK_TYPES), "Change", "ErrorReport"})
+"""Kinds no ranked list reads (links: partners are question-time points; "Change": a purge of the log;
+"ErrorReport": a report accepted or dismissed — the record it names changes by its own entry).
 Any other kind (Commune, Division, Term: reference data; or one this module does not know) empties it."""
 
 

@@ -131,8 +131,8 @@ def test_save_messages_follow_the_page_language(client: TestClient, lang: str) -
     page = client.get(f"/coordination?organisation=amb-h-1&lang={lang}").text
     csrf = re.search(r'name="csrf" value="([^"]*)"', page)
     assert csrf
-    link = {"csrf": csrf.group(1), "from": "amb-h-1", "to": "gp-h-6", "cooperation": "protocol", "source": "Réunion"}
-    saved = client.post(f"/coordination/links?lang={lang}", data=link)
+    link = {"csrf": csrf.group(1), "organisation": "amb-h-1", "partner": "gp-h-6", "cooperation": "protocol"}
+    saved = client.post(f"/coordination/links/add?lang={lang}", data=link | {"source": "Réunion"})
     assert saved.status_code == 200
     notice = re.search(r'<p class="notice" role="status">([^<]*)</p>', saved.text)
     assert notice and notice.group(1) in {UI["link_added"][lang], UI["link_existed"][lang]}

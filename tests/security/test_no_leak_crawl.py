@@ -18,7 +18,8 @@ from api.http.app import create_app
 from graph.memory_store import MemoryStore
 from graph.models import ContactKind, ContactVisibility, Location, Service, Visibility
 from graph.reference import load_reference
-from loaders.hsds import TAXONOMY, hsds_id
+from loaders.hsds import hsds_id
+from loaders.hsds_mapping import TAXONOMY
 from tests.api.conftest import auth, demo_store, settings
 
 ROLES = ["public", "professional", "editor", "coordinator"]

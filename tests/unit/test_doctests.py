@@ -20,6 +20,7 @@ MODULES = [
     "graph.cells",
     "graph.models",
     "graph.opening",
+    "graph.vocabulary",
     "graph.referral.answer",
     "graph.referral.cache",
     "graph.referral.query",

@@ -36,7 +36,6 @@ from graph.store import GraphStore
 from graph.usecases import Caller
 from loaders.hsds import (
     HSDS_VERSION,
-    TAXONOMY,
     VERSIONS,
     hsds_id,
     organization_doc,
@@ -44,6 +43,7 @@ from loaders.hsds import (
     taxonomy_doc,
     term_doc,
 )
+from loaders.hsds_mapping import TAXONOMY
 
 MAX_PER_PAGE = 200
 PROFILE = PROJECT_ROOT / "docs" / "hsds-profile.md"

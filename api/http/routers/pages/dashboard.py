@@ -30,7 +30,7 @@ def coordination(
         return RedirectResponse(f"/organisation?lang={page_language(request)}", status_code=303)
     if who.role is not Role.COORDINATOR:
         return RedirectResponse(f"/login?lang={page_language(request)}", status_code=303)
-    return dashboard(request, relais, who, message=message, **records.edit_section(request, relais, who, organisation))
+    return dashboard(request, relais, who, message=message, **records.edit_section(relais, organisation))
 
 
 def dashboard(request: Request, relais: Relais, who: HttpCaller, status: int = 200, **context: Any) -> HTMLResponse:

@@ -230,13 +230,12 @@ def _typed(form: Mapping[str, Any], partner: str) -> dict[str, str]:
     return {"partner": partner, **{k: text(form, k) for k in LINK_FIELDS}}
 
 
-@router.post("/coordination/links", response_model=None)
 @router.post("/coordination/links/add", response_model=None)
 async def add_link(request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    """A new cooperation; an editor's waits for the other end («from»/«to»: the dashboard's older names)."""
+    """A new cooperation; an editor's waits for the other end."""
     form = await posted(request, who)
-    organisation = text(form, "organisation") or text(form, "from")
-    values = _typed(form, text(form, "partner") or text(form, "to"))
+    organisation = text(form, "organisation")
+    values = _typed(form, text(form, "partner"))
 
     def write() -> str:
         link = _cooperation(organisation, values)

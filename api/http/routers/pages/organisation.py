@@ -54,8 +54,10 @@ def my_organisation(
     lang = page_language(request)
     message = t(done, lang) if done in DONE else _saved_message(request, relais, who, saved, verified)
     failed = None
-    if new_service_situation in relais.reference.taxonomy.terms:
-        failed = Failed("new-service", {"situations": [new_service_situation]}, {})
+    term = relais.reference.taxonomy.terms.get(new_service_situation or "")
+    if term is not None:  # a gap names a situation or a need: ticked in its own picker
+        field = {TermKind.SITUATION: "situations", TermKind.NEED: "needs"}.get(term.term_kind, "audiences")
+        failed = Failed("new-service", {field: [term.id]}, {})
     return organisation_page(request, relais, who, org_id, message=message, failed=failed)
 
 

@@ -22,7 +22,6 @@ from starlette.datastructures import FormData
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages import dashboard
 from api.http.routers.pages.common import folded, page_language, render
 from api.http.routers.pages.organisation import (
     Failed,
@@ -43,57 +42,17 @@ from api.http.routers.pages.record_forms import (
     service_values,
     values_of,
 )
-from api.i18n import UI, t
-from graph.errors import InvalidInput, RelaisError, Stale
+from api.i18n import t
+from graph.errors import InvalidInput, Stale
 from graph.models import Location, Organisation, Record, Service
 
 router = APIRouter(include_in_schema=False)
 
 
-def edit_section(
-    request: Request, relais: Relais, who: HttpCaller, organisation: str | None, typed: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def edit_section(relais: Relais, organisation: str | None) -> dict[str, Any]:
     """The dashboard's edit section: every organisation by name (accents aside), each opening its page."""
     named = sorted(relais.directory.organisations(), key=lambda o: folded(o.name))
     return {"organisations_named": [(o.id, o.name, o.name) for o in named], "chosen": organisation}
-
-
-def _refused(
-    request: Request,
-    relais: Relais,
-    who: HttpCaller,
-    organisation_id: str,
-    status: int,
-    errors: list[str],
-    typed: Mapping[str, Any],
-) -> HTMLResponse:
-    section = edit_section(request, relais, who, organisation_id, typed)
-    return dashboard.dashboard(request, relais, who, status, errors=errors, **section)
-
-
-Save = Callable[[Relais, HttpCaller, Mapping[str, Any], str], str]
-
-
-async def _run_form(
-    request: Request, relais: Relais, who: HttpCaller, organisation_id: str, form: Mapping[str, Any], save: Save
-) -> Response:
-    who.require_coordinator()
-    check_csrf(who, form.get("csrf"), request.app.state.settings)
-    lang = page_language(request)
-    try:
-        message = await run_in_threadpool(save, relais, who, form, lang)
-    except (ValidationError, InvalidInput) as exc:
-        errors = [f"{_label(k, lang)} {e}" for k, e in errors_of(exc, lang).items()]
-        return await run_in_threadpool(_refused, request, relais, who, organisation_id, 422, errors, form)
-    except RelaisError as exc:
-        return await run_in_threadpool(_refused, request, relais, who, organisation_id, 422, [str(exc)], form)
-    query = urlencode({"organisation": organisation_id, "message": message, "lang": lang})
-    return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
-
-
-def _label(field: str, lang: str) -> str:
-    key = f"rec_field_{field}"
-    return f"{t(key, lang)} :" if key in UI else ""
 
 
 # --- organisations --------------------------------------------------------------------------------------
