@@ -56,7 +56,7 @@ def _add_service(page: Any, lang: str) -> None:
     form.locator("#svc-new-name").fill("Écoute et hébergement (fictif)")
     form.locator("#svc-new-situations-search").fill(WORDS[lang]["search"])
     choice = form.locator("#svc-new-situations .picker-option:visible")
-    assert WORDS[lang]["situation"] in choice.all_inner_texts()
+    assert [text.strip() for text in choice.all_inner_texts()] == [WORDS[lang]["situation"]]  # the others hide
     form.locator("#svc-new-situations label", has_text=WORDS[lang]["situation"]).click()
     for day in ("MO", "TU", "TH"):
         form.locator(f"input[name=slot-0-days][value={day}]").check()
