@@ -392,7 +392,7 @@ def _aggregated_elements(
     nodes = [
         {
             "id": f"{d}/{s}",
-            "label": f"{_sector(s, lang)} · {(labels or {}).get(d, d)} ({len(members)})",
+            "label": f"{_sector(s, lang)} · {_said(labels, None if d == '?' else d)} ({len(members)})",
             "value": len(members),
             "title": say(MAP, "organisations", lang).format(n=len(members)),
             "sector": s,

@@ -80,6 +80,8 @@ def test_search_focuses_an_organisation_and_its_partners(page: Any, server: str,
 
 def test_the_list_works_from_the_keyboard_alone(page: Any, server: str) -> None:
     _open_map(page, server, "fr", "&division=verviers")
+    elsewhere = "[...document.querySelectorAll('#org-list dd li')].filter(li => !li.querySelector('button'))"
+    assert page.evaluate(f"{elsewhere}.length") > 0, "partners off a division's map are named, as text"
     page.focus("#org-list button[data-focus]")
     first = page.evaluate("document.activeElement.dataset.focus")
     page.keyboard.press("Enter")
