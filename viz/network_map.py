@@ -664,12 +664,12 @@ def _links(
     order = list(KIND_STYLES)
     pairs = [(e["from"], e["to"], e["kinds"]) for e in edges]
     off: dict[str, int] = {}
-    for pair, kinds in sorted(cooperation_kinds(snapshot).items(), key=lambda p: sorted(p[0])):
-        inside = [n for n in pair if n in index]
-        if len(inside) == 1:
-            (other,) = pair - set(inside)
-            off.setdefault(other, len(index) + len(off))
-            pairs.append((inside[0], other, kinds))
+    across = [
+        (sorted(pair, key=lambda n: n not in index), kinds) for pair, kinds in cooperation_kinds(snapshot).items()
+    ]
+    for (inside, other), kinds in sorted((p, k) for p, k in across if p[0] in index and p[1] not in index):
+        off.setdefault(other, len(index) + len(off))
+        pairs.append((inside, other, kinds))
     where = index | off
     links = [[where[a], where[b], *(order.index(k) for k in kinds if k in order)] for a, b, kinds in pairs]
     return links, [str(snapshot.nodes[n].get("name", n)) for n in off]
