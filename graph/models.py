@@ -436,7 +436,7 @@ class ErrorReport(Model):
     organisation_id: Slug
     service_id: Slug | None = None
     reason: ReportReason
-    text: PublicText = Field(default="", max_length=500)
+    text: Annotated[Text, AfterValidator(privacy.refuse_in_report)] = Field(default="", max_length=500)
     reported_on: date
     status: ReportStatus = ReportStatus.OPEN
     closed_on: date | None = None

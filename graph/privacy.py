@@ -55,6 +55,8 @@ TEXT_CHECKS: tuple[str, ...] = (BIRTH_DATE, NATIONAL_REGISTER, PHONE, TITLE_NAME
 NAME_CHECKS: tuple[str, ...] = (BIRTH_DATE, NATIONAL_REGISTER, PHONE, VICTIM_NAME)
 """Names and labels: no title rule (practices are named after their practitioner)."""
 ADDRESS_CHECKS: tuple[str, ...] = (BIRTH_DATE, NATIONAL_REGISTER, PHONE)
+REPORT_CHECKS: tuple[str, ...] = (BIRTH_DATE, NATIONAL_REGISTER, TITLE_NAME, VICTIM_NAME)
+"""An error report: the right phone number of the organisation is what a reporter most often gives."""
 """Addresses: street names are people's names («Rue du Docteur Lambert», «Avenue Reine Astrid»)."""
 
 STORED = "stored"
@@ -307,3 +309,4 @@ def refuser(checks: tuple[str, ...]) -> Callable[[str, ValidationInfo], str]:
 refuse_in_text = refuser(TEXT_CHECKS)
 refuse_in_name = refuser(NAME_CHECKS)
 refuse_in_address = refuser(ADDRESS_CHECKS)
+refuse_in_report = refuser(REPORT_CHECKS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api.bootstrap import Relais
 from api.http import errors
@@ -35,7 +35,7 @@ async def writer(request: Request) -> None:
     check_write_access(who_is(request))
 
 
-async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def validation_error(request: Request, exc: Exception) -> Response:
     """A write's body is judged only after its key: an anonymous write answers 401 whatever it sent."""
     if request.method not in ("GET", "HEAD") and request.url.path.startswith("/v1/"):
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -64,9 +64,28 @@ def problem(status: int, title: str, detail: str, instance: str, **extra: Any) -
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-async def relais_error(request: Request, exc: Exception) -> JSONResponse:
+API_PATHS = ("/v1", "/hsds", "/static", "/docs", "/openapi")
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API): it gets the refusal as a page in its language."""
+    return not request.url.path.startswith(API_PATHS) and "text/html" in request.headers.get("accept", "")
+
+
+def page_answer(request: Request, status: int, problems: tuple[Problem, ...] = ()) -> Response:
+    from api.http.routers.pages.common import error_page, page_language  # the pages import this module
+
+    lang = page_language(request)
+    return error_page(request, status, [say(p, lang) if p.code else "" for p in problems if p.code])
+
+
+async def relais_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RelaisError)
     status, title = status_of(exc)
+    if wants_page(request):
+        if status >= 500 and status != 503:
+            log.error("%s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+        return page_answer(request, status, exc.problems if isinstance(exc, InvalidInput) else ())
     detail = str(exc)
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInput):
@@ -125,9 +144,12 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid input", detail, request.url.path, errors=errors)
 
 
-async def http_error(request: Request, exc: Exception) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    response = problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
+    if wants_page(request):
+        response = page_answer(request, exc.status_code)
+    else:
+        response = problem(exc.status_code, str(exc.detail), str(exc.detail), request.url.path)
     response.headers.update(exc.headers or {})
     if exc.status_code == 405:
         response.headers["Allow"] = ", ".join(allowed_methods(request))

@@ -225,13 +225,19 @@ class DirectoryCases:
     def save_location(self, caller: Caller, location: Location, expected: str | None = None) -> UpsertReport:
         """Create or change a location of the caller's organisation; the commune must be known."""
         caller.require_writer(location.organisation_id)
-        if self.store.list(Location, ids=[location.id], clearance=Visibility.HIDDEN):
+        before = next(iter(self.store.list(Location, ids=[location.id], clearance=Visibility.HIDDEN)), None)
+        if before is not None:
             self._check_version(caller, Location, location.id, expected)  # NotFound if another's
             if self._own_location(caller, location.id).organisation_id != location.organisation_id:
                 raise NotFound(f"no Location with id «{location.id}»")
         if location.commune not in self.reference.geography.communes:
             raise InvalidInput(f"unknown commune «{location.commune}»", parameter="commune", code="unknown_code")
-        return self.store.upsert([location], key_id=caller.key_id, route=caller.route)
+        report = self.store.upsert([location], key_id=caller.key_id, route=caller.route)
+        now_secret = location.visibility is Visibility.HIDDEN
+        if now_secret and before is not None and before.visibility is not Visibility.HIDDEN and before.address:
+            # the address was logged while it was public: it leaves the change log with the secret
+            self.store.purge_changes(before.address, key_id=caller.key_id, route=caller.route)
+        return report
 
     def delete_location(self, caller: Caller, location_id: str, expected: str | None = None) -> int:
         """Delete a location; the services held there no longer list it (each change logged). Returns how many

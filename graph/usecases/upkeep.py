@@ -17,7 +17,16 @@ from pydantic import ValidationError
 
 from graph.analysis import STALE_AFTER_DAYS
 from graph.errors import InvalidInput, NotFound
-from graph.models import ErrorReport, Organisation, ReportStatus, Service, UpsertReport, Visibility
+from graph.models import (
+    ErrorReport,
+    Location,
+    Organisation,
+    ReportReason,
+    ReportStatus,
+    Service,
+    UpsertReport,
+    Visibility,
+)
 from graph.store import GraphStore
 from graph.usecases.caller import Caller
 
@@ -73,6 +82,9 @@ class UpkeepCases:
             self.store.get(Organisation, organisation_id)
         else:
             raise InvalidInput("a report names a service or an organisation", parameter="service")
+        if reason not in self.reasons(organisation_id):
+            secret = "this organisation's address is secret: no report on it"
+            raise InvalidInput(secret, parameter="reason", code="enum")
         try:
             report = ErrorReport.model_validate(
                 {
@@ -88,6 +100,15 @@ class UpkeepCases:
             raise InvalidInput.of(exc) from exc
         self.store.add_report(report)
         return report
+
+    def reasons(self, organisation_id: str) -> list[str]:
+        """What may be reported about an organisation: not a wrong address when its address is secret (a
+        reporter would type the right one, and the queue would hold a shelter's address)."""
+        secret = any(
+            loc.visibility is Visibility.HIDDEN
+            for loc in self.store.list(Location, organisation_id=organisation_id, clearance=Visibility.HIDDEN)
+        )
+        return [r.value for r in ReportReason if not (secret and r is ReportReason.ADDRESS)]
 
     def open_reports(self, caller: Caller, organisation_id: str | None = None) -> list[OpenReport]:
         """The queue (of one organisation, or all), oldest first, with the names of the records."""

@@ -63,7 +63,7 @@ def test_every_card_of_the_public_finder_opens_the_short_report_form(client: Tes
     links = re.findall(r'<p class="report-error"[^>]*><a href="([^"]+)"[^>]*>Signaler une erreur</a>', page)
     assert cards > 0 and len(links) == cards
     assert "<textarea" not in page, "the finder itself never holds a free-text field"
-    form = client.get(html.unescape(links[0]))
+    form = client.get(html.unescape(next(link for link in links if "shelter" not in link)))
     assert form.status_code == 200
     for choice in (
         "Téléphone ou e-mail erroné",
@@ -228,3 +228,21 @@ def test_reports_never_reach_hsds_exports_the_public_api_the_snapshot_or_the_ana
     report, snapshot = relais.analysis.get()
     assert marker not in repr(snapshot.nodes(data=True)) and marker not in repr(report)
     assert "ErrorReport" not in store_of(client).counts()
+
+
+def test_a_report_may_give_the_right_number_but_never_a_shelters_address(client: TestClient) -> None:
+    """The right phone number is what a reporter most often gives; a shelter's address is secret, so its card
+    offers no «wrong address» and the route refuses one."""
+    form = client.get("/report?organisation=amb-h-1").text
+    assert 'value="address"' in form
+    sent = client.post(
+        "/report",
+        data={"organisation": "amb-h-1", "reason": "contact", "text": "Le bon numéro est le 04 223 45 67"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert 'value="address"' not in client.get("/report?organisation=shelter-h-1").text
+    refused = client.post(
+        "/report", data={"organisation": "shelter-h-1", "reason": "address", "text": "Ils ont déménagé"}
+    )
+    assert refused.status_code == 422

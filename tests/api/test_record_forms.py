@@ -490,3 +490,33 @@ def test_a_deletion_confirmed_after_a_change_deletes_nothing_and_says_so(web: Te
     fresh = {"csrf": csrf_of(answer.text), "version": version_in(answer.text, "/coordination/services/amb-h-1-svc")}
     assert web.post("/coordination/services/amb-h-1-svc/delete", data=fresh, follow_redirects=False).status_code == 303
     assert not store.list(Service, ids=["amb-h-1-svc"])
+
+
+def test_a_new_location_publishes_nothing_by_default(web: TestClient) -> None:
+    """Nobody publishes an address by leaving a default: a shelter's new site is hidden unless changed, and
+    another organisation's has no visibility until one is chosen (refused, typed values kept)."""
+    signed_in(web)
+    shelter = text(web.get("/organisation?organisation=shelter-h-1").text)
+    new_form = shelter[shelter.index('id="loc-new-form"') :]
+    assert 'value="hidden" checked' in new_form and 'value="public" checked' not in new_form
+    page = web.get("/organisation?organisation=amb-h-1").text
+    new_form = text(page)[text(page).index('id="loc-new-form"') :]
+    assert " checked" not in new_form[: new_form.index("</form>")]
+    form = {"csrf": csrf_of(page), "name": "Antenne", "address": "Rue Neuve 1", "commune": "61003"}
+    refused = web.post("/coordination/organisations/amb-h-1/locations", data=form)
+    assert refused.status_code == 422 and 'id="loc-new-visibility-error"' in refused.text
+    assert 'value="Rue Neuve 1"' in text(refused.text)
+
+
+def test_an_address_made_secret_leaves_the_change_log(web: TestClient, store: MemoryStore) -> None:
+    signed_in(web)
+    page = web.get("/organisation?organisation=amb-h-1").text
+    form = {"csrf": csrf_of(page), "name": "Antenne", "address": "Rue Bientôt Secrète 5", "commune": "61003"}
+    web.post("/coordination/organisations/amb-h-1/locations", data=form | {"visibility": "public"})
+    assert any("Rue Bientôt Secrète 5" in str(c.diff) for c in store.changes(limit=50))
+    page = web.get("/organisation?organisation=amb-h-1").text
+    version = version_in(page, "/coordination/locations/amb-h-1-lieu")
+    form |= {"csrf": csrf_of(page), "version": version, "visibility": "hidden"}
+    assert web.post("/coordination/locations/amb-h-1-lieu", data=form, follow_redirects=False).status_code == 303
+    assert store.get(Location, "amb-h-1-lieu", clearance=Visibility.HIDDEN).visibility is Visibility.HIDDEN
+    assert not any("Rue Bientôt Secrète" in str(c.diff) for c in store.changes(limit=500))

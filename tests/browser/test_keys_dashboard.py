@@ -20,7 +20,6 @@ from tests.browser.conftest import serving, shoot, sign_in
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture(scope="module")
 def keys_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Relais over the demo, with a keys file of its own (empty)."""

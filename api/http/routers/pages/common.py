@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from datetime import date
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from api.http.auth import HttpCaller, csrf_token
+from api.http.auth import CALLER, PUBLIC, HttpCaller, csrf_token
 from api.i18n import LANG_NAMES, banner_texts, t
 from api.reasons import day_month, readable_date
 from api.settings import Settings
-from graph.errors import InvalidInput, NotFound
+from graph.errors import InvalidInput, NotFound, Stale
 from graph.referral import LANGUAGES
 
 LANG_COOKIE = "relais_lang"
@@ -79,3 +80,29 @@ def same_origin(request: Request) -> None:
 
 def folded(text: str) -> str:
     return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def form_version(form: Mapping[str, Any]) -> str:
+    """The version of the record the form was opened on. Every page form sends one; a form without it (or
+    with the API's «*», «whatever is stored») is treated as stale: a page never overwrites blindly."""
+    version = str(form.get("version") or "").strip()
+    if not version or version == "*":
+        raise Stale("this form carries no version of the record: reload the page")
+    return version
+
+
+PAGE_STATUSES = frozenset({401, 403, 404, 405, 409, 412, 413, 422, 429, 500, 503})
+"""Statuses with their own sentence on the error page; any other reads as 500."""
+
+
+def error_page(request: Request, status: int, details: Sequence[str] = ()) -> HTMLResponse:
+    """A refused page request as a page in the page's language, with a way back to the form (whose typed
+    values the browser keeps): a browser would show problem+json as raw English text."""
+    found = request.scope.get("state", {}).get(CALLER)
+    who = found if isinstance(found, HttpCaller) else PUBLIC
+    referer = request.headers.get("referer", "")
+    same_site = urlsplit(referer).netloc == request.headers.get("host") and referer.startswith(("http:", "https:"))
+    shown = status if status in PAGE_STATUSES else 500
+    return render(
+        request, "error.html", who, status=status, shown=shown, details=list(details), back=referer if same_site else ""
+    )

@@ -22,7 +22,7 @@ from api.bootstrap import Relais
 from api.forms import field_errors
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages.common import folded, page_language, render
+from api.http.routers.pages.common import folded, form_version, page_language, render
 from api.i18n import t
 from api.reasons import MONTHS
 from graph.errors import InvalidInput, Stale
@@ -257,7 +257,7 @@ async def edit_link(request: Request, relais: RelaisDep, who: CallerDep) -> Resp
     def write() -> str:
         before = relais.network.cooperation(who, organisation, partner, old_kind)
         after = _cooperation(organisation, values)
-        relais.network.edit_link(who, before, after, expected=text(form, "version") or None)
+        relais.network.edit_link(who, before, after, expected=form_version(form))
         return "net_done_saved"
 
     return await _run(request, relais, who, organisation, f"edit-{partner}-{old_kind}", values, write)
@@ -311,7 +311,7 @@ async def delete_link(
 
     def remove() -> None:
         link = relais.network.cooperation(who, organisation, partner, kind)
-        relais.network.remove_link(who, link, expected=text(form, "version") or None)
+        relais.network.remove_link(who, link, expected=form_version(form))
 
     if not await deleted(remove):
         return changed_since(f"/coordination/links/{organisation}/{partner}/{kind}/delete", request)

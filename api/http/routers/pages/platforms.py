@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages.common import folded, page_language, render
+from api.http.routers.pages.common import folded, form_version, page_language, render
 from api.http.routers.pages.links import (
     Failed,
     changed_notice,
@@ -144,7 +144,7 @@ async def edit_platform(platform_id: str, request: Request, relais: RelaisDep, w
     values = _platform_values(form)
 
     def write() -> str:
-        cases(relais).save(who, _platform(values, platform_id), expected=text(form, "version"))
+        cases(relais).save(who, _platform(values, platform_id), expected=form_version(form))
         return "net_done_platform_saved"
 
     return await _run(request, relais, who, Page("platforms", f"platform-{platform_id}", values), write)
@@ -274,7 +274,7 @@ async def edit_training(training_id: str, request: Request, relais: RelaisDep, w
     values = _training_values(form)
 
     def write() -> str:
-        cases(relais).save(who, _training(values, training_id), expected=text(form, "version"))
+        cases(relais).save(who, _training(values, training_id), expected=form_version(form))
         return "net_done_training_saved"
 
     return await _run(request, relais, who, Page("trainings", f"training-{training_id}", values), write)
@@ -361,7 +361,7 @@ async def _delete(
     """A deletion confirmed after the record changed deletes nothing and shows the confirmation again."""
     form = await posted(request, who)
     name = "platforms" if kind is Platform else "trainings"
-    if not await deleted(lambda: cases(relais).delete(who, kind, record_id, expected=text(form, "version") or None)):
+    if not await deleted(lambda: cases(relais).delete(who, kind, record_id, expected=form_version(form))):
         return changed_since(f"/coordination/{name}/{record_id}/delete", request)
     query = urlencode({"lang": page_language(request), "done": f"net_done_{name[:-1]}_deleted"})
     return RedirectResponse(f"/coordination/{name}?{query}", status_code=303)

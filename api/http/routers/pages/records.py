@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages.common import folded, page_language, render
+from api.http.routers.pages.common import folded, form_version, page_language, render
 from api.http.routers.pages.organisation import (
     Failed,
     back_to,
@@ -105,7 +105,7 @@ async def save_organisation(organisation_id: str, request: Request, relais: Rela
     def write() -> None:
         old = relais.directory.organisation(organisation_id)
         org = organisation_from(values, old.model_dump(mode="json", exclude={"modified_at"}), relais.reference)
-        relais.directory.save_organisation(who, org, expected=_version(form))
+        relais.directory.save_organisation(who, org, expected=form_version(form))
 
     target = Target(organisation_id, "organisation", Organisation, organisation_id, "record")
     return await _page_form(request, relais, who, target, values, write, "rec_done_organisation_saved")
@@ -136,7 +136,7 @@ def confirm_organisation_deletion(
 async def delete_organisation(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
     form = await _posted(request, who)
     lang = page_language(request)
-    if not await _deleted(lambda: relais.directory.delete_organisation(who, organisation_id, _version(form))):
+    if not await _deleted(lambda: relais.directory.delete_organisation(who, organisation_id, form_version(form))):
         return _changed_before_deletion(f"/coordination/organisations/{organisation_id}/delete", request)
     query = urlencode({"message": t("rec_done_organisation_deleted", lang), "lang": lang})
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
@@ -170,7 +170,7 @@ async def save_service(service_id: str, request: Request, relais: RelaisDep, who
 
     def write() -> None:
         service = service_from(values, old.model_dump(mode="json", exclude={"modified_at"}))
-        relais.directory.save_service(who, service, expected=_version(form), every_location=True)
+        relais.directory.save_service(who, service, expected=form_version(form), every_location=True)
 
     target = Target(old.organisation_id, f"service-{service_id}", Service, service_id, f"svc-{service_id}")
     return await _page_form(request, relais, who, target, values, write, "rec_done_service_saved")
@@ -196,7 +196,7 @@ def confirm_service_deletion(service_id: str, request: Request, relais: RelaisDe
 async def delete_service(service_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
     form = await _posted(request, who)
     org_id = relais.directory.service(who, service_id).organisation_id
-    if not await _deleted(lambda: relais.directory.delete_service(who, service_id, _version(form))):
+    if not await _deleted(lambda: relais.directory.delete_service(who, service_id, form_version(form))):
         return _changed_before_deletion(f"/coordination/services/{service_id}/delete", request)
     return back_to(org_id, who, page_language(request), "done=rec_done_service_deleted", "services")
 
@@ -229,7 +229,7 @@ async def save_location(location_id: str, request: Request, relais: RelaisDep, w
 
     def write() -> None:
         base = old.model_dump(mode="json", exclude={"modified_at"})
-        relais.directory.save_location(who, location_from(values, base, relais.reference), expected=_version(form))
+        relais.directory.save_location(who, location_from(values, base, relais.reference), expected=form_version(form))
 
     target = Target(old.organisation_id, f"location-{location_id}", Location, location_id, f"loc-{location_id}")
     return await _page_form(request, relais, who, target, values, write, "rec_done_location_saved")
@@ -259,7 +259,7 @@ def confirm_location_deletion(location_id: str, request: Request, relais: Relais
 async def delete_location(location_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
     form = await _posted(request, who)
     org_id = relais.directory.location(who, location_id).organisation_id
-    if not await _deleted(lambda: relais.directory.delete_location(who, location_id, _version(form))):
+    if not await _deleted(lambda: relais.directory.delete_location(who, location_id, form_version(form))):
         return _changed_before_deletion(f"/coordination/locations/{location_id}/delete", request)
     return back_to(org_id, who, page_language(request), "done=rec_done_location_deleted", "locations")
 

@@ -24,7 +24,6 @@ from api.http.routers.pages import upkeep
 from api.http.routers.pages.common import page_language, render, same_origin
 from api.i18n import t
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.models import ReportReason
 from graph.referral import Role
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +64,12 @@ def _record(relais: Relais, service_id: str, organisation_id: str) -> tuple[str,
     return "", relais.directory.organisation(organisation_id).name
 
 
+def _organisation_of(relais: Relais, typed: dict[str, str]) -> str:
+    if typed["service"]:
+        return relais.directory.service(PUBLIC, typed["service"]).organisation_id
+    return typed["organisation"]
+
+
 def _form(
     request: Request, relais: Relais, who: HttpCaller, typed: dict[str, str], status: int, **context: Any
 ) -> Response:
@@ -81,7 +86,7 @@ def _form(
         status=status,
         typed=typed,
         names=names,
-        reasons=[r.value for r in ReportReason],
+        reasons=relais.upkeep.reasons(_organisation_of(relais, typed)),
         reason=lambda code: reason_label(code, lang),
         back=_back(typed["back"]),
         errors=context.pop("errors", {}),
