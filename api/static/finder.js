@@ -26,7 +26,7 @@
     box.hidden = false;
   }
 
-  // The sheet: copy its text, print it; its address loses the question once shown (nothing kept in the history).
+  // The sheet: copy its text, print it (relais.js takes the question out of its address).
   var copy = document.getElementById("copy-sheet");
   var text = document.getElementById("sheet-text");
   if (copy && text) {
@@ -44,10 +44,6 @@
   if (printSheet) {
     printSheet.hidden = false;
     printSheet.addEventListener("click", function () { window.print(); });
-  }
-  if (document.getElementById("sheet") && window.location.search) {
-    var lang = new URLSearchParams(window.location.search).get("lang");
-    window.history.replaceState(null, "", window.location.pathname + (lang ? "?lang=" + encodeURIComponent(lang) : ""));
   }
 })();
 

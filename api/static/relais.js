@@ -7,9 +7,9 @@
   // history, so Back after leaving does not show it.
   var exit = document.getElementById("quick-exit");
   if (exit) { exit.addEventListener("click", function (e) { e.preventDefault(); leave(); }); }
-  // The finder keeps no search in the history: the address of a result page loses its question once shown
-  // (the answers are sent with Cache-Control: no-store, so Back never brings them back from a cache either).
-  if (document.getElementById("finder") && window.location.search) {
+  // The finder and its sheet keep no search in the history: the address loses its question once shown (the
+  // answers are sent with Cache-Control: no-store, so Back never brings them back from a cache either).
+  if ((document.getElementById("finder") || document.getElementById("sheet")) && window.location.search) {
     var lang = new URLSearchParams(window.location.search).get("lang");  // the page's language says nothing
     var kept = window.location.pathname + (lang ? "?lang=" + encodeURIComponent(lang) : "");
     if (kept !== window.location.pathname + window.location.search) { window.history.replaceState(null, "", kept); }
