@@ -147,3 +147,14 @@ def test_a_misspelt_place_with_urgent_keeps_the_numbers_first(page: Any, server:
     page.locator(".error .suggestions a", has_text="Verviers").click()
     page.wait_for_selector("li.card")
     assert page.locator('.urgent-first a[href="tel:112"]').is_visible()
+
+
+@pytest.mark.parametrize(("lang", "german"), [("fr", "allemand"), ("nl", "Duits")])
+def test_a_german_speaker_in_verviers_gets_a_german_speaking_service_first_and_108(
+    page: Any, server: str, lang: str, german: str
+) -> None:
+    page.goto(f"{server}/?situation=partner-violence&place=Verviers&language=de&lang={lang}")
+    first = page.locator("li.card").first
+    assert german in first.locator("mark").all_inner_texts(), "the first service does not speak German"
+    assert page.locator('a[href="tel:108"]').first.is_visible()
+    shoot(page, "finder-german", lang)
