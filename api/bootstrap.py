@@ -22,6 +22,7 @@ from graph.usecases import (
     DirectoryCases,
     ImportReport,
     NetworkCases,
+    PlatformCases,
     ReferralCases,
     UpkeepCases,
     import_directory,
@@ -82,6 +83,7 @@ class Relais:
     engine: ReferralEngine
     directory: DirectoryCases
     network: NetworkCases
+    platforms: PlatformCases
     referrals: ReferralCases
     analysis: AnalysisCache
     upkeep: UpkeepCases
@@ -123,6 +125,7 @@ def build(settings: Settings | None = None, store: GraphStore | None = None, *, 
         engine=engine,
         directory=DirectoryCases(store, reference),
         network=NetworkCases(store),
+        platforms=PlatformCases(store, reference),
         referrals=ReferralCases(engine),
         analysis=AnalysisCache(store, reference),
         upkeep=UpkeepCases(store),

@@ -39,9 +39,12 @@ class PlatformCases:
     def attendances(self, training_id: str) -> list[Attendance]:
         return [a for a in self.store.links(Attendance) if a.training_id == training_id]
 
+    def record(self, kind: type[Kept], record_id: str) -> Kept:
+        return self.store.get(kind, record_id)
+
     def version(self, kind: type[Kept], record_id: str) -> str:
         """The record's content hash: the version a form carries back."""
-        return self.store.get(kind, record_id).content_hash()
+        return self.record(kind, record_id).content_hash()
 
     # --- platforms and trainings ------------------------------------------------------------------------
 

@@ -35,7 +35,6 @@ from api.http.routers.pages.record_forms import new_id
 from api.i18n import LANGUAGES_OF_THE_INTERFACE, t
 from graph.errors import InvalidInput, Stale
 from graph.models import Attendance, Membership, Platform, PlatformKind, Training
-from graph.usecases.platforms import PlatformCases
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,10 +44,6 @@ TRAINING_LABELS |= {"terms": "net_themes", "source": "net_source"}
 PLATFORM_LABELS |= {"source": "net_source"}
 FIELDS = {**{k: k for k in (*PLATFORM_LABELS, *TRAINING_LABELS)}, "participants": "participants", "role": "role"}
 FIELDS |= {"organisation_id": "organisation_id"}
-
-
-def cases(relais: Relais) -> PlatformCases:
-    return PlatformCases(relais.store, relais.reference)
 
 
 # --- platforms ------------------------------------------------------------------------------------------
@@ -64,7 +59,7 @@ def _platforms(
 ) -> HTMLResponse:
     who.require_coordinator()
     lang = page_language(request)
-    found = cases(relais)
+    found = relais.platforms
     named = organisations_named(relais)
     names = {i: n for i, n, _ in named}
     divisions = relais.reference.geography.divisions
@@ -131,8 +126,8 @@ async def add_platform(request: Request, relais: RelaisDep, who: CallerDep) -> R
     values = _platform_values(form)
 
     def write() -> str:
-        taken = [p.id for p in cases(relais).platforms()]
-        cases(relais).save(who, _platform(values, new_id(values["name"], taken)))
+        taken = [p.id for p in relais.platforms.platforms()]
+        relais.platforms.save(who, _platform(values, new_id(values["name"], taken)))
         return "net_done_platform_created"
 
     return await _run(request, relais, who, Page("platforms", "new-platform", values), write)
@@ -144,7 +139,7 @@ async def edit_platform(platform_id: str, request: Request, relais: RelaisDep, w
     values = _platform_values(form)
 
     def write() -> str:
-        cases(relais).save(who, _platform(values, platform_id), expected=form_version(form))
+        relais.platforms.save(who, _platform(values, platform_id), expected=form_version(form))
         return "net_done_platform_saved"
 
     return await _run(request, relais, who, Page("platforms", f"platform-{platform_id}", values), write)
@@ -156,11 +151,11 @@ async def add_member(platform_id: str, request: Request, relais: RelaisDep, who:
     values = {"organisation_id": text(form, "organisation_id"), "role": text(form, "role")}
 
     def write() -> str:
-        platform = relais.store.get(Platform, platform_id)
+        platform = relais.platforms.record(Platform, platform_id)
         membership = Membership.model_validate(
             {**values, "role": values["role"] or "member", "platform_id": platform_id, "source": platform.source}
         )
-        cases(relais).add_member(who, membership)
+        relais.platforms.add_member(who, membership)
         return "net_done_member_added"
 
     return await _run(request, relais, who, Page("platforms", f"members-{platform_id}", values), write)
@@ -173,7 +168,7 @@ async def remove_member(
     await posted(request, who)
 
     def write() -> str:
-        cases(relais).remove_member(who, platform_id, organisation_id)
+        relais.platforms.remove_member(who, platform_id, organisation_id)
         return "net_done_member_removed"
 
     return await _run(request, relais, who, Page("platforms", f"members-{platform_id}", {}), write)
@@ -192,7 +187,7 @@ def _trainings(
 ) -> HTMLResponse:
     who.require_coordinator()
     lang = page_language(request)
-    found = cases(relais)
+    found = relais.platforms
     named = organisations_named(relais)
     names = {i: n for i, n, _ in named}
     terms = relais.reference.taxonomy.terms
@@ -261,8 +256,8 @@ async def add_training(request: Request, relais: RelaisDep, who: CallerDep) -> R
     values = _training_values(form)
 
     def write() -> str:
-        taken = [x.id for x in cases(relais).trainings()]
-        cases(relais).save(who, _training(values, new_id(values["title"], taken)))
+        taken = [x.id for x in relais.platforms.trainings()]
+        relais.platforms.save(who, _training(values, new_id(values["title"], taken)))
         return "net_done_training_created"
 
     return await _run(request, relais, who, Page("trainings", "new-training", values), write)
@@ -274,7 +269,7 @@ async def edit_training(training_id: str, request: Request, relais: RelaisDep, w
     values = _training_values(form)
 
     def write() -> str:
-        cases(relais).save(who, _training(values, training_id), expected=form_version(form))
+        relais.platforms.save(who, _training(values, training_id), expected=form_version(form))
         return "net_done_training_saved"
 
     return await _run(request, relais, who, Page("trainings", f"training-{training_id}", values), write)
@@ -287,9 +282,9 @@ async def save_attendance(training_id: str, request: Request, relais: RelaisDep,
     values = {"organisation_id": text(form, "organisation_id"), "participants": text(form, "participants")}
 
     def write() -> str:
-        training = relais.store.get(Training, training_id)
+        training = relais.platforms.record(Training, training_id)
         attendance = Attendance.model_validate({**values, "training_id": training_id, "source": training.source})
-        cases(relais).save_attendance(who, attendance)
+        relais.platforms.save_attendance(who, attendance)
         return "net_done_attendance_saved"
 
     return await _run(request, relais, who, Page("trainings", f"attendance-{training_id}", values), write)
@@ -302,7 +297,7 @@ async def remove_attendance(
     await posted(request, who)
 
     def write() -> str:
-        cases(relais).remove_attendance(who, training_id, organisation_id)
+        relais.platforms.remove_attendance(who, training_id, organisation_id)
         return "net_done_attendance_removed"
 
     return await _run(request, relais, who, Page("trainings", f"attendance-{training_id}", {}), write)
@@ -315,16 +310,16 @@ async def remove_attendance(
 def confirm_platform_deletion(record_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
     """What goes with a platform (its memberships), before it is deleted."""
     who.require_coordinator()
-    platform = relais.store.get(Platform, record_id)
-    return _confirm(request, who, "platforms", platform, platform.name, len(cases(relais).members(record_id)))
+    platform = relais.platforms.record(Platform, record_id)
+    return _confirm(request, who, "platforms", platform, platform.name, len(relais.platforms.members(record_id)))
 
 
 @router.get("/coordination/trainings/{record_id}/delete", response_class=HTMLResponse, response_model=None)
 def confirm_training_deletion(record_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
     """What goes with a training (its attendances), before it is deleted."""
     who.require_coordinator()
-    training = relais.store.get(Training, record_id)
-    return _confirm(request, who, "trainings", training, training.title, len(cases(relais).attendances(record_id)))
+    training = relais.platforms.record(Training, record_id)
+    return _confirm(request, who, "trainings", training, training.title, len(relais.platforms.attendances(record_id)))
 
 
 def _confirm(
@@ -361,7 +356,7 @@ async def _delete(
     """A deletion confirmed after the record changed deletes nothing and shows the confirmation again."""
     form = await posted(request, who)
     name = "platforms" if kind is Platform else "trainings"
-    if not await deleted(lambda: cases(relais).delete(who, kind, record_id, expected=form_version(form))):
+    if not await deleted(lambda: relais.platforms.delete(who, kind, record_id, expected=form_version(form))):
         return changed_since(f"/coordination/{name}/{record_id}/delete", request)
     query = urlencode({"lang": page_language(request), "done": f"net_done_{name[:-1]}_deleted"})
     return RedirectResponse(f"/coordination/{name}?{query}", status_code=303)
