@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -83,3 +85,16 @@ def client(reference: Reference) -> Iterator[TestClient]:
     """A client over a fresh memory copy of the demo, for tests that write."""
     with TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as c:
         yield c
+
+
+def signed_in(client: TestClient, role: str = "coordinator") -> TestClient:
+    """The client signed in through the sign-in form (a session cookie, as a browser holds it)."""
+    assert client.post("/login", data={"key": TOKENS[role]}, follow_redirects=False).status_code == 303
+    return client
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of the first form of a page."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "a form with a CSRF token"
+    return html.unescape(found.group(1))

@@ -20,7 +20,7 @@ from api.i18n import t
 from graph.models import ReportStatus
 from graph.referral import Role
 from graph.store import GraphStore
-from tests.api.conftest import TOKENS, auth
+from tests.api.conftest import TOKENS, auth, csrf_of
 
 SERVICE, ORG = "gp-h-1-svc", "gp-h-1"
 SEARCH = "/?situation=partner-violence&place=Huy&lang=fr"
@@ -49,12 +49,6 @@ def textarea(page: str) -> str:
 
 def sign_in(client: TestClient, role: str) -> None:
     assert client.post("/login", data={"key": TOKENS[role]}, follow_redirects=False).status_code == 303
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found, "a form with a CSRF token"
-    return html.unescape(found.group(1))
 
 
 def test_every_card_of_the_public_finder_opens_the_short_report_form(client: TestClient) -> None:

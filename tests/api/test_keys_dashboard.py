@@ -18,7 +18,7 @@ from api.keys import KeyRing
 from api.settings import Settings
 from graph.memory_store import MemoryStore
 from graph.reference import Reference
-from tests.api.conftest import KEYS, TOKENS, demo_store, settings
+from tests.api.conftest import KEYS, TOKENS, csrf_of, demo_store, settings
 
 
 def keys_settings(keys_file: Path) -> Settings:
@@ -39,12 +39,6 @@ def app_client(reference: Reference, keys_file: Path) -> Iterator[TestClient]:
 def sign_in(client: TestClient, token: str) -> None:
     answer = client.post("/login", data={"key": token}, follow_redirects=False)
     assert answer.status_code == 303, answer.text
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]*)"', page)
-    assert found
-    return html.unescape(found.group(1))
 
 
 def keys_page(client: TestClient, lang: str = "fr") -> str:

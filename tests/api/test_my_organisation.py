@@ -19,7 +19,7 @@ from api.settings import DEV_SECRET, ApiKey, Settings
 from graph.memory_store import MemoryStore
 from graph.models import Capacity, Organisation, Service, Visibility
 from graph.reference import Reference
-from tests.api.conftest import TOKENS, auth, demo_store, settings
+from tests.api.conftest import TOKENS, auth, csrf_of, demo_store, settings
 
 SHELTER_TOKEN = "shelter-h-1-secret-token"
 SHELTER_KEY = ApiKey(
@@ -59,12 +59,6 @@ def sign_in(client: TestClient, token: str = SHELTER_TOKEN, lang: str = "fr") ->
     answer = client.post(f"/login?lang={lang}", data={"key": token}, follow_redirects=False)
     assert answer.status_code == 303, answer.text
     return str(answer.headers["location"])
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]*)"', page)
-    assert found
-    return html.unescape(found.group(1))
 
 
 def capacity(store: MemoryStore, service_id: str) -> Capacity | None:

@@ -6,7 +6,6 @@ field; every write is in the change log. The use cases are also run on the memor
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from graph.store import GraphStore
 from graph.usecases import Caller
 from graph.usecases.network import NetworkCases
 from graph.usecases.platforms import PlatformCases
-from tests.api.conftest import TOKENS, demo_store, settings
+from tests.api.conftest import TOKENS, csrf_of, demo_store, settings, signed_in
 from tests.api.test_four_languages import french_in, names_of
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
@@ -38,17 +37,6 @@ SOURCE = "Réunion de plateforme (démo)"
 def web(reference: Reference) -> Iterator[TestClient]:
     with TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as client:
         yield client
-
-
-def signed_in(client: TestClient, role: str = "coordinator") -> TestClient:
-    assert client.post("/login", data={"key": TOKENS[role]}, follow_redirects=False).status_code == 303
-    return client
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]*)"', page)
-    assert found
-    return html.unescape(found.group(1))
 
 
 def said(key: str, lang: str = "fr") -> str:

@@ -11,14 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.i18n import UI
-from tests.api.conftest import TOKENS
+from tests.api.conftest import signed_in
 
 PAGE = {"accept": "text/html,application/xhtml+xml"}
-
-
-def signed_in(client: TestClient, role: str) -> TestClient:
-    assert client.post("/login", data={"key": TOKENS[role]}, follow_redirects=False).status_code == 303
-    return client
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])

@@ -21,7 +21,7 @@ from graph.referral import Role
 from graph.store import REDACTED
 from graph.usecases import Caller
 from graph.usecases.directory import DirectoryCases
-from tests.api.conftest import TOKENS, demo_store, settings
+from tests.api.conftest import csrf_of, demo_store, settings, signed_in
 
 SOURCE = "Relais — réseau de démonstration FICTIF (fictional demo network)"
 
@@ -35,17 +35,6 @@ def store(reference: Reference) -> MemoryStore:
 def web(store: MemoryStore) -> Any:
     with TestClient(create_app(settings(), store)) as client:
         yield client
-
-
-def signed_in(client: TestClient, role: str = "coordinator") -> TestClient:
-    assert client.post("/login", data={"key": TOKENS[role]}, follow_redirects=False).status_code == 303
-    return client
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]*)"', page)
-    assert found
-    return html.unescape(found.group(1))
 
 
 def version_in(page: str, action: str) -> str:

@@ -5,7 +5,6 @@ verification of what its card shows (the service or its organisation)."""
 from __future__ import annotations
 
 import html
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from graph.errors import Forbidden, NotFound
 from graph.models import Organisation, Service, Visibility
 from graph.referral import Role
 from graph.usecases import Caller
-from tests.api.conftest import TOKENS
+from tests.api.conftest import TOKENS, csrf_of
 
 COORDINATOR = Caller(Role.COORDINATOR, key_id="k-coord", route="test")
 TODAY = date.today()
@@ -38,12 +37,6 @@ def dashboard(client: TestClient, lang: str = "fr") -> str:
 
 def stale_section(page: str) -> str:
     return page[page.index('<section id="stale">') : page.index('<section id="expired-places">')]
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found
-    return html.unescape(found.group(1))
 
 
 def test_organisations_and_services_not_verified_for_a_year_are_listed_in_words(client: TestClient) -> None:

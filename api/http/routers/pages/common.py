@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import CALLER, PUBLIC, HttpCaller, csrf_token
 from api.i18n import LANG_NAMES, banner_texts, t
@@ -106,3 +107,17 @@ def error_page(request: Request, status: int, details: Sequence[str] = ()) -> HT
     return render(
         request, "error.html", who, status=status, shown=shown, details=list(details), back=referer if same_site else ""
     )
+
+
+async def deleted(delete: Callable[[], object]) -> bool:
+    """Runs a confirmed deletion; False when the record changed after the confirmation was shown (nothing
+    deleted: the confirmation is shown again, saying so)."""
+    try:
+        await run_in_threadpool(delete)
+    except Stale:
+        return False
+    return True
+
+
+def changed_since(confirmation: str, request: Request) -> RedirectResponse:
+    return RedirectResponse(f"{confirmation}?changed=1&lang={page_language(request)}", status_code=303)

@@ -22,7 +22,7 @@ from api.bootstrap import Relais
 from api.forms import field_errors
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages.common import folded, form_version, page_language, render
+from api.http.routers.pages.common import changed_since, deleted, folded, form_version, page_language, render
 from api.i18n import t
 from api.reasons import MONTHS
 from graph.errors import InvalidInput, Stale
@@ -317,19 +317,6 @@ async def delete_link(
         return changed_since(f"/coordination/links/{organisation}/{partner}/{kind}/delete", request)
     query = urlencode({"organisation": organisation, "lang": page_language(request), "done": "net_done_deleted"})
     return RedirectResponse(f"/coordination/links?{query}#links", status_code=303)
-
-
-async def deleted(delete: Callable[[], object]) -> bool:
-    """Runs a confirmed deletion; False when the record changed after the confirmation was shown."""
-    try:
-        await run_in_threadpool(delete)
-    except Stale:
-        return False
-    return True
-
-
-def changed_since(confirmation: str, request: Request) -> RedirectResponse:
-    return RedirectResponse(f"{confirmation}?changed=1&lang={page_language(request)}", status_code=303)
 
 
 def changed_notice(request: Request, lang: str) -> str:

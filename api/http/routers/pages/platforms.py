@@ -18,12 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages.common import folded, form_version, page_language, render
+from api.http.routers.pages.common import changed_since, deleted, folded, form_version, page_language, render
 from api.http.routers.pages.links import (
     Failed,
     changed_notice,
-    changed_since,
-    deleted,
     done_message,
     errors_in,
     organisations_named,

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages.common import folded, form_version, page_language, render
+from api.http.routers.pages.common import changed_since, deleted, folded, form_version, page_language, render
 from api.http.routers.pages.organisation import (
     Failed,
     back_to,
@@ -136,8 +136,8 @@ def confirm_organisation_deletion(
 async def delete_organisation(organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
     form = await _posted(request, who)
     lang = page_language(request)
-    if not await _deleted(lambda: relais.directory.delete_organisation(who, organisation_id, form_version(form))):
-        return _changed_before_deletion(f"/coordination/organisations/{organisation_id}/delete", request)
+    if not await deleted(lambda: relais.directory.delete_organisation(who, organisation_id, form_version(form))):
+        return changed_since(f"/coordination/organisations/{organisation_id}/delete", request)
     query = urlencode({"message": t("rec_done_organisation_deleted", lang), "lang": lang})
     return RedirectResponse(f"/coordination?{query}#edit", status_code=303)
 
@@ -196,8 +196,8 @@ def confirm_service_deletion(service_id: str, request: Request, relais: RelaisDe
 async def delete_service(service_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
     form = await _posted(request, who)
     org_id = relais.directory.service(who, service_id).organisation_id
-    if not await _deleted(lambda: relais.directory.delete_service(who, service_id, form_version(form))):
-        return _changed_before_deletion(f"/coordination/services/{service_id}/delete", request)
+    if not await deleted(lambda: relais.directory.delete_service(who, service_id, form_version(form))):
+        return changed_since(f"/coordination/services/{service_id}/delete", request)
     return back_to(org_id, who, page_language(request), "done=rec_done_service_deleted", "services")
 
 
@@ -259,8 +259,8 @@ def confirm_location_deletion(location_id: str, request: Request, relais: Relais
 async def delete_location(location_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
     form = await _posted(request, who)
     org_id = relais.directory.location(who, location_id).organisation_id
-    if not await _deleted(lambda: relais.directory.delete_location(who, location_id, form_version(form))):
-        return _changed_before_deletion(f"/coordination/locations/{location_id}/delete", request)
+    if not await deleted(lambda: relais.directory.delete_location(who, location_id, form_version(form))):
+        return changed_since(f"/coordination/locations/{location_id}/delete", request)
     return back_to(org_id, who, page_language(request), "done=rec_done_location_deleted", "locations")
 
 
@@ -324,17 +324,3 @@ def _confirm(request: Request, who: HttpCaller, **context: Any) -> HTMLResponse:
     that the record changed since (read it again, then confirm)."""
     changed = t("rec_delete_stale", page_language(request)) if request.query_params.get("changed") else ""
     return render(request, "forms/confirm.html", who, changed=changed, **context)
-
-
-async def _deleted(delete: Callable[[], object]) -> bool:
-    """Runs a confirmed deletion; False when the record changed after the confirmation was shown (nothing
-    deleted)."""
-    try:
-        await run_in_threadpool(delete)
-    except Stale:
-        return False
-    return True
-
-
-def _changed_before_deletion(confirmation: str, request: Request) -> RedirectResponse:
-    return RedirectResponse(f"{confirmation}?changed=1&lang={page_language(request)}", status_code=303)
