@@ -22,6 +22,7 @@ from graph.usecases import (
     DirectoryCases,
     ImportReport,
     NetworkCases,
+    OutcomeCases,
     PlatformCases,
     ReferralCases,
     UpkeepCases,
@@ -87,6 +88,7 @@ class Relais:
     referrals: ReferralCases
     analysis: AnalysisCache
     upkeep: UpkeepCases
+    outcomes: OutcomeCases
     owns_store: bool
     store_label: str = ""
 
@@ -118,6 +120,8 @@ def build(settings: Settings | None = None, store: GraphStore | None = None, *, 
     owns_store = store is None
     store = store or open_store(settings)
     engine = ReferralEngine(store, reference, capacity_fresh_days=settings.capacity_fresh_days)
+    analysis = AnalysisCache(store, reference)
+    outcomes = OutcomeCases(store, reference, analysis, settings.counts_kept_months)
     relais = Relais(
         settings=settings,
         store=store,
@@ -126,9 +130,10 @@ def build(settings: Settings | None = None, store: GraphStore | None = None, *, 
         directory=DirectoryCases(store, reference),
         network=NetworkCases(store),
         platforms=PlatformCases(store, reference),
-        referrals=ReferralCases(engine),
-        analysis=AnalysisCache(store, reference),
+        referrals=ReferralCases(engine, outcomes.count_unmet),
+        analysis=analysis,
         upkeep=UpkeepCases(store),
+        outcomes=outcomes,
         owns_store=owns_store,
         store_label=store_label(settings, store),
     )

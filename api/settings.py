@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     """Analysis, map, report, exports and HSDS answers in progress at once per client: no key can starve the pages."""
     capacity_fresh_days: int = Field(default=CAPACITY_FRESH_DAYS, ge=0)
     """Free places reported longer ago than this many days are shown «à confirmer» and lose their ranking points."""
+    counts_kept_months: int = Field(default=36, ge=0, le=600)
+    """Referral, outcome and unmet-demand counts older than this many months are dropped (`relais counts
+    prune`, and once a day by the server); 0 keeps them for ever (the coordination's choice, docs/security.md)."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 

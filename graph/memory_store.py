@@ -18,6 +18,8 @@ from graph.errors import Conflict
 from graph.models import (
     ENTITY_TYPES,
     LINK_TYPES,
+    MAX_COUNT,
+    TALLY_TYPES,
     Change,
     Commune,
     Cooperation,
@@ -33,6 +35,7 @@ from graph.models import (
     Service,
     ServiceCandidate,
     Status,
+    Tally,
     Term,
     Training,
     link_ends,
@@ -41,6 +44,7 @@ from graph.store import GraphStore, Wanted, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
+T = TypeVar("T", bound=Tally)
 
 PLACEMENT_FREE: frozenset[type[Record]] = frozenset({Organisation, Platform, Training, Term})
 """Kinds a service's placement (its locations, their divisions, the divisions it reaches) never reads."""
@@ -78,6 +82,8 @@ class MemoryStore(GraphStore):
         self._changes: list[Change] = []
         self._meta: dict[str, str] = {}
         self._reports: dict[str, ErrorReport] = {}
+        self._tallies: dict[type[Tally], dict[tuple[str, ...], Tally]] = {k: {} for k in TALLY_TYPES}
+        self._tally_versions: dict[type[Tally], int] = dict.fromkeys(TALLY_TYPES, 0)
         self._cooperation = nx.Graph()
         self._services_by_term: dict[str, set[str]] = {}
         """Candidate lookup: term -> ids of the services that address or meet it."""
@@ -250,6 +256,46 @@ class MemoryStore(GraphStore):
             self._reports[closed.id] = closed
             self._changes.append(change)
             return True
+
+    def _add_tallies(self, tallies: Sequence[Tally]) -> None:
+        with self._lock:
+            for tally in tallies:
+                cells, key = self._tallies[type(tally)], tally.key()
+                count = min(MAX_COUNT, (cells[key].count if key in cells else 0) + tally.count)
+                cells[key] = tally.model_copy(update={"count": count})
+                self._tally_versions[type(tally)] += 1
+
+    def _replace_tallies(self, kind: type[Tally], scope: str, expected: Sequence[Tally], new: Sequence[Tally]) -> bool:
+        with self._lock:
+            cells = self._tallies[kind]
+            stored = {k: t.count for k, t in cells.items() if t.scope() == scope}
+            if stored != {t.key(): t.count for t in expected if t.count}:
+                return False
+            for key in stored:
+                del cells[key]
+            cells.update((t.key(), t) for t in new)
+            self._tally_versions[kind] += 1
+            return True
+
+    def _fetch_tallies(self, kind: type[T], scope: str | None) -> list[T]:
+        with self._lock:
+            cells = self._tallies[kind].values()
+            return [t for t in cells if scope is None or t.scope() == scope]  # type: ignore[misc]
+
+    def _drop_tallies(self, before: str) -> int:
+        with self._lock:
+            gone = 0
+            for kind, cells in self._tallies.items():
+                old = [k for k, t in cells.items() if t.month < before]
+                for key in old:
+                    del cells[key]
+                gone += len(old)
+                self._tally_versions[kind] += bool(old)
+            return gone
+
+    def tally_version(self, kind: type[Tally]) -> int:
+        with self._lock:
+            return self._tally_versions[kind]
 
     def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
         with self._lock:

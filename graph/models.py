@@ -442,6 +442,84 @@ class ErrorReport(Model):
     closed_on: date | None = None
 
 
+# --- counts that close the loop: never a case, never a day (docs/security.md) ----------------------
+
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+"""«2026-11»: the finest time a count holds — a day could point at the person it counts."""
+
+
+class OutcomeReason(StrEnum):
+    """What became of a referral, as the receiving organisation says it (a closed list, never free text)."""
+
+    ACCEPTED = "accepted"
+    NO_PLACE = "no-place"
+    OUT_OF_SCOPE = "out-of-scope"
+    DID_NOT_COME = "did-not-come"
+    DECLINED = "declined"
+    NO_ANSWER = "no-answer"
+
+
+class Tally(Model):
+    """A count kept beside the directory, keyed by a few closed fields and a month; written by increments
+    (or, for outcomes, set as a whole), never in the change log (its time would be finer than the month)."""
+
+    kind: ClassVar[str]
+    month: Month
+    count: Count = 1
+
+    def key(self) -> tuple[str, ...]:
+        """The fields that identify the cell (everything but the count), as text."""
+        return tuple(_cell(v) for k, v in self if k != "count")
+
+    def scope(self) -> str:
+        """The cells set together as a whole (`GraphStore.replace_tallies`): by default a month's."""
+        return self.month
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+class ReferralTally(Tally):
+    """«Orientation faite»: referrals one organisation made to one service for one situation in a month."""
+
+    kind: ClassVar[str] = "referral"
+    from_id: Slug
+    to_id: Slug
+    """The receiving service's organisation, kept so the flow outlives the service."""
+    service_id: Slug
+    situation: Slug
+
+
+class OutcomeTally(Tally):
+    """What became of the referrals a service received in a month, per reason: the receiving side's counts."""
+
+    kind: ClassVar[str] = "outcome"
+    organisation_id: Slug
+    service_id: Slug
+    reason: OutcomeReason
+
+    def scope(self) -> str:
+        """A service's month is entered as a whole: one form, every reason."""
+        return f"{self.service_id}/{self.month}"
+
+
+class UnmetDemand(Tally):
+    """A referral question that found nothing in its division: term × division × the person's language ×
+    urgent × month — no address, no time of day, no other field."""
+
+    kind: ClassVar[str] = "unmet"
+    term: Slug
+    division: Slug
+    language: LanguageCode | None = None
+    urgent: bool = False
+
+
+TALLY_TYPES: tuple[type[Tally], ...] = (ReferralTally, OutcomeTally, UnmetDemand)
+
+
 ENTITY_TYPES: tuple[type[Record], ...] = (
     Division,
     Commune,

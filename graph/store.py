@@ -37,9 +37,11 @@ from graph.models import (
     Platform,
     Record,
     ReferralFlow,
+    ReferralTally,
     ReportStatus,
     Service,
     ServiceCandidate,
+    Tally,
     Term,
     Training,
     UpsertReport,
@@ -49,6 +51,7 @@ from graph.models import (
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
+T = TypeVar("T", bound=Tally)
 
 MAX_PATH_HOPS = 6
 """Hard cap on path and partner searches, whatever the caller asks."""
@@ -289,6 +292,28 @@ class GraphStore(ABC):
         """Replace the report of `closed.id` by `closed` and log `change`, atomically, only if it is still open;
         False (nothing written) otherwise."""
 
+    @abstractmethod
+    def _add_tallies(self, tallies: Sequence[Tally]) -> None:
+        """Add each tally's count to its cell (created at 0, capped at `MAX_COUNT`), atomically, and move the
+        tally version of each kind written; never logged (a change's time is finer than the month)."""
+
+    @abstractmethod
+    def _replace_tallies(self, kind: type[Tally], scope: str, expected: Sequence[Tally], new: Sequence[Tally]) -> bool:
+        """Replace the cells of `kind` in `scope` by `new`, atomically, only if they are exactly `expected`
+        (same keys, same counts); False (nothing written) when someone changed them meanwhile."""
+
+    @abstractmethod
+    def _fetch_tallies(self, kind: type[T], scope: str | None) -> list[T]:
+        """The cells of a kind (of one scope when given), in any order."""
+
+    @abstractmethod
+    def _drop_tallies(self, before: str) -> int:
+        """Delete the cells of every kind whose month is before `before` («2024-11»); how many went."""
+
+    @abstractmethod
+    def tally_version(self, kind: type[Tally]) -> int:
+        """Moves with every write of a kind of tally: what the analysis cache keys recorded referrals on."""
+
     def changed_since(self, version: int, limit: int = 1000) -> list[tuple[str, str]] | None:
         """(entity kind, entity id) of every change-log entry after `version` (a value `version()` gave),
         oldest first, as many as there are entries (an organisation's deletion lists it, then each service,
@@ -510,6 +535,29 @@ class GraphStore(ABC):
             raise Conflict(f"the report «{report_id}» was handled already")
         return closed
 
+    # --- tallies: counts beside the directory (docs/security.md), read by the coordinators' views ---------
+
+    def add_tallies(self, tallies: Sequence[Tally]) -> None:
+        """Count: each tally's count is added to its cell (a month's referrals, a question found nothing)."""
+        if tallies:
+            self._add_tallies(tallies)
+
+    def replace_tallies(self, kind: type[Tally], scope: str, expected: Sequence[Tally], new: Sequence[Tally]) -> None:
+        """Set a scope's cells as a whole (a service's outcomes of a month), `Conflict` if they changed since
+        they were read as `expected`. Cells at 0 are not kept."""
+        if any(type(t) is not kind or t.scope() != scope for t in (*expected, *new)):
+            raise InvalidInput(f"every cell must be a {kind.__name__} of «{scope}»", parameter="scope")
+        if not self._replace_tallies(kind, scope, expected, [t for t in new if t.count]):
+            raise Conflict("these counts were changed meanwhile: read them again")
+
+    def tallies(self, kind: type[T], *, scope: str | None = None) -> builtins.list[T]:
+        """The cells of a kind, by month then key."""
+        return sorted(self._fetch_tallies(kind, scope), key=lambda t: t.key())
+
+    def drop_tallies(self, before: str) -> int:
+        """Retention: the counts of the months before `before` go (the coordination's choice of N months)."""
+        return self._drop_tallies(before)
+
     # --- links --------------------------------------------------------------------------------------
 
     def add_links(self, links: Sequence[Link], *, key_id: str = "system", route: str = "") -> UpsertReport:
@@ -674,6 +722,13 @@ class GraphStore(ABC):
                 period=flow.period,
                 count=flow.count,
             )
+        recorded: Counter[tuple[str, str, str]] = Counter()
+        for tally in self._fetch_tallies(ReferralTally, None):
+            recorded[tally.from_id, tally.to_id, tally.month] += tally.count
+        for (from_id, to_id, month), count in sorted(recorded.items()):
+            if graph.has_node(from_id) and graph.has_node(to_id):
+                key = f"referral:{month}:recorded"
+                graph.add_edge(from_id, to_id, key=key, kind="referral", period=month, count=count, recorded=True)
         return graph
 
 

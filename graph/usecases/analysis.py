@@ -1,4 +1,5 @@
-"""Coordinators' questions about the network: the gap analysis and centrality, once per directory version.
+"""Coordinators' questions about the network: the gap analysis and centrality, once per directory version
+(and per version of the recorded referrals, which the snapshot's referral flows include).
 
 Computed when a directory version is first asked about and kept, so no request recomputes it while
 nothing changed.
@@ -12,6 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from graph.analysis import GapReport, analyse, centrality
+from graph.models import ReferralTally
 from graph.reference import Reference
 from graph.store import GraphStore
 
@@ -26,7 +28,7 @@ class AnalysisCache:
         self.reference = reference
         self._lock = threading.Lock()
         self._centrality_lock = threading.Lock()
-        self._key: tuple[int, date] | None = None
+        self._key: tuple[int, int, date] | None = None
         self._value: tuple[GapReport, Any] | None = None
         self._centrality: dict[str | None, dict[str, Any]] = {}
         self._rendered: dict[Hashable, Any] = {}
@@ -57,7 +59,7 @@ class AnalysisCache:
             return views[key]  # type: ignore[no-any-return]
 
     def _current(self) -> tuple[GapReport, Any, dict[str | None, dict[str, Any]]]:
-        key = (self.store.version(), date.today())
+        key = (self.store.version(), self.store.tally_version(ReferralTally), date.today())
         with self._lock:
             if self._value is None or key != self._key:
                 snapshot = self.store.snapshot()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -121,14 +122,22 @@ class OrganisationView:
 
 
 class ReferralCases:
-    def __init__(self, engine: ReferralEngine) -> None:
+    def __init__(self, engine: ReferralEngine, unmet: Callable[[Answer], None] | None = None) -> None:
         self.engine = engine
+        self.unmet = unmet
+        """Told of every answer asked to count (`OutcomeCases.count_unmet`): what found nothing is counted."""
 
-    def refer(self, caller: Caller, query: ReferralQuery) -> Answer:
-        """Ranked, explained, never a silent empty list; what the caller's role may see."""
-        return self.engine.refer(query, caller.role)
+    def refer(self, caller: Caller, query: ReferralQuery, *, count: bool = True) -> Answer:
+        """Ranked, explained, never a silent empty list; what the caller's role may see. A question asked for
+        a person (`count`; not a benchmark's, not a page shown again) that found nothing adds to unmet demand."""
+        answer = self.engine.refer(query, caller.role)
+        if count and self.unmet is not None:
+            self.unmet(answer)
+        return answer
 
-    def refer_anywhere(self, caller: Caller, query: ReferralQuery) -> tuple[Answer, Elsewhere | None]:
+    def refer_anywhere(
+        self, caller: Caller, query: ReferralQuery, *, count: bool = True
+    ) -> tuple[Answer, Elsewhere | None]:
         """The answer for a place inside the arrondissement, or — for any other Belgian place — the services
         of the directory whose area reaches it (province-, region- or nation-wide), with its helplines first.
 
@@ -138,7 +147,7 @@ class ReferralCases:
         place = query.postcode or query.commune
         outside = elsewhere(self.engine.ref, place) if place else None
         if outside is None:
-            return self.refer(caller, query), None
+            return self.refer(caller, query, count=count), None
         wide = query.model_copy(update={"commune": None, "postcode": None, "limit": MAX_LIMIT})
         answer = self.engine.refer(wide, caller.role)
         reaching = tuple(r for r in answer.results if r.candidate.service.area_scope in outside.scopes)

@@ -125,12 +125,15 @@ def place_links(problem: Problem, params: Mapping[str, str]) -> list[tuple[str, 
     return [(name, "/?" + urlencode(kept | {"place": name})) for name in problem.suggestions]
 
 
-def search(relais: Relais, who: HttpCaller, q: ReferralQuery, params: Mapping[str, str]) -> Found:
-    """The answer to a well-formed question (for any Belgian place), or why there is none."""
+def search(
+    relais: Relais, who: HttpCaller, q: ReferralQuery, params: Mapping[str, str], *, count: bool = True
+) -> Found:
+    """The answer to a well-formed question (for any Belgian place), or why there is none; `count`: a
+    question that found nothing adds to unmet demand (not when the shortlist sheet asks it again)."""
     lang = q.lang
     typed = q.model_dump()
     try:
-        answer, outside = relais.referrals.refer_anywhere(who, q)
+        answer, outside = relais.referrals.refer_anywhere(who, q, count=count)
     except InvalidInput as exc:
         first = exc.problems[0]
         return problem_found(first, typed, params, lang)
@@ -252,7 +255,7 @@ def sheet(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
     params = request.query_params
     chosen = list(dict.fromkeys(params.getlist("s")))[:SHEET_MOST]
     typed, q, _ = finder_query(who, params, lang, limit=MAX_LIMIT)
-    found = search(relais, who, q, params) if q is not None and chosen else Found()
+    found = search(relais, who, q, params, count=False) if q is not None and chosen else Found()
     results = [r for r in found.answer.results if r.service.id in chosen] if found.answer else []
     taxonomy = relais.reference.taxonomy
     response = render(

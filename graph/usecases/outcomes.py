@@ -1,0 +1,170 @@
+"""Closing the loop without a person in the data: referrals made, their outcomes and unmet demand, as counts.
+
+A professional records «orientation faite» from a result card: their organisation, the receiving service,
+the situation and the month — nothing else. The receiving organisation enters what became of the referrals
+it received, as counts per month and reason from a closed list. A referral answer that found nothing in its
+division adds one to the unmet demand of (term, division, person's language, urgent, month). Coordinators
+read them with small counts suppressed (`graph.outcomes`); nobody's day, address or words are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graph.errors import InvalidInput, Stale
+from graph.models import OutcomeReason, OutcomeTally, ReferralTally, Service, TermKind, UnmetDemand
+from graph.outcomes import capacity_gaps, flows_and_agreements, months_back, refusals, unmet_demand
+from graph.reference import Reference
+from graph.referral import Answer
+from graph.store import GraphStore
+from graph.usecases.analysis import AnalysisCache
+from graph.usecases.caller import Caller
+
+DEFAULT_MONTHS = 12
+"""How many months the coordinators' views read back, this one included."""
+
+
+def this_month(today: date | None = None) -> str:
+    return (today or date.today()).strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class ServiceOutcomes:
+    """A service's outcome counts for one month, as its organisation entered them, and the referrals
+    recorded towards it that month (its own figures: shown exactly to its editors)."""
+
+    service: Service
+    month: str
+    counts: dict[OutcomeReason, int]
+    referred: int
+
+    @property
+    def version(self) -> str:
+        """What the form read: saving over counts someone else changed meanwhile is refused."""
+        return ",".join(f"{r.value}={self.counts.get(r, 0)}" for r in OutcomeReason)
+
+
+class OutcomeCases:
+    def __init__(self, store: GraphStore, reference: Reference, analysis: AnalysisCache, keep_months: int) -> None:
+        self.store = store
+        self.reference = reference
+        self.analysis = analysis
+        self.keep_months = keep_months
+        """0: counts are kept for ever; otherwise the months before the last `keep_months` are dropped."""
+
+    def _month(self, month: str | None, today: date | None = None) -> str:
+        now = this_month(today)
+        month = month or now
+        if len(month) != 7 or month[4] != "-" or not month.replace("-", "").isdigit() or not "01" <= month[5:] <= "12":
+            raise InvalidInput(f"a month is written YYYY-MM, not «{month}»", parameter="month", code="month_format")
+        if month > now:
+            raise InvalidInput("a month to come has no counts yet", parameter="month", code="month_future")
+        if self.keep_months and month < months_back(today or date.today(), self.keep_months)[0]:
+            raise InvalidInput("counts of that month are no longer kept", parameter="month", code="month_dropped")
+        return month
+
+    def _service(self, service_id: str) -> Service:
+        return self.store.get(Service, service_id)
+
+    def record_referral(self, caller: Caller, service_id: str, situation: str, month: str | None = None) -> ReferralTally:
+        """«Orientation faite»: one more referral from the caller's organisation to a service this month."""
+        caller.require_professional()
+        if caller.organisation_id is None:
+            raise InvalidInput("a referral is counted for the organisation of a key; this key has none", parameter="from")
+        service = self._service(service_id)
+        if service.organisation_id == caller.organisation_id:
+            raise InvalidInput("a referral inside one's own organisation is not counted", parameter="service_id")
+        self.reference.taxonomy.get(situation, TermKind.SITUATION, parameter="situation")
+        tally = ReferralTally(
+            month=self._month(month),
+            from_id=caller.organisation_id,
+            to_id=service.organisation_id,
+            service_id=service.id,
+            situation=situation,
+        )
+        self.store.add_tallies([tally])
+        return tally
+
+    def outcomes(self, caller: Caller, service_id: str, month: str | None = None) -> ServiceOutcomes:
+        """A service's outcome counts of a month, for its organisation's editors and the coordinators."""
+        service = self._service(service_id)
+        caller.require_writer(service.organisation_id)
+        month = self._month(month)
+        scope = f"{service.id}/{month}"
+        counts = {t.reason: t.count for t in self.store.tallies(OutcomeTally, scope=scope)}
+        referred = sum(
+            t.count for t in self.store.tallies(ReferralTally) if t.service_id == service.id and t.month == month
+        )
+        return ServiceOutcomes(service, month, counts, referred)
+
+    def set_outcomes(
+        self, caller: Caller, service_id: str, month: str, counts: Mapping[OutcomeReason, int], version: str
+    ) -> ServiceOutcomes:
+        """Enter a service's month as a whole (every reason); `Conflict` when someone changed it since `version`."""
+        current = self.outcomes(caller, service_id, month)
+        if version != current.version:
+            raise Stale("these counts were changed meanwhile: read them again", current.version)
+        service, month = current.service, current.month
+
+        def cell(reason: OutcomeReason, count: int) -> OutcomeTally:
+            return OutcomeTally(
+                month=month, organisation_id=service.organisation_id, service_id=service.id, reason=reason, count=count
+            )
+
+        expected = [cell(r, n) for r, n in current.counts.items()]
+        new = [cell(r, n) for r, n in counts.items()]
+        self.store.replace_tallies(OutcomeTally, f"{service.id}/{month}", expected, new)
+        return self.outcomes(caller, service_id, month)
+
+    def count_unmet(self, answer: Answer, today: date | None = None) -> None:
+        """A question that found nothing in its division counts once as unmet demand (none for a question
+        without a division: it asked nothing of a place)."""
+        term = answer.query.situation or answer.query.need
+        if answer.division is None or term is None or any(not r.alternative for r in answer.results):
+            return
+        self.store.add_tallies(
+            [
+                UnmetDemand(
+                    month=this_month(today),
+                    term=term,
+                    division=answer.division,
+                    language=answer.query.language,
+                    urgent=answer.query.urgent,
+                )
+            ]
+        )
+
+    def loop(
+        self, caller: Caller, division: str | None = None, months: int = DEFAULT_MONTHS, today: date | None = None
+    ) -> dict[str, Any]:
+        """The coordinators' view: refusal rates per service and division with their reasons, capacity gaps,
+        flows against agreements, unmet demand ranked — small counts suppressed."""
+        caller.require_coordinator("the referral outcomes")
+        if not 1 <= months <= 60:
+            raise InvalidInput("months goes from 1 to 60", parameter="months")
+        window = months_back(today or date.today(), months)
+        _, snapshot = self.analysis.get()
+        services, divisions = refusals(
+            self.store.tallies(ReferralTally), self.store.tallies(OutcomeTally), snapshot, window
+        )
+        if division is not None:
+            services = [r for r in services if r.division == division]
+            divisions = [r for r in divisions if r.division == division]
+        return {
+            "months": list(window),
+            "refusals_by_service": [r.as_json() for r in services],
+            "refusals_by_division": [r.as_json() for r in divisions],
+            "capacity_gaps": capacity_gaps(services),
+            **flows_and_agreements(snapshot, window, division),
+            "unmet_demand": unmet_demand(self.store.tallies(UnmetDemand), window, division),
+        }
+
+    def prune(self, caller: Caller, today: date | None = None) -> int:
+        """Drop the counts older than the months kept (none when the coordination keeps them all)."""
+        caller.require_coordinator("dropping old counts")
+        if not self.keep_months:
+            return 0
+        return self.store.drop_tallies(months_back(today or date.today(), self.keep_months)[0])
