@@ -102,7 +102,10 @@ class Refusals:
 
 
 def refusals(
-    referrals: Iterable[ReferralTally], outcomes: Iterable[OutcomeTally], snapshot: nx.MultiDiGraph, months: Sequence[str]
+    referrals: Iterable[ReferralTally],
+    outcomes: Iterable[OutcomeTally],
+    snapshot: nx.MultiDiGraph,
+    months: Sequence[str],
 ) -> tuple[list[Refusals], list[Refusals]]:
     """Per service and month, then per division and month: requests, refusals and their reasons."""
     wanted = set(months)
@@ -169,14 +172,13 @@ def flows_and_agreements(
         if n and (min(a, b), max(a, b)) not in agreed
     ]
     flowing = {(min(a, b), max(a, b)) for (a, b), n in flows.items() if n}
-    idle = [
-        {"a": a, "b": b, "division": division_of(snapshot, a)}
-        for a, b in sorted(agreed - flowing)
-    ]
+    idle = [{"a": a, "b": b, "division": division_of(snapshot, a)} for a, b in sorted(agreed - flowing)]
     return {"flows_without_agreement": without, "agreements_without_flows": idle}
 
 
-def unmet_demand(cells: Iterable[UnmetDemand], months: Sequence[str], division: str | None = None) -> list[dict[str, Any]]:
+def unmet_demand(
+    cells: Iterable[UnmetDemand], months: Sequence[str], division: str | None = None
+) -> list[dict[str, Any]]:
     """Questions that found nothing in their division, ranked by how often, with their months."""
     wanted = set(months)
     series: dict[tuple[str, str, str, bool], Counter[str]] = defaultdict(Counter)

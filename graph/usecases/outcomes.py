@@ -69,14 +69,24 @@ class OutcomeCases:
     def _service(self, service_id: str) -> Service:
         return self.store.get(Service, service_id)
 
-    def record_referral(self, caller: Caller, service_id: str, situation: str, month: str | None = None) -> ReferralTally:
+    def record_referral(
+        self, caller: Caller, service_id: str, situation: str, month: str | None = None
+    ) -> ReferralTally:
         """«Orientation faite»: one more referral from the caller's organisation to a service this month."""
         caller.require_professional()
         if caller.organisation_id is None:
-            raise InvalidInput("a referral is counted for the organisation of a key; this key has none", parameter="from")
+            raise InvalidInput(
+                "a referral is counted for the organisation of a key; this key has none",
+                parameter="from",
+                code="no_organisation",
+            )
         service = self._service(service_id)
         if service.organisation_id == caller.organisation_id:
-            raise InvalidInput("a referral inside one's own organisation is not counted", parameter="service_id")
+            raise InvalidInput(
+                "a referral inside one's own organisation is not counted",
+                parameter="service_id",
+                code="own_organisation",
+            )
         self.reference.taxonomy.get(situation, TermKind.SITUATION, parameter="situation")
         tally = ReferralTally(
             month=self._month(month),
