@@ -11,9 +11,12 @@ from graph.models import (
     Contact,
     Cooperation,
     CooperationKind,
+    Count,
     Link,
     LinkStatus,
+    OutcomeReason,
     ReferralFlow,
+    Slug,
     UpsertReport,
     Visibility,
 )
@@ -291,3 +294,107 @@ class WriteReport(Out):
 class Health(Out):
     status: str
     store: str | None = None
+
+
+# --- counts that close the loop (docs/security.md «Ce que Relais compte»): months and codes, never a person --
+
+Figure = int | str
+"""A count as it may be shown: exact from 3 on, «< 3» below, «masked» when it would give a small one back."""
+
+
+class OrientationIn(BaseModel):
+    """«Orientation faite»: the receiving service, the situation and the month (this one by default) — the
+    sending organisation is the key's; nothing else is taken (no day, no person, no text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: Slug
+    situation: Slug = Field(description="a taxonomy situation code, e.g. partner-violence")
+    month: str | None = Field(
+        None, max_length=32, description="YYYY-MM (a month, never a day); this month when absent", examples=["2026-11"]
+    )
+
+
+class OrientationOut(Out):
+    month: str
+    from_organisation: str
+    service_id: str
+    situation: str
+
+
+class ServiceOutcomesOut(Out):
+    """A service's month as its organisation entered it (its own figures, exact) and the referrals recorded
+    towards it that month."""
+
+    service_id: str
+    month: str
+    counts: dict[OutcomeReason, int] = Field(description="every reason, 0 when none")
+    referred: int = Field(description="«orientation faite» recorded towards this service that month")
+    version: str = Field(description="send it back with the new counts: 409 if they changed meanwhile")
+
+
+class OutcomesIn(BaseModel):
+    """A service's month as a whole: a reason left out counts 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    month: str = Field(max_length=32, description="YYYY-MM", examples=["2026-11"])
+    counts: dict[OutcomeReason, Count]
+    version: str = Field(max_length=200, description="the `version` read with the counts")
+
+
+class RefusalsOut(Out):
+    division: str | None
+    month: str
+    organisation: str | None = None
+    service: str | None = None
+    requests: Figure
+    refused: Figure
+    refusal_rate: float | None = Field(description="only when both counts are 3 or more")
+    main_reason: OutcomeReason | None
+    reasons: dict[OutcomeReason, Figure]
+
+
+class CapacityGapOut(Out):
+    kind: Literal["capacity-gap"]
+    division: str | None
+    organisation: str | None
+    service: str | None
+    month: str
+    no_place: int
+
+
+class FlowOut(Out):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    division: str | None
+    referrals: Figure
+
+
+class AgreementOut(Out):
+    a: str
+    b: str
+    division: str | None
+
+
+class UnmetDemandOut(Out):
+    term: str
+    division: str
+    language: str | None
+    urgent: bool
+    total: Figure
+    months: dict[str, Figure]
+
+
+class LoopOut(Out):
+    """Where the network fails, month by month, for the coordination: every figure below 3 is «< 3»."""
+
+    months: list[str]
+    refusals_by_service: list[RefusalsOut]
+    refusals_by_division: list[RefusalsOut]
+    capacity_gaps: list[CapacityGapOut]
+    flows_without_agreement: list[FlowOut]
+    agreements_without_flows: list[AgreementOut]
+    unmet_demand: list[UnmetDemandOut]

@@ -21,14 +21,19 @@ from api.http.deps import validation_error
 from api.http.docs import install_docs
 from api.http.errors import install_error_handlers
 from api.http.guards import Guards
-from api.http.routers import analysis, directory, hsds, network, operations, pages, reference, referrals
+from api.http.routers import analysis, directory, hsds, network, operations, outcomes, pages, reference, referrals
 from api.settings import Settings, get_settings
+from graph.referral import Role
 from graph.store import GraphStore
+from graph.usecases import Caller
 
 REFERRAL_THREADS = 4
 """Referrals on Neo4j computed at once per worker. The engine is mostly Python once warm: more threads
 only take turns on the GIL, and the turns were the tail (p99 under load 105 ms with 40, 18 ms with 4,
 at 10k organisations)."""
+
+PRUNER = Caller(Role.COORDINATOR, key_id="relais-serve", route="start-up")
+"""Who drops the counts older than the months kept when the server starts (docs/security.md)."""
 
 
 def create_app(
@@ -41,6 +46,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.relais = relais or build(settings, store)
+        app.state.relais.outcomes.prune(PRUNER)  # counts older than RELAIS_COUNTS_KEPT_MONTHS go at each start
         app.state.referral_threads = CapacityLimiter(REFERRAL_THREADS)
         app.state.hsds_views = hsds.Views(app.state.relais.reference)
         gc.collect()
@@ -61,9 +67,10 @@ def create_app(
     app.state.settings = settings
     install_error_handlers(app)
     app.add_exception_handler(RequestValidationError, validation_error)
-    for module in (operations, referrals, directory, network, reference, analysis):
+    for module in (operations, referrals, directory, network, reference, analysis, outcomes):
         app.include_router(module.router)
-    for extra in (directory.writes, network.writes, analysis.assets, hsds.router, pages.router):
+    writes = (directory.writes, network.writes, outcomes.counting, outcomes.writes)
+    for extra in (*writes, analysis.assets, hsds.router, pages.router):
         app.include_router(extra)
     install_docs(app)
     app.add_middleware(

@@ -22,11 +22,16 @@ RelaisDep = Annotated[Relais, Depends(get_relais)]
 CallerDep = Annotated[HttpCaller, Depends(caller)]
 
 
-def check_write_access(who: HttpCaller) -> None:
-    """Writes need an editor or coordinator key: 401 without one, 403 with a key of another role."""
+MEMBER_WRITES = frozenset({"/v1/orientations"})
+"""Writes any member's key may make (counting a referral it made): a professional's too."""
+
+
+def check_write_access(who: HttpCaller, *, members: bool = False) -> None:
+    """Writes need an editor or coordinator key (any member's for `members`): 401 without one, 403 with a
+    key of another role."""
     if who.role is Role.PUBLIC:
         raise Unauthorized("writing needs an API key: «Authorization: Bearer <key>»")
-    if who.role is Role.PROFESSIONAL:
+    if who.role is Role.PROFESSIONAL and not members:
         raise Forbidden("writing needs an editor or coordinator key")
 
 
@@ -35,11 +40,16 @@ async def writer(request: Request) -> None:
     check_write_access(who_is(request))
 
 
+async def member_writer(request: Request) -> None:
+    """The dependency of `MEMBER_WRITES`: any member's key, resolved before the body is validated."""
+    check_write_access(who_is(request), members=True)
+
+
 async def validation_error(request: Request, exc: Exception) -> Response:
     """A write's body is judged only after its key: an anonymous write answers 401 whatever it sent."""
     if request.method not in ("GET", "HEAD") and request.url.path.startswith("/v1/"):
         try:
-            check_write_access(who_is(request))
+            check_write_access(who_is(request), members=request.url.path in MEMBER_WRITES)
         except RelaisError as refused:
             return await errors.relais_error(request, refused)
     return await errors.validation_error(request, exc)
