@@ -6,6 +6,7 @@ import json
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import typer
@@ -15,13 +16,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api.bootstrap import Relais, Served, build
+from api.i18n import t as text
 from api.keys import KeyRing
 from api.presenters import answer_out
 from api.settings import PROJECT_ROOT, get_settings
 from graph.analysis import GapReport, analyse, centrality
 from graph.errors import InvalidInput, RelaisError, StoreError, StoreUnavailable
 from graph.models import Organisation
-from graph.reference import load_reference
+from graph.reference import Reference, load_reference
 from graph.referral import ReferralQuery, Role
 from graph.usecases import Caller
 from loaders.directory import read_directory
@@ -351,7 +353,99 @@ def serve(
     except RelaisError as exc:
         raise _report_error(exc) from exc
     console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("api.http.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run(
+        "api.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,  # an access line holds a time to the second and an address: never kept (docs/security.md)
+    )
+
+
+counts_app = typer.Typer(
+    help="Counts that close the loop (referrals made, outcomes, unmet demand): months only, never a person.",
+    no_args_is_help=True,
+)
+app.add_typer(counts_app, name="counts")
+COUNTS_CALLER = Caller(Role.COORDINATOR, key_id="cli", route="relais counts")
+"""The coordination's own command line: it reads the counts as a coordinator does, small counts suppressed."""
+
+
+def _figure_row(*cells: object) -> list[str]:
+    return [escape(str("—" if c is None else c)) for c in cells]
+
+
+def _print_loop(found: dict[str, Any], reference: Reference) -> None:
+    """The coordinators' view as tables, in French (the same figures as GET /v1/outcomes, «< 3» included)."""
+    months = found["months"]
+    table = Table(
+        "division", "mois / month", "demandes", "refus", "taux", "raison principale", title="Refus / refusals"
+    )
+    for r in found["refusals_by_division"]:
+        rate = None if r["refusal_rate"] is None else f"{r['refusal_rate']:.0%}"
+        reason = text(f"outcome_reason_{r['main_reason']}", "fr") if r["main_reason"] else None
+        table.add_row(*_figure_row(r["division"], r["month"], r["requests"], r["refused"], rate, reason))
+    console.print(table)
+    table = Table("division", "service", "mois / month", "pas de place", title="Manque de places / capacity gaps")
+    for g in found["capacity_gaps"]:
+        table.add_row(*_figure_row(g["division"], g["service"], g["month"], g["no_place"]))
+    console.print(table)
+    table = Table(
+        "de / from", "vers / to", "orientations", title="Orientations sans convention / flows without agreement"
+    )
+    for f in found["flows_without_agreement"]:
+        table.add_row(*_figure_row(f["from"], f["to"], f["referrals"]))
+    console.print(table)
+    table = Table("terme / term", "division", "langue", "urgent", "total", title="Demandes sans réponse / unmet demand")
+    for u in found["unmet_demand"]:
+        term = reference.taxonomy.get(u["term"]).label("fr")
+        table.add_row(*_figure_row(term, u["division"], u["language"], "oui" if u["urgent"] else "", u["total"]))
+    console.print(table)
+    console.print(
+        f"{months[0]} → {months[-1]}; « < 3 » : moins de 3, masqué pour qu'aucun chiffre ne désigne une personne"
+    )
+
+
+@counts_app.command("show")
+def counts_show(
+    division: str | None = typer.Option(None, help="huy, liege or verviers"),
+    months: int = typer.Option(12, min=1, max=60, help="months read back, this one included"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Refusals and their reasons, capacity gaps, flows without agreement, unmet demand — suppressed as on
+    the API (fewer than 3 → «< 3»)."""
+    try:
+        relais = _relais(seed=False)
+        try:
+            d = relais.reference.geography.division(division).id if division else None
+            found = relais.outcomes.loop(COUNTS_CALLER, d, months)
+        finally:
+            relais.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    if as_json:
+        console.print_json(json.dumps(found))
+        return
+    _print_loop(found, relais.reference)
+
+
+@counts_app.command("prune")
+def counts_prune() -> None:
+    """Drop the counts older than RELAIS_COUNTS_KEPT_MONTHS months (36 by default; 0 keeps them all).
+    The server does the same at each start."""
+    try:
+        relais = _relais(seed=False)
+        try:
+            dropped = relais.outcomes.prune(COUNTS_CALLER)
+            kept = relais.settings.counts_kept_months
+        finally:
+            relais.close()
+    except RelaisError as exc:
+        raise _report_error(exc) from exc
+    window = f"les {kept} derniers mois / the last {kept} months" if kept else "tout / everything (0)"
+    console.print(f"{dropped} compte(s) supprimé(s) / count cell(s) dropped; gardé / kept: {window}")
 
 
 CLI_CALLER = Caller(Role.PROFESSIONAL, key_id="cli", route="relais")
