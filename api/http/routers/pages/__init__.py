@@ -14,6 +14,7 @@ from api.http.routers.pages import (
     links,
     organisation,
     organisations_public,
+    orientations,
     platforms,
     records,
     reports,
@@ -32,6 +33,7 @@ for _page in (
     platforms,
     records,
     organisation,
+    orientations,
     keys,
     reports,
 ):

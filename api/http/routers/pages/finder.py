@@ -21,6 +21,7 @@ from api.forms import say
 from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages.common import page_language, render
+from api.http.routers.pages.orientations import counted
 from api.i18n import SPOKEN, language_name, t
 from api.presenters import answer_out, pathway_out
 from api.schemas import FallbackOut, PathwayOut, ReferralAnswerOut, ReferralResultOut
@@ -168,8 +169,8 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
     found = Found()
     if unmatched is not None:
         found = unmatched
-    elif q is not None:
-        found = search(relais, who, q, params)
+    elif q is not None:  # back from «Orientation faite» (`counted`): the same question, not counted again
+        found = search(relais, who, q, params, count=counted(params, lang) is None)
     elif invalid is not None:
         found = problem_found(invalid.problems[0], typed, params, lang)
     response = render(
@@ -182,6 +183,7 @@ def finder(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
         words=params.get("words", "").strip(),
         found=found,
         answer=found.answer,
+        counted=counted(params, lang),
         **_page_context(relais, who, found, typed, lang),
     )
     response.headers["Cache-Control"] = "no-store"  # Back after «Quitter vite» must not bring a search back

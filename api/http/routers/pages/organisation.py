@@ -15,6 +15,7 @@ from api.bootstrap import Relais
 from api.http.auth import HttpCaller, check_csrf
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages.common import folded, page_language, render
+from api.http.routers.pages.orientations import outcome_section
 from api.http.routers.pages.record_forms import values_of
 from api.http.routers.pages.reports import open_reports
 from api.i18n import LANGUAGE_NAMES, LANGUAGES_OF_THE_INTERFACE, t
@@ -191,6 +192,7 @@ def organisation_page(
         merged=lambda values, failed: {**values, **failed.values} if failed else values,
         forms=record_forms_context(relais, who, org, services, locations, lang),
         **open_reports(relais, who, organisation_id, lang),
+        **outcome_section(request, relais, who, services, context.pop("outcomes_typed", None)),
         **context,
     )
 
