@@ -58,6 +58,12 @@ REPORT: Table = {
 }
 
 
+OUTCOMES_SLOT = "<!-- referral outcomes -->"
+"""Where a coordinator's copy gets the referral outcomes (`viz.loop.report_section`): they change without the
+directory's version, so the cached page keeps the slot and the api fills it for each coordinator's request
+(escaped names can never contain it)."""
+
+
 def kind_label(kind: str, lang: str = "fr") -> str:
     """A gap kind in words: «Aucun service», «Geen dienst» …; an unknown kind as it comes."""
     return say(GAP_KINDS, kind, lang) if kind in GAP_KINDS else kind
@@ -124,6 +130,8 @@ def render_report(
  figure.geomap{{margin:.5rem 0}} figure.geomap svg{{width:100%;height:auto;max-height:12cm}}
  .banner{{padding:.3rem .5rem;background:#eef3f8;border-left:4px solid #2166ac}}
  .banner strong{{margin-left:.6rem;color:#7a3b00}}
+ table.loop th{{width:auto}} tr.capacity-gap{{background:#fff4e5}} .loop .pairs,.loop .intro{{font-size:.85rem}}
+ .loop h2{{font-size:1.15rem;margin-top:1.2rem}} .loop h3{{font-size:1rem;margin:.8rem 0 .2rem}}
  @media print{{body{{margin:0;max-width:none;font-size:10pt}} @page{{size:A4;margin:1.2cm}}}}
 </style></head><body>
 <header>{banner}</header>
@@ -132,6 +140,7 @@ def render_report(
 <p class="figures">{say(REPORT, "figures", lang).format(**s)}</p>
 {f'<figure class="geomap">{geomap}</figure>' if geomap else ""}
 <table><tbody>{rows}</tbody></table>
+{OUTCOMES_SLOT}
 <p><small>{say(REPORT, "source", lang).format(on=html.escape(when(as_of)))}</small></p>
 </main>
 </body></html>"""

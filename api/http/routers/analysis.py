@@ -14,15 +14,19 @@ from api.bootstrap import Relais
 from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers.pages import page_language
+from api.http.routers.pages.loop import loop_words
 from api.i18n import banner_texts
 from api.reasons import readable_date
 from graph.analysis import GapReport
 from graph.errors import InvalidInput
+from graph.referral import Role
+from graph.usecases.outcomes import DEFAULT_MONTHS
 from viz.exports import FORMATS, export
 from viz.geomap import coverage_map, division_anchors
 from viz.heatmap import heatmap, providers, providers_page
+from viz.loop import csv_table, report_section
 from viz.network_map import MAP_JS, VIS_JS, banner_html, map_script, render_map, vis_script
-from viz.report import render_report
+from viz.report import OUTCOMES_SLOT, render_report
 from viz.texts import division as division_label
 from viz.texts import organisation_type
 
@@ -62,19 +66,26 @@ def _banner(request: Request, relais: Relais) -> str:
 
 
 @router.get("/gaps")
-def gaps(relais: RelaisDep, division: str | None = None) -> dict[str, Any]:
+def gaps(relais: RelaisDep, who: CallerDep, division: str | None = None) -> dict[str, Any]:
     """Every gap found: coverage gaps, fragile cells, isolates, single points of failure, missing
-    expected links, organisations outside their platform, training gaps, stale records."""
+    expected links, organisations outside their platform, training gaps, stale records. A coordinator
+    also gets the referral outcomes (refusal rates of named services are for the coordination only),
+    and the services that turned people away for lack of room as capacity gaps."""
     report, _ = relais.analysis.get()
     d = _division(relais, division)
-    return {
+    summary = report.for_division(d) if d else report.summary
+    found = {
         "division": d,
-        "gaps": report.for_division(d) if d else report.summary,
+        "gaps": summary,
         "coverage": report.coverage,
         "cross_sector": report.cross_sector,
         "participation": report.participation,
         "freshness": report.freshness,
     }
+    if who.role is not Role.COORDINATOR:
+        return found
+    loop = relais.outcomes.loop(who, d)
+    return found | {"gaps": [*summary, *loop["capacity_gaps"]], "referral_outcomes": loop}
 
 
 @router.get("/metrics")
@@ -177,8 +188,8 @@ def coverage_geomap(
 
 
 @router.get("/report", response_class=HTMLResponse)
-def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLResponse:
-    """Printable one-page gap report of a division."""
+def division_report(request: Request, relais: RelaisDep, who: CallerDep, division: str) -> HTMLResponse:
+    """Printable one-page gap report of a division; a coordinator's copy adds the division's referral outcomes."""
     d, banner = relais.reference.geography.division(division).id, _banner(request, relais)
     lang = page_language(request)
 
@@ -196,7 +207,34 @@ def division_report(request: Request, relais: RelaisDep, division: str) -> HTMLR
             when=lambda x: readable_date(x, lang),
         )
 
-    return HTMLResponse(relais.analysis.rendered(("report", d, banner, lang), render))
+    page = relais.analysis.rendered(("report", d, banner, lang), render)
+    return HTMLResponse(page.replace(OUTCOMES_SLOT, _outcomes_section(relais, who, d, lang), 1))
+
+
+def _outcomes_section(relais: Relais, who: HttpCaller, division: str, lang: str) -> str:
+    """The division's referral outcomes for a coordinator's copy of the report; nothing in anyone else's."""
+    if who.role is not Role.COORDINATOR:
+        return ""
+    return report_section(relais.outcomes.loop(who, division), loop_words(relais, lang))
+
+
+@router.get("/outcomes.csv")
+def outcomes_csv(
+    relais: RelaisDep,
+    who: CallerDep,
+    division: str | None = None,
+    months: Annotated[int, Query(ge=1, le=60)] = DEFAULT_MONTHS,
+    lang: Annotated[str, Query(pattern="^(fr|nl|de|en)$")] = "fr",
+) -> Response:
+    """The referral outcomes and unmet demand as one spreadsheet table in `lang` (coordinators only)."""
+    d = _division(relais, division)
+    content = csv_table(relais.outcomes.loop(who, d, months), loop_words(relais, lang))
+    name = f"relais-orientations-{d or 'arrondissement'}.csv"
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/export")

@@ -12,6 +12,7 @@ from api.http.routers.pages import (
     finder,
     keys,
     links,
+    loop,
     organisation,
     organisations_public,
     orientations,
@@ -36,6 +37,7 @@ for _page in (
     orientations,
     keys,
     reports,
+    loop,
 ):
     router.include_router(_page.router)
 
