@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 SCHEMA: dict[int, tuple[LiteralString, ...]] = {
     1: (
@@ -31,6 +31,19 @@ SCHEMA: dict[int, tuple[LiteralString, ...]] = {
         "MATCH (c:Change) WHERE c.entity_ids IS NULL "
         "SET c.actions = [c.action], c.entity_ids = [c.entity_id], c.diffs = [c.diff] "
         "REMOVE c.action, c.entity_id, c.diff",
+    ),
+    3: (
+        # Counts beside the directory (`Tally`): one node per cell, its key unique across kinds; one clock
+        # per kind, its version taken first by every tally write.
+        "CREATE CONSTRAINT tally_key IF NOT EXISTS FOR (n:Tally) REQUIRE n.key IS UNIQUE",
+        "CREATE CONSTRAINT tally_clock_kind IF NOT EXISTS FOR (n:TallyClock) REQUIRE n.kind IS UNIQUE",
+        "CREATE INDEX tally_scope IF NOT EXISTS FOR (n:Tally) ON (n.kind, n.scope)",
+        "CREATE INDEX tally_month IF NOT EXISTS FOR (n:Tally) ON (n.month)",
+    ),
+    4: (
+        # The platforms' news and joint projects (events are :Training nodes, registrations REGISTERED_FOR).
+        "CREATE CONSTRAINT news_id IF NOT EXISTS FOR (n:NewsPost) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE",
     ),
 }
 """Schema steps by version; `bootstrap` applies those above the stored version. Each step is idempotent."""
@@ -56,6 +69,8 @@ FETCH_ALL: dict[str, LiteralString] = {
     "Service": "MATCH (n:Service) RETURN properties(n) AS p ORDER BY n.id",
     "Platform": "MATCH (n:Platform) RETURN properties(n) AS p ORDER BY n.id",
     "Training": "MATCH (n:Training) RETURN properties(n) AS p ORDER BY n.id",
+    "NewsPost": "MATCH (n:NewsPost) RETURN properties(n) AS p ORDER BY n.id",
+    "Project": "MATCH (n:Project) RETURN properties(n) AS p ORDER BY n.id",
 }
 """Whole listings (exports, snapshots): a label scan is what they are for."""
 
@@ -68,6 +83,8 @@ FETCH_IDS: dict[str, LiteralString] = {
     "Service": "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN properties(n) AS p ORDER BY n.id",
     "Platform": "UNWIND $ids AS id MATCH (n:Platform {id: id}) RETURN properties(n) AS p ORDER BY n.id",
     "Training": "UNWIND $ids AS id MATCH (n:Training {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "NewsPost": "UNWIND $ids AS id MATCH (n:NewsPost {id: id}) RETURN properties(n) AS p ORDER BY n.id",
+    "Project": "UNWIND $ids AS id MATCH (n:Project {id: id}) RETURN properties(n) AS p ORDER BY n.id",
 }
 """Lookups by id: unique-index seeks."""
 
@@ -87,6 +104,8 @@ HASHES: dict[str, LiteralString] = {
     "Service": "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN n.id AS id, n.hash AS hash",
     "Platform": "UNWIND $ids AS id MATCH (n:Platform {id: id}) RETURN n.id AS id, n.hash AS hash",
     "Training": "UNWIND $ids AS id MATCH (n:Training {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "NewsPost": "UNWIND $ids AS id MATCH (n:NewsPost {id: id}) RETURN n.id AS id, n.hash AS hash",
+    "Project": "UNWIND $ids AS id MATCH (n:Project {id: id}) RETURN n.id AS id, n.hash AS hash",
 }
 
 MISSING: dict[str, LiteralString] = {
@@ -98,6 +117,8 @@ MISSING: dict[str, LiteralString] = {
     "Service": "UNWIND $ids AS id OPTIONAL MATCH (n:Service {id: id}) WITH id, n WHERE n IS NULL RETURN id",
     "Platform": "UNWIND $ids AS id OPTIONAL MATCH (n:Platform {id: id}) WITH id, n WHERE n IS NULL RETURN id",
     "Training": "UNWIND $ids AS id OPTIONAL MATCH (n:Training {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "NewsPost": "UNWIND $ids AS id OPTIONAL MATCH (n:NewsPost {id: id}) WITH id, n WHERE n IS NULL RETURN id",
+    "Project": "UNWIND $ids AS id OPTIONAL MATCH (n:Project {id: id}) WITH id, n WHERE n IS NULL RETURN id",
 }
 """Which of these ids are not stored: reference checks return only what is wrong, not every id."""
 
@@ -194,6 +215,20 @@ WRITE: dict[str, LiteralString] = {
             UNWIND row.props.terms AS code MATCH (t:Term {id: code}) MERGE (n)-[:COVERS]->(t)
         }
     """,
+    "NewsPost": """
+        UNWIND $rows AS row
+        MERGE (n:NewsPost {id: row.id}) SET n = row.props
+    """,
+    "Project": """
+        UNWIND $rows AS row
+        MERGE (n:Project {id: row.id}) SET n = row.props
+        WITH n, row
+        OPTIONAL MATCH (old:Organisation)-[r:PARTNER_IN]->(n) DELETE r
+        WITH DISTINCT n, row
+        CALL (n, row) {
+            UNWIND row.props.partner_ids AS org MATCH (o:Organisation {id: org}) MERGE (o)-[:PARTNER_IN]->(n)
+        }
+    """,
 }
 
 LOG_CHANGES: LiteralString = """
@@ -242,6 +277,44 @@ CLOSE_REPORT: LiteralString = """
     RETURN count(r) AS closed
 """
 
+# --- tallies: (:Tally {key, kind, scope, month, count, ...fields}) nodes, linked to nothing (no traversal,
+# snapshot, count, export or the change log reaches them), and one (:TallyClock {kind, version}) per kind.
+# Every tally write takes its kinds' clocks first (sorted by kind): a write lock held to the commit, so the
+# writes of a kind follow one another and a compare-and-set reads what no one else is changing.
+
+TICK_TALLY_CLOCKS: LiteralString = """
+    UNWIND $kinds AS kind
+    MERGE (c:TallyClock {kind: kind})
+    SET c.version = coalesce(c.version, 0) + 1
+"""
+ADD_TALLIES: LiteralString = """
+    UNWIND $rows AS row
+    MERGE (t:Tally {key: row.key})
+    ON CREATE SET t += row.props, t.count = 0
+    SET t.count = CASE WHEN t.count + row.count > $max THEN $max ELSE t.count + row.count END
+"""
+"""Increments, capped at `MAX_COUNT`; a cell of the batch written twice adds up (MERGE sees the row before)."""
+SCOPE_TALLIES: LiteralString = "MATCH (t:Tally {kind: $kind, scope: $scope}) RETURN t.key AS key, t.count AS count"
+REPLACE_TALLIES: LiteralString = """
+    OPTIONAL MATCH (old:Tally {kind: $kind, scope: $scope})
+    DETACH DELETE old
+    WITH count(*) AS _
+    UNWIND $rows AS row
+    CREATE (t:Tally) SET t = row.props, t.count = row.count
+"""
+FETCH_TALLIES: LiteralString = """
+    MATCH (t:Tally {kind: $kind}) WHERE $scope IS NULL OR t.scope = $scope
+    RETURN properties(t) AS p
+"""
+OLD_TALLY_KINDS: LiteralString = "MATCH (t:Tally) WHERE t.month < $before RETURN DISTINCT t.kind AS kind ORDER BY kind"
+DROP_TALLIES: LiteralString = """
+    MATCH (t:Tally) WHERE t.month < $before AND t.kind IN $kinds
+    DETACH DELETE t
+    RETURN count(*) AS dropped
+"""
+"""Only the kinds whose clocks the transaction took (`OLD_TALLY_KINDS`, then `TICK_TALLY_CLOCKS`)."""
+TALLY_VERSION: LiteralString = "OPTIONAL MATCH (c:TallyClock {kind: $kind}) RETURN c.version AS version"
+
 # --- deletes --------------------------------------------------------------------------------------
 
 DELETE_ORGANISATION: LiteralString = """
@@ -264,6 +337,8 @@ DELETE: dict[str, LiteralString] = {
     "Service": "MATCH (n:Service {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
     "Platform": "MATCH (n:Platform {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
     "Training": "MATCH (n:Training {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "NewsPost": "MATCH (n:NewsPost {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
+    "Project": "MATCH (n:Project {id: $id}) DETACH DELETE n RETURN count(*) AS deleted",
 }
 
 # --- links: (start)-[TYPE {key props}]->(end); rows = [{start, end, key, props}] -----------------
@@ -289,6 +364,11 @@ LINK_HASHES: dict[str, LiteralString] = {
         MATCH (:Organisation {id: row.start})-[r:ATTENDED]->(:Training {id: row.end})
         RETURN row.start AS start, row.end AS end, row.key AS key, r.hash AS hash
     """,
+    "REGISTERED_FOR": """
+        UNWIND $rows AS row
+        MATCH (:Organisation {id: row.start})-[r:REGISTERED_FOR]->(:Training {id: row.end})
+        RETURN row.start AS start, row.end AS end, row.key AS key, r.hash AS hash
+    """,
 }
 
 WRITE_LINKS: dict[str, LiteralString] = {
@@ -312,6 +392,11 @@ WRITE_LINKS: dict[str, LiteralString] = {
         MATCH (a:Organisation {id: row.start}), (b:Training {id: row.end})
         MERGE (a)-[r:ATTENDED]->(b) SET r = row.props
     """,
+    "REGISTERED_FOR": """
+        UNWIND $rows AS row
+        MATCH (a:Organisation {id: row.start}), (b:Training {id: row.end})
+        MERGE (a)-[r:REGISTERED_FOR]->(b) SET r = row.props
+    """,
 }
 
 REMOVE_LINK: dict[str, LiteralString] = {
@@ -323,6 +408,8 @@ REMOVE_LINK: dict[str, LiteralString] = {
     "DELETE r RETURN count(*) AS deleted",
     "ATTENDED": "MATCH (:Organisation {id: $start})-[r:ATTENDED]->(:Training {id: $end}) "
     "DELETE r RETURN count(*) AS deleted",
+    "REGISTERED_FOR": "MATCH (:Organisation {id: $start})-[r:REGISTERED_FOR]->(:Training {id: $end}) "
+    "DELETE r RETURN count(*) AS deleted",
 }
 
 FETCH_LINKS: dict[str, LiteralString] = {
@@ -333,6 +420,8 @@ FETCH_LINKS: dict[str, LiteralString] = {
     "MEMBER_OF": "MATCH (a:Organisation)-[r:MEMBER_OF]->(:Platform) "
     "WHERE $org IS NULL OR a.id = $org RETURN properties(r) AS p",
     "ATTENDED": "MATCH (a:Organisation)-[r:ATTENDED]->(:Training) "
+    "WHERE $org IS NULL OR a.id = $org RETURN properties(r) AS p",
+    "REGISTERED_FOR": "MATCH (a:Organisation)-[r:REGISTERED_FOR]->(:Training) "
     "WHERE $org IS NULL OR a.id = $org RETURN properties(r) AS p",
 }
 
@@ -399,8 +488,10 @@ COUNTS: LiteralString = """
     RETURN COUNT { (:Division) } AS Division, COUNT { (:Commune) } AS Commune, COUNT { (:Term) } AS Term,
            COUNT { (:Organisation) } AS Organisation, COUNT { (:Location) } AS Location,
            COUNT { (:Service) } AS Service, COUNT { (:Platform) } AS Platform, COUNT { (:Training) } AS Training,
+           COUNT { (:NewsPost) } AS NewsPost, COUNT { (:Project) } AS Project,
            COUNT { ()-[:COOPERATES_WITH]->() } AS COOPERATES_WITH, COUNT { ()-[:REFERS_TO]->() } AS REFERS_TO,
-           COUNT { ()-[:MEMBER_OF]->() } AS MEMBER_OF, COUNT { ()-[:ATTENDED]->() } AS ATTENDED
+           COUNT { ()-[:MEMBER_OF]->() } AS MEMBER_OF, COUNT { ()-[:ATTENDED]->() } AS ATTENDED,
+           COUNT { ()-[:REGISTERED_FOR]->() } AS REGISTERED_FOR
 """
 
 WIPE: LiteralString = "MATCH (n) WHERE NOT n:SchemaVersion CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"

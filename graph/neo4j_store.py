@@ -20,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 from graph import cypher
 from graph.errors import Conflict, StoreError, StoreUnavailable
 from graph.models import (
+    MAX_COUNT,
     Change,
     ErrorReport,
     Link,
@@ -29,6 +30,7 @@ from graph.models import (
     ReportStatus,
     Service,
     ServiceCandidate,
+    Tally,
 )
 from graph.privacy import STORED_CONTEXT
 from graph.store import GraphStore, Wanted, purge_diff
@@ -36,6 +38,7 @@ from graph.store import GraphStore, Wanted, purge_diff
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
 T = TypeVar("T")
+C = TypeVar("C", bound=Tally)
 
 MODEL_CACHE_SIZE = 300_000
 VERSION_READ_EVERY = 0.25
@@ -60,6 +63,25 @@ def to_props(record: Record | Link) -> dict[str, Any]:
 def from_props(kind: type[T], props: dict[str, Any]) -> T:
     data = {k: json.loads(v) if k in JSON_FIELDS else v for k, v in props.items() if k != "hash"}
     return kind.model_validate(data, context=STORED_CONTEXT)  # type: ignore[attr-defined, no-any-return]
+
+
+TALLY_NODE_FIELDS = frozenset({"key", "kind", "scope"})
+"""What a :Tally node holds beside the model's fields: its key unique across kinds, its kind and scope."""
+
+
+def tally_key(tally: Tally) -> str:
+    """The cell's key, unique across kinds: «referral:2026-11/cpas-v/refuge/refuge-1/partner-violence»."""
+    return f"{tally.kind}:" + "/".join(tally.key())
+
+
+def tally_row(tally: Tally) -> dict[str, Any]:
+    fields = {k: v for k, v in tally.model_dump(mode="json", exclude={"count"}).items() if v is not None}
+    props = {**fields, "key": tally_key(tally), "kind": tally.kind, "scope": tally.scope()}
+    return {"key": props["key"], "count": tally.count, "props": props}
+
+
+class _Changed(Exception):
+    """Raised inside a compare-and-set transaction to roll it back: the cells are not what was expected."""
 
 
 def _link_row(link: Link) -> dict[str, Any]:
@@ -283,6 +305,53 @@ class Neo4jStore(GraphStore):
             return done
 
         return self._write_tx(work)
+
+    # --- tallies ----------------------------------------------------------------------------------------
+
+    def _add_tallies(self, tallies: Sequence[Tally]) -> None:
+        rows = [tally_row(t) for t in tallies]
+        kinds = sorted({t.kind for t in tallies})
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.TICK_TALLY_CLOCKS, kinds=kinds).consume()
+            tx.run(cypher.ADD_TALLIES, rows=rows, max=MAX_COUNT).consume()
+
+        self._write_tx(work)
+
+    def _replace_tallies(self, kind: type[Tally], scope: str, expected: Sequence[Tally], new: Sequence[Tally]) -> bool:
+        """The kind's clock first: no other tally write of the kind runs between the comparison and the swap."""
+        wanted = {tally_key(t): t.count for t in expected if t.count}
+        rows = [tally_row(t) for t in new]
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.TICK_TALLY_CLOCKS, kinds=[kind.kind]).consume()
+            stored = {row["key"]: row["count"] for row in tx.run(cypher.SCOPE_TALLIES, kind=kind.kind, scope=scope)}
+            if stored != wanted:
+                raise _Changed
+            tx.run(cypher.REPLACE_TALLIES, kind=kind.kind, scope=scope, rows=rows).consume()
+
+        try:
+            self._write_tx(work)
+        except _Changed:
+            return False
+        return True
+
+    def _fetch_tallies(self, kind: type[C], scope: str | None) -> list[C]:
+        rows = self._read(cypher.FETCH_TALLIES, kind=kind.kind, scope=scope)
+        return [kind.model_validate({k: v for k, v in row["p"].items() if k not in TALLY_NODE_FIELDS}) for row in rows]
+
+    def _drop_tallies(self, before: str) -> int:
+        def work(tx: ManagedTransaction) -> int:
+            kinds = [row["kind"] for row in tx.run(cypher.OLD_TALLY_KINDS, before=before)]
+            if not kinds:
+                return 0
+            tx.run(cypher.TICK_TALLY_CLOCKS, kinds=kinds).consume()
+            return int(tx.run(cypher.DROP_TALLIES, before=before, kinds=kinds).single(strict=True)["dropped"])
+
+        return self._write_tx(work)
+
+    def tally_version(self, kind: type[Tally]) -> int:
+        return int(self._read(cypher.TALLY_VERSION, kind=kind.kind)[0]["version"] or 0)
 
     def _link_hashes(self, kind: type[Link], keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
         rows = [{"start": k[1], "end": k[2], "key": k[3] if len(k) > 3 else ""} for k in keys]

@@ -18,6 +18,10 @@ The file is the truth shared by every process (several uvicorn workers, the CLI)
   cut too, not only a crash (NORMAL would keep the file sound but could lose the last commits). Writes are
   human edits and batched loads, so the fsync per commit is cheap where it is paid (see
   docs/performance.md).
+- Error reports and counts (`Tally`: referrals made, their outcomes, unmet demand) sit beside the directory,
+  never in the view: they are read from the file (counts on the read-only connection, which never waits for
+  a write), so every process counts on the same cells and sees the others' counts at once; an increment is one `INSERT … ON CONFLICT DO UPDATE`, a
+  compare-and-set one write transaction. Counts never write a change-log entry nor move `version()`.
 - A file that is not a Relais store (another application's database, a text file, a corrupt page or row)
   is refused with `InvalidInput` naming the file, and never written to.
 
@@ -43,12 +47,14 @@ from graph.memory_store import MemoryStore
 from graph.models import (
     ENTITY_TYPES,
     LINK_TYPES,
+    MAX_COUNT,
     Change,
     ErrorReport,
     Link,
     Record,
     ReportStatus,
     ServiceCandidate,
+    Tally,
     link_ends,
 )
 from graph.privacy import STORED_CONTEXT
@@ -57,6 +63,7 @@ from graph.store import KINDS, LINK_KINDS, Wanted, purge_diff
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
 T = TypeVar("T")
+C = TypeVar("C", bound=Tally)
 
 APPLICATION_ID = 0x52454C53
 """`PRAGMA application_id` of a Relais store ("RELS"): how a foreign SQLite file is told apart."""
@@ -111,6 +118,32 @@ FETCH_REPORTS = (
     "SELECT data FROM reports WHERE (:status IS NULL OR status = :status)"
     " AND (:org IS NULL OR organisation_id = :org) AND (:id IS NULL OR id = :id)"
 )
+TALLY_TABLES = (
+    "CREATE TABLE IF NOT EXISTS tallies (kind TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL,"
+    " month TEXT NOT NULL, count INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS tallies_scope ON tallies (kind, scope)",
+    "CREATE INDEX IF NOT EXISTS tallies_month ON tallies (month)",
+    "CREATE TABLE IF NOT EXISTS tally_clock (kind TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
+)
+"""Counts beside the directory (`Tally`): one row per cell, its fields as JSON without the count; read from the
+file, never from the view, so every process counts on the same cells. `tally_clock` holds each kind's tally
+version. Created on opening in files of schema 1 that predate them; no change-log entry ever names them."""
+ADD_TALLY = (
+    "INSERT INTO tallies (kind, key, scope, month, count, data) VALUES (:kind, :key, :scope, :month, :count, :data)"
+    " ON CONFLICT (kind, key) DO UPDATE SET count = min(tallies.count + excluded.count, :max)"
+)
+"""An increment, capped at `MAX_COUNT`, in the same statement that reads the cell: no count is lost."""
+PUT_TALLY = (
+    "INSERT INTO tallies (kind, key, scope, month, count, data) VALUES (:kind, :key, :scope, :month, :count, :data)"
+    " ON CONFLICT (kind, key) DO UPDATE SET count = excluded.count"
+)
+TICK_TALLY_CLOCK = (
+    "INSERT INTO tally_clock (kind, version) VALUES (?, 1) ON CONFLICT (kind) DO UPDATE SET version = version + 1"
+)
+SCOPE_TALLIES = "SELECT key, count FROM tallies WHERE kind = ? AND scope = ?"
+FETCH_TALLIES = "SELECT data, count FROM tallies WHERE kind = :kind AND (:scope IS NULL OR scope = :scope)"
+DROP_TALLIES = "DELETE FROM tallies WHERE month < ? RETURNING kind"
+TALLY_VERSION = "SELECT coalesce(max(version), 0) FROM tally_clock WHERE kind = ?"
 DELETE_OWNED = "DELETE FROM records WHERE kind IN ('Service', 'Location') AND organisation_id = ? RETURNING kind, id"
 """What an organisation takes with it, as the view's `_drop` does (its links are deleted by their ends)."""
 
@@ -118,6 +151,19 @@ DELETE_OWNED = "DELETE FROM records WHERE kind IN ('Service', 'Location') AND or
 def link_key(link: Link) -> str:
     """The link's key without its kind, as the change log names it ("a/b/informal")."""
     return "/".join(link.key()[1:])
+
+
+def tally_row(tally: Tally) -> dict[str, Any]:
+    """A cell's row: its key as JSON (a field may be empty, or hold any character a later kind allows)."""
+    return {
+        "kind": tally.kind,
+        "key": json.dumps(tally.key()),
+        "scope": tally.scope(),
+        "month": tally.month,
+        "count": tally.count,
+        "data": tally.model_dump_json(exclude={"count"}),
+        "max": MAX_COUNT,
+    }
 
 
 class SqliteStore(MemoryStore):
@@ -174,7 +220,8 @@ class SqliteStore(MemoryStore):
             found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if found is None or found[0] != SCHEMA_VERSION:
                 raise self._refuse(f"a Relais store of schema {found[0] if found else '?'} (this Relais reads 1)")
-            db.execute(REPORTS_TABLE)
+            for statement in (REPORTS_TABLE, *TALLY_TABLES):
+                db.execute(statement)
         except sqlite3.DatabaseError as exc:
             db.close()
             raise self._refuse(f"not a readable Relais store ({exc})") from exc
@@ -470,6 +517,54 @@ class SqliteStore(MemoryStore):
 
         return self._transaction([change], work)
 
+    # --- tallies: rows of the file, never in the view, never in the change log -------------------------
+
+    def _add_tallies(self, tallies: Sequence[Tally]) -> None:
+        rows = [tally_row(t) for t in tallies]
+        kinds = sorted({t.kind for t in tallies})
+
+        def work(db: sqlite3.Connection, seq: int) -> bool:
+            db.executemany(ADD_TALLY, rows)
+            db.executemany(TICK_TALLY_CLOCK, [(k,) for k in kinds])
+            return True
+
+        self._transaction([], work)
+
+    def _replace_tallies(self, kind: type[Tally], scope: str, expected: Sequence[Tally], new: Sequence[Tally]) -> bool:
+        """Compare and swap in one write transaction: `BEGIN IMMEDIATE` keeps every other writer out between
+        the comparison and the swap."""
+        wanted = {json.dumps(t.key()): t.count for t in expected if t.count}
+        rows = [tally_row(t) for t in new]
+
+        def work(db: sqlite3.Connection, seq: int) -> bool:
+            if dict(db.execute(SCOPE_TALLIES, (kind.kind, scope)).fetchall()) != wanted:
+                return False
+            db.execute("DELETE FROM tallies WHERE kind = ? AND scope = ?", (kind.kind, scope))
+            db.executemany(PUT_TALLY, rows)
+            db.execute(TICK_TALLY_CLOCK, (kind.kind,))
+            return True
+
+        return self._transaction([], work)
+
+    def _fetch_tallies(self, kind: type[C], scope: str | None) -> list[C]:
+        rows = self._read_file(FETCH_TALLIES, {"kind": kind.kind, "scope": scope})
+        with self._errors():
+            return [kind.model_validate({**json.loads(data), "count": count}) for data, count in rows]
+
+    def _drop_tallies(self, before: str) -> int:
+        gone: list[str] = []
+
+        def work(db: sqlite3.Connection, seq: int) -> bool:
+            gone.extend(kind for (kind,) in db.execute(DROP_TALLIES, (before,)).fetchall())
+            db.executemany(TICK_TALLY_CLOCK, [(k,) for k in sorted(set(gone))])
+            return True
+
+        self._transaction([], work)
+        return len(gone)
+
+    def tally_version(self, kind: type[Tally]) -> int:
+        return int(self._read_file(TALLY_VERSION, (kind.kind,))[0][0])
+
     def import_rows(self, records: Sequence[Record], links: Sequence[Link], changes: Sequence[Change]) -> None:
         """Write records, links and an existing change log as they are (modification times and log kept),
         in one transaction: the conversion of a former JSON store."""
@@ -525,9 +620,16 @@ class SqliteStore(MemoryStore):
         return self._seen
 
     def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
-        """From the change table by `seq`, on a read-only connection of its own: a write holds `_sync` (and
-        `_db`) through its fsync, and the question asking this must not wait for it (in WAL mode a reader
-        never waits on the writer). It may list entries the view has yet to catch up with: more, never less."""
+        """From the change table by `seq`, on the read-only connection (`_read_file`): the question asking this
+        must not wait for a write's fsync. It may list entries the view has yet to catch up with: more, never
+        less."""
+        rows = self._read_file(CHANGED_SINCE, (version, limit))
+        return [(str(kind), str(id_)) for kind, id_ in rows]
+
+    def _read_file(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
+        """Rows read from the file on a read-only connection of its own, committed by any process: a write
+        holds `_sync` (and `_db`) through its fsync, and a read must not wait for it (in WAL mode a reader
+        never waits on the writer)."""
         with self._reader_lock, self._errors():
             if self._closed:
                 raise StoreUnavailable(f"the store file {self.path} is closed")
@@ -539,8 +641,7 @@ class SqliteStore(MemoryStore):
                     check_same_thread=False,
                     timeout=BUSY_TIMEOUT_MS / 1000,
                 )
-            rows = self._reader.execute(CHANGED_SINCE, (version, limit)).fetchall()
-        return [(str(kind), str(id_)) for kind, id_ in rows]
+            return self._reader.execute(sql, params).fetchall()
 
     def changes(self, limit: int = 100) -> list[Change]:
         if limit <= 0:

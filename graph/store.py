@@ -538,9 +538,11 @@ class GraphStore(ABC):
     # --- tallies: counts beside the directory (docs/security.md), read by the coordinators' views ---------
 
     def add_tallies(self, tallies: Sequence[Tally]) -> None:
-        """Count: each tally's count is added to its cell (a month's referrals, a question found nothing)."""
-        if tallies:
-            self._add_tallies(tallies)
+        """Count: each tally's count is added to its cell (a month's referrals, a question found nothing).
+        Adding 0 writes nothing (no cell at 0 is kept, and the tally version stays)."""
+        counted = [t for t in tallies if t.count]
+        if counted:
+            self._add_tallies(counted)
 
     def replace_tallies(self, kind: type[Tally], scope: str, expected: Sequence[Tally], new: Sequence[Tally]) -> None:
         """Set a scope's cells as a whole (a service's outcomes of a month), `Conflict` if they changed since

@@ -63,7 +63,7 @@ def test_schema_2_turns_old_change_entries_into_one_entry_writes(neo4j_store: Ne
     )
     driver.execute_query(cypher.SCHEMA_SET_VERSION, version=1, database_=neo4j_store.database)
     neo4j_store.bootstrap()
-    assert neo4j_store.schema_version() == 2
+    assert neo4j_store.schema_version() == cypher.SCHEMA_VERSION
     [entry] = neo4j_store.changes()
     assert (entry.key_id, entry.action, entry.entity_id, entry.diff) == (
         "key-old",

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 
 import networkx as nx
 import pytest
@@ -20,6 +22,8 @@ import pytest
 from graph.cypher import PARTNER_TREE_LEVELS
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.models import (
+    MAX_COUNT,
+    TALLY_TYPES,
     AreaScope,
     Attendance,
     Capacity,
@@ -34,15 +38,20 @@ from graph.models import (
     Location,
     Membership,
     Organisation,
+    OutcomeReason,
+    OutcomeTally,
     Platform,
     PlatformKind,
     ReferralFlow,
+    ReferralTally,
     ReportReason,
     ReportStatus,
     Service,
     ServiceCandidate,
     Status,
+    Tally,
     Training,
+    UnmetDemand,
     Visibility,
 )
 from graph.reference import Reference
@@ -88,6 +97,43 @@ def report(id: str, org_id: str, service_id: str | None = None, on: date = date(
         text=f"Horaires {id}",
         reported_on=on,
     )
+
+
+def referred(
+    month: str = "2026-10", count: int = 1, *, to: str = "b", service: str = "sb", situation: str = "partner-violence"
+) -> ReferralTally:
+    return ReferralTally(month=month, count=count, from_id="a", to_id=to, service_id=service, situation=situation)
+
+
+def outcome(reason: OutcomeReason, count: int, month: str = "2026-10", service: str = "sb") -> OutcomeTally:
+    return OutcomeTally(month=month, count=count, organisation_id="b", service_id=service, reason=reason)
+
+
+def unmet(month: str = "2026-10", count: int = 1, **kw: object) -> UnmetDemand:
+    return UnmetDemand(month=month, count=count, term="forced-marriage", division="huy", **kw)
+
+
+def cells(store: GraphStore, kind: type[Tally], scope: str | None = None) -> dict[tuple[str, ...], int]:
+    return {t.key(): t.count for t in store.tallies(kind, scope=scope)}
+
+
+def in_threads(*jobs: Callable[[], object]) -> list[BaseException]:
+    """Run the jobs at once (a barrier starts them together); the exceptions they raised."""
+    start, failed = threading.Barrier(len(jobs)), list[BaseException]()
+
+    def run(job: Callable[[], object]) -> None:
+        start.wait()
+        try:
+            job()
+        except Exception as exc:  # collected for the test to judge
+            failed.append(exc)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return failed
 
 
 def coop(a: str, b: str, kind: CooperationKind = CooperationKind.INFORMAL) -> Cooperation:
@@ -581,3 +627,198 @@ class StoreContract(ABC):
         assert "Horaires" not in repr(store.snapshot().nodes(data=True))
         assert "Horaires" not in repr(store.changes())
         assert set(store.snapshot()) == {"a", "b"}
+
+    # --- tallies: counts beside the directory, never a case, never a day ----------------------------------
+
+    def test_tallies_add_up_and_keep_their_cells_apart(self, empty_store: GraphStore) -> None:
+        store = empty_store
+        store.add_tallies([referred()])
+        store.add_tallies([referred()])
+        store.add_tallies([referred(count=5)])
+        assert cells(store, ReferralTally) == {referred().key(): 7}
+        store.add_tallies([referred(situation="forced-marriage", count=2), referred("2026-09"), referred("2026-10")])
+        store.add_tallies([referred(service="sb2"), referred(service="sb2")])  # one cell twice in one batch
+        store.add_tallies([unmet(), unmet(language="tr"), unmet(urgent=True), unmet()])
+        assert [(t.month, t.service_id, t.situation, t.count) for t in store.tallies(ReferralTally)] == [
+            ("2026-09", "sb", "partner-violence", 1),
+            ("2026-10", "sb", "forced-marriage", 2),
+            ("2026-10", "sb", "partner-violence", 8),
+            ("2026-10", "sb2", "partner-violence", 2),
+        ], "by month then key"
+        assert cells(store, UnmetDemand) == {
+            unmet().key(): 2,
+            unmet(language="tr").key(): 1,
+            unmet(urgent=True).key(): 1,
+        }
+        assert {(t.language, t.urgent) for t in store.tallies(UnmetDemand)} == {
+            (None, False),
+            ("tr", False),
+            (None, True),
+        }
+        assert store.tallies(OutcomeTally) == []
+        store.add_tallies([referred("2026-08", count=0)])
+        assert "2026-08" not in {t.month for t in store.tallies(ReferralTally)}, "adding 0 keeps no cell"
+
+    def test_a_cell_is_capped_at_the_largest_count(self, empty_store: GraphStore) -> None:
+        empty_store.add_tallies([referred(count=MAX_COUNT - 1)])
+        empty_store.add_tallies([referred(count=5)])
+        empty_store.add_tallies([referred(count=MAX_COUNT)])
+        assert cells(empty_store, ReferralTally) == {referred().key(): MAX_COUNT}
+
+    def test_replace_tallies_swaps_a_scope_and_refuses_a_stale_one(self, empty_store: GraphStore) -> None:
+        store = empty_store
+        store.replace_tallies(OutcomeTally, "sb/2026-09", [], [outcome(OutcomeReason.ACCEPTED, 4, "2026-09")])
+        first = [outcome(OutcomeReason.ACCEPTED, 2), outcome(OutcomeReason.NO_PLACE, 3)]
+        store.replace_tallies(OutcomeTally, "sb/2026-10", [], first)
+        assert cells(store, OutcomeTally, "sb/2026-10") == {t.key(): t.count for t in first}
+        second = [outcome(OutcomeReason.NO_PLACE, 4), outcome(OutcomeReason.DECLINED, 0)]
+        store.replace_tallies(OutcomeTally, "sb/2026-10", [*first, outcome(OutcomeReason.DECLINED, 0)], second)
+        assert cells(store, OutcomeTally, "sb/2026-10") == {second[0].key(): 4}, "swapped whole; zeros not kept"
+        version = store.tally_version(OutcomeTally)
+        with pytest.raises(Conflict):
+            store.replace_tallies(OutcomeTally, "sb/2026-10", first, [outcome(OutcomeReason.ACCEPTED, 9)])
+        with pytest.raises(Conflict):
+            store.replace_tallies(OutcomeTally, "sb/2026-10", [], [outcome(OutcomeReason.ACCEPTED, 9)])
+        assert cells(store, OutcomeTally, "sb/2026-10") == {second[0].key(): 4}, "nothing written"
+        assert store.tally_version(OutcomeTally) == version
+        assert cells(store, OutcomeTally, "sb/2026-09") == {outcome(OutcomeReason.ACCEPTED, 4, "2026-09").key(): 4}
+        with pytest.raises(InvalidInput):
+            store.replace_tallies(
+                OutcomeTally, "sb/2026-10", second[:1], [outcome(OutcomeReason.ACCEPTED, 1, "2026-09")]
+            )
+        store.replace_tallies(OutcomeTally, "sb/2026-10", second[:1], [])
+        assert cells(store, OutcomeTally) == {outcome(OutcomeReason.ACCEPTED, 4, "2026-09").key(): 4}
+
+    def test_drop_tallies_drops_only_older_months_of_every_kind(self, empty_store: GraphStore) -> None:
+        store = empty_store
+        for month in ("2024-10", "2024-11", "2024-12"):
+            store.add_tallies([referred(month), unmet(month)])
+            store.replace_tallies(OutcomeTally, f"sb/{month}", [], [outcome(OutcomeReason.NO_PLACE, 3, month)])
+        versions = {k: store.tally_version(k) for k in TALLY_TYPES}
+        assert store.drop_tallies("2024-11") == 3
+        for kind in TALLY_TYPES:
+            assert sorted(t.month for t in store.tallies(kind)) == ["2024-11", "2024-12"], kind
+            assert store.tally_version(kind) != versions[kind], kind
+        versions = {k: store.tally_version(k) for k in TALLY_TYPES}
+        assert store.drop_tallies("2024-11") == 0
+        assert {k: store.tally_version(k) for k in TALLY_TYPES} == versions, "nothing dropped, nothing moved"
+
+    def test_tally_version_moves_with_writes_of_its_kind_only(self, empty_store: GraphStore) -> None:
+        store = empty_store
+
+        def moved(write: Callable[[], object]) -> set[str]:
+            """The kinds whose tally version `write` moved."""
+            before = {k: store.tally_version(k) for k in TALLY_TYPES}
+            write()
+            return {k.kind for k in TALLY_TYPES if store.tally_version(k) != before[k]}
+
+        assert moved(lambda: store.add_tallies([referred()])) == {"referral"}
+        assert moved(lambda: store.add_tallies([unmet()])) == {"unmet"}
+        assert moved(lambda: store.add_tallies([referred(), unmet()])) == {"referral", "unmet"}
+        outcomes = [outcome(OutcomeReason.ACCEPTED, 3)]
+        assert moved(lambda: store.replace_tallies(OutcomeTally, "sb/2026-10", [], outcomes)) == {"outcome"}
+        assert moved(lambda: store.add_tallies([referred(count=0)])) == set()
+        assert moved(lambda: store.upsert([org("a")])) == set()
+
+    def test_tallies_move_neither_the_version_nor_the_change_log(self, store: GraphStore) -> None:
+        """A change's time is finer than the month: no count may ever be written with one."""
+        store.upsert([org("a"), org("b"), svc("sb", "b")], key_id="key-1")
+        version, log, counts = store.version(), store.changes(limit=1000), store.counts()
+        store.add_tallies([referred(), referred(count=4), unmet()])
+        store.replace_tallies(OutcomeTally, "sb/2026-10", [], [outcome(OutcomeReason.NO_PLACE, 3)])
+        store.replace_tallies(OutcomeTally, "sb/2026-10", [outcome(OutcomeReason.NO_PLACE, 3)], [])
+        store.add_tallies([referred("2020-01")])
+        store.drop_tallies("2021-01")
+        assert store.version() == version
+        assert store.changes(limit=1000) == log
+        assert store.changed_since(version) == []
+        assert store.counts() == counts, "no count of the directory counts them"
+        assert not {c.entity for c in log} & {
+            "Tally",
+            *(k.kind for k in TALLY_TYPES),
+            *(k.__name__ for k in TALLY_TYPES),
+        }
+
+    def test_snapshot_carries_recorded_referrals_summed_per_month(self, store: GraphStore) -> None:
+        chain(store, ["a", "b", "c"])
+        store.add_tallies(
+            [
+                referred(count=2),
+                referred(count=3, service="sb2", situation="forced-marriage"),
+                referred("2026-11"),
+                referred(count=4, to="ghost"),  # an organisation deleted since: no edge to nowhere
+            ]
+        )
+        store.add_links([ReferralFlow(from_id="a", to_id="b", period="2025", count=6, source=SRC)])
+        edges = {(u, v, k): d for u, v, k, d in store.snapshot().edges(keys=True, data=True) if d["kind"] == "referral"}
+        assert edges == {
+            ("a", "b", "referral:2025"): {"kind": "referral", "period": "2025", "count": 6},
+            ("a", "b", "referral:2026-10:recorded"): {
+                "kind": "referral",
+                "period": "2026-10",
+                "count": 5,
+                "recorded": True,
+            },
+            ("a", "b", "referral:2026-11:recorded"): {
+                "kind": "referral",
+                "period": "2026-11",
+                "count": 1,
+                "recorded": True,
+            },
+        }
+        assert set(store.snapshot()) == {"a", "b", "c"}
+
+    def test_tallies_survive_reopening_and_another_handle_sees_them_at_once(self, empty_store: GraphStore) -> None:
+        store = empty_store
+        store.add_tallies([referred(count=2), unmet()])
+        store.replace_tallies(OutcomeTally, "sb/2026-10", [], [outcome(OutcomeReason.NO_PLACE, 3)])
+        again = self.reopen_store(store)
+        try:
+            assert cells(again, ReferralTally) == {referred().key(): 2}
+            assert cells(again, OutcomeTally, "sb/2026-10") == {outcome(OutcomeReason.NO_PLACE, 3).key(): 3}
+            assert [(t.term, t.division, t.count) for t in again.tallies(UnmetDemand)] == [
+                ("forced-marriage", "huy", 1)
+            ]
+            again.add_tallies([referred(count=5)])
+            assert cells(store, ReferralTally) == {referred().key(): 7}, "the other handle's count, at once"
+            store.add_tallies([referred()])
+            assert cells(again, ReferralTally) == {referred().key(): 8}
+            assert {k: again.tally_version(k) for k in TALLY_TYPES} == {k: store.tally_version(k) for k in TALLY_TYPES}
+            with pytest.raises(Conflict):
+                again.replace_tallies(OutcomeTally, "sb/2026-10", [], [outcome(OutcomeReason.ACCEPTED, 1)])
+        finally:
+            self.close_store(again)
+
+    def test_concurrent_increments_never_lose_a_count(self, empty_store: GraphStore) -> None:
+        """Two writers (two handles: two workers of one server) each count 200 referrals to the same cell."""
+        other = self.reopen_store(empty_store)
+
+        def count(store: GraphStore) -> None:
+            for _ in range(200):
+                store.add_tallies([referred()])
+
+        try:
+            assert in_threads(partial(count, empty_store), partial(count, other)) == []
+            assert cells(empty_store, ReferralTally) == cells(other, ReferralTally) == {referred().key(): 400}
+        finally:
+            self.close_store(other)
+
+    def test_concurrent_replacements_of_one_scope_let_exactly_one_win(self, empty_store: GraphStore) -> None:
+        """Both read the same counts and save: the second must be told they changed, not overwrite them."""
+        other = self.reopen_store(empty_store)
+        scope = "sb/2026-10"
+        try:
+            start = [outcome(OutcomeReason.NO_PLACE, 3)]
+            empty_store.replace_tallies(OutcomeTally, scope, [], start)
+            for n in range(5):
+                mine, theirs = outcome(OutcomeReason.ACCEPTED, 10 + n), outcome(OutcomeReason.DECLINED, 20 + n)
+                failed = in_threads(
+                    partial(empty_store.replace_tallies, OutcomeTally, scope, start, [mine]),
+                    partial(other.replace_tallies, OutcomeTally, scope, start, [theirs]),
+                )
+                assert len(failed) == 1 and isinstance(failed[0], Conflict), failed
+                [won] = [t for t in (mine, theirs) if cells(empty_store, OutcomeTally) == {t.key(): t.count}]
+                assert cells(other, OutcomeTally) == {won.key(): won.count}
+                start = [won]
+        finally:
+            self.close_store(other)
