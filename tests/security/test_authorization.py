@@ -6,6 +6,7 @@ Roles: public (no key), professional, editor of org A (amb-h-1), editor of org B
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from graph.memory_store import MemoryStore
+from graph.models import OutcomeReason
 from graph.reference import load_reference
 from loaders.hsds import hsds_id
 from tests.api.conftest import auth, demo_store, settings
@@ -56,6 +58,13 @@ REFERRALS_FROM_A = {
 }
 REFERRALS_TO_A = REFERRALS_FROM_A | {"from": "gp-h-6", "to": "amb-h-1"}
 HIDDEN_SAL = hsds_id("service_at_location", "shelter-h-1-svc:shelter-h-1-site")
+ORIENTATION = {"service_id": "shelter-h-1-svc", "situation": "partner-violence"}
+"""A referral counted for the key's organisation: the shared professional and coordinator keys have none (422)."""
+OUTCOMES_A = {
+    "month": date.today().strftime("%Y-%m"),
+    "counts": {"no-place": 3},
+    "version": ",".join(f"{r.value}=0" for r in OutcomeReason),
+}
 
 MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/healthz", None, READ),
@@ -101,6 +110,10 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/v1/links", REFERRALS_TO_A, writer(201, 403, 403)),
     ("DELETE", "/v1/links", {**LINK_A, "to": "amb-h-2", "from": "amb-h-1"}, writer(404, 404, 403)),
     ("POST", "/v1/audit/purge", {"text": "texte fictif"}, writer(200, 403, 403)),
+    ("POST", "/v1/orientations", ORIENTATION, {**writer(422, 201, 201), "professional": 422}),
+    ("GET", "/v1/services/amb-h-1-svc/outcomes", None, {**writer(200, 200, 403), "public": 403}),
+    ("PUT", "/v1/services/amb-h-1-svc/outcomes", OUTCOMES_A, writer(200, 200, 403)),
+    ("GET", "/v1/outcomes", None, COORDINATOR),
 ]
 
 

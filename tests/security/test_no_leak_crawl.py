@@ -10,13 +10,22 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from graph.memory_store import MemoryStore
-from graph.models import ContactKind, ContactVisibility, Location, Service, Visibility
+from graph.models import (
+    ContactKind,
+    ContactVisibility,
+    Location,
+    OutcomeReason,
+    OutcomeTally,
+    Service,
+    Visibility,
+)
 from graph.reference import load_reference
 from loaders.hsds import hsds_id
 from loaders.hsds_mapping import TAXONOMY
@@ -33,6 +42,22 @@ PRO_PHONES = [
     for c in s.contacts
     if c.kind is ContactKind.PHONE and c.visibility is ContactVisibility.PROFESSIONAL
 ]
+
+OUTCOMES = 4321
+"""A shelter's «no place» count this month: distinctive, so a crawl finds it wherever it is shown."""
+AS_A_FIGURE = re.compile(rf"(?<![\w.-]){OUTCOMES}(?![\w.-])")
+"""The count as a figure, not inside an id or a coordinate."""
+STORE.add_tallies(
+    [
+        OutcomeTally(
+            month=date.today().strftime("%Y-%m"),
+            organisation_id="shelter-h-1",
+            service_id="shelter-h-1-svc",
+            reason=OutcomeReason.NO_PLACE,
+            count=OUTCOMES,
+        )
+    ]
+)
 
 PATH_VALUES = {
     "organisation_id": ["shelter-h-1", "pva-l-1"],
@@ -64,6 +89,7 @@ QUERIES = {
     "/hsds/service_at_locations": ["per_page=200", "format=ndjson"],
     "/v1/services": ["limit=200"],
     "/v1/links": ["organisation_id=shelter-h-1"],
+    "/v1/outcomes": ["months=1", "division=huy"],
 }
 PAGES = [
     "/?need=shelter&place=Huy",
@@ -120,3 +146,15 @@ def test_no_hidden_address_anywhere_and_no_network_data_for_the_public(client: T
         assert leaks == [], (role, url, leaks[:3])
         crawled += 1
     assert crawled > 50
+
+
+@pytest.mark.parametrize("role", ["public", "professional", "editor"])
+def test_nobody_but_the_coordination_and_the_service_s_own_editors_reads_its_outcome_counts(
+    client: TestClient, role: str
+) -> None:
+    """The shelter's «no place» count: the coordinator's crawl finds it (so the search would see it), the
+    others' crawls — a professional's, another organisation's editor's — never do."""
+    seen = [url for url in urls(client) if AS_A_FIGURE.search(text_of(client.get(url, headers=auth(role)).content))]
+    assert seen == [], (role, seen[:3])
+    coordinator = [url for url in urls(client) if AS_A_FIGURE.search(client.get(url, headers=auth("coordinator")).text)]
+    assert "/v1/outcomes?months=1" in coordinator

@@ -6,17 +6,17 @@ import re
 
 from pydantic import BaseModel
 
-from graph.models import ENTITY_TYPES, LINK_TYPES, Capacity, Change, Contact
+from graph.models import ENTITY_TYPES, LINK_TYPES, TALLY_TYPES, Capacity, Change, Contact, ErrorReport
 
 FORBIDDEN = re.compile(
     r"(note|comment|remark|victim|perpetrator|client|case|person|patient|beneficiar|firstname|surname|"
-    r"birth|gender|age$|nationality|story|situation_text|free_text)",
+    r"birth|gender|(^|_)age$|nationality|story|situation_text|free_text)",
     re.IGNORECASE,
 )
 
 
 def all_models() -> list[type[BaseModel]]:
-    return [*ENTITY_TYPES, *LINK_TYPES, Capacity, Contact, Change]
+    return [*ENTITY_TYPES, *LINK_TYPES, *TALLY_TYPES, Capacity, Contact, Change, ErrorReport]
 
 
 def test_no_model_has_a_field_about_a_person() -> None:
