@@ -9,7 +9,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 import graph.models
 from api import cli
 from api.http.app import create_app
+from api.settings import get_settings
 from graph.memory_store import MemoryStore
 from graph.models import (
     MAX_COUNT,
@@ -40,7 +41,8 @@ from graph.reference import Reference
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore
 from graph.usecases.outcomes import this_month
-from tests.api.test_outcomes_api import as_, counting_settings, demo_store, enter
+from tests.api.conftest import demo_store
+from tests.api.test_outcomes_api import as_, counting_settings, enter
 
 PERSON = {
     "victim", "perpetrator", "author", "birth", "birthdate", "dob", "born", "case", "dossier", "file", "client",
@@ -147,7 +149,7 @@ CELLS: list[Tally] = [
 ]
 
 
-def assert_only_months(values: list[object], where: str) -> None:
+def assert_only_months(values: Sequence[object], where: str) -> None:
     found = [v for v in values if DAY.search(str(v))]
     assert found == [], (where, found[:3])
 
@@ -262,9 +264,9 @@ def test_the_server_writes_no_access_log(monkeypatch: pytest.MonkeyPatch, tmp_pa
     ran: dict[str, Any] = {}
     monkeypatch.setenv("RELAIS_STORE_FILE", str(tmp_path / "relais.db"))
     monkeypatch.setattr(uvicorn, "run", lambda *args, **options: ran.update(options))
-    cli.get_settings.cache_clear()
+    get_settings.cache_clear()
     try:
         assert CliRunner().invoke(cli.app, ["serve"]).exit_code == 0
     finally:
-        cli.get_settings.cache_clear()
+        get_settings.cache_clear()
     assert ran["access_log"] is False
