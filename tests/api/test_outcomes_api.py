@@ -236,3 +236,10 @@ def test_counts_prune_drops_the_months_no_longer_kept(cli_relais: Relais) -> Non
     assert pruned.exit_code == 0 and "1 compte" in pruned.output
     assert cli_relais.store.tallies(ReferralTally) == []
     assert {t.month for k in (OutcomeTally, UnmetDemand) for t in cli_relais.store.tallies(k)} == {NOW}
+
+
+def test_a_signed_in_browser_cannot_count_through_the_api(api: TestClient) -> None:
+    """A session cookie never writes to /v1 (a cross-site form could): the pages post under /coordination/."""
+    assert api.post("/login", data={"key": MORE_TOKENS["pro_cpas"]}, follow_redirects=False).status_code == 303
+    assert api.post("/v1/orientations", json=orientation()).status_code == 401
+    assert api.get("/v1/outcomes", headers=as_("coordinator")).json()["refusals_by_service"] == []
