@@ -13,11 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
+from api.http.auth import SESSION_COOKIE, csrf_token
 from graph.memory_store import MemoryStore
 from graph.models import OutcomeReason
 from graph.reference import load_reference
 from loaders.hsds import hsds_id
-from tests.api.conftest import auth, demo_store, settings
+from tests.api.conftest import TOKENS, auth, demo_store, settings
 
 ROLES = ["public", "professional", "editor", "editor_b", "coordinator"]
 READ = dict.fromkeys(ROLES, 200)
@@ -114,6 +115,8 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/v1/services/amb-h-1-svc/outcomes", None, {**writer(200, 200, 403), "public": 403}),
     ("PUT", "/v1/services/amb-h-1-svc/outcomes", OUTCOMES_A, writer(200, 200, 403)),
     ("GET", "/v1/outcomes", None, COORDINATOR),
+    ("GET", "/v1/outcomes.csv?division=huy", None, COORDINATOR),
+    ("GET", "/coordination/outcomes", None, COORDINATOR),
 ]
 
 
@@ -136,6 +139,39 @@ def test_route_by_role(
     assert response.status_code == expected[role], (role, response.text[:300])
     if response.status_code >= 400:
         assert response.headers["content-type"] == "application/problem+json"
+
+
+PAGE_FORMS: list[tuple[str, dict[str, str], dict[str, int]]] = [
+    (
+        "/coordination/orientations",
+        {"service": "shelter-h-1-svc", "situation": "partner-violence", "back": "/?need=shelter&place=Huy"},
+        {"public": 403, "professional": 422, "editor": 303, "editor_b": 303, "coordinator": 422},
+    ),
+    (
+        "/coordination/outcomes",
+        {
+            "service": "amb-h-1-svc",
+            "month": OUTCOMES_A["month"],
+            "version": OUTCOMES_A["version"],
+            "count-no-place": "3",
+        },
+        {"public": 403, "professional": 403, "editor": 303, "editor_b": 403, "coordinator": 303},
+    ),
+]
+"""The counting forms of the pages, posted by a signed-in browser with its CSRF token (the shared professional
+and coordinator keys have no organisation to count a referral for: 422)."""
+
+
+@pytest.mark.parametrize(("path", "form", "expected"), PAGE_FORMS, ids=[p for p, _, _ in PAGE_FORMS])
+@pytest.mark.parametrize("role", ROLES)
+def test_page_form_by_role(path: str, form: dict[str, str], expected: dict[str, int], role: str) -> None:
+    with TestClient(create_app(settings(), demo_store(MemoryStore(), load_reference()))) as browser:
+        csrf = ""
+        if role in TOKENS:
+            assert browser.post("/login", data={"key": TOKENS[role]}, follow_redirects=False).status_code == 303
+            csrf = csrf_token(browser.cookies[SESSION_COOKIE], settings())
+        response = browser.post(path, data=form | {"csrf": csrf}, follow_redirects=False)
+    assert response.status_code == expected[role], (role, response.text[:300])
 
 
 def test_hidden_location_looks_exactly_like_an_unknown_one(reader: TestClient) -> None:
