@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.http.app import create_app
 from api.http.routers.pages.orientations import month_words
 from api.keys import key_digest
-from api.settings import DEV_SECRET, ApiKey
+from api.settings import DEV_SECRET, ApiKey, Settings
 from graph.memory_store import MemoryStore
 from graph.models import OutcomeReason, OutcomeTally, ReferralTally, UnmetDemand
 from graph.reference import Reference
@@ -39,17 +39,21 @@ THIS_MONTH = date.today().strftime("%Y-%m")
 ORIENTATION_FORM = 'action="/coordination/orientations'
 
 
-@pytest.fixture
-def client(reference: Reference) -> Iterator[TestClient]:
-    """A fresh demo with one more key: a professional of a CPAS (the conftest professional has no organisation)."""
+def with_pro_org() -> Settings:
+    """The tests' settings with one more key: a professional of a CPAS (the conftest professional has no
+    organisation, so it has no «Orientation faite» button)."""
     pro = ApiKey(
         id="k-pro-org",
         role="professional",
         digest=key_digest(ROLE_TOKENS["pro_org"], DEV_SECRET),
         organisation_id=PRO_ORG,
     )
-    configured = settings().model_copy(update={"api_keys": [*KEYS.values(), pro]})
-    with TestClient(create_app(configured, demo_store(MemoryStore(), reference))) as c:
+    return settings().model_copy(update={"api_keys": [*KEYS.values(), pro]})
+
+
+@pytest.fixture
+def client(reference: Reference) -> Iterator[TestClient]:
+    with TestClient(create_app(with_pro_org(), demo_store(MemoryStore(), reference))) as c:
         yield c
 
 
