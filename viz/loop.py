@@ -11,7 +11,7 @@ import csv
 import html
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.cells import spreadsheet_safe
@@ -192,29 +192,58 @@ def _html_table(table: Table, w: Words) -> str:
     if not table.rows:
         return f"<p>{html.escape(w.say('loop_nothing'))}</p>"
     head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in table.header)
+    labels = [html.escape(h, quote=True) for h in table.header]
     body = "".join(
         f"<tr{' class=capacity-gap' if table.marked and table.marked[i] else ''}>"
-        + "".join(f"<td>{html.escape(c)}</td>" for c in row)
+        + "".join(f'<td data-label="{label}">{html.escape(c)}</td>' for label, c in zip(labels, row, strict=True))
         + "</tr>"
         for i, row in enumerate(table.rows)
     )
     return f"<table class='loop'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+REPORT_STYLE = """<style>
+ table.loop th{width:auto} tr.capacity-gap{background:#fff4e5} .loop .pairs,.loop .intro{font-size:.85rem}
+ .loop h2{font-size:1.15rem;margin-top:1.2rem} .loop h3{font-size:1rem;margin:.8rem 0 .2rem}
+ table.loop td,table.loop th{font-size:.78rem;padding:.25rem .2rem;overflow-wrap:normal;hyphens:auto}
+ @media screen and (max-width:40rem){
+  table.loop td{overflow-wrap:anywhere}
+  table.loop,table.loop tbody,table.loop tr,table.loop td{display:block;width:auto}
+  table.loop thead{position:absolute;left:-9999px}
+  table.loop td{border:0;padding:.1rem .3rem} table.loop tr{border-bottom:1px solid #ccc;padding:.3rem 0}
+  table.loop td::before{content:attr(data-label) ": ";font-weight:600}
+  html:lang(fr) table.loop td::before{content:attr(data-label) " : "}
+ }
+</style>"""
+"""The section's own style (no script): on a phone each table row stacks, every cell saying its column."""
+
+
 def _html_pairs(table: Table, w: Words) -> str:
-    """Agreements without flows as one line of pairs: a meeting reads them, it does not sort them."""
+    """Agreements without flows: their number, then the pairs in one paragraph (a printed page shows the number)."""
     if not table.rows:
         return f"<p>{html.escape(w.say('loop_nothing'))}</p>"
-    return f"<p class='pairs'>{html.escape(' · '.join(f'{a} ↔ {b}' for a, b, _ in table.rows))}</p>"
+    pairs = html.escape(" · ".join(f"{row[0]} ↔ {row[1]}" for row in table.rows))
+    count = html.escape(w.say("loop_idle_count").format(n=len(table.rows)))
+    return f"<details><summary>{count}</summary><p class='pairs'>{pairs}</p></details>"
+
+
+def without_column(table: Table, header: str) -> Table:
+    """The table without one column (the division's, in a report about one division)."""
+    if header not in table.header:
+        return table
+    i = table.header.index(header)
+    rows = tuple(row[:i] + row[i + 1 :] for row in table.rows)
+    return replace(table, header=table.header[:i] + table.header[i + 1 :], rows=rows)
 
 
 def report_section(loop: Loop, w: Words) -> str:
-    """The division report's section: the same tables as the coordinators' page, escaped, with no script."""
+    """The division report's section: the same tables as the coordinators' page (less the division's column),
+    escaped, with no script."""
     parts = [
-        f"<section class='loop'><h2>{html.escape(w.say('loop_title'))}</h2>",
+        f"{REPORT_STYLE}<section class='loop'><h2>{html.escape(w.say('loop_title'))}</h2>",
         f"<p>{html.escape(period(loop, w))}. {html.escape(w.say('outcome_small_why'))}</p>",
     ]
-    for table in tables(loop, w):
+    for table in (without_column(t, w.say("col_division")) for t in tables(loop, w)):
         parts.append(f"<h3>{html.escape(table.title)}</h3>")
         if table.intro:
             parts.append(f"<p class='intro'>{html.escape(table.intro)}</p>")

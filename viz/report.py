@@ -130,8 +130,6 @@ def render_report(
  figure.geomap{{margin:.5rem 0}} figure.geomap svg{{width:100%;height:auto;max-height:12cm}}
  .banner{{padding:.3rem .5rem;background:#eef3f8;border-left:4px solid #2166ac}}
  .banner strong{{margin-left:.6rem;color:#7a3b00}}
- table.loop th{{width:auto}} tr.capacity-gap{{background:#fff4e5}} .loop .pairs,.loop .intro{{font-size:.85rem}}
- .loop h2{{font-size:1.15rem;margin-top:1.2rem}} .loop h3{{font-size:1rem;margin:.8rem 0 .2rem}}
  @media print{{body{{margin:0;max-width:none;font-size:10pt}} @page{{size:A4;margin:1.2cm}}}}
 </style></head><body>
 <header>{banner}</header>
