@@ -20,6 +20,7 @@ from graph.store import GraphStore
 from graph.usecases import (
     AnalysisCache,
     DirectoryCases,
+    EventCases,
     ImportReport,
     NetworkCases,
     OutcomeCases,
@@ -89,6 +90,7 @@ class Relais:
     analysis: AnalysisCache
     upkeep: UpkeepCases
     outcomes: OutcomeCases
+    events: EventCases
     owns_store: bool
     store_label: str = ""
 
@@ -134,6 +136,7 @@ def build(settings: Settings | None = None, store: GraphStore | None = None, *, 
         analysis=analysis,
         upkeep=UpkeepCases(store),
         outcomes=outcomes,
+        events=EventCases(store, reference),
         owns_store=owns_store,
         store_label=store_label(settings, store),
     )

@@ -359,7 +359,28 @@ def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference, graph: nx.Graph | No
     return {
         "sector_matrix": {d: {k: dict(v) for k, v in m.items()} for d, m in matrices.items()},
         "missing_expected": missing,
+        "bridged_by_projects": bridged_by_projects(snapshot),
     }
+
+
+def bridged_by_projects(snapshot: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Sector pairs that only a joint project links (no other cooperation joins them): what projects add."""
+    sector = snapshot.nodes
+    linked: set[frozenset[str]] = set()
+    by_project: dict[frozenset[str], set[str]] = {}
+    for a, b, data in snapshot.edges(data=True):
+        if data.get("kind") != "cooperation":
+            continue
+        pair = frozenset((sector[a]["sector"], sector[b]["sector"]))
+        if data.get("project"):
+            by_project.setdefault(pair, set()).add(str(data["project"]))
+        else:
+            linked.add(pair)
+    return [
+        {"sectors": sorted(pair), "projects": sorted(projects)}
+        for pair, projects in sorted(by_project.items(), key=lambda kv: sorted(kv[0]))
+        if pair not in linked and len(pair) == 2
+    ]
 
 
 # --- participation, training, freshness -------------------------------------------------------------------------
@@ -388,6 +409,7 @@ def participation(store: GraphStore, snapshot: nx.MultiDiGraph, ref: Reference) 
                 trained.setdefault((d, code), set()).add(a.organisation_id)
             by_sector.setdefault((snapshot.nodes[a.organisation_id]["sector"], code), set()).add(a.organisation_id)
     sectors = sorted({snapshot.nodes[n]["sector"] for n in snapshot})
+    coverage = training_coverage(snapshot, ref, trained, topics)
     return {
         "outside_platform": outside,
         "training_topics": topics,
@@ -396,6 +418,49 @@ def participation(store: GraphStore, snapshot: nx.MultiDiGraph, ref: Reference) 
             {"division": d, "topic": t} for d in ref.geography.divisions for t in topics if not trained.get((d, t))
         ],
         "training_by_sector": {s: {t: len(by_sector.get((s, t), ())) for t in topics} for s in sectors},
+        "training_coverage": coverage,
+        "training_targets": training_targets(coverage),
+    }
+
+
+TARGETS_PER_DIVISION = 5
+
+
+def training_coverage(
+    snapshot: nx.MultiDiGraph, ref: Reference, trained: dict[tuple[str, str], set[str]], topics: list[str]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per division and topic (every broad situation of the taxonomy, every topic of a training): how many of
+    its active organisations were trained, and the organisation types present there none of whose
+    organisations was — «no hospital of Verviers was trained on pregnancy and post-partum»."""
+    situations = {t.id for t in ref.taxonomy.terms.values() if t.term_kind.value == "situation" and not t.parent}
+    wanted = sorted(situations | set(topics))
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for d in ref.geography.divisions:
+        members = [n for n in snapshot if division_of(snapshot, n) == d and snapshot.nodes[n]["status"] == "active"]
+        by_type: dict[str, set[str]] = {}
+        for n in members:
+            by_type.setdefault(str(snapshot.nodes[n]["type"]), set()).add(n)
+        out[d] = {}
+        for topic in wanted:
+            done = trained.get((d, topic), set())
+            missing = sorted((t for t, orgs in by_type.items() if not orgs & done), key=lambda t: (-len(by_type[t]), t))
+            out[d][topic] = {
+                "organisations": len(members),
+                "trained": len(done),
+                "share": round(len(done) / len(members), 3) if members else None,
+                "missing_types": missing,
+            }
+    return out
+
+
+def training_targets(coverage: dict[str, dict[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Per division, the topics where the fewest of its organisations were trained: the next trainings' aims."""
+    return {
+        d: sorted(
+            ({"topic": topic, **row} for topic, row in topics.items()),
+            key=lambda r: (r["trained"], -r["organisations"], r["topic"]),
+        )[:TARGETS_PER_DIVISION]
+        for d, topics in coverage.items()
     }
 
 

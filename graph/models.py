@@ -404,12 +404,111 @@ class Platform(Record):
     division: Slug | None = None
 
 
+class EventKind(StrEnum):
+    TRAINING = "training"
+    STUDY_DAY = "study-day"
+    PLATFORM_MEETING = "platform-meeting"
+    PROJECT_SESSION = "project-session"
+
+
+class EventStatus(StrEnum):
+    PLANNED = "planned"
+    FULL = "full"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
 class Training(Record):
+    """An event of the platforms: a training, a study day, a platform meeting or a project's session.
+
+    Kept under its first name (the stores, the loaders and the training-coverage analysis know it so); the
+    fields after `terms` came with the events' calendar and are all optional, so older rows still read.
+    """
+
     kind: ClassVar[str] = "Training"
     title: PublicName = Field(min_length=1, max_length=300)
     held_on: date
     organiser_id: Slug | None = None
     terms: tuple[Slug, ...] = Field(default=(), max_length=50)
+    event_kind: EventKind = EventKind.TRAINING
+    starts_at: time | None = None
+    ends_at: time | None = None
+    divisions: tuple[Slug, ...] = Field(default=(), max_length=3)
+    """Empty: the whole arrondissement."""
+    audience_sectors: tuple[Slug, ...] = Field(default=(), max_length=20)
+    audience_types: tuple[Slug, ...] = Field(default=(), max_length=50)
+    location_id: Slug | None = None
+    """Where it takes place; the location's visibility decides who reads its address."""
+    capacity: Count | None = None
+    registration_deadline: date | None = None
+    status: EventStatus = EventStatus.PLANNED
+    members_only: bool = False
+    """Shown (and in the calendar feeds) to signed-in members only."""
+    description: PublicText = Field(default="", max_length=2000)
+    project_id: Slug | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Training:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise PydanticCustomError("ends_before_start", "an event ends after it starts")
+        if self.registration_deadline and self.registration_deadline > self.held_on:
+            raise PydanticCustomError(
+                "deadline_after_event", "registrations close on the day of the event at the latest"
+            )
+        return self
+
+
+class NewsPost(Record):
+    """A short post of the coordination to the members: a new service, a change in the law, a campaign.
+    French first; the other languages when the coordination writes them."""
+
+    kind: ClassVar[str] = "NewsPost"
+    title: PublicLine = Field(min_length=1, max_length=200)
+    body: PublicText = Field(min_length=1, max_length=5000)
+    title_nl: PublicLine | None = Field(default=None, max_length=200)
+    body_nl: PublicText | None = Field(default=None, max_length=5000)
+    title_de: PublicLine | None = Field(default=None, max_length=200)
+    body_de: PublicText | None = Field(default=None, max_length=5000)
+    title_en: PublicLine | None = Field(default=None, max_length=200)
+    body_en: PublicText | None = Field(default=None, max_length=5000)
+    published_on: date
+    terms: tuple[Slug, ...] = Field(default=(), max_length=20)
+    divisions: tuple[Slug, ...] = Field(default=(), max_length=3)
+    members_only: bool = False
+    link: WebAddress | None = None
+
+    def title_in(self, lang: str) -> str:
+        return str(getattr(self, f"title_{lang}", None) or self.title)
+
+    def body_in(self, lang: str) -> str:
+        return str(getattr(self, f"body_{lang}", None) or self.body)
+
+
+class ProjectStatus(StrEnum):
+    PLANNED = "planned"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class Project(Record):
+    """A joint project or partnership of member organisations; its partners count as cooperating."""
+
+    kind: ClassVar[str] = "Project"
+    name: PublicName = Field(min_length=1, max_length=300)
+    partner_ids: tuple[Slug, ...] = Field(min_length=2, max_length=100)
+    terms: tuple[Slug, ...] = Field(default=(), max_length=20)
+    starts_on: date
+    ends_on: date | None = None
+    status: ProjectStatus = ProjectStatus.RUNNING
+    description: PublicText = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Project:
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise PydanticCustomError("ends_before_start", "a project ends after it starts")
+        if len(set(self.partner_ids)) != len(self.partner_ids):
+            raise PydanticCustomError("duplicate", "each partner once")
+        return self
 
 
 class ReportReason(StrEnum):
@@ -529,6 +628,8 @@ ENTITY_TYPES: tuple[type[Record], ...] = (
     Service,
     Platform,
     Training,
+    NewsPost,
+    Project,
 )
 """In dependency order: a record only refers to kinds listed before it (or to its own kind)."""
 
@@ -614,8 +715,23 @@ class Attendance(Link):
         return (self.kind, self.organisation_id, self.training_id)
 
 
-LINK_TYPES: tuple[type[Link], ...] = (Cooperation, ReferralFlow, Membership, Attendance)
-AnyLink = Cooperation | ReferralFlow | Membership | Attendance
+class Registration(Link):
+    """An organisation registered a number of its staff for an event (never their names); beyond the
+    places left, they wait."""
+
+    kind: ClassVar[str] = "REGISTERED_FOR"
+    organisation_id: Slug
+    training_id: Slug
+    participants: Annotated[int, Field(ge=1, le=MAX_COUNT)] = 1
+    waiting: Count = 0
+    """How many of `participants` are on the waiting list (the event was full)."""
+
+    def key(self) -> tuple[str, ...]:
+        return (self.kind, self.organisation_id, self.training_id)
+
+
+LINK_TYPES: tuple[type[Link], ...] = (Cooperation, ReferralFlow, Membership, Attendance, Registration)
+AnyLink = Cooperation | ReferralFlow | Membership | Attendance | Registration
 
 
 def link_ends(link: Link) -> tuple[str, str]:
@@ -627,7 +743,7 @@ def link_ends(link: Link) -> tuple[str, str]:
             return link.from_id, link.to_id
         case Membership():
             return link.organisation_id, link.platform_id
-        case Attendance():
+        case Attendance() | Registration():
             return link.organisation_id, link.training_id
     raise TypeError(type(link).__name__)
 

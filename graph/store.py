@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import combinations
 from typing import Any, ClassVar, TypeVar
 
 import networkx as nx
@@ -33,11 +34,15 @@ from graph.models import (
     LinkStatus,
     Location,
     Membership,
+    NewsPost,
     Organisation,
     Platform,
+    Project,
+    ProjectStatus,
     Record,
     ReferralFlow,
     ReferralTally,
+    Registration,
     ReportStatus,
     Service,
     ServiceCandidate,
@@ -96,8 +101,17 @@ def references(record: Record) -> list[tuple[type[Record], str, str]]:
             refs.append((Division, record.division, "division"))
         case Training():
             refs += [(Term, code, "terms") for code in record.terms]
+            refs += [(Division, d, "divisions") for d in record.divisions]
             if record.organiser_id:
                 refs.append((Organisation, record.organiser_id, "organiser_id"))
+            if record.location_id:
+                refs.append((Location, record.location_id, "location_id"))
+        case NewsPost():
+            refs += [(Term, code, "terms") for code in record.terms]
+            refs += [(Division, d, "divisions") for d in record.divisions]
+        case Project():
+            refs += [(Organisation, o, "partner_ids") for o in record.partner_ids]
+            refs += [(Term, code, "terms") for code in record.terms]
     return refs
 
 
@@ -112,7 +126,7 @@ def link_references(link: Link) -> list[tuple[type[Record], str, str]]:
                 (Organisation, link.organisation_id, "organisation_id"),
                 (Platform, link.platform_id, "platform_id"),
             ]
-        case Attendance():
+        case Attendance() | Registration():
             return [
                 (Organisation, link.organisation_id, "organisation_id"),
                 (Training, link.training_id, "training_id"),
@@ -724,6 +738,19 @@ class GraphStore(ABC):
                 period=flow.period,
                 count=flow.count,
             )
+        for project in self._fetch(Project, None, None):
+            if project.status is ProjectStatus.PLANNED:
+                continue  # partners of a project still to begin do not work together yet
+            for a, b in combinations(sorted(p for p in project.partner_ids if graph.has_node(p)), 2):
+                graph.add_edge(
+                    a, b, key=f"project:{project.id}", kind="cooperation", cooperation="project", project=project.id
+                )
+        self._add_recorded_referrals(graph)
+        return graph
+
+    def _add_recorded_referrals(self, graph: nx.MultiDiGraph) -> None:
+        """«Orientation faite» counts as referral edges, summed per (from, to, month) over services and
+        situations (what the analysis reads of declared flows); none to an organisation no longer there."""
         recorded: Counter[tuple[str, str, str]] = Counter()
         for tally in self._fetch_tallies(ReferralTally, None):
             recorded[tally.from_id, tally.to_id, tally.month] += tally.count
@@ -731,7 +758,6 @@ class GraphStore(ABC):
             if graph.has_node(from_id) and graph.has_node(to_id):
                 key = f"referral:{month}:recorded"
                 graph.add_edge(from_id, to_id, key=key, kind="referral", period=month, count=count, recorded=True)
-        return graph
 
 
 def _served(services: list[Service], division_of: dict[str, str | None]) -> set[str]:

@@ -10,12 +10,14 @@ The API routes, the dashboard forms, the CLI and the loader call these; nothing 
     AnalysisCache   the gap analysis and centrality, once per directory version
     UpkeepCases     error reports from the finder, records to verify (one by one or in bulk)
     PlatformCases   platforms and their members, trainings and their attendances
+    EventCases      events, registrations (head counts), attendances confirmed, news, joint projects
     OutcomeCases    referrals made, their outcomes and unmet demand, as counts; the coordinators' view
 """
 
 from graph.usecases.analysis import AnalysisCache
 from graph.usecases.caller import ANONYMOUS, LOADER, Caller
 from graph.usecases.directory import DirectoryCases, ImportReport, import_directory, sector_of
+from graph.usecases.events import EventCases, EventView
 from graph.usecases.network import NetworkCases
 from graph.usecases.outcomes import OutcomeCases
 from graph.usecases.platforms import PlatformCases
@@ -28,6 +30,8 @@ __all__ = [
     "AnalysisCache",
     "Caller",
     "DirectoryCases",
+    "EventCases",
+    "EventView",
     "ImportReport",
     "NetworkCases",
     "OutcomeCases",

@@ -1,0 +1,229 @@
+"""The platforms' own work: events (trainings, study days, platform meetings, projects' sessions), the
+organisations' registrations (head counts, never names), attendances confirmed after the event, news to the
+members and joint projects.
+
+Coordinators keep them all; an organiser's editor keeps the events their organisation organises. Members-only
+events and news are for signed-in callers; the public reads the others. Every write checks the version the
+form showed (`Stale` otherwise) and goes to the change log with the key id and route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from graph.errors import Forbidden, InvalidInput, NotFound, Stale
+from graph.models import (
+    Attendance,
+    EventStatus,
+    Location,
+    NewsPost,
+    Organisation,
+    Project,
+    Registration,
+    Training,
+    UpsertReport,
+    Visibility,
+)
+from graph.reference import Reference
+from graph.referral import Role
+from graph.store import GraphStore
+from graph.usecases.caller import Caller
+
+Kept = TypeVar("Kept", Training, NewsPost, Project)
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An event as a caller may read it: its place only when the caller's clearance reaches it, and the
+    places left after every registration."""
+
+    event: Training
+    location: Location | None
+    registered: int
+    waiting: int
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.event.capacity is None else max(0, self.event.capacity - self.registered)
+
+    @property
+    def full(self) -> bool:
+        return self.event.status is EventStatus.FULL or self.places_left == 0
+
+
+class EventCases:
+    """Events, registrations, attendances, news and projects."""
+
+    def __init__(self, store: GraphStore, reference: Reference) -> None:
+        self.store = store
+        self.reference = reference
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def events(
+        self,
+        caller: Caller,
+        *,
+        division: str | None = None,
+        term: str | None = None,
+        since: date | None = None,
+    ) -> list[EventView]:
+        """Events by date, those the caller may see: a division's include the arrondissement-wide ones."""
+        found = [
+            e
+            for e in self.store.list(Training)
+            if self._may_see(caller, e.members_only)
+            and (division is None or not e.divisions or division in e.divisions)
+            and (term is None or self._about(e.terms, term))
+            and (since is None or e.held_on >= since)
+        ]
+        return [self._view(caller, e) for e in sorted(found, key=lambda e: (e.held_on, e.starts_at or 0, e.id))]
+
+    def event(self, caller: Caller, event_id: str) -> EventView:
+        found = self.store.get(Training, event_id)
+        if not self._may_see(caller, found.members_only):
+            raise NotFound(f"no event «{event_id}»")  # a members-only event does not exist for the public
+        return self._view(caller, found)
+
+    def registrations(self, event_id: str) -> list[Registration]:
+        return [r for r in self.store.links(Registration) if r.training_id == event_id]
+
+    def news(self, caller: Caller, *, division: str | None = None, term: str | None = None) -> list[NewsPost]:
+        """The news the caller may read, latest first."""
+        found = [
+            n
+            for n in self.store.list(NewsPost)
+            if self._may_see(caller, n.members_only)
+            and (division is None or not n.divisions or division in n.divisions)
+            and (term is None or self._about(n.terms, term))
+        ]
+        return sorted(found, key=lambda n: (n.published_on, n.id), reverse=True)
+
+    def projects(self) -> list[Project]:
+        return self.store.list(Project)
+
+    def version(self, kind: type[Kept], record_id: str) -> str:
+        return self.store.get(kind, record_id).content_hash()
+
+    @staticmethod
+    def _may_see(caller: Caller, members_only: bool) -> bool:
+        return not members_only or caller.role is not Role.PUBLIC
+
+    def _about(self, terms: tuple[str, ...], term: str) -> bool:
+        """A feed of a topic carries its narrower topics too (a training on sexual violence is about violence)."""
+        wanted = {term, *self.reference.taxonomy.descendants(term)}
+        return bool(wanted & set(terms))
+
+    def _view(self, caller: Caller, event: Training) -> EventView:
+        location = None
+        if event.location_id:
+            found = self.store.list(Location, ids=[event.location_id], clearance=_clearance(caller))
+            location = found[0] if found else None
+        registrations = self.registrations(event.id)
+        waiting = sum(r.waiting for r in registrations)
+        return EventView(event, location, sum(r.participants for r in registrations) - waiting, waiting)
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def save(self, caller: Caller, record: Kept, expected: str | None = None) -> UpsertReport:
+        """Create (expected None and a new id) or save an event, a news post or a project."""
+        self._require_keeper(caller, record)
+        if expected is not None:
+            stored = self.store.get(type(record), record.id)
+            self._require_keeper(caller, stored)
+            if stored.content_hash() != expected:
+                raise Stale(f"«{record.id}» was changed meanwhile by someone else: nothing was written", stored)
+        elif self.store.list(type(record), ids=[record.id]):
+            raise InvalidInput(f"«{record.id}» exists already", parameter="id", code="slug")
+        self._check_terms(record.terms)
+        return self.store.upsert([record], key_id=caller.key_id, route=caller.route)
+
+    def delete(self, caller: Caller, kind: type[Kept], record_id: str, expected: str) -> None:
+        """Delete an event (with its registrations and attendances), a news post or a project."""
+        stored = self.store.get(kind, record_id)
+        self._require_keeper(caller, stored)
+        if stored.content_hash() != expected:
+            raise Stale(f"«{record_id}» was changed meanwhile by someone else: nothing was written", stored)
+        if isinstance(stored, Training):
+            attached = [*self.registrations(record_id), *self._attendances(record_id)]
+            for link in attached:
+                self.store.remove_link(link, key_id=caller.key_id, route=caller.route)
+        self.store.delete(kind, record_id, key_id=caller.key_id, route=caller.route)
+
+    def register(self, caller: Caller, event_id: str, participants: int, today: date | None = None) -> Registration:
+        """Register (or change) the caller's organisation's head count; beyond the places left, they wait."""
+        caller.require_professional()
+        if caller.organisation_id is None:
+            raise InvalidInput(
+                "a registration is for the organisation of a key", parameter="from", code="no_organisation"
+            )
+        view = self.event(caller, event_id)
+        today = today or date.today()
+        if view.event.status in (EventStatus.HELD, EventStatus.CANCELLED) or view.event.held_on < today:
+            raise InvalidInput("this event takes no registrations any more", parameter="event", code="event_closed")
+        if view.event.registration_deadline and view.event.registration_deadline < today:
+            raise InvalidInput("registrations are closed", parameter="event", code="registration_closed")
+        mine = [r for r in self.registrations(event_id) if r.organisation_id == caller.organisation_id]
+        others = view.registered - sum(r.participants - r.waiting for r in mine)
+        left = participants if view.event.capacity is None else max(0, view.event.capacity - others)
+        registration = Registration(
+            organisation_id=caller.organisation_id,
+            training_id=event_id,
+            participants=participants,
+            waiting=max(0, participants - left),
+            source=f"registration by {caller.key_id}",
+        )
+        self.store.add_links([registration], key_id=caller.key_id, route=caller.route)
+        return registration
+
+    def unregister(self, caller: Caller, event_id: str) -> None:
+        caller.require_professional()
+        mine = [r for r in self.registrations(event_id) if r.organisation_id == caller.organisation_id]
+        if not mine:
+            raise NotFound("your organisation is not registered for this event")
+        self.store.remove_link(mine[0], key_id=caller.key_id, route=caller.route)
+
+    def confirm_attendance(self, caller: Caller, event_id: str, counts: dict[str, int]) -> UpsertReport:
+        """After the event: the head counts that came, per organisation — the attendances the training-coverage
+        analysis reads; the event is then held."""
+        caller.require_coordinator("confirming attendances")
+        event = self.store.get(Training, event_id)
+        unknown = sorted(set(counts) - {o.id for o in self.store.list(Organisation, ids=sorted(counts))})
+        if unknown:
+            raise InvalidInput(
+                f"unknown organisations: {', '.join(unknown)}", parameter="organisation_id", code="missing"
+            )
+        links = [
+            Attendance(organisation_id=org, training_id=event_id, participants=n, source="attendance confirmed")
+            for org, n in sorted(counts.items())
+            if n > 0
+        ]
+        report = self.store.add_links(links, key_id=caller.key_id, route=caller.route) if links else UpsertReport()
+        if event.status is not EventStatus.HELD:
+            held = event.model_copy(update={"status": EventStatus.HELD})
+            self.store.upsert([held], key_id=caller.key_id, route=caller.route)
+        return report
+
+    def _attendances(self, event_id: str) -> list[Attendance]:
+        return [a for a in self.store.links(Attendance) if a.training_id == event_id]
+
+    def _require_keeper(self, caller: Caller, record: Training | NewsPost | Project) -> None:
+        """Coordinators keep everything; an organiser's editor keeps its organisation's events."""
+        if caller.role is Role.COORDINATOR:
+            return
+        if isinstance(record, Training) and record.organiser_id and caller.role is Role.EDITOR:
+            caller.require_writer(record.organiser_id)
+            return
+        raise Forbidden("events, news and projects are kept by the coordination (and events by their organiser)")
+
+    def _check_terms(self, terms: tuple[str, ...]) -> None:
+        unknown = [c for c in terms if c not in self.reference.taxonomy.terms]
+        if unknown:
+            raise InvalidInput(f"unknown topics: {', '.join(unknown)}", parameter="terms", code="unknown_code")
+
+
+def _clearance(caller: Caller) -> Visibility:
+    """An event's place: public for everyone, network for members; a hidden one never (a shelter's rooms)."""
+    return Visibility.PUBLIC if caller.role is Role.PUBLIC else Visibility.NETWORK
