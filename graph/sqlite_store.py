@@ -20,8 +20,9 @@ The file is the truth shared by every process (several uvicorn workers, the CLI)
   docs/performance.md).
 - Error reports and counts (`Tally`: referrals made, their outcomes, unmet demand) sit beside the directory,
   never in the view: they are read from the file (counts on the read-only connection, which never waits for
-  a write), so every process counts on the same cells and sees the others' counts at once; an increment is one `INSERT … ON CONFLICT DO UPDATE`, a
-  compare-and-set one write transaction. Counts never write a change-log entry nor move `version()`.
+  a write), so every process counts on the same cells and sees the others' counts at once; an increment is
+  one `INSERT … ON CONFLICT DO UPDATE`, a compare-and-set one write transaction. Counts never write a
+  change-log entry nor move `version()`.
 - A file that is not a Relais store (another application's database, a text file, a corrupt page or row)
   is refused with `InvalidInput` naming the file, and never written to.
 
