@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import combinations
 from typing import Any, ClassVar, TypeVar
 
 import networkx as nx
@@ -33,11 +34,15 @@ from graph.models import (
     LinkStatus,
     Location,
     Membership,
+    NewsPost,
     Organisation,
     Platform,
+    Project,
+    ProjectStatus,
     Record,
     ReferralFlow,
     ReferralTally,
+    Registration,
     ReportStatus,
     Service,
     ServiceCandidate,
@@ -96,8 +101,17 @@ def references(record: Record) -> list[tuple[type[Record], str, str]]:
             refs.append((Division, record.division, "division"))
         case Training():
             refs += [(Term, code, "terms") for code in record.terms]
+            refs += [(Division, d, "divisions") for d in record.divisions]
             if record.organiser_id:
                 refs.append((Organisation, record.organiser_id, "organiser_id"))
+            if record.location_id:
+                refs.append((Location, record.location_id, "location_id"))
+        case NewsPost():
+            refs += [(Term, code, "terms") for code in record.terms]
+            refs += [(Division, d, "divisions") for d in record.divisions]
+        case Project():
+            refs += [(Organisation, o, "partner_ids") for o in record.partner_ids]
+            refs += [(Term, code, "terms") for code in record.terms]
     return refs
 
 
@@ -112,7 +126,7 @@ def link_references(link: Link) -> list[tuple[type[Record], str, str]]:
                 (Organisation, link.organisation_id, "organisation_id"),
                 (Platform, link.platform_id, "platform_id"),
             ]
-        case Attendance():
+        case Attendance() | Registration():
             return [
                 (Organisation, link.organisation_id, "organisation_id"),
                 (Training, link.training_id, "training_id"),
@@ -724,6 +738,13 @@ class GraphStore(ABC):
                 period=flow.period,
                 count=flow.count,
             )
+        for project in self._fetch(Project, None, None):
+            if project.status is ProjectStatus.PLANNED:
+                continue  # partners of a project still to begin do not work together yet
+            for a, b in combinations(sorted(p for p in project.partner_ids if graph.has_node(p)), 2):
+                graph.add_edge(
+                    a, b, key=f"project:{project.id}", kind="cooperation", cooperation="project", project=project.id
+                )
         self._add_recorded_referrals(graph)
         return graph
 
