@@ -563,6 +563,8 @@ class GraphStore(ABC):
         they were read as `expected`. Cells at 0 are not kept."""
         if any(type(t) is not kind or t.scope() != scope for t in (*expected, *new)):
             raise InvalidInput(f"every cell must be a {kind.__name__} of «{scope}»", parameter="scope")
+        if len({t.key() for t in new}) != len(new):
+            raise InvalidInput("each cell is given once", parameter="counts")
         if not self._replace_tallies(kind, scope, expected, [t for t in new if t.count]):
             raise Conflict("these counts were changed meanwhile: read them again")
 

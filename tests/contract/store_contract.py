@@ -686,6 +686,8 @@ class StoreContract(ABC):
             store.replace_tallies(
                 OutcomeTally, "sb/2026-10", second[:1], [outcome(OutcomeReason.ACCEPTED, 1, "2026-09")]
             )
+        with pytest.raises(InvalidInput):
+            store.replace_tallies(OutcomeTally, "sb/2026-10", second[:1], [second[0], second[0]])
         store.replace_tallies(OutcomeTally, "sb/2026-10", second[:1], [])
         assert cells(store, OutcomeTally) == {outcome(OutcomeReason.ACCEPTED, 4, "2026-09").key(): 4}
 
