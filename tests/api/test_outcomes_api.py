@@ -243,3 +243,15 @@ def test_a_signed_in_browser_cannot_count_through_the_api(api: TestClient) -> No
     assert api.post("/login", data={"key": MORE_TOKENS["pro_cpas"]}, follow_redirects=False).status_code == 303
     assert api.post("/v1/orientations", json=orientation()).status_code == 401
     assert api.get("/v1/outcomes", headers=as_("coordinator")).json()["refusals_by_service"] == []
+
+
+@pytest.mark.parametrize(
+    ("month", "words"), [("2020-01", "nicht mehr"), ("2999-12", "noch nicht"), ("11-2026", "JJJJ-MM")]
+)
+def test_outcomes_of_a_month_not_kept_or_to_come_are_refused(api: TestClient, month: str, words: str) -> None:
+    read = api.get(f"/v1/services/{SHELTER_SVC}/outcomes?month={month}", headers=as_("shelter", "de"))
+    assert read.status_code == 422
+    assert read.json()["errors"][0]["parameter"] == "month" and words in read.json()["detail"]
+    body = {"month": month, "counts": {"accepted": 3}, "version": "accepted=0"}
+    assert api.put(f"/v1/services/{SHELTER_SVC}/outcomes", json=body, headers=as_("shelter")).status_code == 422
+    assert api.get(f"/v1/services/{SHELTER_SVC}/outcomes", headers=as_("shelter")).json()["counts"]["accepted"] == 0
