@@ -177,3 +177,16 @@ def test_a_coordinators_division_report_has_the_section_and_nobody_elses(loop_cl
     assert "Orientations, refus et demande non rencontrée" not in theirs and "<!--" not in theirs
     dutch = loop_client.get("/v1/report?division=huy&lang=nl", headers=auth("coordinator")).text
     assert "Weigeringen per afdeling" in dutch and "Geen plaats — plaatstekort" in dutch
+
+
+def test_a_rows_only_small_count_has_a_second_cell_masked_in_words(loop_client: TestClient) -> None:
+    outcomes = loop_client.app.state.relais.outcomes  # type: ignore[attr-defined]
+    editor = Caller(Role.EDITOR, key_id="k-edit", organisation_id="shelter-v-1")
+    current = outcomes.outcomes(editor, "shelter-v-1-svc")
+    counts = {OutcomeReason.ACCEPTED: 5, OutcomeReason.NO_PLACE: 1, OutcomeReason.DECLINED: 3}
+    outcomes.set_outcomes(editor, "shelter-v-1-svc", current.month, counts, current.version)
+    page = signed_in(loop_client).get("/coordination/outcomes?division=verviers&lang=fr").text
+    by_service = page.split('id="by-service"')[1].split("</section>")[0]
+    assert "Accepté·e : 5 · Pas de place : &lt; 3 · La personne a refusé : masqué" in by_service
+    csv_text = loop_client.get("/v1/outcomes.csv?division=verviers&lang=de", headers=auth("coordinator")).text
+    assert "Die Person hat abgelehnt,verdeckt" in csv_text
