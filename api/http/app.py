@@ -7,6 +7,7 @@ its router, every route calls a use case.
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,6 +32,11 @@ REFERRAL_THREADS = 4
 """Referrals on Neo4j computed at once per worker. The engine is mostly Python once warm: more threads
 only take turns on the GIL, and the turns were the tail (p99 under load 105 ms with 40, 18 ms with 4,
 at 10k organisations)."""
+
+QUIET_LOGGERS = ("neo4j",)
+"""Libraries whose debug lines carry each request's values (the driver logs every query with its parameters:
+a count's key, a question's term and division): with the line's time they would date a count to the second,
+so they never write below WARNING, whatever the root logger's level (docs/security.md)."""
 
 PRUNER = Caller(Role.COORDINATOR, key_id="relais-serve", route="start-up")
 """Who drops the counts older than the months kept when the server starts (docs/security.md)."""
@@ -65,6 +71,8 @@ def create_app(
         redoc_url=None,  # Redoc always loads its logo from a CDN
     )
     app.state.settings = settings
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     install_error_handlers(app)
     app.add_exception_handler(RequestValidationError, validation_error)
     for module in (operations, referrals, directory, network, reference, analysis, outcomes):

@@ -218,11 +218,17 @@ def days_in(client: TestClient, url: str) -> set[str]:
     return {m.group(0) for m in DAY.finditer(response.content.decode("utf-8", errors="replace"))}
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def served(
     request: pytest.FixtureRequest, reference: Reference, tmp_path: Path
 ) -> Iterator[tuple[TestClient, GraphStore]]:
-    empty = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "relais.db")
+    """The demo served on each store; the Neo4j one emptied first (the counts included)."""
+    empty: GraphStore
+    if request.param == "neo4j":
+        empty = request.getfixturevalue("neo4j_store")
+        empty.wipe()
+    else:
+        empty = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "relais.db")
     store = demo_store(empty, reference)
     with TestClient(create_app(counting_settings(), store)) as client:
         yield client, store
