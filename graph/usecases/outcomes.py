@@ -9,12 +9,13 @@ read them with small counts suppressed (`graph.outcomes`); nobody's day, address
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.errors import InvalidInput, Stale
+from graph.errors import InvalidInput, Stale, StoreError, StoreUnavailable
 from graph.models import OutcomeReason, OutcomeTally, ReferralTally, Service, TermKind, UnmetDemand
 from graph.outcomes import capacity_gaps, flows_and_agreements, months_back, refusals, unmet_demand
 from graph.reference import Reference
@@ -22,6 +23,8 @@ from graph.referral import Answer
 from graph.store import GraphStore
 from graph.usecases.analysis import AnalysisCache
 from graph.usecases.caller import Caller
+
+log = logging.getLogger("relais")
 
 DEFAULT_MONTHS = 12
 """How many months the coordinators' views read back, this one included."""
@@ -135,17 +138,17 @@ class OutcomeCases:
         term = answer.query.situation or answer.query.need
         if answer.division is None or term is None or any(not r.alternative for r in answer.results):
             return
-        self.store.add_tallies(
-            [
-                UnmetDemand(
-                    month=this_month(today),
-                    term=term,
-                    division=answer.division,
-                    language=answer.query.language,
-                    urgent=answer.query.urgent,
-                )
-            ]
+        cell = UnmetDemand(
+            month=this_month(today),
+            term=term,
+            division=answer.division,
+            language=answer.query.language,
+            urgent=answer.query.urgent,
         )
+        try:
+            self.store.add_tallies([cell])
+        except (StoreUnavailable, StoreError):  # the person in front of the professional comes first
+            log.warning("unmet demand not counted: the store refused the write")
 
     def loop(
         self, caller: Caller, division: str | None = None, months: int = DEFAULT_MONTHS, today: date | None = None

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from api.bootstrap import Relais, build
-from graph.errors import Forbidden, InvalidInput, Stale
+from graph.errors import Forbidden, InvalidInput, Stale, StoreUnavailable
 from graph.memory_store import MemoryStore
 from graph.models import OutcomeReason, OutcomeTally, ReferralTally, UnmetDemand
 from graph.outcomes import MASKED, SMALL, months_back
@@ -163,3 +163,12 @@ def test_recorded_referrals_join_the_referral_flows_the_analysis_reads(relais: R
     month = date.today().strftime("%Y-%m")
     edge = snapshot.get_edge_data("amb-h-1", SHELTER)[f"referral:{month}:recorded"]
     assert (edge["kind"], edge["count"], edge["period"]) == ("referral", 1, month)
+
+
+def test_a_store_refusing_the_count_does_not_cost_the_answer(relais: Relais, monkeypatch: pytest.MonkeyPatch) -> None:
+    def busy(_: object) -> None:
+        raise StoreUnavailable("busy")
+
+    monkeypatch.setattr(relais.store, "add_tallies", busy)
+    answer = relais.referrals.refer(PROFESSIONAL, ReferralQuery.of(situation="forced-marriage", commune="Huy"))
+    assert answer.results and answer.fallbacks
