@@ -235,7 +235,15 @@ def outcome_form(page: str, service: str) -> dict[str, str]:
 def test_the_section_shows_the_month_the_referrals_received_and_one_field_per_reason(client: TestClient) -> None:
     sign_in(client, "pro_org")
     form = orientation_form(cards(client.get(HUY).text)[EDITOR_SERVICE])
-    for _ in range(5):
+    client.post("/coordination/orientations", data=form, follow_redirects=False)
+    client.cookies.clear()
+    sign_in(client, "editor")
+    one = text_of(outcome_article(client.get("/organisation?lang=fr").text, EDITOR_SERVICE))
+    assert "1 orientation enregistrée via Relais." in one, "its own figures exactly, even below 3"
+    client.cookies.clear()
+    sign_in(client, "pro_org")
+    form = orientation_form(cards(client.get(HUY).text)[EDITOR_SERVICE])  # the new session's token
+    for _ in range(4):
         client.post("/coordination/orientations", data=form, follow_redirects=False)
     client.cookies.clear()
     sign_in(client, "editor")
