@@ -23,6 +23,7 @@ from api.http.docs import install_docs
 from api.http.errors import install_error_handlers
 from api.http.guards import Guards
 from api.http.routers import analysis, directory, hsds, network, operations, outcomes, pages, reference, referrals
+from api.http.routers.feeds import router as feeds_router
 from api.settings import Settings, get_settings
 from graph.referral import Role
 from graph.store import GraphStore
@@ -77,6 +78,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)
     for module in (operations, referrals, directory, network, reference, analysis, outcomes):
         app.include_router(module.router)
+    app.include_router(feeds_router)
     writes = (directory.writes, network.writes, outcomes.counting, outcomes.writes)
     for extra in (*writes, analysis.assets, hsds.router, pages.router):
         app.include_router(extra)
