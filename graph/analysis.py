@@ -522,5 +522,10 @@ def analyse(
     summary += [{"kind": "missing-link", **m} for m in cross["missing_expected"]]
     summary += [{"kind": "outside-platform", **o} for o in part["outside_platform"]]
     summary += [{"kind": "training-gap", **t} for t in part["training_gaps"]]
+    named = {d["project"]: d.get("project_name", d["project"]) for *_, d in snapshot.edges(data=True) if "project" in d}
+    summary += [
+        {"kind": "bridged-by-project", **b, "names": [named[p] for p in b["projects"]]}
+        for b in cross["bridged_by_projects"]
+    ]
     summary += [{"kind": "stale", "division": division_of(snapshot, s["organisation"]), **s} for s in fresh["stale"]]
     return GapReport(cov, whole, by_division, cross, part, fresh, summary)

@@ -745,7 +745,13 @@ class GraphStore(ABC):
                 continue  # partners of a project still to begin do not work together yet
             for a, b in combinations(sorted(p for p in project.partner_ids if graph.has_node(p)), 2):
                 graph.add_edge(
-                    a, b, key=f"project:{project.id}", kind="cooperation", cooperation="project", project=project.id
+                    a,
+                    b,
+                    key=f"project:{project.id}",
+                    kind="cooperation",
+                    cooperation="project",
+                    project=project.id,
+                    project_name=project.name,  # the map's tooltip and the analysis' sentences name it
                 )
         self._add_recorded_referrals(graph)
         return graph

@@ -35,7 +35,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from graph.analysis import cooperation_graph, division_of
-from viz.texts import GAP_KINDS, Table, say
+from viz.texts import GAP_KINDS, SECTOR_NAMES, Table, say
 
 MAX_NODES = 1000
 VIS_JS = "vis-network.min.js"
@@ -49,19 +49,6 @@ SECTOR_COLOURS = {
     "social": "#e08214",
     "mediation": "#878787",
     "public": "#5aae61",
-}
-SECTOR_NAMES: Table = {
-    sector: {"fr": fr, "nl": nl, "de": de, "en": en}
-    for sector, fr, nl, de, en in (
-        ("associative", "Associatif", "Verenigingen", "Vereine", "Associations"),
-        ("coordination", "Coordination", "Coördinatie", "Koordination", "Coordination"),
-        ("medical", "Médical", "Medisch", "Medizin", "Medical"),
-        ("police", "Police", "Politie", "Polizei", "Police"),
-        ("justice", "Justice", "Justitie", "Justiz", "Justice"),
-        ("social", "Social / CPAS", "Sociaal / OCMW", "Soziales / ÖSHZ", "Social / welfare centre"),
-        ("mediation", "Médiation", "Bemiddeling", "Mediation", "Mediation"),
-        ("public", "Communes", "Gemeenten", "Gemeinden", "Municipalities"),
-    )
 }
 MAP: Table = {
     "title": {
@@ -234,6 +221,7 @@ KIND_NAMES: Table = {
         ("protocol", "Protocole", "Protocol", "Protokoll", "Protocol"),
         ("case-conference", "Concertation de cas", "Casusoverleg", "Fallbesprechung", "Case conference"),
         ("informal", "Informel", "Informeel", "Informell", "Informal"),
+        ("project", "Projet commun", "Gezamenlijk project", "Gemeinsames Projekt", "Joint project"),
     )
 }
 """The cooperation kinds in words: the legend, the filter and the partners of each organisation."""
@@ -243,8 +231,11 @@ KIND_STYLES = {
     "protocol": ("#009e73", False),
     "case-conference": ("#d55e00", False),
     "informal": ("#6b6b6b", True),
+    "project": ("#cc79a7", True),
 }
-"""Kind → (colour, dashed)."""
+"""Kind → (colour, dashed). A joint project's partners (`cooperation="project"` in the snapshot) are linked by a
+kind of their own: one per project in the page's data (`project_kinds`), so a link's tooltip names its project."""
+PROJECT = "project"
 
 
 def vis_script() -> bytes:
@@ -342,16 +333,56 @@ def cooperation_kinds(snapshot: nx.MultiDiGraph) -> dict[frozenset[str], list[st
     ...                      ("a", "b", {"kind": "referral"})])
     >>> cooperation_kinds(g)[frozenset("ab")]
     ['convention', 'protocol']
+    >>> g.add_edge("a", "b", kind="cooperation", cooperation="project", project="p1")
+    2
+    >>> cooperation_kinds(g)[frozenset("ab")]
+    ['convention', 'protocol', 'project:p1']
     """
     found: dict[frozenset[str], set[str]] = {}
     for a, b, data in snapshot.edges(data=True):
         if data.get("kind") == "cooperation":
-            found.setdefault(frozenset((a, b)), set()).add(str(data.get("cooperation", "informal")))
+            found.setdefault(frozenset((a, b)), set()).add(_kind_of(data))
     order = list(KIND_STYLES)
     return {
         pair: sorted(kinds, key=lambda k: (order.index(k) if k in order else len(order), k))
         for pair, kinds in found.items()
     }
+
+
+def _kind_of(edge: dict[str, Any]) -> str:
+    """A cooperation edge's kind on the map: its cooperation kind, or «project:<id>» for a joint project's."""
+    if edge.get("project"):
+        return f"{PROJECT}:{edge['project']}"
+    return str(edge.get("cooperation", "informal"))
+
+
+def project_kinds(snapshot: nx.MultiDiGraph) -> dict[str, str]:
+    """The joint projects linking organisations, as map kinds («project:<id>») with the project's name.
+
+    >>> g = nx.MultiDiGraph([("a", "b", {"kind": "cooperation", "project": "p1", "project_name": "Pont"})])
+    >>> project_kinds(g)
+    {'project:p1': 'Pont'}
+    """
+    found = {
+        _kind_of(data): str(data.get("project_name") or "")
+        for _, _, data in snapshot.edges(data=True)
+        if data.get("kind") == "cooperation" and data.get("project")
+    }
+    return dict(sorted(found.items()))
+
+
+def _map_kinds(snapshot: nx.MultiDiGraph, lang: str) -> list[dict[str, Any]]:
+    """The kinds the script styles links by, in the order of their indices: the cooperation kinds, then one
+    per project (the «project» look, its name in the tooltip and the partners list; the «project» filter)."""
+    kinds = [
+        {"id": k, "words": say(KIND_NAMES, k, lang), "color": colour, "dashes": dashed}
+        for k, (colour, dashed) in KIND_STYLES.items()
+    ]
+    colour, dashed = KIND_STYLES[PROJECT]
+    for name in project_kinds(snapshot).values():
+        words = say(KIND_NAMES, PROJECT, lang) + (f" «{name}»" if name else "")
+        kinds.append({"id": PROJECT, "words": words, "color": colour, "dashes": dashed})
+    return kinds
 
 
 def _organisation_elements(
@@ -661,7 +692,7 @@ def _links(
     ([[0, 1, 1], [0, 2, 3]], ['Zed'])
     """
     index = {str(n["id"]): i for i, n in enumerate(nodes)}
-    order = list(KIND_STYLES)
+    order = [*KIND_STYLES, *project_kinds(snapshot)]
     pairs = [(e["from"], e["to"], e["kinds"]) for e in edges]
     off: dict[str, int] = {}
     across = [
@@ -688,10 +719,7 @@ def _data(net: Network, snapshot: nx.MultiDiGraph, aggregated: bool, lang: str) 
         "edges": edges,
         "outside": outside,
         "aggregated": aggregated,
-        "kinds": [
-            {"id": k, "words": say(KIND_NAMES, k, lang), "color": colour, "dashes": dashed}
-            for k, (colour, dashed) in KIND_STYLES.items()
-        ],
+        "kinds": _map_kinds(snapshot, lang),
         "sectors": SECTOR_COLOURS,
         "marks": {k: say(GAP_KINDS, k, lang) for k in ("single-point-of-failure", "isolated")},
         "options": options,

@@ -12,7 +12,7 @@ from datetime import date
 
 from graph.analysis import GapReport
 from graph.reference import Reference
-from viz.texts import GAP_DETAILS, GAP_KINDS, Table, organisation_type, say
+from viz.texts import GAP_DETAILS, GAP_KINDS, Table, organisation_type, say, sector
 
 Dated = Callable[[date], str]
 """Writes a date for people (the api gives its readable date in the page's language)."""
@@ -89,6 +89,9 @@ def describe_gap(
         values["why"] = gap.get("why", "")
     elif kind == "stale":
         values["on"] = when(date.fromisoformat(str(gap["verified_at"])))
+    elif kind == "bridged-by-project":
+        values["sectors"] = " ↔ ".join(sector(str(s), lang) for s in gap["sectors"])  # type: ignore[attr-defined]
+        values["projects"] = ", ".join(f"«{n}»" for n in gap["names"])  # type: ignore[attr-defined]
     return say(GAP_DETAILS, kind, lang).format(**values)
 
 

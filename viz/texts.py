@@ -47,6 +47,12 @@ GAP_KINDS: Table = {
         "de": "Keine Fortbildung besucht",
         "en": "No training attended",
     },
+    "bridged-by-project": {
+        "fr": "Secteurs reliés par un projet seulement",
+        "nl": "Sectoren alleen verbonden door een project",
+        "de": "Sektoren nur durch ein Projekt verbunden",
+        "en": "Sectors linked by a project only",
+    },
     "stale": {
         "fr": "Fiche non vérifiée depuis plus d'un an",
         "nl": "Fiche al meer dan een jaar niet gecontroleerd",
@@ -86,6 +92,12 @@ GAP_DETAILS: Table = {
         "de": "keine Organisation der Abteilung hat eine Fortbildung zu «{label}» besucht.",
         "en": "no organisation of the division attended a training on «{label}».",
     },
+    "bridged-by-project": {
+        "fr": "{sectors} : aucun autre lien que le projet commun {projects}.",
+        "nl": "{sectors}: geen andere band dan het gezamenlijke project {projects}.",
+        "de": "{sectors}: keine andere Verbindung als das gemeinsame Projekt {projects}.",
+        "en": "{sectors}: no other link than the joint project {projects}.",
+    },
     "stale": {
         "fr": "{org} (vérifiée le {on}).",
         "nl": "{org} (gecontroleerd op {on}).",
@@ -124,6 +136,127 @@ ORGANISATION_TYPES_NL_DE: dict[str, tuple[str, str]] = {
 }
 
 
+ORGANISATION_TYPES_PLURAL: dict[str, tuple[str, str, str, str]] = {
+    # code: (fr, nl, de, en) — the plural a sentence needs («par les hôpitaux de la division de Verviers»);
+    # German in the nominative (its sentences start with it), the others without article
+    "helpline": ("lignes d'écoute", "hulplijnen", "Beratungstelefone", "helplines"),
+    "specialised-ambulatory": (
+        "services ambulatoires spécialisés",
+        "gespecialiseerde ambulante diensten",
+        "Spezialisierte ambulante Dienste",
+        "specialised ambulatory services",
+    ),
+    "shelter": ("maisons d'accueil et refuges", "opvanghuizen en vluchthuizen", "Frauenhäuser", "shelters"),
+    "perpetrator-service": (
+        "services pour auteur·es",
+        "diensten voor plegers",
+        "Dienste für Täter·innen",
+        "perpetrator services",
+    ),
+    "resource-centre": (
+        "pôles de ressources spécialisées",
+        "gespecialiseerde expertisecentra",
+        "Spezialisierte Ressourcenzentren",
+        "specialised resource centres",
+    ),
+    "case-conference": (
+        "concertations de cas haut risque",
+        "casusoverleggen hoog risico",
+        "Fallkonferenzen Hochrisiko",
+        "high-risk case conferences",
+    ),
+    "coordination": (
+        "coordinations provinciales",
+        "provinciale coördinaties",
+        "Provinzkoordinationen",
+        "provincial coordinations",
+    ),
+    "sexual-violence-centre": (
+        "centres de prise en charge des violences sexuelles",
+        "zorgcentra na seksueel geweld",
+        "Zentren für Opfer sexueller Gewalt",
+        "sexual assault care centres",
+    ),
+    "hospital": ("hôpitaux", "ziekenhuizen", "Krankenhäuser", "hospitals"),
+    "general-practice": (
+        "cabinets de médecine générale",
+        "huisartsenpraktijken",
+        "Hausarztpraxen",
+        "general practices",
+    ),
+    "mental-health-service": (
+        "services de santé mentale",
+        "diensten geestelijke gezondheidszorg",
+        "Dienste für psychische Gesundheit",
+        "mental health services",
+    ),
+    "family-planning": (
+        "centres de planning familial",
+        "centra voor gezinsplanning",
+        "Familienplanungszentren",
+        "family planning centres",
+    ),
+    "police-zone": ("zones de police", "politiezones", "Polizeizonen", "police zones"),
+    "police-victim-assistance": (
+        "services d'assistance policière aux victimes",
+        "diensten politionele slachtofferbejegening",
+        "Polizeiliche Opferhilfen",
+        "police victim assistance services",
+    ),
+    "prosecutor": ("parquets", "parketten", "Staatsanwaltschaften", "public prosecutor's offices"),
+    "court": ("tribunaux", "rechtbanken", "Gerichte", "courts"),
+    "justice-house": ("maisons de justice", "justitiehuizen", "Justizhäuser", "justice houses"),
+    "victim-support-service": (
+        "services d'aide aux victimes",
+        "diensten slachtofferhulp",
+        "Opferhilfedienste",
+        "victim support services",
+    ),
+    "public-social-welfare": ("CPAS", "OCMW's", "ÖSHZ", "public social welfare centres"),
+    "legal-aid-office": (
+        "bureaux d'aide juridique",
+        "bureaus voor juridische bijstand",
+        "Büros für juristischen Beistand",
+        "legal aid offices",
+    ),
+    "child-protection": (
+        "services de protection de l'enfance",
+        "diensten kinderbescherming",
+        "Kinderschutzdienste",
+        "child protection services",
+    ),
+    "fgm-forced-marriage-service": (
+        "services MGF / mariage forcé",
+        "diensten VGV / gedwongen huwelijk",
+        "Dienste FGM / Zwangsheirat",
+        "FGM and forced-marriage services",
+    ),
+    "elder-abuse-service": (
+        "services maltraitance des aîné·es",
+        "diensten ouderenmis(be)handeling",
+        "Dienste gegen Gewalt an älteren Menschen",
+        "elder abuse services",
+    ),
+    "mediation-service": ("services de médiation", "bemiddelingsdiensten", "Mediationsdienste", "mediation services"),
+    "municipality": ("communes", "gemeenten", "Gemeinden", "municipalities"),
+}
+
+SECTOR_NAMES: Table = {
+    sector: {"fr": fr, "nl": nl, "de": de, "en": en}
+    for sector, fr, nl, de, en in (
+        ("associative", "Associatif", "Verenigingen", "Vereine", "Associations"),
+        ("coordination", "Coordination", "Coördinatie", "Koordination", "Coordination"),
+        ("medical", "Médical", "Medisch", "Medizin", "Medical"),
+        ("police", "Police", "Politie", "Polizei", "Police"),
+        ("justice", "Justice", "Justitie", "Justiz", "Justice"),
+        ("social", "Social / CPAS", "Sociaal / OCMW", "Soziales / ÖSHZ", "Social / welfare centre"),
+        ("mediation", "Médiation", "Bemiddeling", "Mediation", "Mediation"),
+        ("public", "Communes", "Gemeenten", "Gemeinden", "Municipalities"),
+    )
+}
+"""The sectors in words (the map's legend and filter, the analysis' sentences, the activity report)."""
+
+
 def say(table: Table, key: str, lang: str) -> str:
     texts = table[key]
     return texts.get(lang, texts["fr"])
@@ -142,3 +275,19 @@ def organisation_type(ref: Reference, code: str, lang: str) -> str:
 def division(ref: Reference, id_: object, lang: str) -> str:
     found = ref.geography.divisions.get(str(id_))
     return found.label(lang) if found else str(id_ or "—")
+
+
+def organisation_types(ref: Reference, code: str, lang: str) -> str:
+    """An organisation type in the plural, for a sentence: «hôpitaux», «ziekenhuizen», «Krankenhäuser»
+    (nominative), «hospitals»; the singular name for a type the table does not know."""
+    plural = ORGANISATION_TYPES_PLURAL.get(code)
+    return (
+        plural[("fr", "nl", "de", "en").index(lang)]
+        if plural and lang in ("fr", "nl", "de", "en")
+        else (organisation_type(ref, code, lang))
+    )
+
+
+def sector(code: str, lang: str) -> str:
+    """A sector in words; an unknown one as it comes."""
+    return say(SECTOR_NAMES, code, lang) if code in SECTOR_NAMES else code
