@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,13 @@ from graph.models import (
     Link,
     Location,
     Membership,
+    NewsPost,
     Organisation,
     Platform,
+    Project,
     Record,
     ReferralFlow,
+    Registration,
     Service,
     TermKind,
     Training,
@@ -107,6 +110,17 @@ class _RowReader:
             self.fail(f"«{value}» is not a {'whole ' if kind is int else ''}number", column)
             return None
 
+    def clock(self, column: str) -> time | None:
+        """A time of day, «9:30» or «09:30» (a workbook's time cell reads as «09:30:00»)."""
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            return time.fromisoformat(value.zfill(5) if len(value) == 4 else value)
+        except ValueError:
+            self.fail(f"«{value}» is not a time of day (expected HH:MM)", column)
+            return None
+
     def boolean(self, column: str) -> bool:
         value = self.text(column).casefold()
         if value in TRUE:
@@ -145,8 +159,7 @@ class DirectoryParser:
             item: Item = kind.model_validate(values)
         except ValidationError as exc:
             for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else None
-                r.fail(err["msg"].removeprefix("Value error, "), _COLUMN_OF.get(column or "", column))
+                r.fail(err["msg"].removeprefix("Value error, "), _column_of(row.sheet, err))
             return None
         return item
 
@@ -335,14 +348,107 @@ class DirectoryParser:
         }
 
     def _trainings(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        """The former sheet listed the trainings that took place: one whose day has passed was held."""
         if r.text("organiser_id"):
             self._refs(r, "organiser_id", "Organisation", (r.text("organiser_id"),))
+        held_on = r.date("held_on", not_future=False)
         return Training, {
             "id": r.text("id"),
             "title": r.text("title"),
-            "held_on": r.date("held_on", not_future=False),
+            "held_on": held_on,
+            "status": "held" if held_on and held_on < date.today() else "planned",
             "organiser_id": r.opt("organiser_id"),
             "terms": self._terms(r, "terms", None),
+            **self._provenance(r),
+        }
+
+    def _codes(self, r: _RowReader, column: str, valid: Iterable[str], what: str) -> tuple[str, ...]:
+        """The codes of a multi-valued cell, each one of `valid` (a wrong one named with the nearest)."""
+        known = set(valid)
+        codes = split(r.text(column))
+        for code in codes:
+            if code not in known:
+                r.fail(f"unknown {what} «{code}»", column, suggest(code, known))
+        return codes
+
+    def _events(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        """An event of the platforms: its place, organiser and project must exist; its audience and
+        divisions are codes of the reference data."""
+        for column, kind in (("organiser_id", "Organisation"), ("location_id", "Location"), ("project_id", "Project")):
+            if r.text(column):
+                self._refs(r, column, kind, (r.text(column),))
+        types = self.ref.organisation_types
+        return Training, {
+            "id": r.text("id"),
+            "title": r.text("title"),
+            "event_kind": r.opt("kind") or "training",
+            "held_on": r.date("held_on", not_future=False),
+            "starts_at": r.clock("starts_at"),
+            "ends_at": r.clock("ends_at"),
+            "organiser_id": r.opt("organiser_id"),
+            "terms": self._terms(r, "terms", None),
+            "divisions": self._codes(r, "divisions", self.ref.geography.divisions, "division"),
+            "audience_sectors": self._codes(r, "audience_sectors", {t.sector for t in types.values()}, "sector"),
+            "audience_types": self._codes(r, "audience_types", types, "organisation type"),
+            "location_id": r.opt("location_id"),
+            "capacity": r.number("capacity"),
+            "registration_deadline": r.date("registration_deadline", not_future=False),
+            "status": r.opt("status") or "planned",
+            "members_only": r.boolean("members_only"),
+            "description": r.text("description"),
+            "project_id": r.opt("project_id"),
+            **self._provenance(r),
+        }
+
+    def _projects(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        partners = split(r.text("partners"))
+        self._refs(r, "partners", "Organisation", partners)
+        if len(partners) == 1:
+            r.fail("a project has two partners or more", "partners")
+        return Project, {
+            "id": r.text("id"),
+            "name": r.text("name"),
+            "partner_ids": partners,
+            "terms": self._terms(r, "terms", None),
+            "starts_on": r.date("starts_on", not_future=False),
+            "ends_on": r.date("ends_on", not_future=False),
+            "status": r.opt("status") or "running",
+            "description": r.text("description"),
+            **self._provenance(r),
+        }
+
+    def _news(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        link = r.text("link")
+        if link and not URL.match(link):
+            r.fail(f"«{link}» is not a web address (https://…)", "link")
+        translated = {
+            f"{part}_{lang}": r.opt(f"{part}_{lang}") for lang in ("nl", "de", "en") for part in ("title", "body")
+        }
+        return NewsPost, {
+            "id": r.text("id"),
+            "title": r.text("title"),
+            "body": r.text("body"),
+            **translated,
+            "published_on": r.date("published_on", not_future=False),
+            "terms": self._terms(r, "terms", None),
+            "divisions": self._codes(r, "divisions", self.ref.geography.divisions, "division"),
+            "members_only": r.boolean("members_only"),
+            "link": link or None,
+            **self._provenance(r),
+        }
+
+    def _registrations(self, r: _RowReader) -> tuple[type[Item], dict[str, Any]] | None:
+        """An organisation's head count for an event (never names); `waiting` of them on the waiting list."""
+        self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
+        self._refs(r, "event_id", "Training", (r.text("event_id"),))
+        participants, waiting = r.number("participants"), r.number("waiting")
+        if participants is not None and waiting is not None and waiting > participants:
+            r.fail(f"{waiting} waiting is more than the {participants} registered", "waiting")
+        return Registration, {
+            "organisation_id": r.text("organisation_id"),
+            "training_id": r.text("event_id"),
+            "participants": participants,
+            "waiting": waiting or 0,
             **self._provenance(r),
         }
 
@@ -417,12 +523,32 @@ def _capacity(r: _RowReader) -> Capacity | None:
 _COLUMN_OF = {"a": "from", "b": "to", "from_id": "from", "to_id": "to", "platform_kind": "kind"}
 """Model field -> template column, where they differ."""
 
+_SHEET_COLUMN_OF = {
+    "events": {"event_kind": "kind", "ends_before_start": "ends_at", "deadline_after_event": "registration_deadline"},
+    "projects": {"partner_ids": "partners", "ends_before_start": "ends_on", "duplicate": "partners"},
+    "registrations": {"training_id": "event_id"},
+}
+"""Per sheet: model field, or the error of a rule across fields, -> the template column to name."""
+
+
+def _column_of(sheet: str, err: Any) -> str | None:
+    """The column a model's error is about: its field's, or for a rule across fields the one to correct."""
+    named = _SHEET_COLUMN_OF.get(sheet, {})
+    if not err["loc"]:
+        return named.get(str(err["type"]))
+    field_name = str(err["loc"][0])
+    return named.get(field_name) or _COLUMN_OF.get(field_name, field_name)
+
+
 _SHEET_KIND = {
     "organisations": "Organisation",
     "locations": "Location",
     "services": "Service",
     "platforms": "Platform",
     "trainings": "Training",
+    "events": "Training",
+    "projects": "Project",
+    "news": "NewsPost",
 }
 
 
@@ -430,7 +556,7 @@ def _ids_in(source: DirectorySource) -> dict[str, set[str]]:
     """First pass: every id the file declares, so rows may refer to ones declared further down."""
     ids: dict[str, set[str]] = {}
     for sheet, kind in _SHEET_KIND.items():
-        ids[kind] = {row.cells.get("id", "") for row in source.rows(sheet)} - {""}
+        ids.setdefault(kind, set()).update({row.cells.get("id", "") for row in source.rows(sheet)} - {""})
     return ids
 
 
@@ -478,6 +604,7 @@ def read_directory(path: Path, reference: Reference, store: GraphStore | None = 
             ("Location", Location),
             ("Platform", Platform),
             ("Training", Training),
+            ("Project", Project),
             ("Service", Service),
         ):
             for rec in store.list(model, clearance=Visibility.HIDDEN):

@@ -22,10 +22,13 @@ from graph.models import (
     Cooperation,
     Location,
     Membership,
+    NewsPost,
     Organisation,
     Platform,
+    Project,
     Provenance,
     ReferralFlow,
+    Registration,
     Service,
     Training,
     Visibility,
@@ -129,9 +132,18 @@ def directory_rows(store: GraphStore) -> Rows:
     rows["links"] += map(_referral_row, store.links(ReferralFlow))
     rows["platforms"] += (_row(p, "platforms", kind=p.platform_kind) for p in store.list(Platform))
     rows["memberships"] += (_row(m, "memberships") for m in store.links(Membership))
-    rows["trainings"] += (_row(t, "trainings") for t in store.list(Training))
+    rows["projects"] += (_row(p, "projects", partners=p.partner_ids) for p in store.list(Project))
+    rows["events"] += (_event_row(t) for t in store.list(Training))  # every training is an event now
     rows["attendances"] += (_row(a, "attendances") for a in store.links(Attendance))
+    rows["registrations"] += (_row(r, "registrations", event_id=r.training_id) for r in store.links(Registration))
+    rows["news"] += (_row(n, "news") for n in store.list(NewsPost))
     return rows
+
+
+def _event_row(event: Training) -> dict[str, str]:
+    """An event on the events sheet: its kind, and its times as HH:MM."""
+    start, end = (t.strftime("%H:%M") if t else "" for t in (event.starts_at, event.ends_at))
+    return _row(event, "events", kind=event.event_kind, starts_at=start, ends_at=end)
 
 
 def private(path: Path) -> int:
