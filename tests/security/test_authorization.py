@@ -61,11 +61,10 @@ REFERRALS_TO_A = REFERRALS_FROM_A | {"from": "gp-h-6", "to": "amb-h-1"}
 HIDDEN_SAL = hsds_id("service_at_location", "shelter-h-1-svc:shelter-h-1-site")
 ORIENTATION = {"service_id": "shelter-h-1-svc", "situation": "partner-violence"}
 """A referral counted for the key's organisation: the shared professional and coordinator keys have none (422)."""
-OUTCOMES_A = {
-    "month": date.today().strftime("%Y-%m"),
-    "counts": {"no-place": 3},
-    "version": ",".join(f"{r.value}=0" for r in OutcomeReason),
-}
+THIS_MONTH = date.today().strftime("%Y-%m")
+NO_OUTCOMES = ",".join(f"{r.value}=0" for r in OutcomeReason)
+"""The version of a service's month with nothing entered yet."""
+OUTCOMES_A = {"month": THIS_MONTH, "counts": {"no-place": 3}, "version": NO_OUTCOMES}
 
 MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/healthz", None, READ),
@@ -151,8 +150,8 @@ PAGE_FORMS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         "/coordination/outcomes",
         {
             "service": "amb-h-1-svc",
-            "month": OUTCOMES_A["month"],
-            "version": OUTCOMES_A["version"],
+            "month": THIS_MONTH,
+            "version": NO_OUTCOMES,
             "count-no-place": "3",
         },
         {"public": 403, "professional": 403, "editor": 303, "editor_b": 403, "coordinator": 303},

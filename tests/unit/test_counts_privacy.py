@@ -225,8 +225,9 @@ def served(
     """The demo served on each store; the Neo4j one emptied first (the counts included)."""
     empty: GraphStore
     if request.param == "neo4j":
-        empty = request.getfixturevalue("neo4j_store")
-        empty.wipe()
+        neo4j: Neo4jStore = request.getfixturevalue("neo4j_store")
+        neo4j.wipe()
+        empty = neo4j
     else:
         empty = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "relais.db")
     store = demo_store(empty, reference)
