@@ -2,8 +2,9 @@
 
 Pure functions over the tallies (`graph.models.Tally`) and the analysis snapshot. Every figure a
 coordinator sees passes through `shown`: a count below `SUPPRESS_BELOW` is «< 3», so that no figure can
-point at a person; when a row hides exactly one small cell, its next smallest cell is masked too, so the
-row's total cannot give the small one back (docs/security.md).
+point at a person; a total with a small part is shown as a lower bound only («≥ 4»), so that subtracting
+the other parts from it gives nothing back — within a row (refused = its reasons), across rows (a division
+= its services) and across months (docs/security.md).
 """
 
 from __future__ import annotations
@@ -21,42 +22,55 @@ from graph.models import CooperationKind, OutcomeReason, OutcomeTally, ReferralT
 
 SUPPRESS_BELOW = 3
 SMALL = "< 3"
-MASKED = "masked"
-"""A cell at or above the threshold hidden so that a row's only small cell cannot be deduced from the total."""
+AT_LEAST = "≥ "
+"""The prefix of a lower bound («≥ 4»): a total one of whose parts is small."""
 Figure = int | str
 REFUSALS: tuple[OutcomeReason, ...] = tuple(r for r in OutcomeReason if r is not OutcomeReason.ACCEPTED)
 AGREEMENTS = frozenset({CooperationKind.CONVENTION.value, CooperationKind.PROTOCOL.value})
 """Cooperation kinds that are an agreement between two organisations (a convention, a protocol)."""
 
 
-def shown(count: int) -> Figure:
-    """A count as it may be shown: exact from 3 on (and 0), «< 3» below.
+@dataclass(frozen=True)
+class Amount:
+    """A count, or a sum of counts, with what may be said of it: `floor` is what the parts shown guarantee
+    (a small part counts for 1), `bounded` that a small part is in it."""
 
-    >>> shown(0), shown(1), shown(2), shown(3)
-    (0, '< 3', '< 3', 3)
+    value: int
+    bounded: bool = False
+    floor: int = 0
+
+    @staticmethod
+    def of(count: int) -> Amount:
+        small = 0 < count < SUPPRESS_BELOW
+        return Amount(count, small, 1 if small else count)
+
+    @staticmethod
+    def total(parts: Iterable[Amount]) -> Amount:
+        items = list(parts)
+        return Amount(sum(a.value for a in items), any(a.bounded for a in items), sum(a.floor for a in items))
+
+    @property
+    def exact(self) -> bool:
+        return not self.bounded and not 0 < self.value < SUPPRESS_BELOW
+
+
+def shown(amount: Amount | int) -> Figure:
+    """A figure as it may be shown: exact from 3 on (and 0), «< 3» below, «≥ n» for a total with a small part.
+
+    >>> shown(0), shown(1), shown(3)
+    (0, '< 3', 3)
+    >>> shown(Amount.total([Amount.of(3), Amount.of(1)]))
+    '≥ 4'
     """
-    return SMALL if 0 < count < SUPPRESS_BELOW else count
+    amount = Amount.of(amount) if isinstance(amount, int) else amount
+    if 0 < amount.value < SUPPRESS_BELOW:
+        return SMALL
+    return f"{AT_LEAST}{amount.floor}" if amount.bounded else amount.value
 
 
-def shown_cells(cells: dict[str, int]) -> dict[str, Figure]:
-    """Every cell `shown`; when exactly one is small, the next smallest non-zero one is masked as well.
-
-    >>> shown_cells({"accepted": 5, "no-place": 1, "declined": 3})
-    {'accepted': 5, 'no-place': '< 3', 'declined': 'masked'}
-    >>> shown_cells({"accepted": 5, "no-place": 1, "declined": 2})
-    {'accepted': 5, 'no-place': '< 3', 'declined': '< 3'}
-    """
-    out: dict[str, Figure] = {k: shown(v) for k, v in cells.items()}
-    small = [k for k, v in out.items() if v == SMALL]
-    others = sorted((v, k) for k, v in cells.items() if v >= SUPPRESS_BELOW)
-    if len(small) == 1 and others:
-        out[others[0][1]] = MASKED
-    return out
-
-
-def rate(part: int, whole: int) -> float | None:
-    """A share, only when both counts can be shown exactly."""
-    return round(part / whole, 3) if part >= SUPPRESS_BELOW and whole >= SUPPRESS_BELOW else None
+def rate(part: Amount, whole: Amount) -> float | None:
+    """A share, only when both figures are shown exactly (a rate of bounded figures would give them back)."""
+    return round(part.value / whole.value, 3) if part.exact and whole.exact and whole.value else None
 
 
 def months_back(today: date, months: int) -> tuple[str, ...]:
@@ -71,24 +85,30 @@ def months_back(today: date, months: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Refusals:
-    """A service's (or a division's) month: requests, how many were refused, and why."""
+    """A service's (or a division's) month: the referrals recorded towards it, the outcomes it entered per
+    reason, and what follows — requests, refusals, their rate."""
 
     division: str | None
     month: str
-    requests: int
-    """The referrals recorded towards it or the outcomes it entered, whichever is more."""
-    reasons: dict[str, int]
+    referred: Amount
+    reasons: dict[str, Amount]
     organisation: str | None = None
     service: str | None = None
 
     @property
-    def refused(self) -> int:
-        return sum(self.reasons.get(r.value, 0) for r in REFUSALS)
+    def refused(self) -> Amount:
+        return Amount.total(self.reasons.get(r.value, Amount.of(0)) for r in REFUSALS)
+
+    @property
+    def requests(self) -> Amount:
+        """The referrals recorded towards it or the outcomes it entered, whichever is more."""
+        entered = Amount.total(self.reasons.values())
+        chosen = entered if entered.value > self.referred.value else self.referred
+        return Amount(chosen.value, chosen.bounded, max(entered.floor, self.referred.floor))
 
     def as_json(self) -> dict[str, Any]:
-        """The figures as they may be shown (`shown`, `shown_cells`, `rate`)."""
-        refused = [(n, r) for r in REFUSALS if (n := self.reasons.get(r.value, 0))]
-        main = max(refused)[1].value if refused and max(refused)[0] >= SUPPRESS_BELOW else None
+        """The figures as they may be shown (`shown`, `rate`)."""
+        large = [(a.value, r.value) for r in REFUSALS if (a := self.reasons.get(r.value)) and a.value >= SUPPRESS_BELOW]
         out: dict[str, Any] = {"division": self.division, "month": self.month}
         if self.service is not None:
             out |= {"organisation": self.organisation, "service": self.service}
@@ -96,8 +116,8 @@ class Refusals:
             "requests": shown(self.requests),
             "refused": shown(self.refused),
             "refusal_rate": rate(self.refused, self.requests),
-            "main_reason": main,
-            "reasons": shown_cells({r.value: self.reasons.get(r.value, 0) for r in OutcomeReason}),
+            "main_reason": max(large)[1] if large else None,
+            "reasons": {r.value: shown(self.reasons.get(r.value, Amount.of(0))) for r in OutcomeReason},
         }
 
 
@@ -107,7 +127,8 @@ def refusals(
     snapshot: nx.MultiDiGraph,
     months: Sequence[str],
 ) -> tuple[list[Refusals], list[Refusals]]:
-    """Per service and month, then per division and month: requests, refusals and their reasons."""
+    """Per service and month, then per division and month (sums of the services' cells, so bounded where a
+    service's cell is small): requests, refusals and their reasons."""
     wanted = set(months)
     asked: Counter[tuple[str, str, str]] = Counter()
     for t in referrals:
@@ -119,15 +140,19 @@ def refusals(
             entered[o.organisation_id, o.service_id, o.month][o.reason.value] += o.count
     rows = []
     for org, service, month in sorted(set(asked) | set(entered), key=lambda k: (k[2], k[0], k[1])):
-        reasons = entered.get((org, service, month), Counter())
-        requests = max(asked[org, service, month], sum(reasons.values()))
+        reasons = {r: Amount.of(n) for r, n in entered.get((org, service, month), Counter()).items()}
         home = division_of(snapshot, org) if snapshot.has_node(org) else None
-        rows.append(Refusals(home, month, requests, dict(reasons), org, service))
+        rows.append(Refusals(home, month, Amount.of(asked[org, service, month]), reasons, org, service))
     by_division: dict[tuple[str | None, str], list[Refusals]] = defaultdict(list)
     for row in rows:
         by_division[row.division, row.month].append(row)
     divisions = [
-        Refusals(d, m, sum(r.requests for r in group), dict(sum((Counter(r.reasons) for r in group), Counter())))
+        Refusals(
+            d,
+            m,
+            Amount.total(r.referred for r in group),
+            {k.value: Amount.total(r.reasons.get(k.value, Amount.of(0)) for r in group) for k in OutcomeReason},
+        )
         for (d, m), group in sorted(by_division.items(), key=lambda kv: (kv[0][1], kv[0][0] or ""))
     ]
     return rows, divisions
@@ -145,7 +170,7 @@ def capacity_gaps(rows: Iterable[Refusals]) -> list[dict[str, Any]]:
             "no_place": n,
         }
         for r in rows
-        if (n := r.reasons.get(OutcomeReason.NO_PLACE.value, 0)) >= SUPPRESS_BELOW
+        if (n := r.reasons.get(OutcomeReason.NO_PLACE.value, Amount.of(0)).value) >= SUPPRESS_BELOW
     ]
 
 
@@ -185,15 +210,23 @@ def unmet_demand(
     for c in cells:
         if c.month in wanted and division in (None, c.division):
             series[c.term, c.division, c.language or "", c.urgent][c.month] += c.count
-    ranked = sorted(series.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    totals = {k: Amount.total(Amount.of(n) for n in by_month.values()) for k, by_month in series.items()}
+    ranked = sorted(series.items(), key=lambda kv: (-_rank(totals[kv[0]]), kv[0]))
     return [
         {
             "term": term,
             "division": d,
             "language": language or None,
             "urgent": urgent,
-            "total": shown(sum(by_month.values())),
+            "total": shown(totals[term, d, language, urgent]),
             "months": {m: shown(n) for m, n in sorted(by_month.items())},
         }
         for (term, d, language, urgent), by_month in ranked
     ]
+
+
+def _rank(amount: Amount) -> int:
+    """What the order of a list may tell: the figure shown, small ones all alike."""
+    if 0 < amount.value < SUPPRESS_BELOW:
+        return 0
+    return amount.floor if amount.bounded else amount.value

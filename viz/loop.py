@@ -1,7 +1,7 @@
 """Referral outcomes and unmet demand in words: the coordinators' tables, the division report's section, the CSV.
 
 Everything here renders the dict of `graph.usecases.outcomes.OutcomeCases.loop`, whose figures are already
-suppressed («< 3», masked): nothing is counted again at the edge, so no view can show more than the loop
+suppressed («< 3», totals with a small part as «≥ n»): nothing is counted again at the edge, so no view can show more than the loop
 allows. Codes become words through `Words`, which the api fills with its catalogue (viz does not import it).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from graph.cells import spreadsheet_safe
 from graph.models import OutcomeReason
-from graph.outcomes import MASKED, SMALL
+from graph.outcomes import AT_LEAST, SMALL
 
 Loop = Mapping[str, Any]
 """What `OutcomeCases.loop` returns."""
@@ -37,11 +37,11 @@ class Words:
     """«2026-11» → «novembre 2026»: a month, never a day."""
 
     def figure(self, value: object) -> str:
-        """A count as the loop lets it be shown: «< 3» and «masqué» in words, numbers as they are."""
+        """A count as the loop lets it be shown: «< 3» and «au moins 4» in words, numbers as they are."""
         if value == SMALL:
             return self.say("outcome_small")
-        if value == MASKED:
-            return self.say("outcome_masked")
+        if isinstance(value, str) and value.startswith(AT_LEAST):
+            return self.say("outcome_at_least").format(n=value.removeprefix(AT_LEAST))
         return str(value)
 
     def heads(self, *keys: str) -> tuple[str, ...]:

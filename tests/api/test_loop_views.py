@@ -179,7 +179,7 @@ def test_a_coordinators_division_report_has_the_section_and_nobody_elses(loop_cl
     assert "Weigeringen per afdeling" in dutch and "Geen plaats — plaatstekort" in dutch
 
 
-def test_a_rows_only_small_count_has_a_second_cell_masked_in_words(loop_client: TestClient) -> None:
+def test_a_total_with_a_small_part_is_said_as_at_least_in_words(loop_client: TestClient) -> None:
     outcomes = loop_client.app.state.relais.outcomes  # type: ignore[attr-defined]
     editor = Caller(Role.EDITOR, key_id="k-edit", organisation_id="shelter-v-1")
     current = outcomes.outcomes(editor, "shelter-v-1-svc")
@@ -187,6 +187,8 @@ def test_a_rows_only_small_count_has_a_second_cell_masked_in_words(loop_client: 
     outcomes.set_outcomes(editor, "shelter-v-1-svc", current.month, counts, current.version)
     page = signed_in(loop_client).get("/coordination/outcomes?division=verviers&lang=fr").text
     by_service = page.split('id="by-service"')[1].split("</section>")[0]
-    assert "Accepté·e : 5 · Pas de place : &lt; 3 · La personne a refusé : masqué" in by_service
+    assert "Accepté·e : 5 · Pas de place : &lt; 3 · La personne a refusé : 3" in by_service
+    assert ">au moins 4<" in by_service  # the refusals: 4 − 3 must not give the «< 3» back
+    assert ">au moins 9<" in by_service  # the requests: 9 − 5 − 3 neither
     csv_text = loop_client.get("/v1/outcomes.csv?division=verviers&lang=de", headers=auth("coordinator")).text
-    assert "Die Person hat abgelehnt,verdeckt" in csv_text
+    assert "mindestens 4" in csv_text and ",1\r\n" not in csv_text and ",1\n" not in csv_text
