@@ -94,3 +94,15 @@
     timer = window.setTimeout(ask, 150);
   });
 })();
+
+// «Orientation faite» counts one referral: a second tap while the first is on its way must not count two.
+(function () {
+  document.querySelectorAll("form.orientation").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+      form.setAttribute("data-sent", "1");
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.setAttribute("aria-disabled", "true"); button.style.opacity = "0.6"; }
+    });
+  });
+})();

@@ -13,6 +13,7 @@ import pytest
 
 MODULES = [
     "api.bench",
+    "api.http.routers.pages.orientations",
     "api.forms",
     "api.i18n",
     "api.reasons",
@@ -20,6 +21,7 @@ MODULES = [
     "graph.cells",
     "graph.models",
     "graph.opening",
+    "graph.outcomes",
     "graph.vocabulary",
     "graph.referral.answer",
     "graph.referral.cache",
