@@ -21,6 +21,7 @@ from api.http.routers.pages import (
     reports,
     session,
 )
+from api.http.routers.pages.activity import router as activity_router
 from api.http.routers.pages.common import page_language
 
 router = APIRouter(include_in_schema=False)
@@ -40,5 +41,6 @@ for _page in (
     loop,
 ):
     router.include_router(_page.router)
+router.include_router(activity_router)
 
 __all__ = ["page_language", "router"]

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.bootstrap import Relais
 from api.http.auth import HttpCaller
 from api.http.deps import CallerDep, RelaisDep
-from api.http.routers.pages import gaps, loop, records, upkeep
+from api.http.routers.pages import activity, gaps, loop, records, upkeep
 from api.http.routers.pages.common import page_language, render
 from api.i18n import UI, t
 from graph.referral import Role
@@ -44,6 +44,7 @@ def dashboard(request: Request, relais: Relais, who: HttpCaller, status: int = 2
         **gaps.section(request, relais, who, lang),
         **upkeep.section(request, relais, who, lang),
         **loop.section(relais, who, lang),
+        **activity.targets_section(relais, lang),
         action=lambda a: t(f"action_{a}", lang) if f"action_{a}" in UI else a,
         changes=relais.network.changes(who, limit=25),
         **context,
