@@ -10,7 +10,7 @@ form showed (`Stale` otherwise) and goes to the change log with the key id and r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import TypeVar
 
 from graph.errors import Forbidden, InvalidInput, NotFound, Stale
@@ -79,7 +79,7 @@ class EventCases:
             and (term is None or self._about(e.terms, term))
             and (since is None or e.held_on >= since)
         ]
-        return [self._view(caller, e) for e in sorted(found, key=lambda e: (e.held_on, e.starts_at or 0, e.id))]
+        return [self._view(caller, e) for e in sorted(found, key=lambda e: (e.held_on, e.starts_at or time.min, e.id))]
 
     def event(self, caller: Caller, event_id: str) -> EventView:
         found = self.store.get(Training, event_id)

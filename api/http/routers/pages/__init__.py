@@ -22,6 +22,7 @@ from api.http.routers.pages import (
     session,
 )
 from api.http.routers.pages.activity import router as activity_router
+from api.http.routers.pages.agenda import router as agenda_router
 from api.http.routers.pages.common import page_language
 
 router = APIRouter(include_in_schema=False)
@@ -41,6 +42,7 @@ for _page in (
     loop,
 ):
     router.include_router(_page.router)
+router.include_router(agenda_router)
 router.include_router(activity_router)
 
 __all__ = ["page_language", "router"]
