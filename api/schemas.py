@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.models import (
+    MAX_COUNT,
     Contact,
     Cooperation,
     CooperationKind,
@@ -398,3 +399,40 @@ class LoopOut(Out):
     flows_without_agreement: list[FlowOut]
     agreements_without_flows: list[AgreementOut]
     unmet_demand: list[UnmetDemandOut]
+
+
+# --- the platforms' events, news and projects: the write routes (api/http/routers/events.py) ---------------
+
+
+class SavedOut(Out):
+    """A saved event, news post or project, with the version to send back with the next change."""
+
+    id: str
+    created: int
+    updated: int
+    unchanged: int
+    version: str = Field(description="send it back as `version` (or If-Match) to change or delete the record")
+
+
+class RegistrationIn(BaseModel):
+    """How many of the key's organisation's staff come: a number, never names."""
+
+    model_config = ConfigDict(extra="forbid")
+    participants: int = Field(ge=1, le=MAX_COUNT)
+
+
+class RegistrationOut(Out):
+    """The organisation's registration as it stands: beyond the places left, `waiting` of them wait."""
+
+    organisation_id: str
+    event_id: str
+    participants: int
+    waiting: int
+    places_left: int | None = Field(description="after every registration; None when the event has no limit")
+
+
+class AttendanceIn(BaseModel):
+    """After the event: the head count that came, per organisation id (0 or left out: nobody)."""
+
+    model_config = ConfigDict(extra="forbid")
+    counts: dict[Slug, Count] = Field(max_length=2000)

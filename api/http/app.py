@@ -23,6 +23,7 @@ from api.http.docs import install_docs
 from api.http.errors import install_error_handlers
 from api.http.guards import Guards
 from api.http.routers import analysis, directory, hsds, network, operations, outcomes, pages, reference, referrals
+from api.http.routers.events import router as events_router
 from api.http.routers.feeds import router as feeds_router
 from api.settings import Settings, get_settings
 from graph.referral import Role
@@ -79,7 +80,7 @@ def create_app(
     for module in (operations, referrals, directory, network, reference, analysis, outcomes):
         app.include_router(module.router)
     app.include_router(feeds_router)
-    writes = (directory.writes, network.writes, outcomes.counting, outcomes.writes)
+    writes = (directory.writes, network.writes, outcomes.counting, outcomes.writes, events_router)
     for extra in (*writes, analysis.assets, hsds.router, pages.router):
         app.include_router(extra)
     install_docs(app)

@@ -24,6 +24,8 @@ CallerDep = Annotated[HttpCaller, Depends(caller)]
 
 MEMBER_WRITES = frozenset({"/v1/orientations"})
 """Writes any member's key may make (counting a referral it made): a professional's too."""
+MEMBER_WRITE_ENDS = ("/registrations",)
+"""…and registering its organisation for an event (/v1/events/{id}/registrations)."""
 
 
 def check_write_access(who: HttpCaller, *, members: bool = False) -> None:
@@ -49,7 +51,8 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     """A write's body is judged only after its key: an anonymous write answers 401 whatever it sent."""
     if request.method not in ("GET", "HEAD") and request.url.path.startswith("/v1/"):
         try:
-            check_write_access(who_is(request), members=request.url.path in MEMBER_WRITES)
+            path = request.url.path
+            check_write_access(who_is(request), members=path in MEMBER_WRITES or path.endswith(MEMBER_WRITE_ENDS))
         except RelaisError as refused:
             return await errors.relais_error(request, refused)
     return await errors.validation_error(request, exc)

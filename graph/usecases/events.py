@@ -138,6 +138,8 @@ class EventCases:
         elif self.store.list(type(record), ids=[record.id]):
             raise InvalidInput(f"«{record.id}» exists already", parameter="id", code="slug")
         self._check_terms(record.terms)
+        if isinstance(record, Training):
+            self._check_audience(record)
         return self.store.upsert([record], key_id=caller.key_id, route=caller.route)
 
     def delete(self, caller: Caller, kind: type[Kept], record_id: str, expected: str) -> None:
@@ -180,6 +182,10 @@ class EventCases:
 
     def unregister(self, caller: Caller, event_id: str) -> None:
         caller.require_professional()
+        if caller.organisation_id is None:
+            raise InvalidInput(
+                "a registration is for the organisation of a key", parameter="from", code="no_organisation"
+            )
         mine = [r for r in self.registrations(event_id) if r.organisation_id == caller.organisation_id]
         if not mine:
             raise NotFound("your organisation is not registered for this event")
@@ -201,6 +207,8 @@ class EventCases:
             if n > 0
         ]
         report = self.store.add_links(links, key_id=caller.key_id, route=caller.route) if links else UpsertReport()
+        for gone in (a for a in self._attendances(event_id) if counts.get(a.organisation_id) == 0):
+            self.store.remove_link(gone, key_id=caller.key_id, route=caller.route)  # a zero corrects a count
         if event.status is not EventStatus.HELD:
             held = event.model_copy(update={"status": EventStatus.HELD})
             self.store.upsert([held], key_id=caller.key_id, route=caller.route)
@@ -217,6 +225,18 @@ class EventCases:
             caller.require_writer(record.organiser_id)
             return
         raise Forbidden("events, news and projects are kept by the coordination (and events by their organiser)")
+
+    def _check_audience(self, event: Training) -> None:
+        """The audience is sectors and organisation types of the reference data: a stray code would be shown."""
+        types = self.reference.organisation_types
+        sectors = {t.sector for t in types.values()}
+        for field, codes, known in (
+            ("audience_sectors", event.audience_sectors, sectors),
+            ("audience_types", event.audience_types, set(types)),
+        ):
+            unknown = [c for c in codes if c not in known]
+            if unknown:
+                raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", parameter=field, code="unknown_code")
 
     def _check_terms(self, terms: tuple[str, ...]) -> None:
         unknown = [c for c in terms if c not in self.reference.taxonomy.terms]

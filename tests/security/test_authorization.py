@@ -17,8 +17,9 @@ from api.http.auth import SESSION_COOKIE, csrf_token
 from graph.memory_store import MemoryStore
 from graph.models import OutcomeReason
 from graph.reference import load_reference
+from loaders.directory import read_directory
 from loaders.hsds import hsds_id
-from tests.api.conftest import TOKENS, auth, demo_store, settings
+from tests.api.conftest import DEMO, TOKENS, auth, demo_store, settings
 
 ROLES = ["public", "professional", "editor", "editor_b", "coordinator"]
 READ = dict.fromkeys(ROLES, 200)
@@ -65,6 +66,25 @@ THIS_MONTH = date.today().strftime("%Y-%m")
 NO_OUTCOMES = ",".join(f"{r.value}=0" for r in OutcomeReason)
 """The version of a service's month with nothing entered yet."""
 OUTCOMES_A = {"month": THIS_MONTH, "counts": {"no-place": 3}, "version": NO_OUTCOMES}
+
+
+DEMO_RECORDS = {r.id: r for r in read_directory(DEMO, load_reference()).records}
+
+
+def _demo_record(record_id: str, **changes: Any) -> tuple[str, dict[str, Any]]:
+    """A demo event, news post or project as a write's body (with `changes`), and its version to send back."""
+    found = DEMO_RECORDS[record_id]
+    return found.content_hash(), found.model_dump(mode="json", exclude={"modified_at"}) | changes
+
+
+EVENT_A_VERSION, EVENT_A = _demo_record("ev-premiers-gestes-huy", title="Premiers gestes (modifié, fictif)")
+"""An event organised by org A (amb-h-1): its editor keeps it."""
+NEW_EVENT = {"id": "nouvel-evenement", "title": "Événement fictif", "held_on": "2027-05-04", "source": "fictional"}
+NEWS_VERSION, NEWS = _demo_record("news-ecoute-verviers", title="Permanences d'écoute (modifié, fictif)")
+PROJECT_VERSION, PROJECT = _demo_record("proj-urgences-verviers", name="Urgences (modifié, fictif)")
+OPEN_EVENT = "/v1/events/ev-journee-apres-la-plainte"
+"""Org B (amb-l-1) is registered for it in the demo, org A is not; the shared keys have no organisation (422)."""
+MEMBER_OWN = {"public": 401, "professional": 422, "editor": 201, "editor_b": 201, "coordinator": 422}
 
 MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/healthz", None, READ),
@@ -116,6 +136,20 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/v1/outcomes", None, COORDINATOR),
     ("GET", "/v1/outcomes.csv?division=huy", None, COORDINATOR),
     ("GET", "/coordination/outcomes", None, COORDINATOR),
+    ("POST", "/v1/events", NEW_EVENT | {"organiser_id": "amb-h-1"}, writer(201, 201, 403)),
+    ("POST", "/v1/events", NEW_EVENT, writer(201, 403, 403)),
+    ("PUT", f"/v1/events/ev-premiers-gestes-huy?version={EVENT_A_VERSION}", EVENT_A, writer(200, 200, 403)),
+    ("PUT", "/v1/events/ev-premiers-gestes-huy?version=0", EVENT_A, writer(412, 412, 403)),
+    ("DELETE", f"/v1/events/ev-premiers-gestes-huy?version={EVENT_A_VERSION}", None, writer(204, 204, 403)),
+    ("POST", f"{OPEN_EVENT}/registrations", {"participants": 2}, MEMBER_OWN),
+    ("DELETE", f"{OPEN_EVENT}/registrations", None, MEMBER_OWN | {"editor": 404, "editor_b": 204}),
+    ("PUT", f"{OPEN_EVENT}/attendance", {"counts": {"amb-l-1": 2}}, writer(200, 403, 403)),
+    ("POST", "/v1/news", NEWS | {"id": "nouvelle-actualite"}, writer(201, 403, 403)),
+    ("PUT", f"/v1/news/news-ecoute-verviers?version={NEWS_VERSION}", NEWS, writer(200, 403, 403)),
+    ("DELETE", f"/v1/news/news-ecoute-verviers?version={NEWS_VERSION}", None, writer(204, 403, 403)),
+    ("POST", "/v1/projects", PROJECT | {"id": "nouveau-projet"}, writer(201, 403, 403)),
+    ("PUT", f"/v1/projects/proj-urgences-verviers?version={PROJECT_VERSION}", PROJECT, writer(200, 403, 403)),
+    ("DELETE", f"/v1/projects/proj-urgences-verviers?version={PROJECT_VERSION}", None, writer(204, 403, 403)),
 ]
 
 
