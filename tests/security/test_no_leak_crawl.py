@@ -63,6 +63,8 @@ PATH_VALUES = {
     "organisation_id": ["shelter-h-1", "pva-l-1"],
     "service_id": ["shelter-h-1-svc", "pva-l-1-svc"],
     "fmt": ["svg", "png"],
+    "event_id": ["ev-journee-apres-la-plainte", "ev-plateforme-verviers-mars"],  # at a network site; members-only
+    "post_id": ["news-ecoute-verviers"],
 }
 HSDS_IDS = {
     "/hsds/services/{id}": [hsds_id("service", "shelter-h-1-svc"), hsds_id("service", "pva-l-1-svc")],
@@ -99,6 +101,9 @@ PAGES = [
     "/coordination?organisation=pva-l-1",
     "/coordination/outcomes?months=3",
     "/organisation",
+    "/agenda",
+    "/agenda/ev-journee-apres-la-plainte",
+    "/actualites",
 ]
 
 
