@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from api.http.routers.pages import (
     common,
     dashboard,
+    events_admin,
     finder,
     keys,
     links,
@@ -34,6 +35,7 @@ for _page in (
     dashboard,
     links,
     platforms,
+    events_admin,
     records,
     organisation,
     orientations,

@@ -1,7 +1,7 @@
-"""The platforms' life for coordinators: platforms with their members (/coordination/platforms) and trainings
-with the head count each organisation sent (/coordination/trainings); kinds, divisions, dates and themes in
-words. Writes through `PlatformCases`; a refused form shows the page again with what was typed and each
-error next to its field (422; 412 when someone saved meanwhile).
+"""The platforms' life for coordinators: platforms with their members (/coordination/platforms); kinds and
+divisions in words. Writes through `PlatformCases`; a refused form shows the page again with what was typed
+and each error next to its field (422; 412 when someone saved meanwhile). Trainings are events, kept on
+/coordination/events (`events_admin`): the old /coordination/trainings leads there.
 """
 
 from __future__ import annotations
@@ -30,18 +30,15 @@ from api.http.routers.pages.links import (
     text,
 )
 from api.http.routers.pages.record_forms import new_id
-from api.i18n import LANGUAGES_OF_THE_INTERFACE, t
+from api.i18n import t
 from graph.errors import InvalidInput, Stale
-from graph.models import Attendance, Membership, Platform, PlatformKind, Training
+from graph.models import Membership, Platform, PlatformKind
 
 router = APIRouter(include_in_schema=False)
 
 PLATFORM_LABELS = {"name": "net_platform_name", "platform_kind": "net_platform_kind", "division": "net_division"}
-TRAINING_LABELS = {"title": "net_training_title", "held_on": "net_held_on", "organiser_id": "net_organiser"}
-TRAINING_LABELS |= {"terms": "net_themes", "source": "net_source"}
 PLATFORM_LABELS |= {"source": "net_source"}
-FIELDS = {**{k: k for k in (*PLATFORM_LABELS, *TRAINING_LABELS)}, "participants": "participants", "role": "role"}
-FIELDS |= {"organisation_id": "organisation_id"}
+FIELDS = {**{k: k for k in PLATFORM_LABELS}, "role": "role", "organisation_id": "organisation_id"}
 
 
 # --- platforms ------------------------------------------------------------------------------------------
@@ -175,130 +172,10 @@ async def remove_member(
 # --- trainings ------------------------------------------------------------------------------------------
 
 
-@router.get("/coordination/trainings", response_class=HTMLResponse, response_model=None)
-def trainings_page(request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
-    return _trainings(request, relais, who)
-
-
-def _trainings(
-    request: Request, relais: Relais, who: HttpCaller, failed: Failed | None = None, status: int = 200
-) -> HTMLResponse:
-    who.require_coordinator()
-    lang = page_language(request)
-    found = relais.platforms
-    named = organisations_named(relais)
-    names = {i: n for i, n, _ in named}
-    terms = relais.reference.taxonomy.terms
-    rows = []
-    for x in sorted(found.trainings(), key=lambda x: (x.held_on, folded(x.title)), reverse=True):
-        attended = sorted(found.attendances(x.id), key=lambda a: folded(names.get(a.organisation_id, "")))
-        rows.append(
-            {
-                "x": x,
-                "organiser": names.get(x.organiser_id or "", ""),
-                "themes": [terms[c].label(lang) for c in x.terms if c in terms],
-                "attended": [(a.organisation_id, names.get(a.organisation_id, ""), a.participants) for a in attended],
-                "total": sum(a.participants for a in attended),
-                "version": x.content_hash(),
-                "typed": {**x.model_dump(mode="json"), "organiser_id": x.organiser_id or ""},
-            }
-        )
-    return render(
-        request,
-        "network/trainings.html",
-        who,
-        status=status,
-        rows=rows,
-        organisations=named,
-        organisers=[("", t("net_organiser_none", lang))] + [(i, n) for i, n, _ in named],
-        themes=_themes(relais, lang),
-        failed=failed,
-        message=done_message(request, lang),
-        opened=request.query_params.get("open", ""),
-    )
-
-
-def _themes(relais: Relais, lang: str) -> list[tuple[str, str, str]]:
-    """Every term of the taxonomy by its label, found by its label in any language."""
-    options = (
-        (x.id, x.label(lang), " ".join(x.label(o) for o in LANGUAGES_OF_THE_INTERFACE))
-        for x in relais.reference.taxonomy.terms.values()
-    )
-    return sorted(options, key=lambda o: folded(o[1]))
-
-
-def _training_values(form: Mapping[str, Any]) -> dict[str, Any]:
-    chosen = form.get("terms") or []
-    return {
-        **{k: text(form, k) for k in TRAINING_LABELS if k != "terms"},
-        "terms": [chosen] if isinstance(chosen, str) else list(chosen),
-    }
-
-
-def _training(values: Mapping[str, Any], training_id: str) -> Training:
-    return Training.model_validate(
-        {
-            "id": training_id,
-            "title": values["title"],
-            "held_on": values["held_on"] or None,
-            "organiser_id": values["organiser_id"] or None,
-            "terms": values["terms"],
-            "source": values["source"],
-        }
-    )
-
-
-@router.post("/coordination/trainings/add", response_model=None)
-async def add_training(request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    form = await posted(request, who)
-    values = _training_values(form)
-
-    def write() -> str:
-        taken = [x.id for x in relais.platforms.trainings()]
-        relais.platforms.save(who, _training(values, new_id(values["title"], taken)))
-        return "net_done_training_created"
-
-    return await _run(request, relais, who, Page("trainings", "new-training", values), write)
-
-
-@router.post("/coordination/trainings/{training_id}/edit", response_model=None)
-async def edit_training(training_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    form = await posted(request, who)
-    values = _training_values(form)
-
-    def write() -> str:
-        relais.platforms.save(who, _training(values, training_id), expected=form_version(form))
-        return "net_done_training_saved"
-
-    return await _run(request, relais, who, Page("trainings", f"training-{training_id}", values), write)
-
-
-@router.post("/coordination/trainings/{training_id}/attendances", response_model=None)
-async def save_attendance(training_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    """Adds an organisation's head count, or corrects it (the same organisation again)."""
-    form = await posted(request, who)
-    values = {"organisation_id": text(form, "organisation_id"), "participants": text(form, "participants")}
-
-    def write() -> str:
-        training = relais.platforms.record(Training, training_id)
-        attendance = Attendance.model_validate({**values, "training_id": training_id, "source": training.source})
-        relais.platforms.save_attendance(who, attendance)
-        return "net_done_attendance_saved"
-
-    return await _run(request, relais, who, Page("trainings", f"attendance-{training_id}", values), write)
-
-
-@router.post("/coordination/trainings/{training_id}/attendances/{organisation_id}/remove", response_model=None)
-async def remove_attendance(
-    training_id: str, organisation_id: str, request: Request, relais: RelaisDep, who: CallerDep
-) -> Response:
-    await posted(request, who)
-
-    def write() -> str:
-        relais.platforms.remove_attendance(who, training_id, organisation_id)
-        return "net_done_attendance_removed"
-
-    return await _run(request, relais, who, Page("trainings", f"attendance-{training_id}", {}), write)
+@router.get("/coordination/trainings", response_model=None)
+def trainings_page(request: Request) -> RedirectResponse:
+    """Trainings are events now: one place to keep them (/coordination/events), the old address leads there."""
+    return RedirectResponse(f"/coordination/events?lang={page_language(request)}", status_code=303)
 
 
 # --- deleting, after a confirmation ------------------------------------------------------------------------
@@ -312,25 +189,14 @@ def confirm_platform_deletion(record_id: str, request: Request, relais: RelaisDe
     return _confirm(request, who, "platforms", platform, platform.name, len(relais.platforms.members(record_id)))
 
 
-@router.get("/coordination/trainings/{record_id}/delete", response_class=HTMLResponse, response_model=None)
-def confirm_training_deletion(record_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> HTMLResponse:
-    """What goes with a training (its attendances), before it is deleted."""
-    who.require_coordinator()
-    training = relais.platforms.record(Training, record_id)
-    return _confirm(request, who, "trainings", training, training.title, len(relais.platforms.attendances(record_id)))
-
-
-def _confirm(
-    request: Request, who: HttpCaller, what: str, record: Platform | Training, name: str, n: int
-) -> HTMLResponse:
+def _confirm(request: Request, who: HttpCaller, what: str, record: Platform, name: str, n: int) -> HTMLResponse:
     lang = page_language(request)
-    single = "platform" if what == "platforms" else "training"
     return render(
         request,
         "forms/confirm.html",
         who,
-        title=t(f"net_delete_{single}_title", lang).format(name=name),
-        sentence=t(f"net_delete_{single}_goes", lang).format(n=n),
+        title=t("net_delete_platform_title", lang).format(name=name),
+        sentence=t("net_delete_platform_goes", lang).format(n=n),
         action=f"/coordination/{what}/{record.id}/delete",
         version=record.content_hash(),
         back=f"/coordination/{what}?lang={lang}",
@@ -343,21 +209,13 @@ async def delete_platform(record_id: str, request: Request, relais: RelaisDep, w
     return await _delete(request, relais, who, Platform, record_id)
 
 
-@router.post("/coordination/trainings/{record_id}/delete", response_model=None)
-async def delete_training(record_id: str, request: Request, relais: RelaisDep, who: CallerDep) -> Response:
-    return await _delete(request, relais, who, Training, record_id)
-
-
-async def _delete(
-    request: Request, relais: Relais, who: HttpCaller, kind: type[Platform] | type[Training], record_id: str
-) -> Response:
+async def _delete(request: Request, relais: Relais, who: HttpCaller, kind: type[Platform], record_id: str) -> Response:
     """A deletion confirmed after the record changed deletes nothing and shows the confirmation again."""
     form = await posted(request, who)
-    name = "platforms" if kind is Platform else "trainings"
     if not await deleted(lambda: relais.platforms.delete(who, kind, record_id, expected=form_version(form))):
-        return changed_since(f"/coordination/{name}/{record_id}/delete", request)
-    query = urlencode({"lang": page_language(request), "done": f"net_done_{name[:-1]}_deleted"})
-    return RedirectResponse(f"/coordination/{name}?{query}", status_code=303)
+        return changed_since(f"/coordination/platforms/{record_id}/delete", request)
+    query = urlencode({"lang": page_language(request), "done": "net_done_platform_deleted"})
+    return RedirectResponse(f"/coordination/platforms?{query}", status_code=303)
 
 
 # --- what the writes share -----------------------------------------------------------------------------
@@ -373,21 +231,19 @@ class Page:
 async def _run(request: Request, relais: Relais, who: HttpCaller, page: Page, write: Callable[[], str]) -> Response:
     """Runs a write; a refusal shows the page again with what was typed and the errors, nothing written."""
     lang = page_language(request)
-    show = _platforms if page.name == "platforms" else _trainings
-    labels = PLATFORM_LABELS if page.name == "platforms" else TRAINING_LABELS
     try:
         done = await run_in_threadpool(write)
     except (ValidationError, InvalidInput) as exc:
         failed = Failed(page.form, page.values, errors_in(exc, lang, FIELDS))
-        return await run_in_threadpool(show, request, relais, who, failed, 422)
+        return await run_in_threadpool(_platforms, request, relais, who, failed, 422)
     except Stale as exc:
         stored = exc.current
-        if not isinstance(stored, Platform | Training):
+        if not isinstance(stored, Platform):
             raise
-        said = stale_sentence(stored.model_dump(mode="json"), page.values, labels, lang)
+        said = stale_sentence(stored.model_dump(mode="json"), page.values, PLATFORM_LABELS, lang)
         failed = Failed(page.form, page.values, {"": said}, stored.content_hash())
-        return await run_in_threadpool(show, request, relais, who, failed, 412)
-    kept_open = page.form if page.form.startswith(("members-", "attendance-")) else ""
+        return await run_in_threadpool(_platforms, request, relais, who, failed, 412)
+    kept_open = page.form if page.form.startswith("members-") else ""
     query = urlencode({"lang": lang, "done": done} | ({"open": kept_open} if kept_open else {}))
-    anchor = f"#{page.form.replace('members-', 'platform-').replace('attendance-', 'training-')}" if kept_open else ""
+    anchor = f"#{page.form.replace('members-', 'platform-')}" if kept_open else ""
     return RedirectResponse(f"/coordination/{page.name}?{query}{anchor}", status_code=303)
