@@ -35,7 +35,8 @@ import networkx as nx
 from pyvis.network import Network
 
 from graph.analysis import cooperation_graph, division_of
-from viz.texts import GAP_KINDS, SECTOR_NAMES, Table, say
+from viz.texts import GAP_KINDS, Table, say
+from viz.texts import SECTOR_NAMES as SECTOR_NAMES  # the map's legend; kept importable from here
 
 MAX_NODES = 1000
 VIS_JS = "vis-network.min.js"

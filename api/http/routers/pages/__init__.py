@@ -24,6 +24,7 @@ from api.http.routers.pages import (
 )
 from api.http.routers.pages.activity import router as activity_router
 from api.http.routers.pages.agenda import router as agenda_router
+from api.http.routers.pages.activity import router as activity_router
 from api.http.routers.pages.common import page_language
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +45,7 @@ for _page in (
     loop,
 ):
     router.include_router(_page.router)
+router.include_router(activity_router)
 router.include_router(agenda_router)
 router.include_router(activity_router)
 
