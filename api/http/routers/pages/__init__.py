@@ -24,7 +24,6 @@ from api.http.routers.pages import (
 )
 from api.http.routers.pages.activity import router as activity_router
 from api.http.routers.pages.agenda import router as agenda_router
-from api.http.routers.pages.activity import router as activity_router
 from api.http.routers.pages.common import page_language
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +46,5 @@ for _page in (
     router.include_router(_page.router)
 router.include_router(activity_router)
 router.include_router(agenda_router)
-router.include_router(activity_router)
 
 __all__ = ["page_language", "router"]
