@@ -94,12 +94,14 @@ class Words:
             return t("agenda_places_left_one", self.lang)
         return t("agenda_places_left", self.lang).format(n=view.places_left)
 
-    def deadline(self, event: Training, today: date) -> str:
+    def deadline(self, event: Training, today: date, *, alone: bool = True) -> str:
+        """«Inscriptions jusqu'au 22 décembre 2026»; «jusqu'au …» under a heading that says «Inscriptions»."""
         if event.registration_deadline is None:
             return ""
         if event.registration_deadline < today:
             return t("agenda_deadline_passed", self.lang)
-        return t("agenda_deadline", self.lang).format(day=self.day(event.registration_deadline))
+        key = "agenda_deadline" if alone else "agenda_until"
+        return t(key, self.lang).format(day=self.day(event.registration_deadline))
 
     def status(self, event: Training) -> str:
         """Only what changes a reader's plans: cancelled, or held already."""

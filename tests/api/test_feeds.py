@@ -264,7 +264,7 @@ def test_the_agenda_says_day_hours_places_and_deadline_in_the_page_language(clie
     page = client.get("/agenda?lang=fr&division=verviers").text
     weekday = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"][SOON.weekday()]
     assert f"{weekday} {SOON.day}" in page and "9 h 30 – 12 h" in page
-    assert "4 places restantes" in page and "Inscriptions jusqu&#39;au" in page
+    assert "4 places restantes" in page and "<dd>jusqu&#39;au " in page
     assert "Journée annulée" not in page  # Liège's
     assert "webcal://testserver/v1/events.ics?division=verviers&amp;lang=fr" in page
     assert "http://testserver/v1/events.ics?lang=fr" in page

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.bootstrap import Relais
 from api.feeds import Words, atom, calendar, event_url, in_french, news_url
@@ -32,6 +32,10 @@ CALENDAR_KEEPS_DAYS = 365
 
 DivisionQuery = Annotated[str | None, Query(max_length=60, description="a division's id: huy, liege, verviers")]
 TopicQuery = Annotated[str | None, Query(max_length=80, description="a topic's code (its narrower topics too)")]
+
+
+Clock = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", description="the hour in Brussels, HH:MM", examples=["09:30"])]
+"""A time of day without an offset: JSON Schema's «time» format wants one, an event's hour is Brussels'."""
 
 
 class Named(BaseModel):
@@ -55,8 +59,8 @@ class EventOut(BaseModel):
     kind: str
     kind_label: str
     day: date
-    starts_at: time | None
-    ends_at: time | None
+    starts_at: Clock | None
+    ends_at: Clock | None
     when: str
     divisions: list[Named]
     topics: list[Named]
@@ -288,8 +292,8 @@ def event_out(relais: Relais, view: EventView, lang: str, base_url: str) -> Even
         kind=event.event_kind.value,
         kind_label=words.kind(event),
         day=event.held_on,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
+        starts_at=_clock(event.starts_at),
+        ends_at=_clock(event.ends_at),
         when=words.when(event),
         divisions=named_divisions(words, event.divisions),
         topics=named_topics(words, event.terms),
@@ -331,3 +335,7 @@ def news_out(relais: Relais, post: NewsPost, lang: str, base_url: str) -> NewsOu
         link=str(post.link) if post.link else None,
         url=news_url(base_url, post.id, lang),
     )
+
+
+def _clock(at: time | None) -> str | None:
+    return at.strftime("%H:%M") if at else None
