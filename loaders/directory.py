@@ -442,7 +442,7 @@ class DirectoryParser:
         self._refs(r, "organisation_id", "Organisation", (r.text("organisation_id"),))
         self._refs(r, "event_id", "Training", (r.text("event_id"),))
         participants, waiting = r.number("participants"), r.number("waiting")
-        if participants is not None and waiting is not None and waiting > participants:
+        if participants and waiting is not None and waiting > participants > 0:
             r.fail(f"{waiting} waiting is more than the {participants} registered", "waiting")
         return Registration, {
             "organisation_id": r.text("organisation_id"),

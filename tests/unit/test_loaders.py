@@ -5,19 +5,35 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from api.cli import app
 from api.settings import get_settings
+from graph.errors import InvalidInput
 from graph.memory_store import MemoryStore
-from graph.models import Cooperation, CooperationKind, LinkStatus, Location, Organisation, Service, Visibility
+from graph.models import (
+    Cooperation,
+    CooperationKind,
+    EventStatus,
+    LinkStatus,
+    Location,
+    NewsPost,
+    Organisation,
+    Project,
+    Registration,
+    Service,
+    Training,
+    Visibility,
+)
 from graph.reference import Reference
 from graph.sqlite_store import SqliteStore
 from graph.usecases import import_directory
-from loaders.directory import read_directory
+from loaders.directory import Directory, read_directory
 from loaders.export import directory_rows, write_csv_folder, write_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,6 +143,109 @@ BAD_CELLS = [
     ("organisations", "amb-h-1", {"type": "shelterr"}, "column type", "unknown organisation type", "shelter"),
     ("locations", "amb-h-1-site", {"visibility": "secret"}, "column visibility", "Input should be", None),
     ("services", "amb-h-1-svc", {"area_divisions": "namur"}, "column area_divisions", "unknown division", None),
+    ("events", "ev-premiers-gestes-huy", {"kind": "colloque"}, "column kind", "Input should be", None),
+    ("events", "ev-premiers-gestes-huy", {"starts_at": "13h30"}, "column starts_at", "is not a time of day", None),
+    ("events", "ev-premiers-gestes-huy", {"ends_at": "12:00"}, "column ends_at", "an event ends after it starts", None),
+    (
+        "events",
+        "ev-premiers-gestes-huy",
+        {"registration_deadline": "2027-03-01"},
+        "column registration_deadline",
+        "registrations close on the day of the event at the latest",
+        None,
+    ),
+    (
+        "events",
+        "ev-premiers-gestes-huy",
+        {"location_id": "amb-h-9-site"},
+        "column location_id",
+        "unknown location",
+        "amb-h-1-site",
+    ),
+    (
+        "events",
+        "ev-premiers-gestes-huy",
+        {"audience_types": "hopital"},
+        "column audience_types",
+        "unknown organisation type",
+        "hospital",
+    ),
+    (
+        "events",
+        "ev-premiers-gestes-huy",
+        {"audience_sectors": "medicale"},
+        "column audience_sectors",
+        "unknown sector",
+        "medical",
+    ),
+    ("events", "ev-premiers-gestes-huy", {"divisions": "namur"}, "column divisions", "unknown division «namur»", None),
+    ("events", "ev-premiers-gestes-huy", {"project_id": "proj-x"}, "column project_id", "unknown project", None),
+    ("events", "ev-premiers-gestes-huy", {"capacity": "six"}, "column capacity", "is not a whole number", None),
+    ("events", "ev-premiers-gestes-huy", {"members_only": "peut-être"}, "column members_only", "is not yes/no", None),
+    (
+        "events",
+        "ev-premiers-gestes-huy",
+        {"terms": "sexual-violense"},
+        "column terms",
+        "unknown taxonomy code",
+        "sexual-violence",
+    ),
+    (
+        "events",
+        "ev-premiers-gestes-huy",
+        {"title": "Formation de Madame Dupont, née le 03/04/1980"},
+        "column title",
+        "",
+        None,
+    ),
+    ("registrations", "gp-h-2", {"waiting": "4"}, "column waiting", "4 waiting is more than the 3 registered", None),
+    ("registrations", "gp-h-2", {"participants": "0"}, "column participants", "greater than or equal to 1", None),
+    (
+        "registrations",
+        "gp-h-2",
+        {"event_id": "ev-premiers-gestes"},
+        "column event_id",
+        "unknown training",
+        "ev-premiers-gestes-huy",
+    ),
+    ("registrations", "gp-h-2", {"organisation_id": "gp-h-99"}, "column organisation_id", "unknown organisation", None),
+    ("projects", "proj-urgences-verviers", {"partners": "hosp-v-1"}, "column partners", "two partners or more", None),
+    (
+        "projects",
+        "proj-urgences-verviers",
+        {"partners": "hosp-v-1;hosp-v-1"},
+        "column partners",
+        "each partner once",
+        None,
+    ),
+    (
+        "projects",
+        "proj-urgences-verviers",
+        {"partners": "hosp-v-1;pva-v-9"},
+        "column partners",
+        "unknown organisation «pva-v-9»",
+        "pva-v-1",
+    ),
+    (
+        "projects",
+        "proj-urgences-verviers",
+        {"ends_on": "2025-01-01"},
+        "column ends_on",
+        "a project ends after it starts",
+        None,
+    ),
+    ("projects", "proj-urgences-verviers", {"status": "ongoing"}, "column status", "Input should be", None),
+    ("news", "news-ecoute-verviers", {"link": "example.org/x"}, "column link", "is not a web address", None),
+    ("news", "news-ecoute-verviers", {"published_on": "20/11/2026"}, "column published_on", "is not a date", None),
+    (
+        "news",
+        "news-ecoute-verviers",
+        {"body_nl": "Bel 0470 12 34 56 voor mevrouw Janssens"},
+        "column body_nl",
+        "",
+        None,
+    ),
+    ("news", "news-ecoute-verviers", {"body": ""}, "column body", "required cell is empty", None),
 ]
 
 
@@ -313,3 +432,109 @@ def test_shelter_locations_in_bundled_data_are_hidden(reference: Reference) -> N
         for loc in (r for r in directory.records if isinstance(r, Location)):
             if orgs[loc.organisation_id].type == "shelter":
                 assert loc.visibility is Visibility.HIDDEN, loc.id
+
+
+def test_the_platforms_events_news_and_projects_round_trip(tmp_path: Path, reference: Reference) -> None:
+    directory = read_directory(DEMO, reference)
+    by_id = {r.id: r for r in directory.records}
+    full = by_id["ev-premiers-gestes-huy"]
+    assert isinstance(full, Training)
+    assert (full.starts_at, full.capacity, full.status, full.location_id) == (
+        time(13, 30),
+        6,
+        EventStatus.FULL,
+        "amb-h-1-site",
+    )
+    assert isinstance(meeting := by_id["ev-plateforme-verviers-mars"], Training) and meeting.members_only
+    assert all(t.status is EventStatus.HELD for t in directory.records if isinstance(t, Training) and t.id[:2] == "t-")
+    news = by_id["news-loi-et-plateformes"]
+    assert isinstance(news, NewsPost) and news.title_in("nl").startswith("Een nieuwe wet")
+    assert isinstance(project := by_id["proj-urgences-verviers"], Project) and project.partner_ids == (
+        "hosp-v-1",
+        "pva-v-2",
+    )
+    waiting = [(r.organisation_id, r.waiting) for r in directory.links if isinstance(r, Registration) and r.waiting]
+    assert waiting == [("gp-h-2", 3)]
+
+    store = MemoryStore()
+    import_directory(directory, store, reference=reference)
+    write_workbook(directory_rows(store), tmp_path / "annuaire.xlsx")
+    again = read_directory(tmp_path / "annuaire.xlsx", reference)
+    for kind in (Training, NewsPost, Project):
+        assert sorted(r.content_hash() for r in again.records if isinstance(r, kind)) == sorted(
+            r.content_hash() for r in directory.records if isinstance(r, kind)
+        )
+
+    def registrations(found: Directory) -> list[tuple[object, ...]]:
+        return sorted((*r.key(), r.participants, r.waiting) for r in found.links if isinstance(r, Registration))
+
+    assert registrations(again) == registrations(directory)
+
+
+def test_the_former_trainings_sheet_is_still_read(tmp_path: Path, reference: Reference) -> None:
+    rows = {
+        "organisations": [{"id": "org-a", "name": "Organisation fictive A", "type": "helpline", "source": "fictif"}],
+        "trainings": [
+            {"id": "t-passee", "title": "Formation passée (fictive)", "held_on": "2024-05-02", "source": "fictif"},
+            {"id": "t-a-venir", "title": "Formation à venir (fictive)", "held_on": "2099-05-02", "source": "fictif"},
+        ],
+        "attendances": [{"organisation_id": "org-a", "training_id": "t-passee", "participants": 2, "source": "fictif"}],
+    }
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
+    trainings = {r.id: r for r in read_directory(tmp_path / "d.yaml", reference).records if isinstance(r, Training)}
+    assert (trainings["t-passee"].status, trainings["t-a-venir"].status) == (EventStatus.HELD, EventStatus.PLANNED)
+
+    rows["events"] = [{"id": "t-passee", "title": "Doublon fictif", "held_on": "2024-05-02", "source": "fictif"}]
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InvalidInput) as twice:
+        read_directory(tmp_path / "d.yaml", reference)
+    assert [(p.sheet, p.column, p.message) for p in twice.value.problems] == [
+        ("events", "id", "duplicate of trainings row 1")
+    ]
+
+
+def test_a_partial_file_may_name_a_project_the_store_holds(tmp_path: Path, reference: Reference) -> None:
+    store = MemoryStore()
+    import_directory(read_directory(DEMO, reference), store, reference=reference)
+    rows: dict[str, list[dict[str, str | int]]] = {
+        "events": [
+            {
+                "id": "ev-seance-projet",
+                "title": "Séance du projet (fictive)",
+                "kind": "project-session",
+                "held_on": "2027-01-20",
+                "project_id": "proj-urgences-verviers",
+                "location_id": "hosp-v-1-site",
+                "source": "fictif",
+            }
+        ],
+        "registrations": [{"organisation_id": "pva-v-2", "event_id": "ev-premiers-gestes-huy", "participants": 1}],
+    }
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InvalidInput) as unsourced:
+        read_directory(tmp_path / "d.yaml", reference, store)
+    assert [(p.sheet, p.column) for p in unsourced.value.problems] == [("registrations", "source")]
+    rows["registrations"][0]["source"] = "fictif"
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
+    partial = read_directory(tmp_path / "d.yaml", reference, store)
+    assert [type(x).__name__ for x in [*partial.records, *partial.links]] == ["Training", "Registration"]
+    with pytest.raises(InvalidInput) as alone:
+        read_directory(tmp_path / "d.yaml", reference)  # without the store: the project is unknown
+    assert {p.column for p in alone.value.problems} == {"project_id", "location_id", "organisation_id", "event_id"}
+
+
+def test_the_empty_template_has_the_platforms_sheets(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["template", "-o", str(tmp_path / "modele.xlsx")]).exit_code == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "modele.xlsx")
+    assert {"events", "registrations", "news", "projects"} <= set(wb.sheetnames)
+    assert [c.value for c in wb["registrations"][1]] == [
+        "organisation_id",
+        "event_id",
+        "participants",
+        "waiting",
+        "source",
+        "verified_at",
+    ]  # a head count, no column for a name
+    assert wb["events"]["B1"].comment is not None and "Intitulé" in wb["events"]["B1"].comment.text
