@@ -375,3 +375,13 @@ def test_the_public_cannot_register_for_a_members_only_event_it_cannot_see(clien
         "/coordination/registrations", data={"csrf": token, "event": "e1-membres", "participants": "1"}
     )
     assert answer.status_code == 403
+
+
+def test_one_subscribes_to_a_topic_before_its_first_event(client: TestClient) -> None:
+    page = client.get("/agenda?lang=fr&topic=elder-abuse").text
+    coming, other = page.index("Thèmes des événements à venir"), page.index("Autres thèmes")
+    assert coming < page.index(">Grossesse et post-partum</option>") < other  # a topic with an event to come
+    assert other < page.index('value="elder-abuse" selected>')
+    assert "Aucun événement à venir pour ce choix." in page
+    assert "webcal://testserver/v1/events.ics?topic=elder-abuse&amp;lang=fr" in page
+    assert "Thème « Maltraitance des aîné·es »" in page

@@ -58,7 +58,7 @@ def agenda_page(
         who,
         rows=[_row(v, words) for v in found],
         divisions=[("", t("agenda_all_divisions", lang)), *_divisions(relais, lang)],
-        topics=[("", t("agenda_all_topics", lang)), *_topics(relais, lang, coming, topic)],
+        topics=_topics(relais, lang, coming),
         division=division,
         topic=topic,
         feeds=_feeds(request, relais, lang, division, topic),
@@ -86,11 +86,16 @@ def _divisions(relais: Relais, lang: str) -> list[tuple[str, str]]:
     return sorted(((d.id, d.label(lang)) for d in relais.reference.geography.divisions.values()), key=lambda o: o[1])
 
 
-def _topics(relais: Relais, lang: str, coming: list[EventView], chosen: str) -> list[tuple[str, str]]:
-    """The topics of the events to come (and the one chosen), by their label: a list one can read through."""
+def _topics(relais: Relais, lang: str, coming: list[EventView]) -> dict[str, list[tuple[str, str]]]:
+    """Every topic by its label, those of the events to come first: one subscribes to a topic before its
+    first event is announced."""
     terms = relais.reference.taxonomy.terms
-    codes = {c for v in coming for c in v.event.terms if c in terms} | ({chosen} if chosen else set())
-    return sorted(((c, terms[c].label(lang)) for c in codes), key=lambda o: folded(o[1]))
+    with_events = {c for v in coming for c in v.event.terms if c in terms}
+    labelled = sorted(((c, terms[c].label(lang)) for c in terms), key=lambda o: folded(o[1]))
+    return {
+        "agenda_topics_coming": [o for o in labelled if o[0] in with_events],
+        "agenda_topics_other": [o for o in labelled if o[0] not in with_events],
+    }
 
 
 def _feeds(request: Request, relais: Relais, lang: str, division: str, topic: str) -> list[dict[str, str]]:
