@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from api.http.routers.pages.finder import hour
 from api.i18n import t
@@ -138,9 +138,12 @@ def calendar(views: Sequence[EventView], words: Words, *, name: str, base_url: s
     cal.add("x-wr-timezone", "Europe/Brussels")
     for view in views:
         cal.add_component(_vevent(view, words, base_url, now))
-    days = [v.event.held_on for v in views]
-    if days:
-        cal.add_missing_timezones(first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366))
+    days = [v.event.held_on for v in views] or [now.date()]
+    first, last = min(days) - timedelta(days=366), max(days) + timedelta(days=366)
+    if views:
+        cal.add_missing_timezones(first_date=first, last_date=last)
+    else:  # RFC 5545 wants one component at least: an agenda with nothing announced yet keeps its time zone
+        cal.add_component(Timezone.from_tzid("Europe/Brussels", first_date=first, last_date=last))
     return bytes(cal.to_ical())
 
 

@@ -385,3 +385,17 @@ def test_one_subscribes_to_a_topic_before_its_first_event(client: TestClient) ->
     assert "Aucun événement à venir pour ce choix." in page
     assert "webcal://testserver/v1/events.ics?topic=elder-abuse&amp;lang=fr" in page
     assert "Thème « Maltraitance des aîné·es »" in page
+
+
+def test_a_calendar_with_nothing_announced_yet_is_still_a_valid_one(client: TestClient) -> None:
+    cal = calendar_of(client, "/v1/events.ics?topic=elder-abuse")
+    assert cal.walk("VEVENT") == [] and [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == ["Europe/Brussels"]
+
+
+def test_the_demo_s_verviers_calendar_has_its_platform_meeting_for_members(client: TestClient) -> None:
+    """The must-show of issue 21 on the bundled demo: its Verviers platform meeting is members-only."""
+    assert "ev-plateforme-verviers-mars@relais" in by_uid(
+        calendar_of(client, "/v1/events.ics?division=verviers", "editor")
+    )
+    assert "ev-plateforme-verviers-mars@relais" not in by_uid(calendar_of(client, "/v1/events.ics?division=verviers"))
+    assert atom_of(client, "/v1/news.atom").findall(f"{ATOM}entry")
