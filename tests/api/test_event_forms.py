@@ -27,6 +27,7 @@ from graph.referral import Role
 from graph.usecases import Caller
 from graph.usecases.events import EventCases
 from tests.api.conftest import auth, csrf_of, demo_store, settings, signed_in
+from tests.api.test_four_languages import french_in, names_of
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 PERSON = "Mme Dupont, née le 12/03/1980"
@@ -333,7 +334,9 @@ def test_deleting_an_event_asks_first_and_a_stale_confirmation_deletes_nothing(
     assert said("net_delete_stale", "nl") in kept.text and store.list(Training, ids=["ev-premiers-gestes-huy"])
     version = re.search(r'name="version" value="([^"]+)"', asked.text)
     assert version
-    gone = web.post("/coordination/events/ev-premiers-gestes-huy/delete?lang=fr", data={"csrf": csrf, "version": version[1]})
+    gone = web.post(
+        "/coordination/events/ev-premiers-gestes-huy/delete?lang=fr", data={"csrf": csrf, "version": version[1]}
+    )
     assert said("ev_done_events_deleted") in gone.text and not store.list(Training, ids=["ev-premiers-gestes-huy"])
 
 
@@ -429,3 +432,23 @@ def test_a_project_needs_two_partners_and_is_kept_in_words(web: TestClient, stor
     assert (
         said("ev_pstatus_running", "nl") in card and "Hôpital Exemple-Vesdre 1" in card and "hosp-v-1" not in read(card)
     )
+
+
+@pytest.mark.parametrize("lang", ["nl", "de", "en"])
+def test_the_coordinations_pages_have_no_french_in_other_languages(web: TestClient, lang: str) -> None:
+    signed_in(web)
+    names = names_of(web)
+    for path in (
+        "/coordination/events",
+        "/coordination/events/new?topic=pregnancy-postpartum&division=verviers&audience_type=hospital",
+        "/coordination/events/ev-premiers-gestes-huy",
+        "/coordination/events/t-medecins",
+        "/coordination/events/t-medecins/delete",
+        "/coordination/news",
+        "/coordination/news/new",
+        "/coordination/projects",
+        "/coordination/projects/new",
+    ):
+        page = web.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert page.status_code == 200, path
+        assert french_in(page.text, names) == [], path

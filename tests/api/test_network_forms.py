@@ -288,43 +288,10 @@ def test_deleting_a_platform_says_how_many_members_go(web: TestClient) -> None:
     assert said("net_done_platform_deleted") in gone.text and 'id="platform-plateforme-huy"' not in gone.text
 
 
-def test_a_training_with_themes_in_words_and_a_head_count(web: TestClient) -> None:
-    signed_in(web)
-    page = web.get("/coordination/trainings?lang=nl").text
-    assert "forced-marriage" not in read(card(page, 'id="training-t-mariage-force"'))
-    assert 'type="text" name="terms"' not in page  # themes are picked, never typed
-    csrf = csrf_of(page)
-    new = {
-        "csrf": csrf,
-        "title": "Écoute et orientation (démo)",
-        "held_on": "2026-03-12",
-        "organiser_id": "cpas-l-5",
-        "terms": ["sexual-violence", "partner-violence"],
-        "source": SOURCE,
-    }
-    created = web.post("/coordination/trainings/add?lang=fr", data=new)
-    article = card(created.text, 'id="training-ecoute-et-orientation-demo"')
-    assert "12 mars 2026" in article
-    assert "sexual-violence" not in read(article)
-    counted = web.post(
-        "/coordination/trainings/ecoute-et-orientation-demo/attendances",
-        data={"csrf": csrf, "organisation_id": "amb-l-1", "participants": "4"},
-    )
-    assert said("net_done_attendance_saved") in counted.text
-    assert said("net_attendance_total").format(n=4, orgs=1) in card(
-        counted.text, 'id="training-ecoute-et-orientation-demo"'
-    )
-    wrong = web.post(
-        "/coordination/trainings/ecoute-et-orientation-demo/attendances",
-        data={"csrf": csrf, "organisation_id": "amb-l-1", "participants": "quatre"},
-    )
-    assert wrong.status_code == 422 and 'value="quatre"' in wrong.text and said("err_int_parsing") in wrong.text
-
-
 def test_platforms_and_trainings_are_for_coordinators(web: TestClient) -> None:
     signed_in(web, "editor")
     page = web.get("/organisation").text
-    assert web.get("/coordination/trainings").status_code == 403
+    assert web.get("/coordination/platforms").status_code == 403
     data = {"csrf": csrf_of(page), "name": "X", "platform_kind": "coordination", "division": "", "source": SOURCE}
     assert web.post("/coordination/platforms/add", data=data).status_code == 403
 
@@ -417,19 +384,19 @@ def test_person_data_in_a_role_or_a_title_is_refused_and_kept(web: TestClient) -
     )
     assert refused.status_code == 422 and 'id="members-plateforme-huy-role-error"' in refused.text
     assert f'value="{escape(person)}"' in refused.text
-    training = {"csrf": csrf, "title": person, "held_on": "2026-01-05", "organiser_id": "", "source": SOURCE}
-    again = web.post("/coordination/trainings/add", data=training)
-    assert again.status_code == 422 and 'id="new-training-title-error"' in again.text
+    training = {"csrf": csrf, "title": person, "held_on": "2026-01-05", "organiser_id": ""}
+    again = web.post("/coordination/events/new", data=training)
+    assert again.status_code == 422 and 'id="event-title-error"' in again.text
     assert person not in str(web.get("/v1/audit", headers={"Authorization": f"Bearer {TOKENS['coordinator']}"}).json())
 
 
 def test_a_deletion_confirmed_after_a_change_deletes_nothing_and_says_so(web: TestClient) -> None:
     signed_in(web)
-    asked = web.get("/coordination/trainings/t-medecins/delete?lang=nl")
+    asked = web.get("/coordination/events/t-medecins/delete?lang=nl")
     csrf = csrf_of(asked.text)
-    again = web.post("/coordination/trainings/t-medecins/delete?lang=nl", data={"csrf": csrf, "version": "old"})
+    again = web.post("/coordination/events/t-medecins/delete?lang=nl", data={"csrf": csrf, "version": "old"})
     assert again.status_code == 200 and said("net_delete_stale", "nl") in again.text
-    assert 'id="training-t-medecins"' in web.get("/coordination/trainings").text
+    assert 'id="event-t-medecins"' in web.get("/coordination/events").text
     link = web.post("/coordination/links/amb-h-1/fp-h-2/protocol/delete", data={"csrf": csrf, "version": "old"})
     assert said("net_delete_stale", "nl") in link.text and 'id="confirm-delete"' in link.text
     assert 'id="link-fp-h-2-protocol"' in web.get("/coordination/links?organisation=amb-h-1").text

@@ -1,6 +1,6 @@
 """The network's forms in Chromium (issue 17, item 1): a coordinator adds a «convention» with a partner found
-by typing its name and sees it listed in words; creates a platform and adds a member; records a training with
-a theme picked from the list and the head count one organisation sent. Screenshots at 1280 and 360 px, fr and
+by typing its name and sees it listed in words; creates a platform and adds a member (trainings are events now:
+tests/browser/test_event_journeys.py). Screenshots at 1280 and 360 px, fr and
 nl, in test-artefacts/network-*.png."""
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from tests.api.conftest import TOKENS, demo_store, settings
 from tests.browser.conftest import serving, shoot, sign_in
 
 pytestmark = pytest.mark.browser
-
-THEME = {"fr": ("sexuelle", "Violence sexuelle"), "nl": ("seksueel", "Seksueel geweld")}
 
 
 @pytest.fixture(scope="module")
@@ -101,34 +99,3 @@ def test_a_coordinator_creates_a_platform_and_adds_a_member(
     assert page.locator(f"#platform-concertation-ourthe-{lang} details.members").get_attribute("open") is not None
     assert f"{member} — présidence" in page.locator(f"#platform-concertation-ourthe-{lang} li.member").inner_text()
     shoot(page, "network-platforms", lang)
-
-
-@pytest.mark.parametrize("lang", ["fr", "nl"])
-def test_a_coordinator_records_a_training_with_its_attendance(
-    network: tuple[str, MemoryStore], page: Any, lang: str
-) -> None:
-    server, store = network
-    sign_in(page, server, TOKENS["coordinator"], lang)
-    page.goto(f"{server}/coordination/trainings?lang={lang}")
-    page.fill("#new-training-title", f"Accueillir une révélation {lang}")
-    page.fill("#new-training-held_on", "2026-03-12")
-    page.select_option("#new-training-organiser_id", "cpas-l-5")
-    typed, label = THEME[lang]
-    _pick(page, "new-training-terms", typed, label)
-    page.fill("#new-training-source", "Programme de formation (démo)")
-    page.click("#new-training-form button[type=submit]")
-    page.wait_for_selector(".notice")
-    training = page.locator(f"#training-accueillir-une-revelation-{lang}")
-    assert (
-        label in training.inner_text()
-        and ("12 mars 2026" if lang == "fr" else "12 maart 2026") in training.inner_text()
-    )
-    training.locator("details.attendances > summary").click()
-    sent = name_of(store, "amb-l-1")
-    _pick(page, f"attendance-accueillir-une-revelation-{lang}-org", sent, sent)
-    page.fill(f"#attendance-accueillir-une-revelation-{lang}-participants", "3")
-    training.locator("form[id$='-form'] button.primary").last.click()
-    page.wait_for_selector(".notice")
-    again = page.locator(f"#training-accueillir-une-revelation-{lang}")
-    assert said("net_attendance_total", lang).format(n=3, orgs=1) in again.inner_text()
-    shoot(page, "network-trainings", lang)

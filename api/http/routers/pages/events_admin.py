@@ -399,7 +399,7 @@ def _form(
         v=values,
         e=errors or {},
         version=version,
-        options=_options(relais, who, kind, lang),
+        options=_chosen_first(_options(relais, who, kind, lang), values),
         prefilled=prefilled,
         message=_done(request, lang),
         language_names={code: language_name(code, lang) for code in ("nl", "de", "en")},
@@ -748,6 +748,18 @@ def _options(relais: Relais, who: HttpCaller, kind: Kind, lang: str) -> Options:
         "organiser_id": _organisers(relais, who, lang),
         "location_id": _places(relais, who, lang),
     }
+
+
+def _chosen_first(options: Options, values: Mapping[str, Any]) -> Options:
+    """In a picker's long list, what is chosen shows first: a pre-filled proposal is read at a glance."""
+    ordered: Options = {}
+    for name, offered in options.items():
+        chosen = values.get(name)
+        picked = set(chosen) if isinstance(chosen, list) else {chosen}
+        ordered[name] = (
+            sorted(offered, key=lambda o: o[0] not in picked) if offered and len(offered[0]) == 3 else offered
+        )
+    return ordered
 
 
 def _every(label: Callable[[str], str]) -> str:
