@@ -1,8 +1,9 @@
 """Referral outcomes and unmet demand in words: the coordinators' tables, the division report's section, the CSV.
 
 Everything here renders the dict of `graph.usecases.outcomes.OutcomeCases.loop`, whose figures are already
-suppressed («< 3», totals with a small part as «≥ n»): nothing is counted again at the edge, so no view can show more than the loop
-allows. Codes become words through `Words`, which the api fills with its catalogue (viz does not import it).
+suppressed («< 3», totals with a small part as «≥ n»): nothing is counted again at the edge, so no view can
+show more than the loop allows. Codes become words through `Words`, which the api fills with its catalogue
+(viz does not import it).
 """
 
 from __future__ import annotations

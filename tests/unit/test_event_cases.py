@@ -114,7 +114,7 @@ def test_members_only_events_and_news_do_not_exist_for_the_public(relais: Relais
     member = Caller(Role.PROFESSIONAL, organisation_id="hosp-v-1")
     found = relais.events.events(member, division="verviers", term="pregnancy-postpartum", since=date.today())
     assert [v.event.id for v in found] == ["grossesse-verviers"]
-    assert [n.id for n in relais.events.news(member)][0] == "loi-2026"
+    assert next(n.id for n in relais.events.news(member)) == "loi-2026"
 
 
 def test_an_organisers_editor_keeps_its_own_events_only(relais: Relais) -> None:
