@@ -150,8 +150,20 @@ def test_a_refused_event_keeps_every_value_and_says_why_by_the_field(web: TestCl
     assert len(store.list(Training)) == before
 
 
+def test_hostile_strings_come_back_escaped_on_every_page(web: TestClient) -> None:
+    signed_in(web)
+    csrf = csrf_of(web.get("/coordination/events/new").text)
+    typed = event_form(csrf, title=HOSTILE, description=HOSTILE)
+    event_id = created_id(web.post("/coordination/events/new?lang=fr", data=typed, follow_redirects=False))
+    for path in ("/coordination/events", f"/coordination/events/{event_id}", f"/coordination/events/{event_id}/delete"):
+        page = web.get(path).text
+        assert HOSTILE not in page and "<img src=x" not in page, path
+        assert str(escape(HOSTILE)) in page, path
+
+
 def test_an_organisers_editor_keeps_its_own_events_only(web: TestClient, store: MemoryStore) -> None:
     signed_in(web, "editor")  # amb-h-1
+    assert 'href="/coordination/events?lang=fr"' in web.get("/organisation?lang=fr").text  # the way there
     page = web.get("/coordination/events").text
     assert 'id="event-t-medecins"' not in page  # organised by another
     form = web.get("/coordination/events/new").text
