@@ -28,7 +28,7 @@ from api.http.routers.pages.common import folded, page_language, render
 from api.http.routers.pages.links import Failed, errors_in, posted, text
 from api.i18n import t
 from graph.errors import InvalidInput, NotFound
-from graph.models import EventStatus, NewsPost, Registration
+from graph.models import EventStatus, NewsPost, Registration, TermKind
 from graph.referral import Role
 from graph.usecases.events import EventView
 
@@ -87,11 +87,12 @@ def _divisions(relais: Relais, lang: str) -> list[tuple[str, str]]:
 
 
 def _topics(relais: Relais, lang: str, coming: list[EventView]) -> dict[str, list[tuple[str, str]]]:
-    """Every topic by its label, those of the events to come first: one subscribes to a topic before its
-    first event is announced."""
+    """Every situation and need by its label, those of the events to come first: one subscribes to a topic
+    before its first event is announced (an audience, «femme victime», is no topic)."""
     terms = relais.reference.taxonomy.terms
     with_events = {c for v in coming for c in v.event.terms if c in terms}
-    labelled = sorted(((c, terms[c].label(lang)) for c in terms), key=lambda o: folded(o[1]))
+    topical = (c for c, term in terms.items() if c in with_events or term.term_kind is not TermKind.AUDIENCE)
+    labelled = sorted(((c, terms[c].label(lang)) for c in topical), key=lambda o: folded(o[1]))
     return {
         "agenda_topics_coming": [o for o in labelled if o[0] in with_events],
         "agenda_topics_other": [o for o in labelled if o[0] not in with_events],
