@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
@@ -92,7 +93,9 @@ class Activity:
     sectors: list[SectorReach] = field(default_factory=list)
     coverage: list[TopicCoverage] = field(default_factory=list)
     new_links: list[tuple[str, str, int]] = field(default_factory=list)
-    """(sector, sector, links created in the year and still there), most first."""
+    """(sector, sector, links entered in Relais in the year and still there), most first."""
+    links_imported: int = 0
+    """Links created in the year by loading a directory file (the first load included), still there."""
     projects: list[Project] = field(default_factory=list)
     news: list[NewsPost] = field(default_factory=list)
 
@@ -130,7 +133,7 @@ def activity(year: int, division: str | None, sources: Sources) -> Activity:
         reached=len(reached),
         sectors=_sectors(snapshot, scope, reached),
         coverage=_coverage(year, held, sources, scope),
-        new_links=_new_links(year, sources.changes, snapshot, division),
+        **_new_links(year, sources.changes, snapshot, division),
         projects=[
             p for p in sources.projects if _running(p, year) and (division is None or set(p.partner_ids) & scope)
         ],
@@ -212,27 +215,30 @@ def _about(events: dict[str, Training], attendance: Attendance, topic: str) -> b
     return event is not None and topic in event.terms
 
 
-def _new_links(
-    year: int, changes: list[Change], snapshot: nx.MultiDiGraph, division: str | None
-) -> list[tuple[str, str, int]]:
+def _new_links(year: int, changes: list[Change], snapshot: nx.MultiDiGraph, division: str | None) -> dict[str, Any]:
     """Cooperation links created in the year (the change log's creations) that are still there and confirmed
-    (a pending link is not in the snapshot), counted once each per pair of sectors; for a division, those
-    with an end in it. Only the sectors are kept: the report names nobody."""
-    created = {
-        c.entity_id
-        for c in changes
-        if c.entity == Cooperation.kind and c.action == "create" and c.at.year == year and c.entity_id.count("/") == 2
-    }
+    (a pending link is not in the snapshot), each once; for a division, those with an end in it. Those entered
+    through Relais (a route: the pages, the API, the CLI) by pair of sectors; those a directory file brought
+    (no route: `import_directory`, the first load included) as one number. The report names nobody."""
+    entered: dict[str, bool] = {}
+    for c in changes:
+        if c.entity == Cooperation.kind and c.action == "create" and c.at.year == year and c.entity_id.count("/") == 2:
+            entered[c.entity_id] = entered.get(c.entity_id, False) or bool(c.route)
     pairs: Counter[tuple[str, str]] = Counter()
-    for key in created:
+    imported = 0
+    for key, by_hand in entered.items():
         a, b, kind = key.split("/")
         if not (snapshot.has_node(a) and snapshot.has_node(b) and snapshot.has_edge(a, b, key=f"cooperation:{kind}")):
             continue
         if division is not None and division not in (division_of(snapshot, a), division_of(snapshot, b)):
             continue
+        if not by_hand:
+            imported += 1
+            continue
         first, second = sorted((str(snapshot.nodes[a]["sector"]), str(snapshot.nodes[b]["sector"])))
         pairs[first, second] += 1
-    return [(a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
+    ranked = [(a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"new_links": ranked, "links_imported": imported}
 
 
 def _running(project: Project, year: int) -> bool:

@@ -164,6 +164,8 @@ def test_a_link_created_this_year_is_counted_by_its_sectors_and_a_pending_one_is
         editor, Cooperation(a="hosp-v-1", b="mj-v-1", cooperation=CooperationKind.INFORMAL, source=SOURCE)
     )
     assert medical_justice() == before + 1  # waits for the justice house: not a link yet
+    page = text_of(client.get(f"/coordination/activity?year={YEAR}&division=verviers&lang=fr").text)
+    assert re.search(r"S'y ajoutent \d+ liens apportés dans l'année par le chargement d'un fichier", page)  # the demo
 
 
 def test_the_report_in_dutch_names_kinds_sectors_and_topics_in_words(client: TestClient) -> None:
@@ -231,7 +233,7 @@ def test_odd_parameters_show_the_current_year_of_the_whole_arrondissement(client
 
 def _fixture() -> Sources:
     """Three organisations of Huy (medical, police, social) and one of Liège; one training before the year,
-    one in it, one cancelled; links created in the year, before it, and one since removed."""
+    one in it, one cancelled; links entered in the year, before it, one since removed, one imported."""
     snapshot = nx.MultiDiGraph()
     for n, sector, division in (
         ("hosp", "medical", "huy"),
@@ -243,14 +245,15 @@ def _fixture() -> Sources:
     snapshot.add_edge("hosp", "police", key="cooperation:protocol", kind="cooperation")
     snapshot.add_edge("cpas", "police", key="cooperation:informal", kind="cooperation")
     snapshot.add_edge("far", "hosp", key="cooperation:convention", kind="cooperation")
+    snapshot.add_edge("far", "police", key="cooperation:informal", kind="cooperation")
 
     def event(id_: str, day: date, **fields: object) -> Training:
         return Training.model_validate(
             {"id": id_, "title": id_, "held_on": day, "terms": (TOPIC,), "source": SOURCE} | fields
         )
 
-    def created(entity_id: str, at: datetime, action: str = "create") -> Change:
-        return Change(at=at, key_id="k", action=action, entity="COOPERATES_WITH", entity_id=entity_id)
+    def created(entity_id: str, at: datetime, action: str = "create", route: str = "POST /v1/links") -> Change:
+        return Change(at=at, key_id="k", action=action, entity="COOPERATES_WITH", entity_id=entity_id, route=route)
 
     this_year = datetime(YEAR, 3, 1, tzinfo=UTC)
     return Sources(
@@ -273,6 +276,7 @@ def _fixture() -> Sources:
             created("cpas/police/informal", this_year, action="update"),
             created("far/hosp/convention", datetime(YEAR - 1, 12, 31, tzinfo=UTC)),
             created("cpas/hosp/informal", this_year),  # deleted since: no longer in the snapshot
+            created("far/police/informal", this_year, route=""),  # a directory file brought it
         ],
         projects=[
             Project(id="p", name="P", partner_ids=("hosp", "cpas"), starts_on=date(YEAR - 2, 1, 1), source=SOURCE),
@@ -304,7 +308,7 @@ def test_the_years_figures_for_a_division() -> None:
     (row,) = huy.coverage
     assert (row.topic, row.before, row.after, row.of) == (TOPIC, 1, 2, 3)  # the hospital before, the police after
     assert huy.new_links == [("medical", "police", 1), ("police", "social", 1)]  # the update counts once
-    assert huy.links_created == 2  # the convention was created last year; the removed link is gone
+    assert (huy.links_created, huy.links_imported) == (2, 1)  # the convention came last year, one link is gone
     assert [p.id for p in huy.projects] == ["p"] and [n.id for n in huy.news] == ["n1"]
 
 

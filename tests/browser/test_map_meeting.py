@@ -113,7 +113,7 @@ def test_the_legend_names_sectors_marks_and_link_kinds(page: Any, server: str, l
         assert "Politie" in legend and "enig breekpunt" in legend
         assert all(k in kinds for k in ("Overeenkomst", "Protocol", "Casusoverleg", "Informeel"))
     colours = page.evaluate("[...document.querySelectorAll('#map-filters .line')].map(s => s.style.borderTopColor)")
-    assert len(set(colours)) == 4
+    assert len(set(colours)) == 5  # the four cooperation kinds and joint projects
 
 
 @pytest.mark.parametrize(
