@@ -190,6 +190,11 @@ PAGE_FORMS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         },
         {"public": 403, "professional": 403, "editor": 303, "editor_b": 403, "coordinator": 303},
     ),
+    (
+        "/coordination/registrations",
+        {"event": "ev-journee-apres-la-plainte", "participants": "2"},
+        {"public": 403, "professional": 422, "editor": 303, "editor_b": 303, "coordinator": 422},
+    ),
 ]
 """The counting forms of the pages, posted by a signed-in browser with its CSRF token (the shared professional
 and coordinator keys have no organisation to count a referral for: 422)."""
