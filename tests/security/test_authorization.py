@@ -136,6 +136,7 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/v1/outcomes", None, COORDINATOR),
     ("GET", "/v1/outcomes.csv?division=huy", None, COORDINATOR),
     ("GET", "/coordination/outcomes", None, COORDINATOR),
+    ("GET", "/coordination/activity?year=2025&division=verviers", None, COORDINATOR),
     ("POST", "/v1/events", NEW_EVENT | {"organiser_id": "amb-h-1"}, writer(201, 201, 403)),
     ("POST", "/v1/events", NEW_EVENT, writer(201, 403, 403)),
     ("PUT", f"/v1/events/ev-premiers-gestes-huy?version={EVENT_A_VERSION}", EVENT_A, writer(200, 200, 403)),
