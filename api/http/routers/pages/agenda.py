@@ -218,7 +218,7 @@ async def _run(
 ) -> Response:
     """A refused registration shows the event again with the typed number and the sentence next to it."""
     lang = page_language(request)
-    relais.events.event(who, event_id)  # an event the caller may not see is not found, before anything else
+    await run_in_threadpool(relais.events.event, who, event_id)  # one the caller may not see is not found
     try:
         await run_in_threadpool(write)
     except (ValidationError, InvalidInput) as exc:
