@@ -119,8 +119,8 @@ def test_the_map_page_has_search_filters_legend_and_the_list_in_words(client: Te
     used = {kinds[k] for link in data["edges"] for k in link[2:]}
     assert used <= {"convention", "protocol", "case-conference", "informal", "project"} and len(used) > 1
     assert len({k["color"] for k in data["kinds"]}) == 5, "one colour per link kind, joint projects' included"
-    words = ["Overeenkomst", "Protocol", "Casusoverleg", "Informeel", "Gezamenlijk project"]
-    assert [k["words"] for k in data["kinds"]][:5] == words  # then one per project, named
+    kind_words = ["Overeenkomst", "Protocol", "Casusoverleg", "Informeel", "Gezamenlijk project"]
+    assert [k["words"] for k in data["kinds"]][:5] == kind_words  # then one per project, named
     ids = [n["id"] for n in data["nodes"]]
     assert all(0 <= a < len(ids) and 0 <= b < len(ids) for a, b, *_ in data["edges"]), "the whole map: none off it"
     cpas = next(n for n in data["nodes"] if n["id"] == "cpas-v-4")
