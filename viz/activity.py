@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import networkx as nx
@@ -113,14 +113,8 @@ def activity(year: int, division: str | None, sources: Sources) -> Activity:
     snapshot = sources.snapshot
     scope = _scope(snapshot, division)
     came = _attendances_by_event(sources.attendances)
-    held = [
-        e
-        for e in sources.events
-        if e.held_on.year == year
-        and _held(e, came)
-        and (division is None or not e.divisions or division in e.divisions)
-    ]
-    held.sort(key=lambda e: (e.held_on, e.starts_at or 0, e.id))
+    held = [e for e in sources.events if e.held_on.year == year and _held(e, came) and _concerns(e.divisions, division)]
+    held.sort(key=lambda e: (e.held_on, e.starts_at or time.min, e.id))
     held.sort(key=lambda e: list(EventKind).index(e.event_kind))  # by kind, by day within a kind
     events = [_held_event(e, came.get(e.id, []), scope) for e in held]
     reached = {org for e in events for org in e.present}

@@ -8,7 +8,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from urllib.parse import parse_qs, urlsplit
 
 import networkx as nx
@@ -262,6 +262,13 @@ def _fixture() -> Sources:
             event("within", date(YEAR, 5, 1), divisions=("huy",), status=EventStatus.HELD),
             event("cancelled", date(YEAR, 6, 1), status=EventStatus.CANCELLED),
             event("liege-only", date(YEAR, 7, 1), divisions=("liege",), status=EventStatus.HELD),
+            event(
+                "meeting",
+                date(YEAR, 5, 1),
+                starts_at=time(9),  # the same day as «within», which has no time
+                event_kind=EventKind.PLATFORM_MEETING,
+                status=EventStatus.HELD,
+            ),
         ],
         attendances=[
             Attendance(organisation_id="hosp", training_id="before", participants=2, source=SOURCE),
@@ -301,7 +308,8 @@ def _fixture() -> Sources:
 
 def test_the_years_figures_for_a_division() -> None:
     huy = activity(YEAR, "huy", _fixture())
-    assert [e.event.id for e in huy.events] == ["within"]  # not the cancelled one, not Liège's, not last year's
+    # not the cancelled one, not Liège's, not last year's; by kind, then by day and hour
+    assert [e.event.id for e in huy.events] == ["within", "meeting"]
     assert (huy.events[0].organisations, huy.events[0].participants) == (1, 3)  # Huy's own: the police
     assert (huy.reached, huy.organisations) == (1, 3)
     assert [(s.sector, s.reached, s.of) for s in huy.sectors] == [("police", 1, 1), ("medical", 0, 1), ("social", 0, 1)]
@@ -314,10 +322,11 @@ def test_the_years_figures_for_a_division() -> None:
 
 def test_the_years_figures_for_the_arrondissement() -> None:
     everyone = activity(YEAR, None, _fixture())
-    assert [e.event.id for e in everyone.events] == ["within", "liege-only"]
+    assert [e.event.id for e in everyone.events] == ["within", "liege-only", "meeting"]
     assert (everyone.reached, everyone.organisations, everyone.participants) == (2, 4, 12)
     assert [(k.kind, k.events, k.organisations, k.participants) for k in everyone.by_kind] == [
-        (EventKind.TRAINING, 2, 2, 12)
+        (EventKind.TRAINING, 2, 2, 12),
+        (EventKind.PLATFORM_MEETING, 1, 0, 0),
     ]
     assert [n.id for n in everyone.news] == ["n1", "n2"]
     assert activity(YEAR - 1, None, _fixture()).links_created == 1
