@@ -370,3 +370,8 @@ def test_a_project_that_alone_links_two_sectors_is_said_in_the_gap_list(client: 
     assert "<script>alert(1)" not in page
     report = client.get("/v1/report?division=huy&lang=de", headers=auth("coordinator")).text
     assert "Sektoren nur durch ein Projekt verbunden" in report and "Koordination ↔ Mediation" in report
+    assert "<script>alert(1)" not in report
+    drawn = client.get("/v1/map?lang=en", headers=auth("coordinator")).text
+    assert "<script>alert(1)" not in drawn and "<img src=x" not in drawn
+    data = json.loads(re.search(r'id="relais-map-data">(.*?)</script>', drawn, re.S).group(1))  # type: ignore[union-attr]
+    assert f"Joint project «Médiation et ressources {HOSTILE}»" in [k["words"] for k in data["kinds"]]
