@@ -399,3 +399,19 @@ def test_the_demo_s_verviers_calendar_has_its_platform_meeting_for_members(clien
     )
     assert "ev-plateforme-verviers-mars@relais" not in by_uid(calendar_of(client, "/v1/events.ics?division=verviers"))
     assert atom_of(client, "/v1/news.atom").findall(f"{ATOM}entry")
+
+
+def test_a_polling_calendar_gets_304_until_something_changes(client: TestClient) -> None:
+    first = client.get("/v1/events.ics?division=verviers")
+    tag = first.headers["etag"]
+    again = client.get("/v1/events.ics?division=verviers", headers={"if-none-match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/v1/events.ics?division=verviers&lang=nl", headers={"if-none-match": tag}).status_code == 200
+    member = client.get("/v1/events.ics?division=verviers", headers={"if-none-match": tag} | auth("editor"))
+    assert member.status_code == 200  # a member's calendar is another one (members-only events, network places)
+    editor = Caller(Role.EDITOR, key_id="k-edit", organisation_id="amb-h-1", route="test")
+    client.app.state.relais.events.register(editor, "e1-grossesse", 3)  # type: ignore[attr-defined]
+    changed = client.get("/v1/events.ics?division=verviers", headers={"if-none-match": tag})
+    assert changed.status_code == 200 and "1 place restante" in changed.text
+    news = client.get("/v1/news.atom").headers["etag"]
+    assert client.get("/v1/news.atom", headers={"if-none-match": news}).status_code == 304

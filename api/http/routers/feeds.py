@@ -8,6 +8,7 @@ a hidden address is never read here (`graph.usecases.events`). The writes are in
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
@@ -27,6 +28,7 @@ from graph.usecases.events import EventView
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
+CALENDAR = "text/calendar; charset=utf-8"
 CALENDAR_KEEPS_DAYS = 365
 """A subscribed calendar keeps the past year's events (they would vanish from it otherwise)."""
 
@@ -138,11 +140,14 @@ def events_calendar(
     """The agenda as iCalendar (RFC 5545) to subscribe to: all events, a division's or a topic's, from a year
     ago on. A calendar client cannot sign in: without a key it carries the public agenda."""
     checked(relais, division, topic)
+    tag = feed_tag(request, relais, who, lang)
+    if held := unchanged(request, tag, who):
+        return held
     since = date.fromordinal(date.today().toordinal() - CALENDAR_KEEPS_DAYS)
     found = relais.events.events(who, division=division, term=topic, since=since)
     name = calendar_name(relais, lang, division, topic)
     body = calendar(found, Words(relais.reference, lang), name=name, base_url=base(request), now=datetime.now(UTC))
-    return feed_response(body, "text/calendar; charset=utf-8", who, "relais-agenda.ics")
+    return Response(body, media_type=CALENDAR, headers=feed_headers(tag, who, "relais-agenda.ics"))
 
 
 @router.get("/events/{event_id}.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
@@ -151,7 +156,8 @@ def event_calendar(event_id: str, request: Request, relais: RelaisDep, who: Call
     view = relais.events.event(who, event_id)
     words = Words(relais.reference, lang)
     body = calendar([view], words, name=view.event.title, base_url=base(request), now=datetime.now(UTC))
-    return feed_response(body, "text/calendar; charset=utf-8", who, f"{event_id}.ics")
+    tag = feed_tag(request, relais, who, lang)
+    return Response(body, media_type=CALENDAR, headers=feed_headers(tag, who, f"{event_id}.ics"))
 
 
 @router.get("/events/{event_id}", response_model=EventOut)
@@ -188,11 +194,14 @@ def news_feed(
 ) -> Response:
     """The news as an Atom feed (RFC 4287) for feed readers: public news without a key."""
     checked(relais, division, topic)
+    tag = feed_tag(request, relais, who, lang)
+    if held := unchanged(request, tag, who):
+        return held
     posts = relais.events.news(who, division=division, term=topic)
     words = Words(relais.reference, lang)
     feed_url = f"{base(request)}{request.url.path}?{request.url.query}".rstrip("?")
     body = atom(posts, words, base_url=base(request), feed_url=feed_url, now=datetime.now(UTC))
-    return feed_response(body, "application/atom+xml; charset=utf-8", who)
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=feed_headers(tag, who))
 
 
 @router.get("/news/{post_id}", response_model=NewsOut)
@@ -246,15 +255,32 @@ def calendar_name(relais: Relais, lang: str, division: str | None, topic: str | 
     return " — ".join(parts)
 
 
-def feed_response(body: bytes, media: str, who: HttpCaller, filename: str | None = None) -> Response:
+def feed_tag(request: Request, relais: Relais, who: HttpCaller, lang: str) -> str:
+    """A feed changes with the directory's version (registrations included), the day (places, deadlines, the
+    year kept), the caller's reach and the question: calendars polling it get a 304 otherwise."""
+    key = (
+        f"{relais.store.version()}|{date.today()}|{who.role is Role.PUBLIC}|{lang}|{request.url.path}|"
+        f"{sorted(request.query_params.multi_items())}"
+    )
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def feed_headers(tag: str, who: HttpCaller, filename: str | None = None) -> dict[str, str]:
     """A member's feed holds members-only entries: no shared cache keeps it."""
     headers = {
-        "Cache-Control": "public, max-age=600" if who.role is Role.PUBLIC else "private, no-store",
-        "Vary": "Authorization, Cookie",
+        "ETag": tag,
+        "Cache-Control": "public, max-age=600" if who.role is Role.PUBLIC else "private, no-cache",
+        "Vary": "Authorization, Cookie, Accept-Language",
     }
     if filename:
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return Response(body, media_type=media, headers=headers)
+    return headers
+
+
+def unchanged(request: Request, tag: str, who: HttpCaller) -> Response | None:
+    """304 when the client holds this very feed already."""
+    held = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    return Response(status_code=304, headers=feed_headers(tag, who)) if tag in held else None
 
 
 def one_post(relais: Relais, who: HttpCaller, post_id: str) -> NewsPost:
