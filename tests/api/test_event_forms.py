@@ -237,7 +237,9 @@ def test_a_form_without_its_csrf_token_writes_nothing(web: TestClient, store: Me
     assert answer.status_code == 403 and not store.list(NewsPost, ids=["sans-jeton"])
 
 
-def test_a_hidden_place_is_never_named_nor_offered_to_an_editor(web: TestClient, store: MemoryStore) -> None:
+def test_a_hidden_place_is_never_named_nor_offered_to_an_editor(
+    web: TestClient, store: MemoryStore, reference: Reference
+) -> None:
     signed_in(web)
     coordinator = web.get("/coordination/events/new").text
     assert 'value="shelter-h-1-site"' in coordinator  # a coordinator may hold an event there …
@@ -259,6 +261,16 @@ def test_a_hidden_place_is_never_named_nor_offered_to_an_editor(web: TestClient,
         data=event_form(csrf_of(editor), organiser_id="amb-h-1", location_id="shelter-h-1-site"),
     )
     assert refused.status_code == 422 and 'id="event-location_id-error"' in refused.text
+    coordinator = Caller(Role.COORDINATOR, key_id="k", route="test")
+    at_shelter = store.get(Training, event_id).model_copy(update={"organiser_id": "amb-h-1"})
+    EventCases(store, reference).save(coordinator, at_shelter, expected=store.get(Training, event_id).content_hash())
+    own = web.get(f"/coordination/events/{event_id}").text  # the editor's event, placed there by the coordination
+    assert "Adresse secrète" not in own and said("ev_location_masked") in own
+    version = re.search(r'name="version" value="([^"]+)"', own)
+    assert version
+    kept = event_form(csrf_of(own), version=version[1], organiser_id="amb-h-1", location_id="shelter-h-1-site")
+    saved = web.post(f"/coordination/events/{event_id}", data=kept | {"title": "Gardé"}, follow_redirects=False)
+    assert saved.status_code == 303 and store.get(Training, event_id).location_id == "shelter-h-1-site"
 
 
 def test_attendance_confirmed_after_the_day_moves_the_coverage(

@@ -430,8 +430,11 @@ def _event_parts(relais: Relais, who: HttpCaller, event_id: str, lang: str, fail
     counted = {r.organisation_id: r.participants - r.waiting for r in registrations} | confirmed
     rows = sorted(counted.items(), key=lambda o: folded(names.get(o[0], "")))
     typed = failed.values if failed else {f"n-{org}": str(n) for org, n in rows}
+    located = view.event.location_id
+    place = relais.store.list(Location, ids=[located], clearance=Visibility.HIDDEN) if located else []
     return {
         "row": _event_row(relais, view, names, lang),
+        "place": _place(place[0], names, lang) if place else t("ev_location_none", lang),
         "registered": [
             (names.get(r.organisation_id, ""), r.participants - r.waiting)
             for r in registrations
@@ -783,22 +786,27 @@ def _organisers(relais: Relais, who: HttpCaller, lang: str) -> list[tuple[str, .
 
 
 def _places(relais: Relais, who: HttpCaller, lang: str) -> list[tuple[str, ...]]:
-    """The directory's places, each saying who reads its address; a hidden one only for coordinators, by its
+    """The directory's places, each saying who reads its address; a hidden one only for coordinators (and
+    for an organiser's editor the one a coordinator chose for its event, so that saving keeps it), by its
     organisation and never by its name or address."""
-    clearance = Visibility.HIDDEN if who.role is Role.COORDINATOR else Visibility.NETWORK
+    places = relais.store.list(Location, clearance=Visibility.HIDDEN)
+    if who.role is not Role.COORDINATOR:
+        chosen = {v.event.location_id for v in relais.events.events(who) if _keeps(who, v.event)}
+        places = [p for p in places if p.visibility is not Visibility.HIDDEN or p.id in chosen]
     names = _names(relais)
-    options = []
-    for place in relais.store.list(Location, clearance=clearance):
-        hidden = place.visibility is Visibility.HIDDEN
-        shown = t("ev_location_masked", lang) if hidden else place.name or place.address
-        label = t("ev_location_option", lang).format(
-            organisation=names.get(place.organisation_id, ""),
-            place=shown,
-            visibility=t(f"ev_location_{place.visibility.value}", lang),
-        )
-        options.append((place.id, label, label))
+    labelled = [(p.id, _place(p, names, lang)) for p in places]
+    options = [(i, label, label) for i, label in labelled]
     none = t("ev_location_none", lang)
     return [("", none, none), *_sorted(options)]
+
+
+def _place(place: Location, names: Mapping[str, str], lang: str) -> str:
+    hidden = place.visibility is Visibility.HIDDEN
+    return t("ev_location_option", lang).format(
+        organisation=names.get(place.organisation_id, ""),
+        place=t("ev_location_masked", lang) if hidden else place.name or place.address,
+        visibility=t(f"ev_location_{place.visibility.value}", lang),
+    )
 
 
 def _errors(kind: Kind, exc: ValidationError | InvalidInput, lang: str) -> dict[str, str]:
