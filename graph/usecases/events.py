@@ -140,6 +140,7 @@ class EventCases:
         self._check_terms(record.terms)
         if isinstance(record, Training):
             self._check_audience(record)
+            self._check_place(caller, record)
         return self.store.upsert([record], key_id=caller.key_id, route=caller.route)
 
     def delete(self, caller: Caller, kind: type[Kept], record_id: str, expected: str) -> None:
@@ -237,6 +238,15 @@ class EventCases:
             unknown = [c for c in codes if c not in known]
             if unknown:
                 raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", parameter=field, code="unknown_code")
+
+    def _check_place(self, caller: Caller, event: Training) -> None:
+        """An organiser's editor may hold its event at any place a member may read — a hidden one (a shelter's)
+        answers exactly like an unknown id, so nobody learns that it exists."""
+        place = event.location_id
+        if not place or caller.role is Role.COORDINATOR:
+            return
+        if not self.store.list(Location, ids=[place], clearance=Visibility.NETWORK):
+            self.store.check_references([event], unknown={Location: {place}})
 
     def _check_terms(self, terms: tuple[str, ...]) -> None:
         unknown = [c for c in terms if c not in self.reference.taxonomy.terms]

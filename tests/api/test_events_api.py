@@ -224,6 +224,16 @@ def test_an_organisers_editor_keeps_its_own_events_and_nothing_else(api: TestCli
     assert api.post("/v1/events", json=event(id="x-2"), headers=auth("editor")).status_code == 403  # no organiser
     news = {"id": "n-1", "title": "Fictif", "body": "Texte fictif.", "published_on": "2026-11-01", "source": "test"}
     assert api.post("/v1/news", json=news, headers=auth("editor")).status_code == 403
+    hidden = api.post(
+        "/v1/events", json=mine | {"id": "x-3", "location_id": "shelter-h-1-site"}, headers=auth("editor")
+    )
+    unknown = api.post("/v1/events", json=mine | {"id": "x-3", "location_id": "lieu-inconnu"}, headers=auth("editor"))
+    assert hidden.status_code == unknown.status_code == 409
+    assert hidden.json()["detail"].replace("shelter-h-1-site", "X") == unknown.json()["detail"].replace(
+        "lieu-inconnu", "X"
+    )
+    network = api.post("/v1/events", json=mine | {"id": "x-4", "location_id": "pva-h-1-site"}, headers=auth("editor"))
+    assert network.status_code == 201  # another organisation's place that members read: fine
     confirm = api.put("/v1/events/atelier-amb-h-1/attendance", json={"counts": {"gp-h-1": 2}}, headers=auth("editor"))
     assert confirm.status_code == 403  # attendances are the coordination's
 

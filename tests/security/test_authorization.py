@@ -84,6 +84,7 @@ NEWS_VERSION, NEWS = _demo_record("news-ecoute-verviers", title="Permanences d'√
 PROJECT_VERSION, PROJECT = _demo_record("proj-urgences-verviers", name="Urgences (modifi√©, fictif)")
 OPEN_EVENT = "/v1/events/ev-journee-apres-la-plainte"
 """Org B (amb-l-1) is registered for it in the demo, org A is not; the shared keys have no organisation (422)."""
+HIDDEN = "shelter-h-1-site"
 MEMBER_OWN = {"public": 401, "professional": 422, "editor": 201, "editor_b": 201, "coordinator": 422}
 
 MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
@@ -139,6 +140,8 @@ MATRIX: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/coordination/activity?year=2025&division=verviers", None, COORDINATOR),
     ("POST", "/v1/events", NEW_EVENT | {"organiser_id": "amb-h-1"}, writer(201, 201, 403)),
     ("POST", "/v1/events", NEW_EVENT, writer(201, 403, 403)),
+    # a shelter's hidden location as an editor's event place: exactly like an unknown id
+    ("POST", "/v1/events", NEW_EVENT | {"organiser_id": "amb-h-1", "location_id": HIDDEN}, writer(201, 409, 403)),
     ("PUT", f"/v1/events/ev-premiers-gestes-huy?version={EVENT_A_VERSION}", EVENT_A, writer(200, 200, 403)),
     ("PUT", "/v1/events/ev-premiers-gestes-huy?version=0", EVENT_A, writer(412, 412, 403)),
     ("DELETE", f"/v1/events/ev-premiers-gestes-huy?version={EVENT_A_VERSION}", None, writer(204, 204, 403)),
