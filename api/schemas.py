@@ -300,7 +300,7 @@ class Health(Out):
 # --- counts that close the loop (docs/security.md «Ce que Relais compte»): months and codes, never a person --
 
 Figure = int | str
-"""A count as it may be shown: exact from 3 on, «< 3» below, «masked» when it would give a small one back."""
+"""A count as it may be shown: exact from 3 on, «< 3» below, «≥ n» for a total with a small part."""
 
 
 class OrientationIn(BaseModel):
@@ -383,8 +383,8 @@ class AgreementOut(Out):
 class UnmetDemandOut(Out):
     term: str
     division: str
-    language: str | None
-    urgent: bool
+    language: str | None = Field(description="None: not given, or asked fewer than 3 times (merged, not named)")
+    urgent: bool | None = Field(description="None on the merged row of rarely asked languages")
     total: Figure
     months: dict[str, Figure]
 

@@ -7,6 +7,7 @@
     │   └── Stale               a write from a version that is no longer the stored one (If-Match)
     ├── Unauthorized            no API key, or one that is unknown or revoked
     ├── Forbidden               the caller's role may not do this
+    ├── TooMany                 more than one caller may do in a while (counting referrals): later
     ├── StoreUnavailable        the database cannot be reached, refused our credentials, is busy or timed out:
     │                           nothing wrong with the request, try again later
     └── StoreError              the database refused what we sent (a query or a value it cannot take): our bug
@@ -84,6 +85,10 @@ class Unauthorized(RelaisError):
 
 class Forbidden(RelaisError):
     """Known credentials whose role may not do this."""
+
+
+class TooMany(RelaisError):
+    """More of something than one caller may do in a while (counting referrals): try again later."""
 
 
 class StoreUnavailable(RelaisError):

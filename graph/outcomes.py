@@ -103,8 +103,8 @@ class Refusals:
     def requests(self) -> Amount:
         """The referrals recorded towards it or the outcomes it entered, whichever is more."""
         entered = Amount.total(self.reasons.values())
-        chosen = entered if entered.value > self.referred.value else self.referred
-        return Amount(chosen.value, chosen.bounded, max(entered.floor, self.referred.floor))
+        bounded = entered.bounded or self.referred.bounded  # one exact, the other would bound the small parts
+        return Amount(max(entered.value, self.referred.value), bounded, max(entered.floor, self.referred.floor))
 
     def as_json(self) -> dict[str, Any]:
         """The figures as they may be shown (`shown`, `rate`)."""
@@ -115,7 +115,7 @@ class Refusals:
         return out | {
             "requests": shown(self.requests),
             "refused": shown(self.refused),
-            "refusal_rate": rate(self.refused, self.requests),
+            "refusal_rate": rate(self.refused, self.requests) if self.reasons else None,
             "main_reason": max(large)[1] if large else None,
             "reasons": {r.value: shown(self.reasons.get(r.value, Amount.of(0))) for r in OutcomeReason},
         }
@@ -130,10 +130,9 @@ def refusals(
     """Per service and month, then per division and month (sums of the services' cells, so bounded where a
     service's cell is small): requests, refusals and their reasons."""
     wanted = set(months)
-    asked: Counter[tuple[str, str, str]] = Counter()
-    for t in referrals:
-        if t.month in wanted:
-            asked[t.to_id, t.service_id, t.month] += t.count
+    asked: dict[tuple[str, str, str], list[Amount]] = defaultdict(list)
+    for (_, org, service, month), n in _cells(referrals, wanted).items():
+        asked[org, service, month].append(Amount.of(n))
     entered: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     for o in outcomes:
         if o.month in wanted:
@@ -142,7 +141,8 @@ def refusals(
     for org, service, month in sorted(set(asked) | set(entered), key=lambda k: (k[2], k[0], k[1])):
         reasons = {r: Amount.of(n) for r, n in entered.get((org, service, month), Counter()).items()}
         home = division_of(snapshot, org) if snapshot.has_node(org) else None
-        rows.append(Refusals(home, month, Amount.of(asked[org, service, month]), reasons, org, service))
+        referred = Amount.total(asked.get((org, service, month), []))
+        rows.append(Refusals(home, month, referred, reasons, org, service))
     by_division: dict[tuple[str | None, str], list[Refusals]] = defaultdict(list)
     for row in rows:
         by_division[row.division, row.month].append(row)
@@ -174,54 +174,91 @@ def capacity_gaps(rows: Iterable[Refusals]) -> list[dict[str, Any]]:
     ]
 
 
+def _cells(referrals: Iterable[ReferralTally], months: set[str]) -> Counter[tuple[str, str, str, str]]:
+    """The finest referral cells any view adds up: (sender, receiving organisation, service, month), the
+    situations summed. A small one is small in every total it enters (the views never split by situation)."""
+    cells: Counter[tuple[str, str, str, str]] = Counter()
+    for t in referrals:
+        if t.month in months:
+            cells[t.from_id, t.to_id, t.service_id, t.month] += t.count
+    return cells
+
+
 def flows_and_agreements(
-    snapshot: nx.MultiDiGraph, months: Sequence[str], division: str | None = None
+    snapshot: nx.MultiDiGraph, referrals: Iterable[ReferralTally], months: Sequence[str], division: str | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Referral flows without an agreement between the two (agreements to propose), and agreements
-    (conventions, protocols) along which nothing was referred in these months."""
+    (conventions, protocols) along which nothing was referred in these months. A flow adds the referrals
+    recorded from cards (cell by cell, so a small cell bounds it) and those the coordination declared."""
     first_year = months[0][:4] if months else "0000"
-    flows: Counter[tuple[str, str]] = Counter()
+    parts: dict[tuple[str, str], list[Amount]] = defaultdict(list)
+    for (a, b, _, _), n in _cells(referrals, set(months)).items():
+        parts[a, b].append(Amount.of(n))
     agreed: set[tuple[str, str]] = set()
     for a, b, data in snapshot.edges(data=True):
-        if division is not None and division not in (division_of(snapshot, a), division_of(snapshot, b)):
-            continue
-        if data.get("kind") == "referral" and str(data.get("period", ""))[:7] >= first_year:
-            if data.get("recorded") and data["period"] not in months:
-                continue
-            flows[a, b] += int(data.get("count") or 0)
+        if (
+            data.get("kind") == "referral"
+            and not data.get("recorded")
+            and str(data.get("period", ""))[:7] >= first_year
+        ):
+            n = int(data.get("count") or 0)
+            parts[a, b].append(Amount(n, False, n))  # a declared yearly or quarterly figure: no cell below it
         elif data.get("kind") == "cooperation" and data.get("cooperation") in AGREEMENTS:
             agreed.add((min(a, b), max(a, b)))
+    flows = {
+        pair: Amount.total(amounts)
+        for pair, amounts in parts.items()
+        if snapshot.has_node(pair[0]) and snapshot.has_node(pair[1]) and _in(snapshot, pair, division)
+    }
     without = [
         {"from": a, "to": b, "division": division_of(snapshot, b), "referrals": shown(n)}
-        for (a, b), n in sorted(flows.items(), key=lambda kv: (-kv[1], kv[0]))
-        if n and (min(a, b), max(a, b)) not in agreed
+        for (a, b), n in sorted(flows.items(), key=lambda kv: (-_rank(kv[1]), kv[0]))
+        if n.value and (min(a, b), max(a, b)) not in agreed
     ]
-    flowing = {(min(a, b), max(a, b)) for (a, b), n in flows.items() if n}
-    idle = [{"a": a, "b": b, "division": division_of(snapshot, a)} for a, b in sorted(agreed - flowing)]
+    flowing = {(min(a, b), max(a, b)) for (a, b), n in flows.items() if n.value}
+    idle = [
+        {"a": a, "b": b, "division": division_of(snapshot, a)}
+        for a, b in sorted(agreed - flowing)
+        if _in(snapshot, (a, b), division)
+    ]
     return {"flows_without_agreement": without, "agreements_without_flows": idle}
+
+
+def _in(snapshot: nx.MultiDiGraph, pair: tuple[str, str], division: str | None) -> bool:
+    return division is None or division in (division_of(snapshot, pair[0]), division_of(snapshot, pair[1]))
 
 
 def unmet_demand(
     cells: Iterable[UnmetDemand], months: Sequence[str], division: str | None = None
 ) -> list[dict[str, Any]]:
-    """Questions that found nothing in their division, ranked by how often, with their months."""
+    """Questions that found nothing in their division, ranked by how often, with their months. A language
+    and urgency asked fewer than 3 times are not named (a rare language could name the person): such rows
+    are merged into their situation's and division's «other» row (language and urgency None)."""
     wanted = set(months)
     series: dict[tuple[str, str, str, bool], Counter[str]] = defaultdict(Counter)
     for c in cells:
         if c.month in wanted and division in (None, c.division):
             series[c.term, c.division, c.language or "", c.urgent][c.month] += c.count
-    totals = {k: Amount.total(Amount.of(n) for n in by_month.values()) for k, by_month in series.items()}
-    ranked = sorted(series.items(), key=lambda kv: (-_rank(totals[kv[0]]), kv[0]))
+    rows: dict[tuple[str, str, str | None, bool | None], dict[str, list[Amount]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for (term, d, language, urgent), by_month in series.items():
+        named = sum(by_month.values()) >= SUPPRESS_BELOW
+        key = (term, d, language or None, urgent) if named else (term, d, None, None)
+        for month, n in by_month.items():
+            rows[key][month].append(Amount.of(n))
+    totals = {k: Amount.total(a for parts in by_month.values() for a in parts) for k, by_month in rows.items()}
+    ranked = sorted(rows, key=lambda k: (-_rank(totals[k]), k[0], k[1], k[2] or "", str(k[3])))
     return [
         {
             "term": term,
             "division": d,
-            "language": language or None,
+            "language": language,
             "urgent": urgent,
             "total": shown(totals[term, d, language, urgent]),
-            "months": {m: shown(n) for m, n in sorted(by_month.items())},
+            "months": {m: shown(Amount.total(parts)) for m, parts in sorted(rows[term, d, language, urgent].items())},
         }
-        for (term, d, language, urgent), by_month in ranked
+        for term, d, language, urgent in ranked
     ]
 
 

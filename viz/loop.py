@@ -145,7 +145,7 @@ def _gap_row(g: Mapping[str, Any], w: Words) -> tuple[str, ...]:
 def _unmet_row(u: Mapping[str, Any], w: Words) -> tuple[str, ...]:
     what = (w.term(u["term"]), w.division(u["division"]), w.language(u["language"]))
     by_month = " · ".join(w.pair(w.month(m), w.figure(n)) for m, n in u["months"].items())
-    return (*what, w.say("loop_yes" if u["urgent"] else "loop_no"), w.figure(u["total"]), by_month)
+    return (*what, _urgent(w, u["urgent"]), w.figure(u["total"]), by_month)
 
 
 def network_tables(loop: Loop, w: Words) -> list[Table]:
@@ -313,7 +313,7 @@ def _csv_network(loop: Loop, w: Words) -> Iterator[tuple[str, ...]]:
         yield _row(w.say("loop_idle"), w.division(a["division"]), span, referrals, "0", **who)
     for u in loop["unmet_demand"]:
         what = {"term": w.term(u["term"]), "language": w.language(u["language"])}
-        what["urgent"] = w.say("loop_yes" if u["urgent"] else "loop_no")
+        what["urgent"] = _urgent(w, u["urgent"])
         for month, n in [*u["months"].items(), (None, u["total"])]:
             when = w.month(month) if month else span
             yield _row(
@@ -335,3 +335,8 @@ def csv_table(loop: Loop, w: Words) -> bytes:
     for row in (*_csv_refusals(loop, w), *_csv_network(loop, w)):
         writer.writerow([spreadsheet_safe(c) for c in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+def _urgent(w: Words, urgent: bool | None) -> str:
+    """Yes, no, or «—» for the merged row of rarely asked languages (their urgency is not said either)."""
+    return "—" if urgent is None else w.say("loop_yes" if urgent else "loop_no")

@@ -139,12 +139,21 @@ async def caller(request: Request) -> HttpCaller:
     return found if isinstance(found, HttpCaller) else who_is(request)
 
 
+def _client(request: Request, who: HttpCaller, settings: Settings) -> str:
+    """The key id of a member; for the public, a digest of the address salted with the server's secret, so
+    that the address itself is never held (`Caller.client`)."""
+    if who.role is not Role.PUBLIC:
+        return who.key_id
+    address = request.client.host if request.client else ""
+    salt = settings.secret_key.get_secret_value().encode()
+    return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def who_is(request: Request) -> HttpCaller:
     settings: Settings = request.app.state.settings
     session = request.cookies.get(SESSION_COOKIE)
-    who = replace(
-        identify(request.headers.get("authorization"), settings, session), route=f"{request.method} {request.url.path}"
-    )
+    who = identify(request.headers.get("authorization"), settings, session)
+    who = replace(who, route=f"{request.method} {request.url.path}", client=_client(request, who, settings))
     if (
         who.session
         and request.method not in ("GET", "HEAD")

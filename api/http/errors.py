@@ -28,6 +28,7 @@ from graph.errors import (
     Stale,
     StoreError,
     StoreUnavailable,
+    TooMany,
     Unauthorized,
 )
 
@@ -40,6 +41,7 @@ STATUS: dict[type[RelaisError], tuple[int, str]] = {
     Stale: (412, "Precondition failed"),
     Unauthorized: (401, "Unauthorized"),
     Forbidden: (403, "Forbidden"),
+    TooMany: (429, "Too many requests"),
     StoreUnavailable: (503, "Store unavailable"),
     StoreError: (500, "Internal error"),
     RelaisError: (500, "Internal error"),

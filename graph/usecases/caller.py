@@ -17,6 +17,9 @@ class Caller:
     organisation_id: str | None = None
     route: str = ""
     """Method and path (or CLI command) of the request, for the change log."""
+    client: str = ""
+    """Who asks, as an opaque salted digest of the client's address (or the key id): only for forgetting
+    counters kept in memory a few minutes (a page reloaded counts once); never stored, never logged."""
 
     def require_writer(self, organisation_id: str) -> None:
         """Coordinators write everything; editors only their own organisation's records."""

@@ -10,13 +10,17 @@ read them with small counts suppressed (`graph.outcomes`); nobody's day, address
 from __future__ import annotations
 
 import logging
+import re
+import threading
+import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.errors import InvalidInput, Stale, StoreError, StoreUnavailable
-from graph.models import OutcomeReason, OutcomeTally, ReferralTally, Service, TermKind, UnmetDemand
+from graph.errors import InvalidInput, Stale, StoreError, StoreUnavailable, TooMany
+from graph.models import OutcomeReason, OutcomeTally, ReferralTally, Service, Status, TermKind, UnmetDemand
 from graph.outcomes import capacity_gaps, flows_and_agreements, months_back, refusals, unmet_demand
 from graph.reference import Reference
 from graph.referral import Answer
@@ -26,6 +30,13 @@ from graph.usecases.caller import Caller
 
 log = logging.getLogger("relais")
 
+MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+"""ASCII digits only: «２０２６-１１» or «2026-0١» are not months (`str.isdigit` would say they are)."""
+ORIENTATIONS_PER_HOUR = 30
+"""«Orientation faite» one organisation may count in an hour (in each process): a busy team's day, not a
+script inflating another organisation's figures."""
+UNMET_FORGOTTEN_AFTER_S = 600.0
+"""The same question from the same client counts once in this while: a reloaded page is not a second person."""
 DEFAULT_MONTHS = 12
 """How many months the coordinators' views read back, this one included."""
 
@@ -57,12 +68,17 @@ class OutcomeCases:
         self.analysis = analysis
         self.keep_months = keep_months
         """0: counts are kept for ever; otherwise the months before the last `keep_months` are dropped."""
+        self._lock = threading.Lock()
+        self._made: dict[str, deque[float]] = {}
+        """When each organisation counted its last referrals (monotonic seconds), in memory only."""
+        self._asked: dict[tuple[str, ...], float] = {}
+        """When a client's unmet question was last counted (monotonic seconds), in memory only."""
 
     def _month(self, month: str | None, today: date | None = None) -> str:
         now = this_month(today)
         month = month or now
-        if len(month) != 7 or month[4] != "-" or not month.replace("-", "").isdigit() or not "01" <= month[5:] <= "12":
-            raise InvalidInput(f"a month is written YYYY-MM, not «{month}»", parameter="month", code="month_format")
+        if not MONTH.fullmatch(month):
+            raise InvalidInput("a month is written YYYY-MM", parameter="month", code="month_format")
         if month > now:
             raise InvalidInput("a month to come has no counts yet", parameter="month", code="month_future")
         if self.keep_months and month < months_back(today or date.today(), self.keep_months)[0]:
@@ -84,6 +100,8 @@ class OutcomeCases:
                 code="no_organisation",
             )
         service = self._service(service_id)
+        if service.status is not Status.ACTIVE:
+            raise InvalidInput("this service is not active", parameter="service_id", code="inactive_service")
         if service.organisation_id == caller.organisation_id:
             raise InvalidInput(
                 "a referral inside one's own organisation is not counted",
@@ -91,8 +109,12 @@ class OutcomeCases:
                 code="own_organisation",
             )
         self.reference.taxonomy.get(situation, TermKind.SITUATION, parameter="situation")
+        month = self._month(month)
+        if month < months_back(date.today(), 2)[0]:
+            raise InvalidInput("a referral is counted in its month or the next", parameter="month", code="month_late")
+        self._allow_orientation(caller.organisation_id)
         tally = ReferralTally(
-            month=self._month(month),
+            month=month,
             from_id=caller.organisation_id,
             to_id=service.organisation_id,
             service_id=service.id,
@@ -100,6 +122,16 @@ class OutcomeCases:
         )
         self.store.add_tallies([tally])
         return tally
+
+    def _allow_orientation(self, organisation_id: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            recent = self._made.setdefault(organisation_id, deque())
+            while recent and now - recent[0] > 3600:
+                recent.popleft()
+            if len(recent) >= ORIENTATIONS_PER_HOUR:
+                raise TooMany(f"at most {ORIENTATIONS_PER_HOUR} referrals an hour are counted for one organisation")
+            recent.append(now)
 
     def outcomes(self, caller: Caller, service_id: str, month: str | None = None) -> ServiceOutcomes:
         """A service's outcome counts of a month, for its organisation's editors and the coordinators."""
@@ -132,11 +164,15 @@ class OutcomeCases:
         self.store.replace_tallies(OutcomeTally, f"{service.id}/{month}", expected, new)
         return self.outcomes(caller, service_id, month)
 
-    def count_unmet(self, answer: Answer, today: date | None = None) -> None:
+    def count_unmet(self, answer: Answer, asker: str = "", today: date | None = None) -> None:
         """A question that found nothing in its division counts once as unmet demand (none for a question
-        without a division: it asked nothing of a place)."""
+        without a division: it asked nothing of a place); the same client asking it again within
+        `UNMET_FORGOTTEN_AFTER_S` (a reload, a bot) does not count again."""
         term = answer.query.situation or answer.query.need
         if answer.division is None or term is None or any(not r.alternative for r in answer.results):
+            return
+        q = answer.query
+        if not self._first_time((asker, term, answer.division, q.language or "", str(q.urgent))):
             return
         cell = UnmetDemand(
             month=this_month(today),
@@ -149,6 +185,15 @@ class OutcomeCases:
             self.store.add_tallies([cell])
         except (StoreUnavailable, StoreError):  # the person in front of the professional comes first
             log.warning("unmet demand not counted: the store refused the write")
+
+    def _first_time(self, key: tuple[str, ...]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._asked) > 50_000:
+                self._asked = {k: t for k, t in self._asked.items() if now - t <= UNMET_FORGOTTEN_AFTER_S}
+            last = self._asked.get(key)
+            self._asked[key] = now
+            return last is None or now - last > UNMET_FORGOTTEN_AFTER_S
 
     def loop(
         self, caller: Caller, division: str | None = None, months: int = DEFAULT_MONTHS, today: date | None = None
@@ -171,7 +216,7 @@ class OutcomeCases:
             "refusals_by_service": [r.as_json() for r in services],
             "refusals_by_division": [r.as_json() for r in divisions],
             "capacity_gaps": capacity_gaps(services),
-            **flows_and_agreements(snapshot, window, division),
+            **flows_and_agreements(snapshot, self.store.tallies(ReferralTally), window, division),
             "unmet_demand": unmet_demand(self.store.tallies(UnmetDemand), window, division),
         }
 

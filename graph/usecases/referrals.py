@@ -122,7 +122,7 @@ class OrganisationView:
 
 
 class ReferralCases:
-    def __init__(self, engine: ReferralEngine, unmet: Callable[[Answer], None] | None = None) -> None:
+    def __init__(self, engine: ReferralEngine, unmet: Callable[[Answer, str], None] | None = None) -> None:
         self.engine = engine
         self.unmet = unmet
         """Told of every answer asked to count (`OutcomeCases.count_unmet`): what found nothing is counted."""
@@ -132,7 +132,7 @@ class ReferralCases:
         a person (`count`; not a benchmark's, not a page shown again) that found nothing adds to unmet demand."""
         answer = self.engine.refer(query, caller.role)
         if count and self.unmet is not None:
-            self.unmet(answer)
+            self.unmet(answer, caller.client)
         return answer
 
     def refer_anywhere(

@@ -86,11 +86,18 @@ def test_five_referrals_and_three_no_place_make_a_refusal_rate_and_two_ones_show
 
 
 def test_a_question_that_found_nothing_in_huy_is_counted_as_unmet_demand(api: TestClient) -> None:
-    assert api.get("/v1/referrals?situation=forced-marriage&commune=Huy&language=ar").status_code == 200
+    question = "/v1/referrals?situation=forced-marriage&commune=Huy&language=ar"
+    assert api.get(question).status_code == 200
     unmet = api.get("/v1/outcomes?division=huy", headers=as_("coordinator")).json()["unmet_demand"]
     forced = [u for u in unmet if u["term"] == "forced-marriage"]
-    assert forced and forced[0]["division"] == "huy" and forced[0]["language"] == "ar"
+    assert forced and forced[0]["division"] == "huy" and forced[0]["language"] is None  # once: not named
     assert forced[0]["total"] == "< 3" and forced[0]["months"] == {NOW: "< 3"}
+    api.get(question)  # the same client again: not a second question
+    for role in ("professional", "editor", "coordinator"):  # three more askers
+        assert api.get(question, headers=as_(role)).status_code == 200
+    unmet = api.get("/v1/outcomes?division=huy", headers=as_("coordinator")).json()["unmet_demand"]
+    forced = [u for u in unmet if u["term"] == "forced-marriage"]
+    assert forced[0]["language"] == "ar" and forced[0]["total"] == 4 and forced[0]["months"] == {NOW: 4}
 
 
 def test_the_editor_reads_its_own_exact_figures_and_what_was_referred(api: TestClient) -> None:

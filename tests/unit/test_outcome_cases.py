@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 
 from api.bootstrap import Relais, build
-from graph.errors import Forbidden, InvalidInput, Stale, StoreUnavailable
+from graph.errors import Forbidden, InvalidInput, Stale, StoreUnavailable, TooMany
 from graph.memory_store import MemoryStore
-from graph.models import OutcomeReason, OutcomeTally, ReferralTally, UnmetDemand
+from graph.models import OutcomeReason, OutcomeTally, ReferralTally, Service, Status, UnmetDemand
 from graph.outcomes import SMALL, months_back
 from graph.reference import load_reference
 from graph.referral import ReferralQuery, Role
 from graph.usecases import Caller
+from graph.usecases.outcomes import ORIENTATIONS_PER_HOUR
 from tests.api.conftest import demo_store, settings
 
 SHELTER, SHELTER_SERVICE = "shelter-h-1", "shelter-h-1-svc"
@@ -67,7 +68,7 @@ def test_a_total_with_a_small_part_is_only_a_lower_bound_so_subtraction_gives_no
     shelter = next(r for r in loop["refusals_by_service"] if r["service"] == SHELTER_SERVICE)
     assert (shelter["reasons"]["no-place"], shelter["reasons"]["declined"]) == (3, SMALL)
     assert shelter["refused"] == "≥ 4" and shelter["refusal_rate"] is None  # 4 − 3 would give the 1 back
-    assert shelter["requests"] == 5  # the referrals recorded: no small part in them
+    assert shelter["requests"] == "≥ 5"  # exact, it would bound the small one: 5 − 3 − 1 ≥ …
     (huy,) = loop["refusals_by_division"]
     assert huy["reasons"]["declined"] == "≥ 4"  # 4 − the other shelter's 3 would give it back too
     assert huy["reasons"]["no-place"] == 3 and huy["refusal_rate"] is None
@@ -77,11 +78,13 @@ def test_a_total_with_a_small_part_is_only_a_lower_bound_so_subtraction_gives_no
 
 def test_a_question_in_huy_for_forced_marriage_is_counted_as_unmet_demand(relais: Relais) -> None:
     query = ReferralQuery.of(situation="forced-marriage", commune="Huy", language="ar", urgent=True)
-    answer = relais.referrals.refer(PROFESSIONAL, query)
+    asking = [Caller(Role.PROFESSIONAL, key_id=k, client=k) for k in ("k1", "k2", "k3")]
+    answer = relais.referrals.refer(asking[0], query)
     assert answer.results and all(r.alternative for r in answer.results)  # nothing local, only elsewhere
-    relais.referrals.refer(PROFESSIONAL, query)
-    relais.referrals.refer(PROFESSIONAL, query)
-    relais.referrals.refer(PROFESSIONAL, query, count=False)  # the shortlist sheet asking again
+    relais.referrals.refer(asking[1], query)
+    relais.referrals.refer(asking[2], query)
+    relais.referrals.refer(asking[2], query)  # the same client reloading: not a fourth person
+    relais.referrals.refer(asking[0], query, count=False)  # the shortlist sheet asking again
 
     unmet = relais.outcomes.loop(COORDINATOR)["unmet_demand"]
 
@@ -185,3 +188,19 @@ def test_a_store_refusing_the_count_does_not_cost_the_answer(relais: Relais, mon
     monkeypatch.setattr(relais.store, "add_tallies", busy)
     answer = relais.referrals.refer(PROFESSIONAL, ReferralQuery.of(situation="forced-marriage", commune="Huy"))
     assert answer.results and answer.fallbacks
+
+
+def test_one_organisation_cannot_inflate_anothers_figures(relais: Relais) -> None:
+    for _ in range(ORIENTATIONS_PER_HOUR):
+        relais.outcomes.record_referral(PROFESSIONAL, SHELTER_SERVICE, "partner-violence")
+    with pytest.raises(TooMany):
+        relais.outcomes.record_referral(PROFESSIONAL, SHELTER_SERVICE, "partner-violence")
+    assert sum(t.count for t in relais.store.tallies(ReferralTally)) == ORIENTATIONS_PER_HOUR
+
+
+def test_a_referral_to_an_inactive_service_is_not_counted(relais: Relais) -> None:
+    service = relais.store.get(Service, SHELTER_SERVICE)
+    relais.store.upsert([service.model_copy(update={"status": Status.INACTIVE})])
+    with pytest.raises(InvalidInput) as refused:
+        relais.outcomes.record_referral(PROFESSIONAL, SHELTER_SERVICE, "partner-violence")
+    assert refused.value.problems[0].code == "inactive_service"
