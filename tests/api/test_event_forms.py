@@ -265,12 +265,13 @@ def test_a_hidden_place_is_never_named_nor_offered_to_an_editor(
     at_shelter = store.get(Training, event_id).model_copy(update={"organiser_id": "amb-h-1"})
     EventCases(store, reference).save(coordinator, at_shelter, expected=store.get(Training, event_id).content_hash())
     own = web.get(f"/coordination/events/{event_id}").text  # the editor's event, placed there by the coordination
-    assert "Adresse secrète" not in own and said("ev_location_masked") in own
+    assert 'value="shelter-h-1-site"' not in own and "Adresse secrète" not in own
     version = re.search(r'name="version" value="([^"]+)"', own)
     assert version
-    kept = event_form(csrf_of(own), version=version[1], organiser_id="amb-h-1", location_id="shelter-h-1-site")
+    kept = event_form(csrf_of(own), version=version[1], organiser_id="amb-h-1", location_id="")
     saved = web.post(f"/coordination/events/{event_id}", data=kept | {"title": "Gardé"}, follow_redirects=False)
-    assert saved.status_code == 303 and store.get(Training, event_id).location_id == "shelter-h-1-site"
+    assert saved.status_code == 409  # refused as an unknown place: the editor's save never drops it unseen
+    assert store.get(Training, event_id).location_id == "shelter-h-1-site"
 
 
 def test_attendance_confirmed_after_the_day_moves_the_coverage(

@@ -107,3 +107,37 @@ def test_a_coordinator_creates_the_proposed_training_and_confirms_two_hospitals(
     assert store.get(Training, stored.id).status is EventStatus.HELD
     assert "hospital" not in missing_in_verviers(page, server)
     shoot(page, "events-held", lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_coordinator_writes_news_and_records_a_project(events: tuple[str, MemoryStore], page: Any, lang: str) -> None:
+    server, store = events
+    sign_in(page, server, TOKENS["coordinator"], lang)
+    page.goto(f"{server}/coordination/events?lang={lang}")
+    shoot(page, "events-list", lang)
+    members_only = page.locator("#event-ev-plateforme-verviers-mars .members-only")
+    assert members_only.inner_text() == said("ev_members_only", lang)
+    assert members_only.evaluate("e => getComputedStyle(e).color") != "rgb(255, 255, 255)"  # readable on white
+    page.click(f"nav a[href='/coordination/news?lang={lang}']")
+    page.click(f"a[href='/coordination/news/new?lang={lang}']")
+    page.fill("#news-title", "Nouvelle ligne d'écoute à Verviers")
+    page.fill("#news-body", "Une permanence téléphonique ouvre le mardi.")
+    page.click("#news-form details > summary")
+    page.fill("#news-title_nl", "Nieuwe hulplijn in Verviers")
+    page.check("#news-divisions input[value=verviers]")
+    shoot(page, "events-news-form", lang)
+    page.click("#news-form button[type=submit]")
+    page.wait_for_selector(".notice")
+    assert said("ev_done_news_created", lang) in page.inner_text(".notice")
+    page.goto(f"{server}/coordination/projects/new?lang={lang}")
+    page.fill("#project-name", "Maternités et refuges")
+    for organisation in ("hosp-v-1", "amb-v-1"):
+        name = store.get(Organisation, organisation).name
+        page.fill("#project-partner_ids-search", name)
+        page.locator("#project-partner_ids .picker-option:visible", has_text=name).first.click()
+    shoot(page, "events-project-form", lang)
+    page.click("#project-form button[type=submit]")
+    page.wait_for_selector(".notice")
+    assert said("ev_done_projects_created", lang) in page.inner_text(".notice")
+    page.goto(f"{server}/coordination/projects?lang={lang}")
+    assert store.get(Organisation, "amb-v-1").name in page.inner_text("#projects")

@@ -328,7 +328,8 @@ async def _save(request: Request, relais: Relais, who: HttpCaller, kind: Kind, r
     values = _values(kind, form)
 
     def write() -> str:
-        record = _record(kind, values, record_id, _stored(relais, who, kind, record_id))
+        stored = _stored(relais, who, kind, record_id)
+        record = _record(kind, _unseen_kept(relais, who, values, stored), record_id, stored)
         _check_choices(relais, who, kind, values)
         _keep(relais, who, record, form_version(form))
         return record_id
@@ -430,8 +431,11 @@ def _event_parts(relais: Relais, who: HttpCaller, event_id: str, lang: str, fail
     counted = {r.organisation_id: r.participants - r.waiting for r in registrations} | confirmed
     rows = sorted(counted.items(), key=lambda o: folded(names.get(o[0], "")))
     typed = failed.values if failed else {f"n-{org}": str(n) for org, n in rows}
-    located = view.event.location_id
-    place = relais.store.list(Location, ids=[located], clearance=Visibility.HIDDEN) if located else []
+    located, clearance = (
+        view.event.location_id,
+        Visibility.HIDDEN if who.role is Role.COORDINATOR else Visibility.NETWORK,
+    )
+    place = relais.store.list(Location, ids=[located], clearance=clearance) if located else []
     return {
         "row": _event_row(relais, view, names, lang),
         "place": _place(place[0], names, lang) if place else t("ev_location_none", lang),
@@ -713,6 +717,15 @@ def _record(kind: Kind, values: Mapping[str, Any], record_id: str, stored: Kept 
     return kind.record.model_validate(data)
 
 
+def _unseen_kept(relais: Relais, who: HttpCaller, values: Mapping[str, Any], stored: Kept) -> Mapping[str, Any]:
+    """A place the form could not offer (a coordinator held an editor's event at a hidden site) is kept as
+    stored, never dropped unseen: the use case then refuses the editor's save and nothing is lost."""
+    place = stored.location_id if isinstance(stored, Training) else None
+    if not place or values.get("location_id") or place in {o[0] for o in _places(relais, who, "fr")}:
+        return values
+    return {**values, "location_id": place}
+
+
 def _check_choices(relais: Relais, who: HttpCaller, kind: Kind, values: Mapping[str, Any]) -> None:
     """A chosen value must be one the form offered (another's hidden place, an unknown organisation)."""
     options = _options(relais, who, kind, "fr")
@@ -786,15 +799,11 @@ def _organisers(relais: Relais, who: HttpCaller, lang: str) -> list[tuple[str, .
 
 
 def _places(relais: Relais, who: HttpCaller, lang: str) -> list[tuple[str, ...]]:
-    """The directory's places, each saying who reads its address; a hidden one only for coordinators (and
-    for an organiser's editor the one a coordinator chose for its event, so that saving keeps it), by its
-    organisation and never by its name or address."""
-    places = relais.store.list(Location, clearance=Visibility.HIDDEN)
-    if who.role is not Role.COORDINATOR:
-        chosen = {v.event.location_id for v in relais.events.events(who) if _keeps(who, v.event)}
-        places = [p for p in places if p.visibility is not Visibility.HIDDEN or p.id in chosen]
+    """The directory's places, each saying who reads its address; a hidden one only for coordinators, by its
+    organisation and never by its name or address (an editor's event there is refused as an unknown place)."""
+    clearance = Visibility.HIDDEN if who.role is Role.COORDINATOR else Visibility.NETWORK
     names = _names(relais)
-    labelled = [(p.id, _place(p, names, lang)) for p in places]
+    labelled = [(p.id, _place(p, names, lang)) for p in relais.store.list(Location, clearance=clearance)]
     options = [(i, label, label) for i, label in labelled]
     none = t("ev_location_none", lang)
     return [("", none, none), *_sorted(options)]
