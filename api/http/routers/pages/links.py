@@ -43,11 +43,6 @@ NETWORK_DONE = frozenset(
         "net_done_platform_deleted",
         "net_done_member_added",
         "net_done_member_removed",
-        "net_done_training_created",
-        "net_done_training_saved",
-        "net_done_training_deleted",
-        "net_done_attendance_saved",
-        "net_done_attendance_removed",
     }
 )
 
