@@ -477,3 +477,13 @@ def test_the_coordinations_pages_have_no_french_in_other_languages(web: TestClie
         page = web.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
         assert page.status_code == 200, path
         assert french_in(page.text, names) == [], path
+
+
+def test_a_cancelled_event_asks_for_no_attendance(web: TestClient, store: MemoryStore, reference: Reference) -> None:
+    cancelled = Training(
+        id="ev-cancelled", title="Annulée", held_on=date.today(), status=EventStatus.CANCELLED, source="test"
+    )
+    EventCases(store, reference).save(COORDINATOR, cancelled)
+    signed_in(web)
+    page = web.get("/coordination/events/ev-cancelled?lang=fr").text
+    assert said("ev_status_cancelled") in page and 'id="attendance"' not in page

@@ -448,7 +448,9 @@ def _event_parts(relais: Relais, who: HttpCaller, event_id: str, lang: str, fail
         "attendance": [(org, names.get(org, "")) for org, _ in rows],
         "a_values": typed,
         "a_errors": failed.errors if failed else {},
-        "confirming": who.role is Role.COORDINATOR and view.event.held_on <= date.today(),
+        "confirming": who.role is Role.COORDINATOR
+        and view.event.held_on <= date.today()
+        and view.event.status is not EventStatus.CANCELLED,
         "others": [(o, n, n) for o, n in sorted(names.items(), key=lambda o: folded(o[1])) if o not in counted],
     }
 
