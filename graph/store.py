@@ -75,43 +75,34 @@ class Wanted:
     language: str | None
 
 
+POINTERS: dict[type[Record], tuple[tuple[str, type[Record]], ...]] = {
+    Commune: (("division", Division),),
+    Term: (("parent", Term),),
+    Organisation: (("parent", Organisation),),
+    Location: (("organisation_id", Organisation), ("commune", Commune)),
+    Service: (
+        ("organisation_id", Organisation),
+        ("situations", Term),
+        ("needs", Term),
+        ("audiences", Term),
+        ("area_divisions", Division),
+        ("area_communes", Commune),
+        ("location_ids", Location),
+    ),
+    Platform: (("division", Division),),
+    Training: (("terms", Term), ("divisions", Division), ("organiser_id", Organisation), ("location_id", Location)),
+    NewsPost: (("terms", Term), ("divisions", Division)),
+    Project: (("partner_ids", Organisation), ("terms", Term)),
+}
+"""The fields of each kind that hold ids of other records (one id, none, or a tuple of them)."""
+
+
 def references(record: Record) -> list[tuple[type[Record], str, str]]:
     """(kind, id, field) of every record this one points to."""
     refs: list[tuple[type[Record], str, str]] = []
-    match record:
-        case Commune() if record.division:
-            refs.append((Division, record.division, "division"))
-        case Term() if record.parent:
-            refs.append((Term, record.parent, "parent"))
-        case Organisation() if record.parent:
-            refs.append((Organisation, record.parent, "parent"))
-        case Location():
-            refs += [
-                (Organisation, record.organisation_id, "organisation_id"),
-                (Commune, record.commune, "commune"),
-            ]
-        case Service():
-            refs.append((Organisation, record.organisation_id, "organisation_id"))
-            for field in ("situations", "needs", "audiences"):
-                refs += [(Term, code, field) for code in getattr(record, field)]
-            refs += [(Division, d, "area_divisions") for d in record.area_divisions]
-            refs += [(Commune, c, "area_communes") for c in record.area_communes]
-            refs += [(Location, loc, "location_ids") for loc in record.location_ids]
-        case Platform() if record.division:
-            refs.append((Division, record.division, "division"))
-        case Training():
-            refs += [(Term, code, "terms") for code in record.terms]
-            refs += [(Division, d, "divisions") for d in record.divisions]
-            if record.organiser_id:
-                refs.append((Organisation, record.organiser_id, "organiser_id"))
-            if record.location_id:
-                refs.append((Location, record.location_id, "location_id"))
-        case NewsPost():
-            refs += [(Term, code, "terms") for code in record.terms]
-            refs += [(Division, d, "divisions") for d in record.divisions]
-        case Project():
-            refs += [(Organisation, o, "partner_ids") for o in record.partner_ids]
-            refs += [(Term, code, "terms") for code in record.terms]
+    for field, kind in POINTERS.get(type(record), ()):
+        value = getattr(record, field)
+        refs += [(kind, v, field) for v in (value if isinstance(value, tuple) else (value,) if value else ())]
     return refs
 
 
@@ -740,6 +731,12 @@ class GraphStore(ABC):
                 period=flow.period,
                 count=flow.count,
             )
+        self._add_project_edges(graph)
+        self._add_recorded_referrals(graph)
+        return graph
+
+    def _add_project_edges(self, graph: nx.MultiDiGraph) -> None:
+        """A running or ended project's partners cooperate: an edge between each two of them."""
         for project in self._fetch(Project, None, None):
             if project.status is ProjectStatus.PLANNED:
                 continue  # partners of a project still to begin do not work together yet
@@ -753,8 +750,6 @@ class GraphStore(ABC):
                     project=project.id,
                     project_name=project.name,  # the map's tooltip and the analysis' sentences name it
                 )
-        self._add_recorded_referrals(graph)
-        return graph
 
     def _add_recorded_referrals(self, graph: nx.MultiDiGraph) -> None:
         """«Orientation faite» counts as referral edges, summed per (from, to, month) over services and
