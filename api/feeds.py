@@ -8,6 +8,7 @@ only when the caller's clearance reaches it (`EventView.location`) — a hidden 
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -198,23 +199,51 @@ def atom(posts: Sequence[NewsPost], words: Words, *, base_url: str, feed_url: st
     feed.link(href=feed_url, rel="self", type="application/atom+xml")
     feed.link(href=f"{base_url}/actualites?lang={lang}", rel="alternate", type="text/html")
     feed.language(lang)
-    feed.updated(max((_moment(p.published_on) for p in posts), default=now))
+    feed.updated(max((_updated(p) for p in posts), default=now))
+    links: dict[str, list[dict[str, str]]] = {}
     for post in reversed(posts):  # feedgen puts each new entry first: the latest ends on top
         entry = feed.add_entry()
-        url = news_url(base_url, post.id, lang)
-        entry.id(f"{base_url}/actualites/{post.id}")  # the same post in every language's feed
+        entry_id = f"{base_url}/actualites/{post.id}"  # the same post in every language's feed
+        entry.id(entry_id)
         marked = f" {t('agenda_in_french', lang)}" if in_french(post, lang) else ""
         entry.title(post.title_in(lang) + marked)
-        entry.updated(_moment(post.published_on))
+        entry.updated(_updated(post))
         entry.published(_moment(post.published_on))
-        entry.link(href=url, rel="alternate", type="text/html")
+        links[entry_id] = [{"href": news_url(base_url, post.id, lang), "rel": "alternate", "type": "text/html"}]
         if post.link:
-            entry.link(href=str(post.link), rel="related")
+            links[entry_id].append({"href": str(post.link), "rel": "related"})
         entry.content(post.body_in(lang), type="text")
         for topic in words.topics(post.terms):
             entry.category(term=topic)
-    return bytes(feed.atom_str(pretty=True))
+    french = {f"{base_url}/actualites/{p.id}" for p in posts if in_french(p, lang)}
+    return _entries_fixed(bytes(feed.atom_str(pretty=True)), links, french)
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _entries_fixed(document: bytes, links: dict[str, list[dict[str, str]]], french: set[str]) -> bytes:
+    """Each entry's links with their `rel` and `type` (feedgen 1.0 drops them, which makes two «alternate»
+    links, against RFC 4287 §4.1.1), and `xml:lang="fr"` on a post read in French in another language's feed."""
+    ElementTree.register_namespace("", ATOM[1:-1])
+    root = ElementTree.fromstring(document)
+    for entry in root.iter(f"{ATOM}entry"):
+        entry_id = entry.findtext(f"{ATOM}id") or ""
+        for old in entry.findall(f"{ATOM}link"):
+            entry.remove(old)
+        for attributes in links.get(entry_id, []):
+            ElementTree.SubElement(entry, f"{ATOM}link", attributes)
+        if entry_id in french:
+            entry.set(XML_LANG, "fr")
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), BRUSSELS)
+
+
+def _updated(post: NewsPost) -> datetime:
+    """When the post last changed (the store's time of its last save), so feed readers see an edit."""
+    return post.modified_at or _moment(post.published_on)

@@ -627,9 +627,9 @@ ENTITY_TYPES: tuple[type[Record], ...] = (
     Location,
     Service,
     Platform,
+    Project,
     Training,
     NewsPost,
-    Project,
 )
 """In dependency order: a record only refers to kinds listed before it (or to its own kind)."""
 
@@ -725,6 +725,8 @@ class Registration(Link):
     participants: Annotated[int, Field(ge=1, le=MAX_COUNT)] = 1
     waiting: Count = 0
     """How many of `participants` are on the waiting list (the event was full)."""
+    registered_at: datetime | None = None
+    """When the organisation took its places (or asked for more): who registered first gets them first."""
 
     def key(self) -> tuple[str, ...]:
         return (self.kind, self.organisation_id, self.training_id)

@@ -90,7 +90,13 @@ POINTERS: dict[type[Record], tuple[tuple[str, type[Record]], ...]] = {
         ("location_ids", Location),
     ),
     Platform: (("division", Division),),
-    Training: (("terms", Term), ("divisions", Division), ("organiser_id", Organisation), ("location_id", Location)),
+    Training: (
+        ("terms", Term),
+        ("divisions", Division),
+        ("organiser_id", Organisation),
+        ("location_id", Location),
+        ("project_id", Project),
+    ),
     NewsPost: (("terms", Term), ("divisions", Division)),
     Project: (("partner_ids", Organisation), ("terms", Term)),
 }

@@ -9,8 +9,9 @@ form showed (`Stale` otherwise) and goes to the change log with the key id and r
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import TypeVar
 
 from graph.errors import Forbidden, InvalidInput, NotFound, Stale
@@ -32,6 +33,8 @@ from graph.store import GraphStore
 from graph.usecases.caller import Caller
 
 Kept = TypeVar("Kept", Training, NewsPost, Project)
+SINCE_EVER = datetime.min.replace(tzinfo=UTC)
+"""Where a registration from before the queue (no time) stands: first."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class EventCases:
     def __init__(self, store: GraphStore, reference: Reference) -> None:
         self.store = store
         self.reference = reference
+        self._registering = threading.Lock()
+        """One registration at a time in this process: two at once must not both take the last place."""
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -82,20 +87,23 @@ class EventCases:
         return [self._view(caller, e) for e in sorted(found, key=lambda e: (e.held_on, e.starts_at or time.min, e.id))]
 
     def event(self, caller: Caller, event_id: str) -> EventView:
-        found = self.store.get(Training, event_id)
-        if not self._may_see(caller, found.members_only):
-            raise NotFound(f"no event «{event_id}»")  # a members-only event does not exist for the public
-        return self._view(caller, found)
+        """A members-only event does not exist for the public: the very answer of an unknown id."""
+        found = self.store.list(Training, ids=[event_id])
+        if not found or not self._may_see(caller, found[0].members_only):
+            raise NotFound(f"no event «{event_id}»")
+        return self._view(caller, found[0])
 
     def registrations(self, event_id: str) -> list[Registration]:
         return [r for r in self.store.links(Registration) if r.training_id == event_id]
 
     def news(self, caller: Caller, *, division: str | None = None, term: str | None = None) -> list[NewsPost]:
         """The news the caller may read, latest first."""
+        today = date.today()
         found = [
             n
             for n in self.store.list(NewsPost)
             if self._may_see(caller, n.members_only)
+            and (n.published_on <= today or caller.role is Role.COORDINATOR)  # a post waits for its day
             and (division is None or not n.divisions or division in n.divisions)
             and (term is None or self._about(n.terms, term))
         ]
@@ -168,35 +176,68 @@ class EventCases:
             raise InvalidInput("this event takes no registrations any more", parameter="event", code="event_closed")
         if view.event.registration_deadline and view.event.registration_deadline < today:
             raise InvalidInput("registrations are closed", parameter="event", code="registration_closed")
-        mine = [r for r in self.registrations(event_id) if r.organisation_id == caller.organisation_id]
-        others = view.registered - sum(r.participants - r.waiting for r in mine)
-        left = participants if view.event.capacity is None else max(0, view.event.capacity - others)
-        registration = Registration(
-            organisation_id=caller.organisation_id,
-            training_id=event_id,
-            participants=participants,
-            waiting=max(0, participants - left),
-            source=f"registration by {caller.key_id}",
-        )
-        self.store.add_links([registration], key_id=caller.key_id, route=caller.route)
-        return registration
+        with self._registering:
+            current = {r.organisation_id: r for r in self.registrations(event_id)}
+            held = sum(r.participants - r.waiting for r in current.values())
+            mine = current.get(caller.organisation_id)
+            later = mine is None or participants > mine.participants  # more places: at the back of the queue
+            current[caller.organisation_id] = Registration(
+                organisation_id=caller.organisation_id,
+                training_id=event_id,
+                participants=participants,
+                registered_at=datetime.now(UTC) if later or mine is None else mine.registered_at,
+                source=f"registration by {caller.key_id}",
+            )
+            return self._allot(caller, view.event, current, held)[caller.organisation_id]
 
-    def unregister(self, caller: Caller, event_id: str) -> None:
+    def unregister(self, caller: Caller, event_id: str, today: date | None = None) -> None:
+        """Withdraw the caller's organisation; those waiting move up into the places it leaves."""
         caller.require_professional()
         if caller.organisation_id is None:
             raise InvalidInput(
                 "a registration is for the organisation of a key", parameter="from", code="no_organisation"
             )
-        mine = [r for r in self.registrations(event_id) if r.organisation_id == caller.organisation_id]
-        if not mine:
-            raise NotFound("your organisation is not registered for this event")
-        self.store.remove_link(mine[0], key_id=caller.key_id, route=caller.route)
+        view = self.event(caller, event_id)
+        if view.event.status in (EventStatus.HELD, EventStatus.CANCELLED) or view.event.held_on < (
+            today or date.today()
+        ):
+            raise InvalidInput("this event takes no registrations any more", parameter="event", code="event_closed")
+        with self._registering:
+            current = {r.organisation_id: r for r in self.registrations(event_id)}
+            held = sum(r.participants - r.waiting for r in current.values())
+            mine = current.pop(caller.organisation_id, None)
+            if mine is None:
+                raise NotFound("your organisation is not registered for this event")
+            self.store.remove_link(mine, key_id=caller.key_id, route=caller.route)
+            self._allot(caller, view.event, current, held)
+
+    def _allot(
+        self, caller: Caller, event: Training, registrations: dict[str, Registration], held: int
+    ) -> dict[str, Registration]:
+        """The places in the order organisations registered (then by id): each gets what is left, the rest of
+        its head count waits; an event said full keeps the places `held` before the change (none is added).
+        Writes the registrations whose share changed, in one write."""
+        left = event.capacity if event.status is not EventStatus.FULL else held
+        allotted: dict[str, Registration] = {}
+        for org, r in sorted(registrations.items(), key=lambda kv: (kv[1].registered_at or SINCE_EVER, kv[0])):
+            seats = r.participants if left is None else min(r.participants, max(0, left))
+            if left is not None:
+                left -= seats
+            allotted[org] = r.model_copy(update={"waiting": r.participants - seats})
+        changed = [
+            r for org, r in allotted.items() if registrations[org].waiting != r.waiting or org == caller.organisation_id
+        ]
+        if changed:
+            self.store.add_links(changed, key_id=caller.key_id, route=caller.route)
+        return allotted
 
     def confirm_attendance(self, caller: Caller, event_id: str, counts: dict[str, int]) -> UpsertReport:
         """After the event: the head counts that came, per organisation — the attendances the training-coverage
         analysis reads; the event is then held."""
         caller.require_coordinator("confirming attendances")
         event = self.store.get(Training, event_id)
+        if event.held_on > date.today():
+            raise InvalidInput("attendance is confirmed from the event's day", parameter="event", code="event_not_yet")
         unknown = sorted(set(counts) - {o.id for o in self.store.list(Organisation, ids=sorted(counts))})
         if unknown:
             raise InvalidInput(

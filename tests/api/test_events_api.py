@@ -81,7 +81,12 @@ def test_a_training_for_verviers_hospitals_shrinks_their_gap_once_attendance_is_
     before = coverage(api)
     assert "hospital" in before["missing_types"]
 
-    created = api.post("/v1/events", json=event(), headers=auth("coordinator"))
+    early = api.post("/v1/events", json=event(id="plus-tard"), headers=auth("coordinator"))
+    assert early.status_code == 201
+    too_soon = api.put("/v1/events/plus-tard/attendance", json={"counts": {"hosp-v-1": 3}}, headers=auth("coordinator"))
+    assert too_soon.status_code == 422  # attendance is confirmed from the event's day, not before
+
+    created = api.post("/v1/events", json=event(held_on=date.today().isoformat()), headers=auth("coordinator"))
     assert created.status_code == 201, created.text
     for org, count in (("hosp-v-1", 3), ("hosp-v-2", 2)):
         registered = api.post(

@@ -106,9 +106,9 @@ def fill(store: GraphStore) -> GraphStore:
             loc("a-hidden", "a", Visibility.HIDDEN),
         ]
     )
+    store.upsert([project()])  # before the event that names it
     store.upsert([event()])
     store.upsert([news()])
-    store.upsert([project()])
     return store
 
 

@@ -298,16 +298,16 @@ def test_logout_ends_the_session_on_the_server(tmp_path: Path, reference: Refere
     assert (tmp_path / "keys.json.sessions").stat().st_mode & 0o077 == 0
 
 
-FUTURE = (date.today() + timedelta(days=1)).isoformat()
 
 
 def test_future_verification_dates_are_refused(client: TestClient) -> None:
+    future = (date.today() + timedelta(days=1)).isoformat()  # at run time: a run may cross midnight
     org = client.get("/v1/organisations/amb-h-1").json()
     service = client.get("/v1/services/amb-h-1-svc").json()
     for method, path, body in [
         ("PUT", "/v1/organisations/amb-h-1", org | {"verified_at": "9999-12-31"}),
-        ("PUT", "/v1/services/amb-h-1-svc", service | {"verified_at": FUTURE}),
-        ("POST", "/v1/links", LINK | {"verified_at": FUTURE}),
+        ("PUT", "/v1/services/amb-h-1-svc", service | {"verified_at": future}),
+        ("POST", "/v1/links", LINK | {"verified_at": future}),
     ]:
         answer = client.request(method, path, json=body, headers=auth("coordinator"))
         assert answer.status_code == 422 and "verified_at" in answer.text, (path, answer.text)

@@ -58,7 +58,7 @@ def test_a_training_aimed_at_verviers_hospitals_closes_their_gap_once_attendance
     before = coverage(relais, "verviers")
     assert "hospital" in before["missing_types"]  # type: ignore[operator]  # «no hospital of Verviers trained»
 
-    relais.events.save(COORDINATOR, training())
+    relais.events.save(COORDINATOR, training(held_on=date.today()))  # today: registrations open, attendance too
     first, second = hospitals(relais, "verviers")[:2]
     for org in (first, second):
         relais.events.register(Caller(Role.PROFESSIONAL, key_id=org, organisation_id=org), "grossesse-verviers", 3)
@@ -152,3 +152,22 @@ def test_a_running_project_links_its_partners_and_is_shown_where_it_bridges_two_
     assert report.cross_sector["bridged_by_projects"] == [
         {"sectors": ["coordination", "mediation"], "projects": ["projet-mediation"]}
     ]
+
+
+def test_the_first_to_register_keeps_its_places_and_those_waiting_move_up_when_it_withdraws(relais: Relais) -> None:
+    relais.events.save(COORDINATOR, training(capacity=2))
+    first, second = Caller(Role.EDITOR, organisation_id="pz-v-1"), Caller(Role.EDITOR, organisation_id="amb-v-1")
+    relais.events.register(first, "grossesse-verviers", 2)
+    assert relais.events.register(second, "grossesse-verviers", 1).waiting == 1  # «amb» sorts first: time rules
+    relais.events.unregister(first, "grossesse-verviers")
+    (moved,) = relais.events.registrations("grossesse-verviers")
+    assert (moved.organisation_id, moved.waiting) == ("amb-v-1", 0)
+    assert relais.events.register(first, "grossesse-verviers", 2).waiting == 1  # back of the queue now
+
+
+def test_an_event_said_full_or_to_come_takes_no_more_seats_nor_attendance(relais: Relais) -> None:
+    relais.events.save(COORDINATOR, training(status=EventStatus.FULL, capacity=50))
+    assert relais.events.register(Caller(Role.EDITOR, organisation_id="hosp-v-1"), "grossesse-verviers", 3).waiting == 3
+    with pytest.raises(InvalidInput) as too_soon:
+        relais.events.confirm_attendance(COORDINATOR, "grossesse-verviers", {"hosp-v-1": 3})
+    assert too_soon.value.problems[0].code == "event_not_yet"
