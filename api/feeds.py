@@ -237,7 +237,7 @@ def _entries_fixed(document: bytes, links: dict[str, list[dict[str, str]]], fren
         if entry_id in french:
             entry.set(XML_LANG, "fr")
     ElementTree.indent(root)
-    return ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def _moment(day: date) -> datetime:

@@ -298,8 +298,6 @@ def test_logout_ends_the_session_on_the_server(tmp_path: Path, reference: Refere
     assert (tmp_path / "keys.json.sessions").stat().st_mode & 0o077 == 0
 
 
-
-
 def test_future_verification_dates_are_refused(client: TestClient) -> None:
     future = (date.today() + timedelta(days=1)).isoformat()  # at run time: a run may cross midnight
     org = client.get("/v1/organisations/amb-h-1").json()
