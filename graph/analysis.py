@@ -7,6 +7,8 @@ on both stores and never touches the database per request.
 from __future__ import annotations
 
 import csv
+import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import igraph as ig
 import networkx as nx
 
 from graph.models import Attendance, Membership, Platform, PlatformKind, Training
@@ -164,21 +167,66 @@ def centrality(
     """Who brokers between the others (betweenness) and which groups work together (communities).
 
     Kept out of the gap analysis: exact betweenness is quadratic, so it is computed only when a map
-    or the metrics are asked for (and cached per directory version by the API).
+    or the metrics are asked for (and cached per directory version by the API). Computed by igraph
+    (compiled, ~50× faster than pure-Python networkx) with networkx's figures: same normalisation,
+    same sampled sources.
     """
     graph = _division_graph(snapshot, division, whole)
-    if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX:
-        betweenness = nx.betweenness_centrality(graph)
-        sample = None
-    else:
-        sample = BETWEENNESS_SAMPLE
-        betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
-    communities = nx.community.louvain_communities(graph, seed=seed) if graph.number_of_edges() else []
+    compiled = Compiled.of(graph)
+    sample = None if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX else BETWEENNESS_SAMPLE
+    betweenness = compiled.betweenness(sample, seed)
+    communities = compiled.communities(seed) if graph.number_of_edges() else []
     return {
         "betweenness": {k: round(v, 5) for k, v in sorted(betweenness.items())},
         "betweenness_sample": sample,
         "communities": sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0])),
     }
+
+
+_IGRAPH_RANDOM = threading.Lock()
+"""igraph draws from one process-wide generator: seeded and restored under this lock."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The cooperation graph converted once to igraph; vertex i is the organisation `ids[i]`."""
+
+    graph: ig.Graph
+    ids: list[str]
+
+    @classmethod
+    def of(cls, graph: nx.Graph) -> Compiled:
+        ids = list(graph.nodes())
+        index = {n: i for i, n in enumerate(ids)}
+        return cls(ig.Graph(n=len(ids), edges=[(index[a], index[b]) for a, b in graph.edges()]), ids)
+
+    def betweenness(self, sample: int | None, seed: int) -> dict[str, float]:
+        """networkx's `betweenness_centrality(normalized=True)`, exact or from `sample` sources with `seed`.
+
+        igraph counts each unordered pair once, networkx each ordered pair (twice), then divides by
+        (k or n−1)·(n−2) — with k−1 for a sampled source, which cannot be its own pair's middle.
+        The sources are the ones networkx would draw (`random.Random(seed).sample`), so the figures match.
+        """
+        n = len(self.ids)
+        if n < 3:  # networkx leaves them unscaled: nobody lies between two others
+            return dict.fromkeys(self.ids, 0.0)
+        if sample is None or sample >= n:
+            raw = self.graph.betweenness(directed=False)
+            return {v: 2 * b / ((n - 1) * (n - 2)) for v, b in zip(self.ids, raw, strict=True)}
+        sources = set(random.Random(seed).sample(self.ids, sample))
+        raw = self.graph.betweenness(directed=False, sources=[i for i, v in enumerate(self.ids) if v in sources])
+        scale = {True: 2 / ((sample - 1) * (n - 2)), False: 2 / (sample * (n - 2))}
+        return {v: b * scale[v in sources] for v, b in zip(self.ids, raw, strict=True)}
+
+    def communities(self, seed: int) -> list[set[str]]:
+        """Louvain (igraph's multilevel, resolution 1 as networkx's), reproducible through `seed`."""
+        with _IGRAPH_RANDOM:
+            ig.set_random_number_generator(random.Random(seed))
+            try:
+                parts = self.graph.community_multilevel()
+            finally:
+                ig.set_random_number_generator(random)
+        return [{self.ids[i] for i in part} for part in parts]
 
 
 def _division_graph(snapshot: nx.MultiDiGraph, division: str | None, whole: nx.Graph | None) -> nx.Graph:
