@@ -32,7 +32,7 @@ from api.bootstrap import Relais, build
 from api.settings import PROJECT_ROOT, Settings
 from graph.analysis import analyse, centrality
 from graph.memory_store import MemoryStore
-from graph.models import Organisation, Service, Visibility
+from graph.models import Organisation, Service, TermKind, Visibility
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
 from graph.referral import ReferralQuery, Role
@@ -106,6 +106,31 @@ def questions(n: int, seed: int = 5) -> list[ReferralQuery]:
             )
         )
     return out
+
+
+def every_term_everywhere(seed: int = 7) -> list[ReferralQuery]:
+    """Every situation and need of the taxonomy in every division: the answers that fall back to other
+    divisions are measured with the matched ones (some with a language, some urgent, as seeded)."""
+    reference = load_reference()
+    rng = random.Random(seed)
+    return [
+        ReferralQuery(
+            situation=term.id if term.term_kind is TermKind.SITUATION else None,
+            need=term.id if term.term_kind is TermKind.NEED else None,
+            division=division,
+            language=rng.choice([None, None, "nl", "de", "ar"]),
+            urgent=rng.random() < 0.2,
+            limit=10,
+        )
+        for kind in (TermKind.SITUATION, TermKind.NEED)
+        for term in reference.taxonomy.of_kind(kind)
+        for division in sorted(reference.geography.divisions)
+    ]
+
+
+def question_mix(n: int) -> list[ReferralQuery]:
+    """The bench's questions: every term in every division, then `n` of the generated profiles' own."""
+    return [*every_term_everywhere(), *questions(n)]
 
 
 def peak_rss_mb(pid: int | None = None) -> float:
@@ -250,7 +275,7 @@ def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, An
     try:
         if not _wait_until_serving(server, port):
             return {"skipped": "the server did not start"}
-        script = _wrk_script([_referral_path(q) for q in questions(200)])
+        script = _wrk_script([_referral_path(q) for q in question_mix(200)])
 
         def load(duration: int) -> str:
             command = [wrk, "-t2", "-c16", f"-d{duration}s", "--timeout", "5s", "-s", str(script)]
@@ -349,7 +374,7 @@ def bench_store(
     out["second_load_s"] = round(t[0], 2)
     out["second_load_changes"] = second.total.created + second.total.updated
     run.log(f"  {kind} {n}: load {out['load_s']} s ({out['load_rows_per_s']} rows/s), second {out['second_load_s']} s")
-    mix = questions(50 if run.quick else 200)
+    mix = question_mix(50 if run.quick else 200)
     for phase in ("referral_cold", "referral_raw"):  # first meeting of each question, then the steady state
         samples = []
         for q in mix:
@@ -433,7 +458,7 @@ def embedded_store_figures(run: Run, n: int, directory: Directory, folder: Path)
             writes["organisation_update" if i % 2 == 0 else "capacity_update"].append(t[0])
         out["write"] = {kind: percentiles(samples) for kind, samples in writes.items()}
         out["write_all"] = percentiles(writes["organisation_update"] + writes["capacity_update"])
-        mix = questions(50 if run.quick else 200)
+        mix = question_mix(50 if run.quick else 200)
         seconds = 1.0 if run.quick else 10.0
         _referral_samples(relais, mix, 0)  # warm
         out["referral_alone"] = percentiles(_referral_samples(relais, mix, seconds))

@@ -58,6 +58,14 @@ class RankingKey(NamedTuple):
     day: date
     situation: str | None = None
     """The situation asked with a need: whether a service's type is specialised in it is a static point."""
+    beyond: bool = False
+    """The alternatives: the services of the term asked in every division, ranked for `division` (asked when
+    none there answers); any division's newcomer may enter them."""
+
+    @property
+    def reach(self) -> str | None:
+        """The division a newcomer must reach to enter the list (None: any)."""
+        return None if self.beyond else self.division
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +225,7 @@ class RankingCache(Generic[T]):
                 if reach is None:
                     self._lists.clear()
                 else:
-                    for key in [k for k, (_, c) in self._lists.items() if reach.reaches(k.division, c)]:
+                    for key in [k for k, (_, c) in self._lists.items() if reach.reaches(k.reach, c)]:
                         del self._lists[key]
                 self._version = version
 

@@ -12,7 +12,9 @@ come with it. Results carry reason codes; `api.reasons` renders them.
 from __future__ import annotations
 
 from bisect import insort
+from collections.abc import Iterable
 from datetime import date
+from heapq import merge
 
 from graph.models import Location, Organisation, Service, ServiceCandidate
 from graph.reference import Reference
@@ -148,7 +150,7 @@ class ReferralEngine:
             out.append(Ranked(order, static, c, wanted, local, direct=wanted and "elsewhere" not in codes))
         return out
 
-    def _top(self, ranked: list[Ranked], q: Question) -> list[Ranked]:
+    def _top(self, ranked: Iterable[Ranked], q: Question) -> list[Ranked]:
         """The `limit` best allowed candidates, in answer order (24/7 first when urgent, then the direct answers
         in the person's language, score, name).
 
@@ -175,21 +177,31 @@ class ReferralEngine:
             return top, []
         if not q.division:
             return top, []
-        here = {r.candidate.service.id for r in ranked}
-        elsewhere = [
-            c
-            for c in self.store.candidate_services(q.terms, clearance=q.role.clearance)
-            if c.service.id not in here and c.service.terms() & q.wanted
-        ]
+        here = {r.candidate.service.id for r in ranked if r.wanted}  # the alternatives are all wanted
+        elsewhere = [r for r in self._everywhere(q) if r.candidate.service.id not in here]
         notices = []
-        if top or any(allowed(c.service, q) for c in elsewhere):
+        if top or any(allowed(r.candidate.service, q) for r in elsewhere):
             notices.append(Notice("none_here", {"term": q.asked, "division": q.division}))
         if elsewhere:
-            further = self._rank(elsewhere, q)
-            if language := q.query.language:
-                further = [r.in_language(language, self.scorer) for r in further]
-            top = self._top(sorted([*ranked, *further]), q)
+            top = self._top(merge(ranked, elsewhere), q)
         return top, notices
+
+    def _everywhere(self, q: Question) -> list[Ranked]:
+        """The services answering the term asked in every division, ranked for the question's division, in the
+        order of the person's language: computed once per directory version like `_ranked` (a question that
+        falls back costs a version check, not a store query over every service of the broader terms).
+
+        Its key says `beyond`: any division's newcomer with the term may enter it (`RankingKey.reach`).
+        """
+        version = self.store.version()
+        key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation, beyond=True)
+        ranking = self.cache.get(version, key)
+        if ranking is None:
+            found = self.store.candidate_services(q.terms, clearance=q.role.clearance)
+            wanted = [c for c in found if c.service.terms() & q.wanted]
+            ranking = Ranking(sorted(self._rank(wanted, q)), self.scorer)
+            self.cache.put(version, key, ranking, terms=q.wanted, entities=_held(wanted))
+        return ranking.for_language(q.query.language)
 
     def _result(self, c: ServiceCandidate, q: Question) -> Result:
         """A ranked answer, with its reasons and the path through partners (top results only)."""

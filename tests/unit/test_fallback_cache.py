@@ -1,0 +1,147 @@
+"""The alternatives (a term with no service in the division) are ranked once per directory version, like the
+rest: the same answers as the old path that searched the store on every question, and every edit that
+reaches them shows in the very next answer."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from api.bench import every_term_everywhere
+from graph.memory_store import MemoryStore
+from graph.models import Capacity, Location, Organisation, Service, Status, Visibility
+from graph.reference import Reference
+from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
+from graph.referral.answer import Answer, Notice
+from graph.referral.cache import RankingKey
+from graph.referral.question import Question
+from graph.referral.ranked import Ranked
+from graph.usecases import import_directory
+from loaders.directory import read_directory
+from loaders.generate import generate_directory
+from tests.contract.store_contract import loc, org, svc
+from tests.unit.test_ranking_cache import CountingStore, searches
+from tests.unit.test_referral_ranking import _edit
+
+HUY, LIEGE, VERVIERS = "61031", "62063", "63079"
+TODAY = date(2026, 11, 26)
+PHYSICAL = "partner-violence.physical"
+
+
+class OldPathEngine(ReferralEngine):
+    """The engine as it was: the alternatives searched in the store on every question (the reference)."""
+
+    def _alternatives(self, ranked: list[Ranked], top: list[Ranked], q: Question) -> tuple[list[Ranked], list[Notice]]:
+        if any(r.wanted for r in top) or any(r.wanted and allowed(r.candidate.service, q) for r in ranked):
+            return top, []
+        if not q.division:
+            return top, []
+        here = {r.candidate.service.id for r in ranked}
+        elsewhere = [
+            c
+            for c in self.store.candidate_services(q.terms, clearance=q.role.clearance)
+            if c.service.id not in here and c.service.terms() & q.wanted
+        ]
+        notices = []
+        if top or any(allowed(c.service, q) for c in elsewhere):
+            notices.append(Notice("none_here", {"term": q.asked, "division": q.division}))
+        if elsewhere:
+            further = self._rank(elsewhere, q)
+            if language := q.query.language:
+                further = [r.in_language(language, self.scorer) for r in further]
+            top = self._top(sorted([*ranked, *further]), q)
+        return top, notices
+
+
+def seen(answer: Answer) -> tuple[object, ...]:
+    """What a person reads: each result (service, score, alternative or not) and the notices."""
+    return (
+        [(r.candidate.service.id, r.score, r.alternative, r.path) for r in answer.results],
+        [(n.code, sorted(n.values.items())) for n in answer.notices],
+    )
+
+
+def test_the_same_answers_as_the_old_path_through_edits(tmp_path: Path, reference: Reference) -> None:
+    """Every term in every division (fallback answers included), both roles, after random edits of every kind."""
+    generate_directory(tmp_path, orgs=300, seed=21, links_per_org=3)
+    store = MemoryStore()
+    import_directory(read_directory(tmp_path, reference), store, reference=reference)
+    engine, old = ReferralEngine(store, reference, today=TODAY), OldPathEngine(store, reference, today=TODAY)
+    rng = random.Random(8)
+    terms = sorted({t for s in store.list(Service, clearance=Visibility.HIDDEN) for t in s.situations})
+    communes = sorted({x.commune for x in store.list(Location, clearance=Visibility.HIDDEN)})
+    mix = every_term_everywhere()
+    fallbacks = 0
+    for _ in range(5):
+        for q in mix:
+            for role in (Role.PUBLIC, Role.PROFESSIONAL):
+                got = engine.refer(q, role)
+                assert seen(got) == seen(old.refer(q, role)), (q, role)
+                fallbacks += any(n.code == "none_here" for n in got.notices)
+        for _ in range(rng.randint(1, 3)):
+            _edit(store, rng, [*terms, PHYSICAL], communes)
+    assert fallbacks > 50, "the mix asks terms some divisions lack"
+
+
+@pytest.fixture
+def store(reference: Reference) -> CountingStore:
+    """Huy has a broad partner-violence service only; physical violence is answered in Liège and Verviers."""
+    s = CountingStore()
+    s.upsert(reference.records())
+    s.upsert([org("h", "H fictive"), org("l", "L fictive"), org("m", "M fictive"), org("v", "V fictive")])
+    s.upsert([loc("lh", "h", Visibility.PUBLIC, HUY), loc("ll", "l", Visibility.PUBLIC, LIEGE)])
+    s.upsert([loc("lm", "m", Visibility.PUBLIC, LIEGE), loc("lv", "v", Visibility.PUBLIC, VERVIERS)])
+    s.upsert(
+        [
+            svc("sh", "h", location_ids=("lh",)),
+            svc("sl", "l", location_ids=("ll",), situations=(PHYSICAL,)),
+            svc("sm", "m", location_ids=("lm",), situations=(PHYSICAL,)),
+            svc("sv", "v", location_ids=("lv",), situations=("sexual-violence",)),
+            svc("shelter", "h", location_ids=("lh",), situations=(), needs=("shelter",)),
+        ]
+    )
+    return s
+
+
+def alternatives(engine: ReferralEngine) -> list[str]:
+    answer = engine.refer(ReferralQuery(situation=PHYSICAL, division="huy"), Role.PROFESSIONAL)
+    assert [n.code for n in answer.notices] == ["none_here"]
+    return [r.candidate.service.id for r in answer.results if r.candidate.service.id != "sh"]
+
+
+def test_a_fallback_question_asks_the_store_once(store: CountingStore, reference: Reference) -> None:
+    engine = ReferralEngine(store, reference, today=TODAY)
+    assert alternatives(engine) == ["sl", "sm"]
+    cold = searches(store)
+    assert alternatives(engine) == ["sl", "sm"]
+    assert searches(store) == cold, "warm: no store search"
+    key = RankingKey(PHYSICAL, "huy", Visibility.NETWORK, False, TODAY, PHYSICAL, beyond=True)
+    assert engine.cache.get(store.version(), key) is not None
+    store.upsert([svc("shelter", "h", location_ids=("lh",), situations=(), needs=("shelter",), open_24_7=True)])
+    assert alternatives(engine) == ["sl", "sm"]
+    assert searches(store) == cold, "an edit that reaches neither list keeps both"
+
+
+def test_an_edit_of_an_alternative_shows_in_the_next_answer(store: CountingStore, reference: Reference) -> None:
+    engine = ReferralEngine(store, reference, today=TODAY)
+    assert alternatives(engine) == ["sl", "sm"], "by name"
+    full = Capacity(available=0, total=4, updated_at=TODAY)
+    store.upsert([svc("sl", "l", location_ids=("ll",), situations=(PHYSICAL,), capacity=full)])
+    assert alternatives(engine) == ["sm", "sl"], "sl is full"
+    store.upsert([org("m", "Z fictive")])
+    store.upsert([svc("sl", "l", location_ids=("ll",), situations=(PHYSICAL,))])
+    assert alternatives(engine) == ["sl", "sm"], "places again, and m renamed after l"
+    store.upsert([svc("sv", "v", location_ids=("lv",), situations=(PHYSICAL,))])
+    assert alternatives(engine) == ["sl", "sv", "sm"], "a service of Verviers given the term enters at once"
+    store.upsert([svc("sl", "l", location_ids=("ll",), situations=(PHYSICAL,), status=Status.INACTIVE)])
+    assert alternatives(engine) == ["sv", "sm"], "an inactive alternative is gone at once"
+    store.upsert([org("m", "Z fictive", status=Status.INACTIVE)])
+    assert alternatives(engine) == ["sv"], "and an inactive organisation's"
+    store.upsert([loc("lv", "v", Visibility.PUBLIC, HUY)])
+    answer = engine.refer(ReferralQuery(situation=PHYSICAL, division="huy"), Role.PROFESSIONAL)
+    assert not answer.notices and answer.results[0].candidate.service.id == "sv", "moved to Huy: no longer elsewhere"
+    store.delete(Organisation, "v")
+    assert alternatives(engine) == []
