@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.http.deps import CallerDep, LangDep, RelaisDep
-from api.presenters import answer_out, pathway_out
+from api.presenters import answer_json, pathway_out
 from api.schemas import PathwayOut, ReferralAnswerOut
 from graph.referral import ReferralQuery
 
@@ -46,15 +46,20 @@ async def referral_query(
 @router.get("/referrals", response_model=ReferralAnswerOut)
 async def referrals(
     request: Request, relais: RelaisDep, who: CallerDep, query: Annotated[ReferralQuery, Depends(referral_query)]
-) -> ReferralAnswerOut:
+) -> Response:
     """Who to refer to, for this situation or need, here: ranked and explained, never a silent empty list.
 
     Answered on the event loop when the store reads from memory (a thread hop would cost more than the
     answer), in a small pool of threads when it waits on Neo4j."""
+    # The docstring above is the route's OpenAPI description: kept word for word. The body is written once
+    # by orjson (answer_json) instead of through the response model, which still declares it.
     if relais.store.reads_in_memory:
-        return answer_out(relais.reference, relais.referrals.refer(who, query))
-    answer = await to_thread.run_sync(relais.referrals.refer, who, query, limiter=request.app.state.referral_threads)
-    return answer_out(relais.reference, answer)
+        answer = relais.referrals.refer(who, query)
+    else:
+        answer = await to_thread.run_sync(
+            relais.referrals.refer, who, query, limiter=request.app.state.referral_threads
+        )
+    return Response(answer_json(relais.reference, answer), media_type="application/json")
 
 
 @router.get("/pathways", response_model=PathwayOut)
