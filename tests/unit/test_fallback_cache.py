@@ -29,6 +29,7 @@ from tests.unit.test_referral_ranking import _edit
 HUY, LIEGE, VERVIERS = "61031", "62063", "63079"
 TODAY = date(2026, 11, 26)
 PHYSICAL = "partner-violence.physical"
+NARROWER = (PHYSICAL, "partner-violence.psychological", "partner-violence.economic", "sexual-violence.recent")
 
 
 class OldPathEngine(ReferralEngine):
@@ -70,20 +71,50 @@ def test_the_same_answers_as_the_old_path_through_edits(tmp_path: Path, referenc
     store = MemoryStore()
     import_directory(read_directory(tmp_path, reference), store, reference=reference)
     engine, old = ReferralEngine(store, reference, today=TODAY), OldPathEngine(store, reference, today=TODAY)
+    engine.cache.size = 4096  # every list of the mix kept (none evicted): the kept lists are what is compared
     rng = random.Random(8)
+    services = store.list(Service, clearance=Visibility.HIDDEN)
+    store.upsert([s.model_copy(update={"situations": (*s.situations, rng.choice(NARROWER))}) for s in services[::40]])
     terms = sorted({t for s in store.list(Service, clearance=Visibility.HIDDEN) for t in s.situations})
     communes = sorted({x.commune for x in store.list(Location, clearance=Visibility.HIDDEN)})
     mix = every_term_everywhere()
-    fallbacks = 0
-    for _ in range(5):
+    fallbacks = elsewhere = 0
+    for _ in range(6):
+        shown = set()
         for q in mix:
             for role in (Role.PUBLIC, Role.PROFESSIONAL):
                 got = engine.refer(q, role)
                 assert seen(got) == seen(old.refer(q, role)), (q, role)
                 fallbacks += any(n.code == "none_here" for n in got.notices)
+                shown.update(r.candidate.service.id for r in got.results if q.division not in r.divisions)
         for _ in range(rng.randint(1, 3)):
             _edit(store, rng, [*terms, PHYSICAL], communes)
-    assert fallbacks > 50, "the mix asks terms some divisions lack"
+        elsewhere += len(shown)
+        _edit_an_alternative(store, rng, sorted(shown), communes)
+    assert fallbacks > 50 and elsewhere > 20, "the mix asks terms some divisions lack, answered elsewhere"
+
+
+def _edit_an_alternative(store: MemoryStore, rng: random.Random, shown: list[str], communes: list[str]) -> None:
+    """An edit of a service shown as an alternative (its capacity, status, organisation or location), or a
+    service of another term given a narrower one: what the kept alternatives must follow."""
+    hidden = Visibility.HIDDEN
+    services = {s.id: s for s in store.list(Service, clearance=hidden)}
+    s = services[rng.choice(shown)]
+    kind = rng.choice(["capacity", "status", "rename", "move", "newcomer"])
+    if kind == "capacity":
+        places = Capacity(available=rng.randint(0, 3), total=3, updated_at=TODAY)
+        store.upsert([s.model_copy(update={"capacity": places})])
+    elif kind == "status":
+        store.upsert([s.model_copy(update={"status": Status.INACTIVE})])
+    elif kind == "rename":
+        o = store.list(Organisation, ids=[s.organisation_id])[0]
+        store.upsert([o.model_copy(update={"name": "0 " + o.name})])
+    elif kind == "move" and s.location_ids:
+        place = store.list(Location, ids=[s.location_ids[0]], clearance=hidden)[0]
+        store.upsert([place.model_copy(update={"commune": rng.choice(communes)})])
+    else:
+        other = services[rng.choice(sorted(services))]
+        store.upsert([other.model_copy(update={"situations": (*other.situations, PHYSICAL)})])
 
 
 @pytest.fixture
