@@ -24,6 +24,7 @@ from graph.errors import (
     Stale,
     StoreError,
     StoreUnavailable,
+    TooMany,
     Unauthorized,
 )
 from graph.neo4j_store import Neo4jStore
@@ -37,6 +38,7 @@ EXPECTED: list[tuple[type[RelaisError], int, str]] = [
     (Stale, 412, "Precondition failed"),
     (Unauthorized, 401, "Unauthorized"),
     (Forbidden, 403, "Forbidden"),
+    (TooMany, 429, "Too many requests"),
     (StoreUnavailable, 503, "Store unavailable"),
     (StoreError, 500, "Internal error"),
     (RelaisError, 500, "Internal error"),

@@ -40,7 +40,7 @@ class AnalysisCache:
         return report, snapshot
 
     def centrality(self, division: str | None) -> dict[str, Any]:
-        """Under its own lock: minutes of betweenness must not hold up the gaps (`get`)."""
+        """Under its own lock: seconds of betweenness at a few thousand organisations must not hold up the gaps."""
         _, snapshot, computed = self._current()
         with self._centrality_lock:
             if division not in computed:  # `computed` belongs to this snapshot, even if a newer one came
