@@ -80,7 +80,7 @@ def test_the_same_answers_as_the_old_path_through_edits(tmp_path: Path, referenc
     mix = every_term_everywhere()
     fallbacks = elsewhere = 0
     for _ in range(6):
-        shown = set()
+        shown: set[str] = set()
         for q in mix:
             for role in (Role.PUBLIC, Role.PROFESSIONAL):
                 got = engine.refer(q, role)
