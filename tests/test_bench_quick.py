@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from api.bench import question_mix
 from api.cli import app
 
 
@@ -16,11 +17,12 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
     (report,) = tmp_path.glob("bench-quick-*.json")
     data = json.loads(report.read_text())
     run = data["runs"]["1000"]
+    asked = len(question_mix(50))  # every term in every division, then 50 of the profiles' questions
     for store in [s for s in ("memory", "neo4j") if s in run]:
         assert run[store]["second_load_changes"] == 0
         assert run[store]["load_rows_per_s"] > 0
-        assert run[store]["referral_raw"]["n"] == 50 and run[store]["referral_api"]["p95_ms"] > 0
-        assert run[store]["referral_cold"]["n"] == 50 and run[store]["gap_analysis_s"] > 0
+        assert run[store]["referral_raw"]["n"] == asked and run[store]["referral_api"]["p95_ms"] > 0
+        assert run[store]["referral_cold"]["n"] == asked and run[store]["gap_analysis_s"] > 0
     assert run["per_row_vs_batched"]["ratio"] > 0
     assert data["maps"]["1000"]["bytes"] < 500_000
     assert data["analysis"]["1000"]["centrality_s"] > 0 and data["analysis"]["1000"]["betweenness_sample"] is None
