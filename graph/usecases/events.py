@@ -51,6 +51,16 @@ class EventView:
     def places_left(self) -> int | None:
         return None if self.event.capacity is None else max(0, self.event.capacity - self.registered)
 
+    def closed_to_registrations(self, today: date) -> str | None:
+        """Why the event takes no registration (`event_closed`: held, cancelled or past; `registration_closed`:
+        after the deadline), or None while it does: the one rule the use case and the agenda page read."""
+        event = self.event
+        if event.status in (EventStatus.HELD, EventStatus.CANCELLED) or event.held_on < today:
+            return "event_closed"
+        if event.registration_deadline and event.registration_deadline < today:
+            return "registration_closed"
+        return None
+
     @property
     def full(self) -> bool:
         return self.event.status is EventStatus.FULL or self.places_left == 0
@@ -172,10 +182,7 @@ class EventCases:
             )
         view = self.event(caller, event_id)
         today = today or date.today()
-        if view.event.status in (EventStatus.HELD, EventStatus.CANCELLED) or view.event.held_on < today:
-            raise InvalidInput("this event takes no registrations any more", parameter="event", code="event_closed")
-        if view.event.registration_deadline and view.event.registration_deadline < today:
-            raise InvalidInput("registrations are closed", parameter="event", code="registration_closed")
+        _refuse_if_closed(view.closed_to_registrations(today))
         with self._registering:
             current = {r.organisation_id: r for r in self.registrations(event_id)}
             held = sum(r.participants - r.waiting for r in current.values())
@@ -198,10 +205,8 @@ class EventCases:
                 "a registration is for the organisation of a key", parameter="from", code="no_organisation"
             )
         view = self.event(caller, event_id)
-        if view.event.status in (EventStatus.HELD, EventStatus.CANCELLED) or view.event.held_on < (
-            today or date.today()
-        ):
-            raise InvalidInput("this event takes no registrations any more", parameter="event", code="event_closed")
+        closed = view.closed_to_registrations(today or date.today())
+        _refuse_if_closed(closed if closed == "event_closed" else None)  # withdrawing stays open after the deadline
         with self._registering:
             current = {r.organisation_id: r for r in self.registrations(event_id)}
             held = sum(r.participants - r.waiting for r in current.values())
@@ -298,3 +303,14 @@ class EventCases:
 def _clearance(caller: Caller) -> Visibility:
     """An event's place: public for everyone, network for members; a hidden one never (a shelter's rooms)."""
     return Visibility.PUBLIC if caller.role is Role.PUBLIC else Visibility.NETWORK
+
+
+CLOSED = {
+    "event_closed": "this event takes no registrations any more",
+    "registration_closed": "registrations are closed",
+}
+
+
+def _refuse_if_closed(code: str | None) -> None:
+    if code is not None:
+        raise InvalidInput(CLOSED[code], parameter="event", code=code)

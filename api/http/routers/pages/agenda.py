@@ -28,7 +28,7 @@ from api.http.routers.pages.common import folded, page_language, render
 from api.http.routers.pages.links import Failed, errors_in, posted, text
 from api.i18n import t
 from graph.errors import InvalidInput, NotFound
-from graph.models import EventStatus, NewsPost, Registration, TermKind
+from graph.models import NewsPost, Registration, TermKind
 from graph.referral import Role
 from graph.usecases.events import EventView
 
@@ -143,7 +143,7 @@ def _event(
         row=_row(view, words) | {"organiser": organisation_name(relais, event.organiser_id or "")},
         mine=mine,
         mine_said=_registration_said(mine, lang),
-        may_register=_open(view),
+        may_register=view.closed_to_registrations(date.today()) is None,
         failed=failed,
         typed=failed.values if failed else {"participants": str(mine.participants if mine else 1)},
         message=t(done, lang) if done in DONE else "",
@@ -169,13 +169,6 @@ def _registration_said(mine: Registration | None, lang: str) -> str:
     if mine.waiting:
         return f"{said}, {t('agenda_yours_waiting', lang).format(n=mine.waiting)}"
     return said
-
-
-def _open(view: EventView) -> bool:
-    """Whether the event still takes registrations (the use case says the same and has the last word)."""
-    event, today = view.event, date.today()
-    closed = event.status in (EventStatus.HELD, EventStatus.CANCELLED) or event.held_on < today
-    return not closed and not (event.registration_deadline and event.registration_deadline < today)
 
 
 @router.post("/coordination/registrations", response_model=None)
