@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.errors import Forbidden
+from graph.errors import Forbidden, InvalidInput
 from graph.referral import Role
 
 
@@ -35,6 +35,15 @@ class Caller:
         """Network analyses and maps are for the network's members, not the public."""
         if self.role is Role.PUBLIC:
             raise Forbidden("this needs a professional, editor or coordinator key")
+
+    def require_member_of_an_organisation(self, what: str) -> str:
+        """Counting a referral or registering staff is done for an organisation: the key's (its id)."""
+        self.require_professional()
+        if self.organisation_id is None:
+            raise InvalidInput(
+                f"{what} is for the organisation of a key; this key has none", parameter="from", code="no_organisation"
+            )
+        return self.organisation_id
 
     def require_coordinator(self, what: str = "this") -> None:
         if self.role is not Role.COORDINATOR:

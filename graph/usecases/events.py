@@ -175,42 +175,34 @@ class EventCases:
 
     def register(self, caller: Caller, event_id: str, participants: int, today: date | None = None) -> Registration:
         """Register (or change) the caller's organisation's head count; beyond the places left, they wait."""
-        caller.require_professional()
-        if caller.organisation_id is None:
-            raise InvalidInput(
-                "a registration is for the organisation of a key", parameter="from", code="no_organisation"
-            )
+        org = caller.require_member_of_an_organisation("a registration")
         view = self.event(caller, event_id)
         today = today or date.today()
         _refuse_if_closed(view.closed_to_registrations(today))
         with self._registering:
             current = {r.organisation_id: r for r in self.registrations(event_id)}
             held = sum(r.participants - r.waiting for r in current.values())
-            mine = current.get(caller.organisation_id)
+            mine = current.get(org)
             later = mine is None or participants > mine.participants  # more places: at the back of the queue
-            current[caller.organisation_id] = Registration(
-                organisation_id=caller.organisation_id,
+            current[org] = Registration(
+                organisation_id=org,
                 training_id=event_id,
                 participants=participants,
                 registered_at=datetime.now(UTC) if later or mine is None else mine.registered_at,
                 source=f"registration by {caller.key_id}",
             )
-            return self._allot(caller, view.event, current, held)[caller.organisation_id]
+            return self._allot(caller, view.event, current, held)[org]
 
     def unregister(self, caller: Caller, event_id: str, today: date | None = None) -> None:
         """Withdraw the caller's organisation; those waiting move up into the places it leaves."""
-        caller.require_professional()
-        if caller.organisation_id is None:
-            raise InvalidInput(
-                "a registration is for the organisation of a key", parameter="from", code="no_organisation"
-            )
+        org = caller.require_member_of_an_organisation("a registration")
         view = self.event(caller, event_id)
         closed = view.closed_to_registrations(today or date.today())
         _refuse_if_closed(closed if closed == "event_closed" else None)  # withdrawing stays open after the deadline
         with self._registering:
             current = {r.organisation_id: r for r in self.registrations(event_id)}
             held = sum(r.participants - r.waiting for r in current.values())
-            mine = current.pop(caller.organisation_id, None)
+            mine = current.pop(org, None)
             if mine is None:
                 raise NotFound("your organisation is not registered for this event")
             self.store.remove_link(mine, key_id=caller.key_id, route=caller.route)

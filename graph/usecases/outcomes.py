@@ -92,17 +92,11 @@ class OutcomeCases:
         self, caller: Caller, service_id: str, situation: str, month: str | None = None
     ) -> ReferralTally:
         """«Orientation faite»: one more referral from the caller's organisation to a service this month."""
-        caller.require_professional()
-        if caller.organisation_id is None:
-            raise InvalidInput(
-                "a referral is counted for the organisation of a key; this key has none",
-                parameter="from",
-                code="no_organisation",
-            )
+        from_id = caller.require_member_of_an_organisation("counting a referral")
         service = self._service(service_id)
         if service.status is not Status.ACTIVE:
             raise InvalidInput("this service is not active", parameter="service_id", code="inactive_service")
-        if service.organisation_id == caller.organisation_id:
+        if service.organisation_id == from_id:
             raise InvalidInput(
                 "a referral inside one's own organisation is not counted",
                 parameter="service_id",
@@ -112,10 +106,10 @@ class OutcomeCases:
         month = self._month(month)
         if month < months_back(date.today(), 2)[0]:
             raise InvalidInput("a referral is counted in its month or the next", parameter="month", code="month_late")
-        self._allow_orientation(caller.organisation_id)
+        self._allow_orientation(from_id)
         tally = ReferralTally(
             month=month,
-            from_id=caller.organisation_id,
+            from_id=from_id,
             to_id=service.organisation_id,
             service_id=service.id,
             situation=situation,
