@@ -3,10 +3,12 @@
 When the directory version moves, the cache asks the store what changed since the version it holds
 (`GraphStore.changed_since`) and drops only the lists an edit can reach (`Reach`): those holding a
 changed service, organisation or location, and those a service may now enter (a service newly given
-the term, an organisation re-activated, a location moved into the division). Reference data (communes,
-divisions, terms), a deleted organisation or location, or too many changes at once empty it. Links
-(cooperations, referral flows, memberships, attendances), platforms and trainings leave it as it is:
-the ranked lists hold no partner (partners are the question's own points).
+the term, an organisation re-activated, a location moved into the division). A service edited where it
+stays (a capacity, a language, hours: `same_place`) is re-ranked in place in the lists holding it
+(`Kept.rescored`) — a shelter's daily places do not throw its lists back to cold. Reference data
+(communes, divisions, terms), a deleted organisation or location, or too many changes at once empty
+it. Links (cooperations, referral flows, memberships, attendances), platforms and trainings leave it as
+it is: the ranked lists hold no partner (partners are the question's own points).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, Protocol, Self, TypeVar
 
 from graph.models import (
     LINK_TYPES,
@@ -31,9 +33,18 @@ from graph.models import (
 )
 from graph.store import GraphStore
 
-T = TypeVar("T")
 
-RANKING_CACHE_SIZE = 256
+class Kept(Protocol):
+    """A kept list that can take a service's new record in place (`graph.referral.ranked.Ranking`)."""
+
+    def rescored(self, service: Service) -> Self | None:
+        """The list with `service` re-ranked; None when the edit moved it (the list is then dropped)."""
+
+
+T = TypeVar("T", bound=Kept)
+
+RANKING_CACHE_SIZE = 4096
+"""Lists kept per process: every term × division × urgency × clearance asked, and their alternatives."""
 CHANGES_LIMIT = 500
 """More changes than this between two questions (a load, an import): the cache empties instead."""
 
@@ -82,39 +93,56 @@ class Newcomer:
     """An active service that may now answer questions it did not: its terms, and the divisions it
     reaches (None: any, a service wider than local)."""
 
+    entity: Entity
     terms: frozenset[str]
     reach: frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """What some changes reach: a list holding one of `entities`, or one that a newcomer may now enter."""
+    """What some changes reach: a list holding one of `entities`, or one that a newcomer may now enter (a
+    list already holding it keeps it: either it is in `entities` too, or it is re-ranked in place)."""
 
     entities: frozenset[Entity]
     newcomers: tuple[Newcomer, ...]
+    rescored: tuple[Service, ...] = ()
+    """Active services edited where they stay (perhaps: `Kept.rescored` checks it list by list)."""
 
     def reaches(self, division: str | None, contents: Contents) -> bool:
         if not self.entities.isdisjoint(contents.entities):
             return True
         return any(
-            not n.terms.isdisjoint(contents.terms) and (division is None or n.reach is None or division in n.reach)
+            n.entity not in contents.entities
+            and not n.terms.isdisjoint(contents.terms)
+            and (division is None or n.reach is None or division in n.reach)
             for n in self.newcomers
         )
 
 
 def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
-    """What these changes reach, read from the store as it is now; None when it may be anything."""
+    """What these changes reach, read from the store as it is now; None when it may be anything.
+
+    An active service edited alone (not its organisation, nor one of its locations) is re-ranked in the
+    lists holding it, and reaches those it may now enter; an inactive one is dropped where held."""
     ids: dict[str, set[str]] = {kind: set() for kind in RANKED_KINDS}
     for kind, id_ in changed:
         if kind in RANKED_KINDS:
             ids[kind].add(id_)
         elif kind not in UNRANKED_KINDS:
             return None
-    organisations = store.list(Organisation, ids=sorted(ids[Organisation.kind]))
-    locations = store.list(Location, ids=sorted(ids[Location.kind]), clearance=Visibility.HIDDEN)
+    organisations = _listed(store, Organisation, ids)
+    locations = _listed(store, Location, ids)
     if len(organisations) < len(ids[Organisation.kind]) or len(locations) < len(ids[Location.kind]):
         return None  # deleted: what held a deleted location (hidden from the list) cannot be found
-    maybe = {s.id: s for s in store.list(Service, ids=sorted(ids[Service.kind]), clearance=Visibility.HIDDEN)}
+    maybe = {s.id: s for s in _listed(store, Service, ids)}
+    alone = tuple(
+        s
+        for s in maybe.values()
+        if s.status is Status.ACTIVE
+        and s.organisation_id not in ids[Organisation.kind]
+        and ids[Location.kind].isdisjoint(s.location_ids)
+    )
+    ids[Service.kind] -= {s.id for s in alone}
     for o in organisations:
         if o.status is Status.ACTIVE:  # re-activated, perhaps: its services may enter lists
             maybe.update((s.id, s) for s in _services_of(store, o.id))
@@ -123,7 +151,17 @@ def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
         ids[Service.kind].update(s.id for s in at)
         maybe.update((s.id, s) for s in at)
     entities = frozenset((kind, id_) for kind, found in ids.items() for id_ in found)
-    return Reach(entities, newcomers(store, [s for s in maybe.values() if s.status is Status.ACTIVE]))
+    return Reach(entities, newcomers(store, [s for s in maybe.values() if s.status is Status.ACTIVE]), alone)
+
+
+R = TypeVar("R", Organisation, Location, Service)
+
+
+def _listed(store: GraphStore, kind: type[R], ids: dict[str, set[str]]) -> list[R]:
+    """The records of `kind` among the changed ones, as they are now, hidden ones included (no store
+    round trip for none)."""
+    wanted = sorted(ids[kind.kind])
+    return store.list(kind, ids=wanted, clearance=Visibility.HIDDEN) if wanted else []
 
 
 def _services_of(store: GraphStore, organisation_id: str) -> list[Service]:
@@ -145,11 +183,11 @@ def newcomers(store: GraphStore, services: Iterable[Service]) -> tuple[Newcomer,
     out = []
     for s in services:
         if s.area_scope is not AreaScope.LOCAL:
-            out.append(Newcomer(s.terms(), None))
+            out.append(Newcomer((Service.kind, s.id), s.terms(), None))
             continue
         communes = {at[i] for i in s.location_ids if i in at} | set(s.area_communes)
         reach = {d for c in communes if (d := division_of.get(c))} | set(s.area_divisions)
-        out.append(Newcomer(s.terms(), frozenset(reach)))
+        out.append(Newcomer((Service.kind, s.id), s.terms(), frozenset(reach)))
     return tuple(out)
 
 
@@ -225,9 +263,23 @@ class RankingCache(Generic[T]):
                 if reach is None:
                     self._lists.clear()
                 else:
-                    for key in [k for k, (_, c) in self._lists.items() if reach.reaches(k.reach, c)]:
-                        del self._lists[key]
+                    self._follow(reach)
                 self._version = version
+
+    def _follow(self, reach: Reach) -> None:
+        """Drop the lists `reach` reaches, re-rank in place the services edited where they stay (under `_lock`)."""
+        for key, (kept, contents) in list(self._lists.items()):
+            if reach.reaches(key.reach, contents):
+                del self._lists[key]
+                continue
+            for service in reach.rescored:
+                if (Service.kind, service.id) in contents.entities:
+                    rescored = kept.rescored(service)
+                    if rescored is None:
+                        del self._lists[key]
+                        break
+                    kept = rescored
+                    self._lists[key] = (kept, contents)
 
     def _reach(self, held: int | None, version: int) -> Reach | None:
         if self.store is None or held is None or version < held:

@@ -131,24 +131,30 @@ class ReferralEngine:
         if ranking is None:
             divisions = [q.division] if q.division else None
             found = self.store.candidate_services(q.terms, divisions=divisions, clearance=q.role.clearance)
-            ranking = Ranking(sorted(self._rank(found, q)), self.scorer)
+            ranking = self._ranking(found, q)
             self.cache.put(version, key, ranking, terms=q.terms, entities=_held(found))
         return ranking.for_language(q.query.language)
 
-    def _rank(self, candidates: list[ServiceCandidate], q: Question) -> list[Ranked]:
-        """Each candidate with its static points and its place in the order (see `Ranked.order`), whatever the
+    def _ranking(self, candidates: list[ServiceCandidate], q: Question) -> Ranking:
+        """The candidates in the order of their static points, each ranked as `_rank` does (which the
+        ranking keeps, to re-rank a candidate whose service was edited in place)."""
+
+        def rank(c: ServiceCandidate) -> Ranked:
+            return self._rank(c, q)
+
+        return Ranking(sorted(map(rank, candidates)), self.scorer, rank)
+
+    def _rank(self, c: ServiceCandidate, q: Question) -> Ranked:
+        """A candidate with its static points and its place in the order (see `Ranked.order`), whatever the
         language (`Ranking.for_language` and `Ranked.in_language` add it)."""
-        out = []
-        for c in candidates:
-            reasons = self.scorer.static(c, q)
-            codes = {r.code for r in reasons}
-            static = sum(r.points for r in reasons)
-            first = not q.query.urgent or c.service.open_24_7
-            order = (not first, False, -static, c.organisation.name, c.service.id)
-            wanted = bool(c.service.terms() & q.wanted)
-            local = q.division is None or bool(codes & LOCAL)
-            out.append(Ranked(order, static, c, wanted, local, direct=wanted and "elsewhere" not in codes))
-        return out
+        reasons = self.scorer.static(c, q)
+        codes = {r.code for r in reasons}
+        static = sum(r.points for r in reasons)
+        first = not q.query.urgent or c.service.open_24_7
+        order = (not first, False, -static, c.organisation.name, c.service.id)
+        wanted = bool(c.service.terms() & q.wanted)
+        local = q.division is None or bool(codes & LOCAL)
+        return Ranked(order, static, c, wanted, local, direct=wanted and "elsewhere" not in codes)
 
     def _top(self, ranked: Iterable[Ranked], q: Question) -> list[Ranked]:
         """The `limit` best allowed candidates, in answer order (24/7 first when urgent, then the direct answers
@@ -199,7 +205,7 @@ class ReferralEngine:
         if ranking is None:
             found = self.store.candidate_services(q.terms, clearance=q.role.clearance)
             wanted = [c for c in found if c.service.terms() & q.wanted]
-            ranking = Ranking(sorted(self._rank(wanted, q)), self.scorer)
+            ranking = self._ranking(wanted, q)
             self.cache.put(version, key, ranking, terms=q.wanted, entities=_held(wanted))
         return ranking.for_language(q.query.language)
 

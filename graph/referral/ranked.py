@@ -2,14 +2,18 @@
 
 The engine keeps one `Ranking` per `RankingKey` (term, situation, division, clearance, urgency, day) in the
 `RankingCache`; the person's language reorders it — direct answers speaking it first — and that order is
-computed once per language from the same list, without another store query.
+computed once per language from the same list, without another store query. An edit of one of its
+services that leaves the service where it was (a capacity, a language, opening hours) re-ranks that one
+candidate in place (`Ranking.rescored`) instead of dropping the list.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from graph.models import ServiceCandidate
+from graph.models import Service, ServiceCandidate
 from graph.referral.scoring import Scorer
 
 Order = tuple[bool, bool, float, str, str]
@@ -41,13 +45,40 @@ class Ranked:
         return replace(self, order=(after, not first, -static, name, sid), static=static)
 
 
-class Ranking:
-    """The candidates of one ranking key in answer order, and that order for each language asked (kept)."""
+PLACEMENT = (
+    *("organisation_id", "situations", "needs", "status"),
+    *("area_scope", "area_divisions", "area_communes", "location_ids"),
+)
+"""What decides which lists a service is in: an edit of anything else re-ranks it in place."""
 
-    def __init__(self, ranked: list[Ranked], scorer: Scorer) -> None:
+
+def same_place(old: Service, new: Service) -> bool:
+    """Whether `new` belongs to exactly the lists `old` belonged to (same terms, area, locations, status).
+
+    >>> from datetime import date
+    >>> from graph.models import Capacity
+    >>> old = Service(id="s", organisation_id="o", name="Accueil", needs=("shelter",), source="exemple")
+    >>> places = Capacity(available=2, total=9, updated_at=date(2026, 11, 28))
+    >>> same_place(old, old.model_copy(update={"capacity": places}))
+    True
+    >>> same_place(old, old.model_copy(update={"needs": ("legal-advice",)}))
+    False
+    """
+    return all(getattr(old, f) == getattr(new, f) for f in PLACEMENT)
+
+
+class Ranking:
+    """The candidates of one ranking key in answer order, and that order for each language asked (kept).
+
+    Never changed once made (questions read it without a lock): `rescored` makes a new one."""
+
+    def __init__(self, ranked: list[Ranked], scorer: Scorer, rank: Callable[[ServiceCandidate], Ranked]) -> None:
+        """`rank`: how the list's question ranks one candidate (its static points), for `rescored`."""
         self.ranked = ranked
         self.scorer = scorer
+        self.rank = rank
         self._languages: dict[str, list[Ranked]] = {}
+        self._by_id: dict[str, Ranked] | None = None
 
     def for_language(self, language: str | None) -> list[Ranked]:
         """The list for a person speaking `language` (None: none asked), computed on its first question.
@@ -60,3 +91,31 @@ class Ranking:
             found = sorted(r.in_language(language, self.scorer) for r in self.ranked)
             self._languages[language] = found
         return found
+
+    def rescored(self, service: Service) -> Ranking | None:
+        """This list with `service`'s new record in place of the one it holds, that candidate alone ranked
+        again (here and in each language's order already made); None when the edit moved the service
+        (`same_place`): the list must be computed again. The caller knows the list holds the service."""
+        by_id = self._by_id if self._by_id is not None else {r.candidate.service.id: r for r in self.ranked}
+        old = by_id[service.id]
+        if not same_place(old.candidate.service, service):
+            return None
+        new = self.rank(old.candidate.model_copy(update={"service": service}))
+        out = Ranking(_swapped(self.ranked, old, new), self.scorer, self.rank)
+        for language, ranked in list(self._languages.items()):
+            out._languages[language] = _swapped(
+                ranked, old.in_language(language, self.scorer), new.in_language(language, self.scorer)
+            )
+        out._by_id = {**by_id, service.id: new}
+        return out
+
+
+def _swapped(ranked: list[Ranked], old: Ranked, new: Ranked) -> list[Ranked]:
+    """A copy of the sorted `ranked` with `old` (found by its order: service ids are unique) replaced by `new`."""
+    out = list(ranked)
+    at = bisect_left(out, old)
+    if at == len(out) or out[at].candidate.service.id != old.candidate.service.id:
+        raise LookupError(old.candidate.service.id)  # not the list it was ranked in: a bug, never a silent swap
+    out[at : at + 1] = []
+    insort(out, new)
+    return out

@@ -14,8 +14,9 @@ HUY_COMMUNE = "61031"  # Huy
 
 
 def ids(engine: ReferralEngine, **kw: object) -> list[str]:
-    answer = engine.refer(ReferralQuery(situation="partner-violence", division="huy", **kw), Role.PROFESSIONAL)
-    return [r.candidate.service.id for r in answer.results]
+    asked: dict[str, object] = {"situation": "partner-violence", "division": "huy", **kw}
+    answer = engine.refer(ReferralQuery(**asked), Role.PROFESSIONAL)
+    return [r.candidate.service.id for r in answer.results if not r.alternative]
 
 
 def test_every_edit_shows_in_the_next_answer(store: GraphStore, reference: Reference) -> None:
@@ -71,6 +72,28 @@ def test_a_capacity_change_shows_at_once(store: GraphStore, reference: Reference
     assert ids(engine) == ["sa", "sb"], "full"
     store.upsert([svc("sa", "a", location_ids=("la",), capacity=Capacity(available=0, total=5, updated_at=today))])
     assert ids(engine) == ["sa", "sb"], "both full: by name again"
+
+
+def test_a_service_edited_in_place_or_moved(store: GraphStore, reference: Reference) -> None:
+    """Edits of a service alone: what re-ranks it where it is (languages, 24/7, places) and what moves it
+    (its area, its locations, its terms, its status) — each in the next answer of every list it was or is now in."""
+    engine = two_services(store, reference)
+    liege = {"situation": "partner-violence", "division": "liege"}
+    assert ids(engine, language="ar") == ["sa", "sb"] and ids(engine, **liege) == []
+
+    store.upsert([svc("sb", "b", location_ids=("lb",), languages=("fr", "ar"), open_24_7=True)])
+    assert ids(engine, language="ar") == ["sb", "sa"], "speaks Arabic, a 24/7 line"
+    assert ids(engine, urgent=True) == ["sb", "sa"]
+
+    store.upsert([svc("sb", "b", location_ids=("lb",), area_divisions=("liege",))])
+    assert ids(engine, **liege) == ["sb"], "now serves Liège"
+    assert ids(engine, language="ar") == ["sa", "sb"], "no longer speaks Arabic"
+    store.upsert([svc("sb", "b", location_ids=())])
+    assert ids(engine, **liege) == [] and ids(engine) == ["sa"], "no place, no area: in no division"
+    store.upsert([svc("sb", "b", location_ids=("lb",), situations=("sexual-violence",))])
+    assert ids(engine) == ["sa"] and ids(engine, situation="sexual-violence")[0] == "sb", "another situation"
+    store.upsert([svc("sb", "b", location_ids=("lb",), status=Status.INACTIVE)])
+    assert ids(engine, situation="sexual-violence") == []
 
 
 def test_an_organisation_deactivated_then_reactivated(store: GraphStore, reference: Reference) -> None:

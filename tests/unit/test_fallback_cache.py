@@ -50,7 +50,7 @@ class OldPathEngine(ReferralEngine):
         if top or any(allowed(c.service, q) for c in elsewhere):
             notices.append(Notice("none_here", {"term": q.asked, "division": q.division}))
         if elsewhere:
-            further = self._rank(elsewhere, q)
+            further = [self._rank(c, q) for c in elsewhere]
             if language := q.query.language:
                 further = [r.in_language(language, self.scorer) for r in further]
             top = self._top(sorted([*ranked, *further]), q)

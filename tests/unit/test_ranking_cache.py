@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from graph.memory_store import MemoryStore
-from graph.models import Capacity, Commune, Organisation, ServiceCandidate, Visibility
+from graph.models import Capacity, Commune, Organisation, Service, ServiceCandidate, Status, Visibility
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
 from graph.referral.cache import RankingCache, RankingKey
@@ -48,6 +48,13 @@ def store(reference: Reference) -> CountingStore:
     return s
 
 
+class Names(list[str]):
+    """A kept list of service ids, for the cache alone (no edit re-ranks it: these tests edit no service)."""
+
+    def rescored(self, service: Service) -> Names | None:
+        return None
+
+
 def ask(engine: ReferralEngine, **kw: str) -> list[str]:
     answer = engine.refer(ReferralQuery(division="huy", **kw), Role.PROFESSIONAL)
     return [r.candidate.service.id for r in answer.results]
@@ -67,10 +74,35 @@ def test_an_edit_keeps_the_lists_it_does_not_reach(store: CountingStore, referen
     store.upsert([svc("sa", "a", location_ids=("la",), capacity=full)])
     assert ask(engine, need="shelter") == ["sc"]
     assert searches(store) == 2, "the shelter list is kept: no store search"
-    assert ask(engine, situation="partner-violence") == ["sb", "sa"], "the edited list is computed again"
-    assert searches(store) == 3
+    assert ask(engine, situation="partner-violence") == ["sb", "sa"], "the full service goes down at once"
+    assert searches(store) == 2, "re-ranked in place: a capacity does not move a service to other lists"
+
+    store.upsert([svc("sa", "a", location_ids=("la",), capacity=full, needs=("legal-advice",))])
     assert ask(engine, situation="partner-violence") == ["sb", "sa"]
-    assert searches(store) == 3
+    assert searches(store) == 3, "a term given moves the service: its lists are computed again"
+    assert ask(engine, need="shelter") == ["sc"]
+    assert searches(store) == 3, "one that does not hold it and that it cannot enter is kept"
+
+
+def test_an_edit_in_place_reorders_each_language_kept(store: CountingStore, reference: Reference) -> None:
+    """A service that now speaks Arabic comes first for an Arabic speaker, and its 24/7 line first when
+    urgent: each list and each language's order follow, without a store search."""
+    engine = ReferralEngine(store, reference, today=TODAY)
+    assert ask(engine, situation="partner-violence", language="ar") == ["sa", "sb"]
+    assert ask(engine, situation="partner-violence", urgent="true") == ["sa", "sb"]
+    made = searches(store)  # the two lists, and the interpreting services' (nobody speaks Arabic yet)
+
+    store.upsert([svc("sb", "b", location_ids=("lb",), languages=("fr", "ar"))])
+    assert ask(engine, situation="partner-violence", language="ar") == ["sb", "sa"]
+    assert ask(engine, situation="partner-violence") == ["sa", "sb"], "no language asked: as before"
+    store.upsert([svc("sb", "b", location_ids=("lb",), languages=("fr", "ar"), open_24_7=True)])
+    assert ask(engine, situation="partner-violence", urgent="true") == ["sb", "sa"]
+    assert searches(store) == made
+
+    store.upsert([svc("sb", "b", location_ids=("lb",), status=Status.INACTIVE)])
+    assert ask(engine, situation="partner-violence", language="ar") == ["sa"], "inactive: gone at once"
+    store.upsert([svc("sb", "b", location_ids=("lb",))])
+    assert ask(engine, situation="partner-violence", language="ar") == ["sa", "sb"], "active again: back"
 
 
 def test_links_platforms_and_purges_keep_every_list(store: CountingStore, reference: Reference) -> None:
@@ -106,22 +138,22 @@ def test_what_empties_the_cache(store: CountingStore, reference: Reference, edit
 def test_a_late_question_does_not_take_the_cache_back(store: CountingStore) -> None:
     """A question that read the version before another question moved the cache on computes its own list
     and keeps nothing; the cache stays at the newer version with its lists."""
-    cache: RankingCache[list[str]] = RankingCache(store=store)
+    cache: RankingCache[Names] = RankingCache(store=store)
     key = RankingKey("partner-violence", "huy", Visibility.NETWORK, False, TODAY)
     old = store.version()
     store.upsert([org("d", "D fictive")])
     new = store.version()
     assert cache.get(new, key) is None
-    cache.put(new, key, ["sa"])
+    cache.put(new, key, Names(["sa"]))
     assert cache.get(old, key) is None
-    cache.put(old, key, ["stale"])
+    cache.put(old, key, Names(["stale"]))
     assert cache.get(new, key) == ["sa"]
 
 
 def test_a_store_that_went_back_empties_the_cache(store: CountingStore) -> None:
-    cache: RankingCache[list[str]] = RankingCache(store=store)
+    cache: RankingCache[Names] = RankingCache(store=store)
     key = RankingKey("partner-violence", "huy", Visibility.NETWORK, False, TODAY)
     cache.get(store.version() + 10, key)
-    cache.put(store.version() + 10, key, ["from another store"])
+    cache.put(store.version() + 10, key, Names(["from another store"]))
     assert cache.get(store.version(), key) is None
     assert len(cache) == 0

@@ -67,10 +67,14 @@ def test_early_stop_gives_the_full_ranking(tmp_path: Path, reference: Reference)
     assert compared > 200
 
 
+DAYS = (date(2026, 9, 1), date(2026, 11, 1), date(2026, 11, 26))
+"""When places were reported: long ago (to be confirmed), recently, on the day of the questions."""
+
+
 def _edit(store: MemoryStore, rng: random.Random, terms: list[str], communes: list[str]) -> None:
     """One random edit of what the ranked lists are made of."""
     hidden = Visibility.HIDDEN
-    kind = rng.choice(["capacity", "rename", "status", "term", "move", "scope", "service status"])
+    kind = rng.choice(["capacity", "rename", "status", "term", "move", "scope", "service status", "language", "24/7"])
     if kind in ("rename", "status"):
         o = rng.choice(store.list(Organisation))
         renamed = {"name": o.name[::-1]} if kind == "rename" else {"status": _other(o.status)}
@@ -81,12 +85,24 @@ def _edit(store: MemoryStore, rng: random.Random, terms: list[str], communes: li
     else:
         s = rng.choice(store.list(Service, clearance=hidden))
         changes: dict[str, dict[str, object]] = {
-            "capacity": {"capacity": Capacity(available=rng.randint(0, 3), total=3, updated_at=date(2026, 11, 1))},
+            "capacity": {"capacity": Capacity(available=rng.randint(0, 3), total=3, updated_at=rng.choice(DAYS))},
+            "language": {"languages": tuple(sorted({*s.languages, rng.choice(["nl", "de", "ar"])}))},
+            "24/7": {"open_24_7": not s.open_24_7},
             "term": {"situations": tuple(sorted({*s.situations, rng.choice(terms)}))},
             "scope": {"area_scope": rng.choice(list(AreaScope))},
             "service status": {"status": _other(s.status)},
         }
         store.upsert([s.model_copy(update=changes[kind])])
+
+
+def _edit_in_place(store: MemoryStore, rng: random.Random, service_id: str) -> None:
+    """An edit that leaves the service in the lists it is in: its places, languages, 24/7 line."""
+    s = store.list(Service, ids=[service_id], clearance=Visibility.HIDDEN)[0]
+    places = Capacity(available=rng.randint(0, 3), total=3, updated_at=rng.choice(DAYS))
+    languages = tuple(sorted({*s.languages, rng.choice(["nl", "de", "ar"])}))
+    changes: list[dict[str, object]] = [{"capacity": places}, {"languages": languages}, {"open_24_7": not s.open_24_7}]
+    change = rng.choice(changes)
+    store.upsert([s.model_copy(update=change)])
 
 
 def _other(status: Status) -> Status:
@@ -107,11 +123,14 @@ def test_kept_lists_equal_fresh_ones_after_edits(tmp_path: Path, reference: Refe
     nothing = RankingKey("none", None, Visibility.PUBLIC, False, date(2026, 11, 26))
     kept = []
     for _ in range(12):
+        shown: set[str] = set()
         for q in mix:
             for role in (Role.PUBLIC, Role.PROFESSIONAL):
-                engine.refer(q, role)
+                shown.update(r.candidate.service.id for r in engine.refer(q, role).results)
         for _ in range(rng.randint(1, 3)):
             _edit(store, rng, terms, communes)
+        for sid in rng.sample(sorted(shown), 3):  # re-ranked in place where they are shown
+            _edit_in_place(store, rng, sid)
         engine.cache.get(store.version(), nothing)  # the cache moves to the new version
         kept.append(len(engine.cache))
         fresh = ReferralEngine(store, reference, today=date(2026, 11, 26))
