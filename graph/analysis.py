@@ -7,9 +7,12 @@ on both stores and never touches the database per request.
 from __future__ import annotations
 
 import csv
+import gc
 import random
 import threading
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -61,6 +64,65 @@ def division_of(snapshot: nx.MultiDiGraph, org: str) -> str | None:
     """The organisation's home division: where its (first) location is."""
     divisions = snapshot.nodes[org].get("divisions") or []
     return str(divisions[0]) if divisions else None
+
+
+@dataclass(frozen=True)
+class Network:
+    """The snapshot read in one pass for the gap analysis, so that no part of it walks the multigraph again.
+
+    `home` is each organisation's division (`division_of`); `links` are the cooperation graph's links in the
+    order networkx's `cooperation_graph(...).edges()` gives them (the sector matrix keeps that order);
+    `cooperations` are the multigraph's cooperation edges (a, b, data), the projects' included; `whole` is
+    the cooperation graph in igraph.
+    """
+
+    snapshot: nx.MultiDiGraph
+    attrs: dict[str, dict[str, Any]]
+    home: dict[str, str | None]
+    links: list[tuple[str, str]]
+    referrals: frozenset[tuple[str, str]]
+    cooperations: list[tuple[str, str, dict[str, Any]]]
+    whole: Compiled
+
+    @classmethod
+    def of(cls, snapshot: nx.MultiDiGraph) -> Network:
+        attrs: dict[str, dict[str, Any]] = dict(snapshot.nodes(data=True))
+        home = {n: str(d[0]) if (d := data.get("divisions")) else None for n, data in attrs.items()}
+        adjacency: dict[str, dict[str, None]] = {n: {} for n in attrs}
+        referrals: set[tuple[str, str]] = set()
+        cooperations: list[tuple[str, str, dict[str, Any]]] = []
+        for a, b, data in snapshot.edges(data=True):
+            kind = data.get("kind")
+            if kind == "cooperation":
+                adjacency[a][b] = adjacency[b][a] = None
+                cooperations.append((a, b, data))
+            elif kind == "referral":
+                referrals.add((a, b))
+        links = _links_in_order(adjacency)
+        whole = Compiled.of_links(list(attrs), links)
+        return cls(snapshot, attrs, home, links, frozenset(referrals), cooperations, whole)
+
+    def members(self, division: str | None) -> list[str]:
+        """The organisations of a division (None: all), in the snapshot's order."""
+        return [n for n, d in self.home.items() if division is None or d == division]
+
+    def compiled(self, division: str | None) -> Compiled:
+        """The division's cooperation graph (None: the whole network) in igraph."""
+        if division is None:
+            return self.whole
+        ids = self.whole.ids
+        graph = self.whole.graph.induced_subgraph([i for i, n in enumerate(ids) if self.home[n] == division])
+        return Compiled(graph, graph.vs["name"])
+
+
+def _links_in_order(adjacency: dict[str, dict[str, None]]) -> list[tuple[str, str]]:
+    """Each undirected link once, in the order `nx.Graph.edges()` walks the same adjacency."""
+    seen: set[str] = set()
+    links: list[tuple[str, str]] = []
+    for n, neighbours in adjacency.items():
+        links.extend((n, m) for m in neighbours if m not in seen)
+        seen.add(n)
+    return links
 
 
 # --- coverage -----------------------------------------------------------------------------------------
@@ -133,32 +195,39 @@ def coverage(snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
 # --- structure ------------------------------------------------------------------------------------------
 
 
-def structure(snapshot: nx.MultiDiGraph, division: str | None = None, whole: nx.Graph | None = None) -> dict[str, Any]:
+def structure(snapshot: nx.MultiDiGraph, division: str | None = None, network: Network | None = None) -> dict[str, Any]:
     """Density, components, isolates, single points of failure and bridges: the fragile spots.
 
-    `whole` is the cooperation graph when the caller has built it already.
+    Computed by igraph on the cooperation graph (`network` when the caller has read the snapshot already).
     """
-    graph = _division_graph(snapshot, division, whole)
-    n = graph.number_of_nodes()
-    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=len, reverse=True)
-    blocks = [frozenset(b) for b in nx.biconnected_components(graph)]
+    network = network if network is not None else Network.of(snapshot)
+    compiled = network.compiled(division)
+    graph, ids = compiled.graph, compiled.ids
+    n, links = len(ids), graph.ecount()
+    blocks = [frozenset(ids[i] for i in b) for b in graph.biconnected_components()]
     cut_off = _cut_offs(blocks)
-    cut_points = [
-        {"organisation": p, "name": snapshot.nodes[p]["name"], "cut_off": cut_off[p]} for p in sorted(cut_off)
-    ]
+    degree = dict(sorted(zip(ids, graph.degree(), strict=True)))
+    sizes = sorted(graph.connected_components().sizes(), reverse=True)
     return {
         "division": division,
         "organisations": n,
-        "links": graph.number_of_edges(),
-        "density": round(nx.density(graph), 4) if n > 1 else 0.0,
-        "components": len(components),
-        "component_sizes": [len(c) for c in components],
-        "isolates": sorted(nx.isolates(graph)),
-        "articulation_points": cut_points,
+        "links": links,
+        "density": round(_density(n, links), 4) if n > 1 else 0.0,
+        "components": len(sizes),
+        "component_sizes": sizes,
+        "isolates": [v for v, d in degree.items() if d == 0],
+        "articulation_points": [
+            {"organisation": p, "name": network.attrs[p]["name"], "cut_off": cut_off[p]} for p in sorted(cut_off)
+        ],
         "bridges": sorted(tuple(sorted(b)) for b in blocks if len(b) == 2),  # a two-node block is one edge
-        "degree": dict(sorted(graph.degree())),
-        "referral_reciprocity": referral_reciprocity(snapshot, division),
+        "degree": degree,
+        "referral_reciprocity": referral_reciprocity(snapshot, division, network),
     }
+
+
+def _density(n: int, links: int) -> float:
+    """networkx's `density` of a simple undirected graph, to the same float (and its integer 0 without links)."""
+    return 0 if links == 0 or n <= 1 else links / (n * (n - 1)) * 2
 
 
 def centrality(
@@ -196,9 +265,15 @@ class Compiled:
 
     @classmethod
     def of(cls, graph: nx.Graph) -> Compiled:
-        ids = list(graph.nodes())
+        return cls.of_links(list(graph.nodes()), graph.edges())
+
+    @classmethod
+    def of_links(cls, ids: list[str], links: Iterable[tuple[str, str]]) -> Compiled:
+        """Each vertex also carries its organisation as `name`, so that a subgraph knows its own."""
         index = {n: i for i, n in enumerate(ids)}
-        return cls(ig.Graph(n=len(ids), edges=[(index[a], index[b]) for a, b in graph.edges()]), ids)
+        graph = ig.Graph(n=len(ids), edges=[(index[a], index[b]) for a, b in links])
+        graph.vs["name"] = ids
+        return cls(graph, ids)
 
     def betweenness(self, sample: int | None, seed: int) -> dict[str, float]:
         """networkx's `betweenness_centrality(normalized=True)`, exact or from `sample` sources with `seed`.
@@ -353,13 +428,13 @@ def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
     return out
 
 
-def referral_reciprocity(snapshot: nx.MultiDiGraph, division: str | None = None) -> dict[str, Any]:
+def referral_reciprocity(
+    snapshot: nx.MultiDiGraph, division: str | None = None, network: Network | None = None
+) -> dict[str, Any]:
     """Share of referral pairs that go both ways; one-way pairs listed (A refers to B, B never to A)."""
-    pairs = {
-        (a, b)
-        for a, b, kind in snapshot.edges(data="kind")
-        if kind == "referral" and (division is None or division_of(snapshot, a) == division)
-    }
+    network = network if network is not None else Network.of(snapshot)
+    home = network.home
+    pairs = {(a, b) for a, b in network.referrals if division is None or home[a] == division}
     one_way = sorted((a, b) for a, b in pairs if (b, a) not in pairs)
     return {
         "pairs": len(pairs),
@@ -371,55 +446,60 @@ def referral_reciprocity(snapshot: nx.MultiDiGraph, division: str | None = None)
 # --- cross-sector links ------------------------------------------------------------------------------------
 
 
-def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference, graph: nx.Graph | None = None) -> dict[str, Any]:
+def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference, network: Network | None = None) -> dict[str, Any]:
     """Sector × sector link counts per division, and the expected links that are missing.
 
-    `graph` is the cooperation graph when the caller has built it already."""
-    graph = graph if graph is not None else cooperation_graph(snapshot)
+    `network` is the snapshot already read by the caller."""
+    network = network if network is not None else Network.of(snapshot)
+    attrs, home = network.attrs, network.home
     matrices: dict[str, dict[str, Counter[str]]] = {d: {} for d in ref.geography.divisions}
     type_pairs: dict[str, set[frozenset[str]]] = {d: set() for d in ref.geography.divisions}
     present_types: dict[str, set[str]] = {d: set() for d in ref.geography.divisions}
-    for n in graph:
-        d = division_of(snapshot, n)
+    for n, d in home.items():
         if d:
-            present_types[d].add(graph.nodes[n]["type"])
-    for a, b in graph.edges():
-        da, db = division_of(snapshot, a), division_of(snapshot, b)
-        if da is None or da != db:
+            present_types[d].add(attrs[n]["type"])
+    for a, b in network.links:
+        da = home[a]
+        if da is None or da != home[b]:
             continue
-        sa, sb = sorted((graph.nodes[a]["sector"], graph.nodes[b]["sector"]))
-        matrices[da].setdefault(sa, Counter())[sb] += 1
-        type_pairs[da].add(frozenset((graph.nodes[a]["type"], graph.nodes[b]["type"])))
-    missing = []
-    for d in ref.geography.divisions:
-        for e in expected_links():
-            if {e.type_a, e.type_b} <= present_types[d] and frozenset((e.type_a, e.type_b)) not in type_pairs[d]:
-                missing.append(
-                    {
-                        "division": d,
-                        "type_a": e.type_a,
-                        "type_b": e.type_b,
-                        "priority": e.priority,
-                        "label": e.label_fr,
-                        "why": e.why,
-                    }
-                )
+        sa, sb = sorted((attrs[a]["sector"], attrs[b]["sector"]))
+        matrix = matrices[da]
+        (matrix[sa] if sa in matrix else matrix.setdefault(sa, Counter()))[sb] += 1
+        type_pairs[da].add(frozenset((attrs[a]["type"], attrs[b]["type"])))
     return {
         "sector_matrix": {d: {k: dict(v) for k, v in m.items()} for d, m in matrices.items()},
-        "missing_expected": missing,
-        "bridged_by_projects": bridged_by_projects(snapshot),
+        "missing_expected": _missing_expected(ref, present_types, type_pairs),
+        "bridged_by_projects": bridged_by_projects(snapshot, network),
     }
 
 
-def bridged_by_projects(snapshot: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def _missing_expected(
+    ref: Reference, present_types: dict[str, set[str]], type_pairs: dict[str, set[frozenset[str]]]
+) -> list[dict[str, Any]]:
+    """The expected links between two types present in a division that no cooperation there joins."""
+    return [
+        {
+            "division": d,
+            "type_a": e.type_a,
+            "type_b": e.type_b,
+            "priority": e.priority,
+            "label": e.label_fr,
+            "why": e.why,
+        }
+        for d in ref.geography.divisions
+        for e in expected_links()
+        if {e.type_a, e.type_b} <= present_types[d] and frozenset((e.type_a, e.type_b)) not in type_pairs[d]
+    ]
+
+
+def bridged_by_projects(snapshot: nx.MultiDiGraph, network: Network | None = None) -> list[dict[str, Any]]:
     """Sector pairs that only a joint project links (no other cooperation joins them): what projects add."""
-    sector = snapshot.nodes
+    network = network if network is not None else Network.of(snapshot)
+    attrs = network.attrs
     linked: set[frozenset[str]] = set()
     by_project: dict[frozenset[str], set[str]] = {}
-    for a, b, data in snapshot.edges(data=True):
-        if data.get("kind") != "cooperation":
-            continue
-        pair = frozenset((sector[a]["sector"], sector[b]["sector"]))
+    for a, b, data in network.cooperations:
+        pair = frozenset((attrs[a]["sector"], attrs[b]["sector"]))
         if data.get("project"):
             by_project.setdefault(pair, set()).add(str(data["project"]))
         else:
@@ -434,8 +514,12 @@ def bridged_by_projects(snapshot: nx.MultiDiGraph) -> list[dict[str, Any]]:
 # --- participation, training, freshness -------------------------------------------------------------------------
 
 
-def participation(store: GraphStore, snapshot: nx.MultiDiGraph, ref: Reference) -> dict[str, Any]:
+def participation(
+    store: GraphStore, snapshot: nx.MultiDiGraph, ref: Reference, network: Network | None = None
+) -> dict[str, Any]:
     """Organisations outside their division's platform, and divisions with nobody trained on a topic."""
+    network = network if network is not None else Network.of(snapshot)
+    attrs, home = network.attrs, network.home
     platforms = {p.id: p for p in store.list(Platform)}
     platform_of_division = {
         p.division: p.id for p in platforms.values() if p.platform_kind is PlatformKind.DIVISION_PLATFORM and p.division
@@ -443,21 +527,21 @@ def participation(store: GraphStore, snapshot: nx.MultiDiGraph, ref: Reference) 
     members = {(m.organisation_id, m.platform_id) for m in store.links(Membership)}
     outside = [
         {"organisation": n, "division": d}
-        for n in sorted(snapshot)
-        if (d := division_of(snapshot, n)) and d in platform_of_division and (n, platform_of_division[d]) not in members
+        for n in sorted(home)
+        if (d := home[n]) and d in platform_of_division and (n, platform_of_division[d]) not in members
     ]
     trainings = {t.id: t for t in store.list(Training)}
     topics = sorted({code for t in trainings.values() for code in t.terms})
     trained: dict[tuple[str, str], set[str]] = {}
     by_sector: dict[tuple[str, str], set[str]] = {}
     for a in store.links(Attendance):
-        d = division_of(snapshot, a.organisation_id) if a.organisation_id in snapshot else None
+        d = home.get(a.organisation_id)
         for code in trainings[a.training_id].terms:
             if d:
                 trained.setdefault((d, code), set()).add(a.organisation_id)
-            by_sector.setdefault((snapshot.nodes[a.organisation_id]["sector"], code), set()).add(a.organisation_id)
-    sectors = sorted({snapshot.nodes[n]["sector"] for n in snapshot})
-    coverage = training_coverage(snapshot, ref, trained, topics)
+            by_sector.setdefault((attrs[a.organisation_id]["sector"], code), set()).add(a.organisation_id)
+    sectors = sorted({data["sector"] for data in attrs.values()})
+    coverage = training_coverage(snapshot, ref, trained, topics, network)
     return {
         "outside_platform": outside,
         "training_topics": topics,
@@ -475,19 +559,25 @@ TARGETS_PER_DIVISION = 5
 
 
 def training_coverage(
-    snapshot: nx.MultiDiGraph, ref: Reference, trained: dict[tuple[str, str], set[str]], topics: list[str]
+    snapshot: nx.MultiDiGraph,
+    ref: Reference,
+    trained: dict[tuple[str, str], set[str]],
+    topics: list[str],
+    network: Network | None = None,
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """Per division and topic (every broad situation of the taxonomy, every topic of a training): how many of
     its active organisations were trained, and the organisation types present there none of whose
     organisations was — «no hospital of Verviers was trained on pregnancy and post-partum»."""
     situations = {t.id for t in ref.taxonomy.terms.values() if t.term_kind.value == "situation" and not t.parent}
     wanted = sorted(situations | set(topics))
+    network = network if network is not None else Network.of(snapshot)
+    attrs = network.attrs
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for d in ref.geography.divisions:
-        members = [n for n in snapshot if division_of(snapshot, n) == d and snapshot.nodes[n]["status"] == "active"]
+        members = [n for n in network.members(d) if attrs[n]["status"] == "active"]
         by_type: dict[str, set[str]] = {}
         for n in members:
-            by_type.setdefault(str(snapshot.nodes[n]["type"]), set()).add(n)
+            by_type.setdefault(str(attrs[n]["type"]), set()).add(n)
         out[d] = {}
         for topic in wanted:
             done = trained.get((d, topic), set())
@@ -547,33 +637,60 @@ class GapReport:
         return marks
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while a snapshot is built and analysed.
+
+    Both allocate hundreds of thousands of small objects that all stay alive until the report is done,
+    so each collection they trigger walks the whole heap (the store's records included) and finds nothing
+    to free: at 5,000 organisations that was a third of the analysis' time. Reference counting still frees
+    what it can; the collector resumes (if it was running) at the end, also on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyse(
     store: GraphStore, ref: Reference, as_of: date | None = None, snapshot: nx.MultiDiGraph | None = None
 ) -> GapReport:
-    snapshot = snapshot if snapshot is not None else store.snapshot()
-    as_of = as_of or date.today()
-    cov = coverage(snapshot, ref)
-    graph = cooperation_graph(snapshot)
-    whole = structure(snapshot, whole=graph)
-    by_division = {d: structure(snapshot, d, graph) for d in ref.geography.divisions}
-    cross = cross_sector(snapshot, ref, graph)
-    part = participation(store, snapshot, ref)
-    fresh = stale_records(snapshot, as_of)
+    with gc_paused():
+        snapshot = snapshot if snapshot is not None else store.snapshot()
+        network = Network.of(snapshot)
+        whole = structure(snapshot, network=network)
+        by_division = {d: structure(snapshot, d, network) for d in ref.geography.divisions}
+        report = GapReport(
+            coverage(snapshot, ref),
+            whole,
+            by_division,
+            cross_sector(snapshot, ref, network),
+            participation(store, snapshot, ref, network),
+            stale_records(snapshot, as_of or date.today()),
+        )
+        report.summary = _summary(report, network)
+        return report
+
+
+def _summary(report: GapReport, network: Network) -> list[dict[str, Any]]:
+    """Every gap of the report as one list, kind by kind: what the gaps page and the report go through."""
+    cov, cross, part, home = report.coverage, report.cross_sector, report.participation, network.home
     summary: list[dict[str, Any]] = []
     summary += [{"kind": "coverage-gap", **g} for g in cov["gaps"]]
     summary += [{"kind": "fragile", **g} for g in cov["fragile"]]
-    summary += [
-        {"kind": "isolated", "organisation": o, "division": division_of(snapshot, o)} for o in whole["isolates"]
-    ]
-    for d, s in by_division.items():
+    summary += [{"kind": "isolated", "organisation": o, "division": home[o]} for o in report.structure["isolates"]]
+    for d, s in report.structure_by_division.items():
         summary += [{"kind": "single-point-of-failure", "division": d, **p} for p in s["articulation_points"]]
     summary += [{"kind": "missing-link", **m} for m in cross["missing_expected"]]
     summary += [{"kind": "outside-platform", **o} for o in part["outside_platform"]]
     summary += [{"kind": "training-gap", **t} for t in part["training_gaps"]]
-    named = {d["project"]: d.get("project_name", d["project"]) for *_, d in snapshot.edges(data=True) if "project" in d}
+    named = {d["project"]: d.get("project_name", d["project"]) for *_, d in network.cooperations if "project" in d}
     summary += [
         {"kind": "bridged-by-project", **b, "names": [named[p] for p in b["projects"]]}
         for b in cross["bridged_by_projects"]
     ]
-    summary += [{"kind": "stale", "division": division_of(snapshot, s["organisation"]), **s} for s in fresh["stale"]]
-    return GapReport(cov, whole, by_division, cross, part, fresh, summary)
+    summary += [{"kind": "stale", "division": home[s["organisation"]], **s} for s in report.freshness["stale"]]
+    return summary
