@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     counts_kept_months: int = Field(default=36, ge=0, le=600)
     """Referral, outcome and unmet-demand counts older than this many months are dropped (`relais counts
     prune`, and once a day by the server); 0 keeps them for ever (the coordination's choice, docs/security.md)."""
+    warm_seconds: float = Field(default=60.0, ge=0)
+    """At most this long, each worker asks every situation and need in every division before it serves
+    (and again in the background after a bulk load or at a new day), so the first questions after a restart
+    are warm (api/http/warming.py); 0: no warm-up (the tests)."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 

@@ -22,6 +22,7 @@ from tests.contract.store_contract import StoreContract
 from tests.contract.test_store_contract import BACKENDS, connect_neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("RELAIS_WARM_SECONDS", "0")  # every app of the suite serves at once (tests/api/test_warm_up.py)
 
 
 def _neo4j_log_tail() -> str:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from anyio import CapacityLimiter
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,6 +25,7 @@ from api.http.guards import Guards
 from api.http.routers import analysis, directory, hsds, network, operations, outcomes, pages, reference, referrals
 from api.http.routers.events import router as events_router
 from api.http.routers.feeds import router as feeds_router
+from api.http.warming import Warmer
 from api.settings import Settings, get_settings
 from graph.referral import Role
 from graph.store import GraphStore
@@ -57,9 +58,14 @@ def create_app(
         app.state.relais.outcomes.prune(PRUNER)  # counts older than RELAIS_COUNTS_KEPT_MONTHS go at each start
         app.state.referral_threads = CapacityLimiter(REFERRAL_THREADS)
         app.state.hsds_views = hsds.Views(app.state.relais.reference)
+        warmer = app.state.warmer = Warmer(app.state.relais, settings.warm_seconds)
+        if settings.warm_seconds:  # before serving: api/http/warming.py says why here and not in a thread
+            await to_thread.run_sync(warmer.warm, "start-up")
+            warmer.watch()
         gc.collect()
         gc.freeze()  # the loaded directory is long-lived: keep it out of every later collection (p99 pauses)
         yield
+        warmer.stop()
         app.state.relais.close()
 
     app = FastAPI(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from graph.reference import JudicialArrondissement, Reference
 from graph.referral import Answer, Fallback, ReferralEngine, ReferralQuery
 from graph.referral.policy import visible_contacts
 from graph.referral.query import MAX_LIMIT
+from graph.roles import Role
 from graph.usecases.caller import Caller
 
 if TYPE_CHECKING:
@@ -121,6 +123,68 @@ class OrganisationView:
     partners: tuple[Organisation, ...]
 
 
+URGENT_EARLY = frozenset(
+    {
+        "high-risk",
+        "partner-violence",
+        "partner-violence.physical",
+        "sexual-violence",
+        "sexual-violence.recent",
+        "emergency-shelter",
+        "shelter",
+        "medical-care",
+        "medical-certificate",
+        "forensic-exam",
+        "complaint",
+        "protection-measures",
+    }
+)
+"""The terms whose urgent question is warmed right after the situations: danger now, a recent sexual
+assault (an exam within days), a place for tonight, care, a certificate, a complaint or protection — where
+the police and the hospitals lead when urgent (graph/data/specialisation.csv). Every other urgent question
+is warmed last."""
+WARMING = (Caller(Role.PROFESSIONAL, key_id="warm-up", route="warm-up"), Caller(Role.PUBLIC, route="warm-up"))
+"""Who the warm-up asks as: professionals first (most users are signed in; editors and coordinators see what
+they see), then the public. Hidden addresses are nobody's clearance on the referral path."""
+
+
+@dataclass(frozen=True)
+class Warmth:
+    """What a warm-up did: questions asked, ranked lists it added to the engine's cache, and whether it asked
+    them all before its deadline."""
+
+    questions: int
+    lists: int
+    seconds: float
+    finished: bool
+
+
+def warm_questions(reference: Reference) -> list[ReferralQuery]:
+    """Every situation and need of the taxonomy in every division, non-urgent and urgent, most asked first:
+    the situations (what a professional starts from), the urgent questions of `URGENT_EARLY`, the needs,
+    then every other urgent question."""
+    situations = reference.taxonomy.of_kind(TermKind.SITUATION)
+    needs = reference.taxonomy.of_kind(TermKind.NEED)
+    terms = [*situations, *needs]
+    steps = (
+        [(t, False) for t in situations],
+        [(t, True) for t in terms if t.id in URGENT_EARLY],
+        [(t, False) for t in needs],
+        [(t, True) for t in terms if t.id not in URGENT_EARLY],
+    )
+    return [
+        ReferralQuery(
+            situation=term.id if term.term_kind is TermKind.SITUATION else None,
+            need=term.id if term.term_kind is TermKind.NEED else None,
+            division=division,
+            urgent=urgent,
+        )
+        for step in steps
+        for term, urgent in step
+        for division in sorted(reference.geography.divisions)
+    ]
+
+
 class ReferralCases:
     def __init__(self, engine: ReferralEngine, unmet: Callable[[Answer, str], None] | None = None) -> None:
         self.engine = engine
@@ -134,6 +198,22 @@ class ReferralCases:
         if count and self.unmet is not None:
             self.unmet(answer, caller.client)
         return answer
+
+    def warm(self, deadline_s: float, stopped: Callable[[], bool] = lambda: False) -> Warmth:
+        """Ask `warm_questions` as each of `WARMING` until `deadline_s` seconds have passed (or `stopped`: the
+        process ends), so that the ranked lists — and the alternatives of the questions that fall back — are
+        in the engine's cache before people ask. Never counted as unmet demand: nobody asked."""
+        start = time.monotonic()
+        before = len(self.engine.cache)
+        asked = [(caller, query) for query in warm_questions(self.engine.ref) for caller in WARMING]
+        done = 0
+        for caller, query in asked:
+            if time.monotonic() - start >= deadline_s or stopped():
+                break
+            self.refer(caller, query, count=False)
+            done += 1
+        lists = max(0, len(self.engine.cache) - before)
+        return Warmth(done, lists, round(time.monotonic() - start, 3), done == len(asked))
 
     def refer_anywhere(
         self, caller: Caller, query: ReferralQuery, *, count: bool = True

@@ -18,6 +18,7 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Health, responses={503: {"description": "store unavailable"}})
 def readyz(relais: RelaisDep) -> Health:
-    """The store answers."""
+    """The store answers. A worker serves only once its referral cache is warm (or `RELAIS_WARM_SECONDS`
+    has passed): no 200 from a cold worker (api/http/warming.py)."""
     relais.store.ping()
     return Health(status="ready", store=type(relais.store).__name__)
