@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +20,8 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.bootstrap import build
+from api.http import warming
 from api.http.app import create_app
 from api.http.warming import Warmer
 from graph.memory_store import MemoryStore
@@ -26,7 +29,7 @@ from graph.models import ServiceCandidate, UnmetDemand
 from graph.reference import Reference
 from graph.referral import ReferralQuery
 from graph.usecases import import_directory
-from graph.usecases.referrals import WARMING, warm_questions
+from graph.usecases.referrals import URGENT_EARLY, WARMING, warm_questions
 from loaders.directory import read_directory
 from loaders.generate import generate_directory
 from tests.api.conftest import auth, demo_store, settings
@@ -165,7 +168,10 @@ def test_the_warm_up_logs_its_figures_and_no_question(store: Watched, caplog: py
         warmth = warmer_of(client).last
     assert warmth is not None
     (line,) = [r.getMessage() for r in caplog.records if r.name == "relais.warm"]
-    assert line == f"warm-up (start-up): {warmth.questions} questions, {warmth.lists} ranked lists in {warmth.seconds:.2f} s"
+    assert (
+        line
+        == f"warm-up (start-up): {warmth.questions} questions, {warmth.lists} ranked lists in {warmth.seconds:.2f} s"
+    )
 
 
 def test_zero_seconds_serves_at_once_without_warming(store: Watched) -> None:
@@ -192,3 +198,28 @@ def test_a_bulk_load_is_warmed_again_while_readyz_stays_200(
         searched = store.searches
         assert client.get(path_of(question)).status_code == 200
         assert store.searches == searched
+
+
+def test_a_new_day_is_warmed_again(store: Watched, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ranked lists are kept per day: at midnight the worker warms the new day's."""
+    relais = build(settings(), store)
+    warmer = Warmer(relais, 60, every_s=0.02)
+    warmer.warm("start-up")
+    warmer.watch()
+    try:
+        time.sleep(0.1)
+        assert warmer.count == 1, "nothing changed: no warm-up"
+        monkeypatch.setattr(warming, "date", type("Tomorrow", (), {"today": staticmethod(lambda: date.max)}))
+        wait_for(lambda: warmer.count == 2)
+    finally:
+        warmer.stop()
+
+
+def test_the_situations_come_first_then_the_urgent_emergencies(reference: Reference) -> None:
+    """Cut short, the warm-up has asked what professionals start from; every question once."""
+    questions = warm_questions(reference)
+    situations = 17 * 3
+    assert all(q.situation and not q.urgent for q in questions[:situations])
+    assert all(q.urgent for q in questions[situations : situations + len(URGENT_EARLY) * 3])
+    assert {q.need or q.situation for q in questions[situations : situations + len(URGENT_EARLY) * 3]} == URGENT_EARLY
+    assert len(set(questions)) == len(questions) == 39 * 3 * 2
