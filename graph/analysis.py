@@ -373,16 +373,22 @@ class _RootedTree:
 
     def cut_off_by(self, point: TreeNode) -> list[str]:
         """Without `point`, its tree falls into pieces (one per child, and the rest above it): the
-        largest piece stays connected to the network, the others are cut off."""
-        pieces: list[tuple[int, TreeNode | None]] = [(self.size[c], c) for c in self.children[point]]
+        largest piece stays connected to the network, the others are cut off. Between pieces of the
+        same size, the one holding the first organisation (by id) stays: the answer does not depend on
+        the order in which a library lists the blocks."""
+        tops: list[TreeNode | None] = list(self.children[point])
         if self.parent[point] is not None:
-            pieces.append((self.size[self.root] - self.size[point], None))  # None: everything above the point
-        keep = max(range(len(pieces)), key=lambda i: pieces[i][0])
-        cut: set[str] = set()
-        for i, (_, top) in enumerate(pieces):
-            if i != keep:
-                cut |= self.below(top) if top is not None else self.below(self.root) - self.below(point)
-        return sorted(cut)
+            tops.append(None)  # None: everything above the point
+        sizes = [self.size[t] if t is not None else self.size[self.root] - self.size[point] for t in tops]
+
+        def piece(i: int) -> set[str]:
+            top = tops[i]
+            return self.below(top) if top is not None else self.below(self.root) - self.below(point)
+
+        largest = max(sizes)
+        tied = [i for i, size in enumerate(sizes) if size == largest]
+        keep = tied[0] if len(tied) == 1 else min(tied, key=lambda i: min(piece(i)))
+        return sorted(v for i in range(len(tops)) if i != keep for v in piece(i))
 
 
 def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
@@ -395,7 +401,7 @@ def _cut_offs(blocks: list[frozenset[str]]) -> dict[str, list[str]]:
     Parameters
     ----------
     blocks
-        The biconnected components of the cooperation graph (`nx.biconnected_components`).
+        The biconnected components of the cooperation graph (igraph's or networkx's, in any order).
 
     Returns
     -------

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any, TypeVar
 
-from graph.analysis import GapReport, analyse, centrality
+from graph.analysis import GapReport, analyse, centrality, gc_paused
 from graph.models import ReferralTally
 from graph.reference import Reference
 from graph.store import GraphStore
@@ -62,8 +62,9 @@ class AnalysisCache:
         key = (self.store.version(), self.store.tally_version(ReferralTally), date.today())
         with self._lock:
             if self._value is None or key != self._key:
-                snapshot = self.store.snapshot()
-                self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
+                with gc_paused():  # the snapshot too: it is most of the objects the analysis allocates
+                    snapshot = self.store.snapshot()
+                    self._value = (analyse(self.store, self.reference, snapshot=snapshot), snapshot)
                 self._key = key
                 self._centrality = {}
                 self._rendered = {}
