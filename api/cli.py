@@ -361,6 +361,8 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,  # an access line holds a time to the second and an address: never kept (docs/security.md)
+        # a worker replaced on SIGHUP answers once warm (api/http/warming.py): give it its warm-up and its load
+        timeout_worker_healthcheck=int(get_settings().warm_seconds) + 120,
     )
 
 
