@@ -455,25 +455,29 @@ def referral_reciprocity(
 def cross_sector(snapshot: nx.MultiDiGraph, ref: Reference, network: Network | None = None) -> dict[str, Any]:
     """Sector × sector link counts per division, and the expected links that are missing.
 
-    `network` is the snapshot already read by the caller."""
+    `network` is the snapshot already read by the caller. The links inside a division are counted per
+    (division, sector, type) of their two ends first, in the links' order, so each table keeps the order
+    in which its rows and columns first appear."""
     network = network if network is not None else Network.of(snapshot)
-    attrs, home = network.attrs, network.home
-    matrices: dict[str, dict[str, Counter[str]]] = {d: {} for d in ref.geography.divisions}
+    home = network.home
+    profile = {n: (d, data["sector"], data["type"]) for n, data in network.attrs.items() if (d := home[n])}
+    joined = Counter(
+        (profile[a], profile[b])
+        for a, b in network.links
+        if a in profile and b in profile and profile[a][0] == profile[b][0]
+    )
+    matrices: dict[str, dict[str, dict[str, int]]] = {d: {} for d in ref.geography.divisions}
     type_pairs: dict[str, set[frozenset[str]]] = {d: set() for d in ref.geography.divisions}
     present_types: dict[str, set[str]] = {d: set() for d in ref.geography.divisions}
-    for n, d in home.items():
-        if d:
-            present_types[d].add(attrs[n]["type"])
-    for a, b in network.links:
-        da = home[a]
-        if da is None or da != home[b]:
-            continue
-        sa, sb = sorted((attrs[a]["sector"], attrs[b]["sector"]))
-        matrix = matrices[da]
-        (matrix[sa] if sa in matrix else matrix.setdefault(sa, Counter()))[sb] += 1
-        type_pairs[da].add(frozenset((attrs[a]["type"], attrs[b]["type"])))
+    for d, _, kind in profile.values():
+        present_types[d].add(kind)
+    for ((d, sa, ta), (_, sb, tb)), count in joined.items():
+        low, high = sorted((sa, sb))
+        row = matrices[d].setdefault(low, {})
+        row[high] = row.get(high, 0) + count
+        type_pairs[d].add(frozenset((ta, tb)))
     return {
-        "sector_matrix": {d: {k: dict(v) for k, v in m.items()} for d, m in matrices.items()},
+        "sector_matrix": matrices,
         "missing_expected": _missing_expected(ref, present_types, type_pairs),
         "bridged_by_projects": bridged_by_projects(snapshot, network),
     }
@@ -501,15 +505,13 @@ def _missing_expected(
 def bridged_by_projects(snapshot: nx.MultiDiGraph, network: Network | None = None) -> list[dict[str, Any]]:
     """Sector pairs that only a joint project links (no other cooperation joins them): what projects add."""
     network = network if network is not None else Network.of(snapshot)
-    attrs = network.attrs
-    linked: set[frozenset[str]] = set()
+    sector = {n: data["sector"] for n, data in network.attrs.items()}
+    pairs = {(sector[a], sector[b]) for a, b, data in network.cooperations if not data.get("project")}
+    linked = {frozenset(pair) for pair in pairs}
     by_project: dict[frozenset[str], set[str]] = {}
     for a, b, data in network.cooperations:
-        pair = frozenset((attrs[a]["sector"], attrs[b]["sector"]))
         if data.get("project"):
-            by_project.setdefault(pair, set()).add(str(data["project"]))
-        else:
-            linked.add(pair)
+            by_project.setdefault(frozenset((sector[a], sector[b])), set()).add(str(data["project"]))
     return [
         {"sectors": sorted(pair), "projects": sorted(projects)}
         for pair, projects in sorted(by_project.items(), key=lambda kv: sorted(kv[0]))
