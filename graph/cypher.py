@@ -459,9 +459,7 @@ SHORTEST_PATHS: LiteralString = """
     LIMIT 100
 """
 
-CANDIDATES: LiteralString = """
-    UNWIND $terms AS code
-    MATCH (:Term {id: code})<-[:ADDRESSES|MEETS]-(s:Service {status: 'active'})
+_CANDIDATE_FILTERS: LiteralString = """
     WITH DISTINCT s
     WHERE ($audiences IS NULL OR size(s.audiences) = 0 OR any(a IN s.audiences WHERE a IN $audiences))
       AND ($language IS NULL OR $language IN s.languages)
@@ -478,6 +476,25 @@ CANDIDATES: LiteralString = """
 """
 """The division filter runs before the locations are collected (existence checks that stop at the first
 match), so only the services kept pay for their locations."""
+
+CANDIDATES: LiteralString = (
+    """
+    UNWIND $terms AS code
+    MATCH (:Term {id: code})<-[:ADDRESSES|MEETS]-(s:Service {status: 'active'})
+"""
+    + _CANDIDATE_FILTERS
+)
+"""The services of the terms asked (the first question of a ranking key)."""
+
+CANDIDATES_AMONG: LiteralString = (
+    """
+    UNWIND $ids AS sid
+    MATCH (s:Service {id: sid, status: 'active'})
+    WHERE EXISTS { (s)-[:ADDRESSES|MEETS]->(t:Term) WHERE t.id IN $terms }
+"""
+    + _CANDIDATE_FILTERS
+)
+"""The same, among some services only (by id): a kept ranking re-reading the services an edit touched."""
 
 MEMORY_SETTINGS: LiteralString = (
     "SHOW SETTINGS YIELD name, value WHERE name STARTS WITH 'server.memory.' RETURN name, value ORDER BY name"

@@ -87,13 +87,21 @@ class MemoryStore(GraphStore):
         self._cooperation = nx.Graph()
         self._services_by_term: dict[str, set[str]] = {}
         """Candidate lookup: term -> ids of the services that address or meet it."""
+        self._owned: dict[type[Record], dict[str, set[str]]] = {Service: {}, Location: {}}
+        """An organisation's services and locations: kind -> organisation id -> ids (a list by organisation
+        reads its own, not every service)."""
         self._placement: dict[str, tuple[tuple[Location, ...], tuple[str, ...], frozenset[str]]] = {}
         """Derived from services, locations and communes; emptied by every write."""
 
     # --- the view ----------------------------------------------------------------------------------
 
     def _index(self, old: Record | None, new: Record | None) -> None:
-        """Keep the term index in step with a service being replaced, added or removed."""
+        """Keep the term and organisation indexes in step with a service or location being replaced, added
+        or removed."""
+        if isinstance(old, Service | Location):
+            self._owned[type(old)].get(old.organisation_id, set()).discard(old.id)
+        if isinstance(new, Service | Location):
+            self._owned[type(new)].setdefault(new.organisation_id, set()).add(new.id)
         if isinstance(old, Service):
             for term in old.terms():
                 self._services_by_term.get(term, set()).discard(old.id)
@@ -111,7 +119,7 @@ class MemoryStore(GraphStore):
         elif kind not in PLACEMENT_FREE:
             self._placement.clear()
         for r in records:
-            if kind is Service:
+            if kind is Service or kind is Location:
                 self._index(self._records[kind].get(r.id), r)
             self._records[kind][r.id] = r
             if kind is Organisation:
@@ -169,6 +177,8 @@ class MemoryStore(GraphStore):
             links.clear()
         self._cooperation.clear()
         self._services_by_term.clear()
+        for owned in self._owned.values():
+            owned.clear()
         self._placement.clear()
 
     # --- lifecycle -----------------------------------------------------------------------------------
@@ -195,6 +205,9 @@ class MemoryStore(GraphStore):
     def _fetch(self, kind: type[R], ids: Sequence[str] | None, organisation_id: str | None) -> list[R]:
         with self._lock:
             table = self._records[kind]
+            if organisation_id is not None and kind in self._owned:
+                owned = self._owned[kind].get(organisation_id, set())
+                ids = [i for i in ids if i in owned] if ids is not None else list(owned)
             found = [table[i] for i in ids if i in table] if ids is not None else list(table.values())
         if organisation_id is not None:
             found = [r for r in found if getattr(r, "organisation_id", None) == organisation_id]
@@ -340,7 +353,15 @@ class MemoryStore(GraphStore):
         with self._lock:
             orgs = self._records[Organisation]
             services = self._records[Service]
-            ids = sorted({i for term in wanted.terms for i in self._services_by_term.get(term, ())})
+            if wanted.services is None:
+                ids = sorted({i for term in wanted.terms for i in self._services_by_term.get(term, ())})
+            else:  # a kept ranking re-reading a few services: by id, not the whole term
+                terms = set(wanted.terms)
+                ids = [
+                    i
+                    for i in wanted.services
+                    if isinstance(found := services.get(i), Service) and not terms.isdisjoint(found.terms())
+                ]
             out = []
             for s in (services[i] for i in ids):
                 assert isinstance(s, Service)

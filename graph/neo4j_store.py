@@ -406,13 +406,11 @@ class Neo4jStore(GraphStore):
     def _candidates(self, wanted: Wanted) -> list[ServiceCandidate]:
         divisions = list(wanted.divisions) if wanted.divisions is not None else None
         audiences = list(wanted.audiences) if wanted.audiences is not None else None
-        rows = self._read(
-            cypher.CANDIDATES,
-            terms=list(wanted.terms),
-            divisions=divisions,
-            audiences=audiences,
-            language=wanted.language,
-        )
+        asked = {"terms": list(wanted.terms), "divisions": divisions, "audiences": audiences}
+        if wanted.services is None:
+            rows = self._read(cypher.CANDIDATES, language=wanted.language, **asked)
+        else:
+            rows = self._read(cypher.CANDIDATES_AMONG, language=wanted.language, ids=list(wanted.services), **asked)
         out = []
         for row in rows:
             service = self._record(Service, row["service"])

@@ -73,6 +73,8 @@ class Wanted:
     divisions: tuple[str, ...] | None
     audiences: tuple[str, ...] | None
     language: str | None
+    services: tuple[str, ...] | None = None
+    """Only among these services (a kept ranking re-reading the ones an edit touched)."""
 
 
 POINTERS: dict[type[Record], tuple[tuple[str, type[Record]], ...]] = {
@@ -669,14 +671,17 @@ class GraphStore(ABC):
         audiences: Iterable[str] | None = None,
         language: str | None = None,
         clearance: Visibility = Visibility.PUBLIC,
+        among: Iterable[str] | None = None,
     ) -> builtins.list[ServiceCandidate]:
-        """Services answering any of `terms` that serve or sit in one of `divisions` (None: anywhere)."""
+        """Services answering any of `terms` that serve or sit in one of `divisions` (None: anywhere); with
+        `among`, only those of these service ids (one indexed lookup each, not a search of the term)."""
         found = self._candidates(
             Wanted(
                 tuple(sorted(set(terms))),
                 tuple(sorted(set(divisions))) if divisions is not None else None,
                 tuple(sorted(set(audiences))) if audiences is not None else None,
                 language,
+                tuple(sorted(set(among))) if among is not None else None,
             )
         )
         allowed = VISIBLE_AT[clearance]

@@ -14,6 +14,10 @@ SCANS = {"NodeByLabelScan", "AllNodesScan", "DirectedAllRelationshipsScan", "Und
 
 QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "candidates": (cypher.CANDIDATES, {"terms": ["fgm"], "divisions": ["huy"], "audiences": None, "language": None}),
+    "candidates among": (
+        cypher.CANDIDATES_AMONG,
+        {"ids": ["s1"], "terms": ["fgm"], "divisions": ["huy"], "audiences": None, "language": None},
+    ),
     "partner_tree": (cypher.PARTNER_TREE, {"id": "a", "hops": 3}),
     "shortest_paths": (cypher.SHORTEST_PATHS, {"from": "a", "to": "b", "max_hops": 3}),
     **{f"fetch_ids[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.FETCH_IDS.items()},

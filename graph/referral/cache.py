@@ -1,12 +1,15 @@
-"""The ranking cache: ranked candidate lists kept across directory versions, dropped where an edit reaches.
+"""The ranking cache: ranked candidate lists kept across directory versions, brought up to date where an
+edit reaches them.
 
 When the directory version moves, the cache asks the store what changed since the version it holds
-(`GraphStore.changed_since`) and drops only the lists an edit can reach (`Reach`): those holding a
-changed service, organisation or location, and those a service may now enter (a service newly given
-the term, an organisation re-activated, a location moved into the division). A service edited where it
-stays (a capacity, a language, hours: `same_place`) is re-ranked in place in the lists holding it
-(`Kept.rescored`) — a shelter's daily places do not throw its lists back to cold. Reference data
-(communes, divisions, terms), a deleted organisation or location, or too many changes at once empty
+(`GraphStore.changed_since`) and works out what the edits reach (`Reach`): the lists holding a changed
+service, organisation or location, and those a service may now enter (a service newly given the term,
+an organisation re-activated, a location moved into the division). Such a list is not dropped: it
+notes the services touched, and its next question re-reads only those from the store (`Kept.refreshed`:
+one lookup by id, not a search over every service of the term). A service edited where it stays (its
+places, languages, hours: `same_place`) is re-ranked in place in the lists holding it, with no store
+read at all (`Kept.rescored`) — a shelter's daily places do not send anyone back to the store. Reference
+data (communes, divisions, terms), a deleted organisation or location, or too many changes at once empty
 it. Links (cooperations, referral flows, memberships, attendances), platforms and trainings leave it as
 it is: the ranked lists hold no partner (partners are the question's own points).
 """
@@ -14,8 +17,8 @@ it is: the ranked lists hold no partner (partners are the question's own points)
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, NamedTuple, Protocol, Self, TypeVar
 
@@ -33,12 +36,21 @@ from graph.models import (
 )
 from graph.store import GraphStore
 
+Entity = tuple[str, str]
+"""(kind, id) of a record, as the change log names it."""
+
 
 class Kept(Protocol):
-    """A kept list that can take a service's new record in place (`graph.referral.ranked.Ranking`)."""
+    """A kept list that follows edits (`graph.referral.ranked.Ranking`)."""
+
+    def entities(self) -> frozenset[Entity]:
+        """Every service, organisation and location its candidates are made of (a few more do no harm)."""
 
     def rescored(self, service: Service) -> Self | None:
-        """The list with `service` re-ranked; None when the edit moved it (the list is then dropped)."""
+        """The list with `service` (which it holds) re-ranked; None when the edit moved it."""
+
+    def refreshed(self, services: Iterable[str]) -> Self:
+        """The list with these services read again from the store (gone, changed, or new in it)."""
 
 
 T = TypeVar("T", bound=Kept)
@@ -47,9 +59,8 @@ RANKING_CACHE_SIZE = 4096
 """Lists kept per process: every term × division × urgency × clearance asked, and their alternatives."""
 CHANGES_LIMIT = 500
 """More changes than this between two questions (a load, an import): the cache empties instead."""
-
-Entity = tuple[str, str]
-"""(kind, id) of a record, as the change log names it."""
+PENDING_LIMIT = 200
+"""More services to re-read than this in one list (asked rarely, edited often): it is dropped instead."""
 
 RANKED_KINDS = frozenset({Service.kind, Organisation.kind, Location.kind})
 """What a ranked list holds: its services, their organisations and their locations."""
@@ -75,17 +86,39 @@ class RankingKey(NamedTuple):
 
     @property
     def reach(self) -> str | None:
-        """The division a newcomer must reach to enter the list (None: any)."""
+        """The division a newcomer must reach to enter the list (None: any).
+
+        >>> RankingKey("shelter", "huy", Visibility.PUBLIC, False, date(2026, 11, 3)).reach
+        'huy'
+        >>> RankingKey("shelter", "huy", Visibility.PUBLIC, False, date(2026, 11, 3), beyond=True).reach is None
+        True
+        """
         return None if self.beyond else self.division
 
 
 @dataclass(frozen=True, slots=True)
-class Contents:
-    """What a ranked list was computed from: the terms asked of the store, and every service, organisation
-    and location of its candidates."""
+class Entry(Generic[T]):
+    """A kept list, the terms it was asked of the store for, what it holds, and the services it must read
+    again before its next answer."""
 
+    kept: T
     terms: frozenset[str]
     entities: frozenset[Entity]
+    pending: Mapping[str, Service | None] = field(default_factory=dict)
+    """Service id → its new record to re-rank in place, or None: read it again from the store. Applied by
+    the list's next question (`updated`), so an edit costs each list a note, and only the lists asked
+    pay for it."""
+
+    def updated(self) -> T:
+        """The list with what is pending applied."""
+        kept, again = self.kept, []
+        for sid, service in self.pending.items():
+            rescored = kept.rescored(service) if service is not None else None
+            if rescored is None:  # to be read again, or it moved
+                again.append(sid)
+            else:
+                kept = rescored
+        return kept.refreshed(sorted(again)) if again else kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,19 +134,28 @@ class Newcomer:
 @dataclass(frozen=True, slots=True)
 class Reach:
     """What some changes reach: a list holding one of `entities`, or one that a newcomer may now enter (a
-    list already holding it keeps it: either it is in `entities` too, or it is re-ranked in place)."""
+    list holding the newcomer has it re-ranked in place, or re-read)."""
 
     entities: frozenset[Entity]
     newcomers: tuple[Newcomer, ...]
+    services: frozenset[str]
+    """Every service whose candidate may have changed: what a reached list reads again."""
+    terms: frozenset[str] = field(init=False)
+    """The newcomers' terms: a list asked for none of them is not entered."""
     rescored: tuple[Service, ...] = ()
-    """Active services edited where they stay (perhaps: `Kept.rescored` checks it list by list)."""
+    """Active services edited alone (perhaps where they stay: `Kept.rescored` checks it list by list)."""
 
-    def reaches(self, division: str | None, contents: Contents) -> bool:
-        if not self.entities.isdisjoint(contents.entities):
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", frozenset(t for n in self.newcomers for t in n.terms))
+
+    def reaches(self, division: str | None, entry: Entry[T]) -> bool:
+        if not self.entities.isdisjoint(entry.entities):
             return True
+        if entry.terms.isdisjoint(self.terms):
+            return False
         return any(
-            n.entity not in contents.entities
-            and not n.terms.isdisjoint(contents.terms)
+            n.entity not in entry.entities
+            and not n.terms.isdisjoint(entry.terms)
             and (division is None or n.reach is None or division in n.reach)
             for n in self.newcomers
         )
@@ -142,16 +184,21 @@ def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
         and s.organisation_id not in ids[Organisation.kind]
         and ids[Location.kind].isdisjoint(s.location_ids)
     )
+    touched = set(ids[Service.kind])  # deleted ones included: read again, they leave the lists
     ids[Service.kind] -= {s.id for s in alone}
-    for o in organisations:
+    for o in organisations:  # renamed, (de)activated: its services are read again where it is held
+        of = _services_of(store, o.id)
+        touched.update(s.id for s in of)
         if o.status is Status.ACTIVE:  # re-activated, perhaps: its services may enter lists
-            maybe.update((s.id, s) for s in _services_of(store, o.id))
+            maybe.update((s.id, s) for s in of)
     for loc in locations:  # moved, perhaps: its services may enter lists, and leave those holding them
         at = [s for s in _services_of(store, loc.organisation_id) if loc.id in s.location_ids]
         ids[Service.kind].update(s.id for s in at)
+        touched.update(s.id for s in at)
         maybe.update((s.id, s) for s in at)
     entities = frozenset((kind, id_) for kind, found in ids.items() for id_ in found)
-    return Reach(entities, newcomers(store, [s for s in maybe.values() if s.status is Status.ACTIVE]), alone)
+    arriving = newcomers(store, [s for s in maybe.values() if s.status is Status.ACTIVE])
+    return Reach(entities, arriving, frozenset(touched), alone)
 
 
 R = TypeVar("R", Organisation, Location, Service)
@@ -194,22 +241,9 @@ def newcomers(store: GraphStore, services: Iterable[Service]) -> tuple[Newcomer,
 class RankingCache(Generic[T]):
     """Ranked lists per `RankingKey`, kept across directory versions; bounded and thread-safe.
 
-    With a `store`, a new version drops only the lists that the changes since the version held reach
-    (see the module); without one, a new version empties the cache. A list computed for another version
-    than the one held is not kept; when full, the oldest entry goes.
-
-    >>> cache: RankingCache[list[str]] = RankingCache(size=2)
-    >>> key = RankingKey("shelter", "huy", Visibility.PUBLIC, False, date(2026, 11, 3))
-    >>> cache.get(1, key) is None
-    True
-    >>> cache.put(1, key, ["refuge-svc"])
-    >>> cache.get(1, key)
-    ['refuge-svc']
-    >>> cache.get(2, key) is None  # the directory changed
-    True
-    >>> cache.put(1, key, ["stale"])  # computed before the change: dropped
-    >>> len(cache)
-    0
+    With a `store`, a new version brings up to date only the lists that the changes since the version
+    held reach (see the module); without one, a new version empties the cache. A list computed for
+    another version than the one held is not kept; when full, the oldest entry goes.
     """
 
     def __init__(
@@ -223,34 +257,39 @@ class RankingCache(Generic[T]):
         self._moving = threading.Lock()
         """One thread at a time works out what a new version reaches (the others wait for it)."""
         self._version: int | None = None
-        self._lists: dict[RankingKey, tuple[T, Contents]] = {}
+        self._lists: dict[RankingKey, Entry[T]] = {}
 
     def get(self, version: int, key: RankingKey) -> T | None:
-        """The list kept for `key` at this version (a newer version first drops what its changes reach)."""
+        """The list kept for `key` at this version (a newer version first works out what its changes
+        reach; a list they reached reads its touched services again, here, outside the lock)."""
         with self._lock:
-            if version == self._version:
-                found = self._lists.get(key)
-                return found[0] if found else None
-        self._move(version)
+            entry = self._lists.get(key) if version == self._version else None
+        if entry is None and version != self._version:
+            self._move(version)
+            with self._lock:
+                entry = self._lists.get(key) if version == self._version else None
+        if entry is None or not entry.pending:
+            return None if entry is None else entry.kept
+        kept = entry.updated()
         with self._lock:
-            found = self._lists.get(key) if version == self._version else None
-            return found[0] if found else None
+            if version == self._version and self._lists.get(key) is entry:  # no edit since: keep it
+                self._lists[key] = Entry(kept, entry.terms, kept.entities())
+        return kept
 
-    def put(
-        self, version: int, key: RankingKey, ranked: T, terms: Iterable[str] = (), entities: Iterable[Entity] = ()
-    ) -> None:
-        """Keep a list computed at `version` from the candidates of `terms`, holding `entities` (each
-        candidate's service, organisation and locations), unless the directory has moved on since."""
-        contents = Contents(frozenset(terms), frozenset(entities))
+    def put(self, version: int, key: RankingKey, ranked: T, terms: Iterable[str] = ()) -> None:
+        """Keep a list computed at `version` from the candidates of `terms`, unless the directory has moved
+        on since."""
+        entry = Entry(ranked, frozenset(terms), ranked.entities())
         with self._lock:
             if version != self._version:
                 return
             if key not in self._lists and len(self._lists) >= self.size:
                 self._lists.pop(next(iter(self._lists)))
-            self._lists[key] = (ranked, contents)
+            self._lists[key] = entry
 
     def _move(self, version: int) -> None:
-        """Hold `version`: drop what the changes since the version held reach (store reads outside `_lock`)."""
+        """Hold `version`: note in each list what the changes since the version held reach (store reads
+        outside `_lock`)."""
         with self._moving:
             with self._lock:
                 held = self._version
@@ -263,23 +302,13 @@ class RankingCache(Generic[T]):
                 if reach is None:
                     self._lists.clear()
                 else:
-                    self._follow(reach)
+                    for key, entry in list(self._lists.items()):
+                        followed = _followed(entry, reach, key.reach)
+                        if followed is None:
+                            del self._lists[key]
+                        elif followed is not entry:
+                            self._lists[key] = followed
                 self._version = version
-
-    def _follow(self, reach: Reach) -> None:
-        """Drop the lists `reach` reaches, re-rank in place the services edited where they stay (under `_lock`)."""
-        for key, (kept, contents) in list(self._lists.items()):
-            if reach.reaches(key.reach, contents):
-                del self._lists[key]
-                continue
-            for service in reach.rescored:
-                if (Service.kind, service.id) in contents.entities:
-                    rescored = kept.rescored(service)
-                    if rescored is None:
-                        del self._lists[key]
-                        break
-                    kept = rescored
-                    self._lists[key] = (kept, contents)
 
     def _reach(self, held: int | None, version: int) -> Reach | None:
         if self.store is None or held is None or version < held:
@@ -290,3 +319,22 @@ class RankingCache(Generic[T]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._lists)
+
+
+def _followed(entry: Entry[T], reach: Reach, division: str | None) -> Entry[T] | None:
+    """The entry with what `reach` changes noted as pending: its services edited alone to re-rank in
+    place, and every touched service to read again if the edits reach it; None when too many are
+    pending (the list is computed afresh when next asked)."""
+    held = [s for s in reach.rescored if (Service.kind, s.id) in entry.entities]
+    reached = reach.reaches(division, entry)
+    if not held and not reached:
+        return entry
+    pending = dict(entry.pending)
+    for service in held:
+        if pending.get(service.id, service) is not None:  # a read already pending reads the newest
+            pending[service.id] = service
+    if reached:
+        pending.update(dict.fromkeys(reach.services))
+    if len(pending) > PENDING_LIMIT:
+        return None
+    return Entry(entry.kept, entry.terms, entry.entities, pending)

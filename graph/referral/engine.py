@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from heapq import merge
 
-from graph.models import Location, Organisation, Service, ServiceCandidate
+from graph.models import Organisation, ServiceCandidate
 from graph.reference import Reference
 from graph.referral.answer import Answer, LanguageHelp, Notice, Result
 from graph.referral.cache import RankingCache, RankingKey
@@ -24,7 +24,7 @@ from graph.referral.fallbacks import Fallback, fallbacks
 from graph.referral.policy import allowed, visible_contacts
 from graph.referral.query import ReferralQuery
 from graph.referral.question import INTERPRETING, MEDIATION, PERPETRATOR_AUDIENCE, Question
-from graph.referral.ranked import Order, Ranked, Ranking
+from graph.referral.ranked import Order, Ranked, Ranking, Search
 from graph.referral.resolve import resolve
 from graph.referral.scoring import CAPACITY_FRESH_DAYS, Scorer
 from graph.roles import Role
@@ -121,28 +121,33 @@ class ReferralEngine:
         """The candidates for the question's term in its division, in the order of the static points (and of
         the person's language when one is asked).
 
-        Kept across directory versions until an edit reaches it (`RankingCache`): a question costs one
-        version check and a scan of the head of this list, not a store query over every service of a
-        broad term; a new language reorders the kept list once.
+        Kept across directory versions, brought up to date where an edit reaches it (`RankingCache`): a
+        question costs one version check and a scan of the head of this list, not a store query over every
+        service of a broad term; a new language reorders the kept list once.
         """
         version = self.store.version()
         key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation)
         ranking = self.cache.get(version, key)
         if ranking is None:
             divisions = [q.division] if q.division else None
-            found = self.store.candidate_services(q.terms, divisions=divisions, clearance=q.role.clearance)
-            ranking = self._ranking(found, q)
-            self.cache.put(version, key, ranking, terms=q.terms, entities=_held(found))
+
+            def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
+                return self.store.candidate_services(
+                    q.terms, divisions=divisions, clearance=q.role.clearance, among=among
+                )
+
+            ranking = self._ranking(search(), q, search)
+            self.cache.put(version, key, ranking, terms=q.terms)
         return ranking.for_language(q.query.language)
 
-    def _ranking(self, candidates: list[ServiceCandidate], q: Question) -> Ranking:
-        """The candidates in the order of their static points, each ranked as `_rank` does (which the
-        ranking keeps, to re-rank a candidate whose service was edited in place)."""
+    def _ranking(self, candidates: list[ServiceCandidate], q: Question, search: Search) -> Ranking:
+        """The candidates in the order of their static points, each ranked as `_rank` does; the ranking keeps
+        how to rank one and how to search among some services, to follow edits."""
 
         def rank(c: ServiceCandidate) -> Ranked:
             return self._rank(c, q)
 
-        return Ranking(sorted(map(rank, candidates)), self.scorer, rank)
+        return Ranking(sorted(map(rank, candidates)), self.scorer, rank, search)
 
     def _rank(self, c: ServiceCandidate, q: Question) -> Ranked:
         """A candidate with its static points and its place in the order (see `Ranked.order`), whatever the
@@ -203,10 +208,13 @@ class ReferralEngine:
         key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation, beyond=True)
         ranking = self.cache.get(version, key)
         if ranking is None:
-            found = self.store.candidate_services(q.terms, clearance=q.role.clearance)
-            wanted = [c for c in found if c.service.terms() & q.wanted]
-            ranking = self._ranking(wanted, q)
-            self.cache.put(version, key, ranking, terms=q.wanted, entities=_held(wanted))
+
+            def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
+                found = self.store.candidate_services(q.terms, clearance=q.role.clearance, among=among)
+                return [c for c in found if c.service.terms() & q.wanted]
+
+            ranking = self._ranking(search(), q, search)
+            self.cache.put(version, key, ranking, terms=q.wanted)
         return ranking.for_language(q.query.language)
 
     def _result(self, c: ServiceCandidate, q: Question) -> Result:
@@ -238,13 +246,3 @@ def _language_notices(help_: LanguageHelp, division: str | None) -> list[Notice]
     notices = [said or Notice("language_not_spoken", {"language": language})]
     notices.extend(Notice("language_helpline", {"language": language, "number": f.number}) for f in help_.helplines)
     return notices
-
-
-def _held(candidates: list[ServiceCandidate]) -> set[tuple[str, str]]:
-    """What a ranked list holds, as the change log names it: services, organisations, locations."""
-    held: set[tuple[str, str]] = set()
-    for c in candidates:
-        held.add((Service.kind, c.service.id))
-        held.add((Organisation.kind, c.organisation.id))
-        held.update((Location.kind, loc.id) for loc in c.locations)
-    return held

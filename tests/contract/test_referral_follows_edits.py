@@ -94,6 +94,8 @@ def test_a_service_edited_in_place_or_moved(store: GraphStore, reference: Refere
     assert ids(engine) == ["sa"] and ids(engine, situation="sexual-violence")[0] == "sb", "another situation"
     store.upsert([svc("sb", "b", location_ids=("lb",), status=Status.INACTIVE)])
     assert ids(engine, situation="sexual-violence") == []
+    store.delete(Service, "sa")
+    assert ids(engine) == [] and ids(engine, language="ar") == [], "a deleted service is gone at once"
 
 
 def test_an_organisation_deactivated_then_reactivated(store: GraphStore, reference: Reference) -> None:

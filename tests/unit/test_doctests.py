@@ -26,6 +26,7 @@ MODULES = [
     "graph.referral.answer",
     "graph.referral.cache",
     "graph.referral.query",
+    "graph.referral.ranked",
     "graph.referral.question",
     "graph.referral.scoring",
     "graph.memory_store",

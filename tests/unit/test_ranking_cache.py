@@ -20,15 +20,21 @@ TODAY = date(2026, 11, 26)
 
 
 class CountingStore(MemoryStore):
-    """A memory store that counts candidate searches by the term asked first."""
+    """A memory store that counts candidate searches by the term asked first, and the services read again
+    by id (a kept list following an edit)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.searches: Counter[str] = Counter()
+        self.reread: list[str] = []
 
     def candidate_services(self, terms: Iterable[str], **kw: object) -> list[ServiceCandidate]:
         terms = sorted(terms)
-        self.searches[",".join(terms)] += 1
+        among = kw.get("among")
+        if among is None:
+            self.searches[",".join(terms)] += 1
+        else:
+            self.reread.extend(among)  # type: ignore[arg-type]
         return super().candidate_services(terms, **kw)  # type: ignore[arg-type]
 
 
@@ -49,10 +55,16 @@ def store(reference: Reference) -> CountingStore:
 
 
 class Names(list[str]):
-    """A kept list of service ids, for the cache alone (no edit re-ranks it: these tests edit no service)."""
+    """A kept list of service ids, for the cache alone (these tests edit no service it holds)."""
+
+    def entities(self) -> frozenset[tuple[str, str]]:
+        return frozenset((Service.kind, i) for i in self)
 
     def rescored(self, service: Service) -> Names | None:
         return None
+
+    def refreshed(self, services: Iterable[str]) -> Names:
+        return self
 
 
 def ask(engine: ReferralEngine, **kw: str) -> list[str]:
@@ -76,12 +88,18 @@ def test_an_edit_keeps_the_lists_it_does_not_reach(store: CountingStore, referen
     assert searches(store) == 2, "the shelter list is kept: no store search"
     assert ask(engine, situation="partner-violence") == ["sb", "sa"], "the full service goes down at once"
     assert searches(store) == 2, "re-ranked in place: a capacity does not move a service to other lists"
+    assert store.reread == [], "nor is it read again"
 
     store.upsert([svc("sa", "a", location_ids=("la",), capacity=full, needs=("legal-advice",))])
     assert ask(engine, situation="partner-violence") == ["sb", "sa"]
-    assert searches(store) == 3, "a term given moves the service: its lists are computed again"
+    assert searches(store) == 2 and store.reread == ["sa"], "a term given: its list reads it again, alone"
     assert ask(engine, need="shelter") == ["sc"]
-    assert searches(store) == 3, "one that does not hold it and that it cannot enter is kept"
+    assert searches(store) == 2 and store.reread == ["sa"], "one that does not hold it and that it cannot enter"
+    assert ask(engine, need="legal-advice") == ["sa"]
+
+    store.upsert([org("b", "0 B fictive")])
+    assert ask(engine, situation="partner-violence") == ["sb", "sa"], "renamed: before A"
+    assert searches(store) == 3 and store.reread == ["sa", "sb"], "its services read again in the lists holding it"
 
 
 def test_an_edit_in_place_reorders_each_language_kept(store: CountingStore, reference: Reference) -> None:
@@ -113,7 +131,7 @@ def test_links_platforms_and_purges_keep_every_list(store: CountingStore, refere
     store.purge_changes("Rue Exemple")
     assert ask(engine, situation="partner-violence", from_org="a") == ["sb", "sa"], "the partner's points"
     ask(engine, need="shelter")
-    assert searches(store) == 2
+    assert searches(store) == 2 and store.reread == []
 
 
 @pytest.mark.parametrize("edit", ["commune", "deleted organisation", "too many"])
