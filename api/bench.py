@@ -32,7 +32,7 @@ from api.bootstrap import Relais, build
 from api.settings import PROJECT_ROOT, Settings
 from graph.analysis import analyse, centrality
 from graph.memory_store import MemoryStore
-from graph.models import Organisation, Service, TermKind, Visibility
+from graph.models import Organisation, Service, ServiceCandidate, TermKind, Visibility
 from graph.neo4j_store import Neo4jStore
 from graph.reference import Reference, load_reference
 from graph.referral import ReferralQuery, Role
@@ -384,9 +384,11 @@ def bench_store(
         out[phase] = percentiles(samples)
     out["referral_api"] = api_latency(relais, mix)
     out["api_overhead_ratio"] = round(out["referral_api"]["p50_ms"] / out["referral_raw"]["p50_ms"], 2)
+    out["after_edit"] = after_edit_figures(relais, mix, 25 if run.quick else 100)
     run.log(
         f"  {kind} {n}: referral p95 cold {out['referral_cold']['p95_ms']} ms, warm {out['referral_raw']['p95_ms']} ms,"
-        f" API {out['referral_api']['p95_ms']} ms"
+        f" API {out['referral_api']['p95_ms']} ms; first question after a capacity update"
+        f" {out['after_edit']['capacity_update']['p95_ms']} ms, any edit {out['after_edit']['any_edit']['p95_ms']} ms"
     )
     with timer() as t:
         analyse(store, reference)
@@ -426,6 +428,58 @@ def _edits(relais: Relais, targets: Targets, count: int, seed: int) -> Iterator[
         else:
             sid, places = rng.choice(services).id, rng.randint(0, 20)
             yield lambda sid=sid, n=places: relais.directory.set_capacity(BENCH_WRITER, sid, n, 20)  # type: ignore[misc]
+
+
+EDIT_KINDS = ("capacity", "language", "organisation renamed", "need given", "location moved")
+"""The single edits measured: a shelter's places and a service's languages (re-ranked in place), an
+organisation renamed (its lists computed again), a need given to a service (it moves: the lists it was
+in and those it may enter), a location moved to another commune (its services' lists)."""
+
+
+def after_edit_figures(relais: Relais, mix: list[ReferralQuery], rounds: int, seed: int = 3) -> dict[str, Any]:
+    """The first question after one edit that reaches its answer (the edit itself not timed): warm, then
+    an edit of a service, organisation or location that answer shows, then the same question again."""
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {kind: [] for kind in EDIT_KINDS}
+    geography = relais.reference.geography
+    communes = sorted(c.id for c in geography.communes.values() if c.division in geography.divisions)
+    for i in range(rounds):
+        q = rng.choice(mix)
+        shown = relais.referrals.refer(ANONYMOUS, q, count=False).results
+        if not shown:
+            continue
+        kind = EDIT_KINDS[i % len(EDIT_KINDS)]
+        _edit_shown(relais, kind, rng.choice(shown).candidate, rng, communes)
+        with timer() as t:
+            relais.referrals.refer(ANONYMOUS, q, count=False)
+        samples[kind].append(t[0])
+    every = [x for kind in EDIT_KINDS for x in samples[kind]]
+    return {
+        "capacity_update": percentiles(samples["capacity"]),
+        "any_edit": percentiles(every),
+        "by_kind": {kind: percentiles(found) for kind, found in samples.items() if len(found) > 1},
+    }
+
+
+def _edit_shown(relais: Relais, kind: str, shown: ServiceCandidate, rng: random.Random, communes: list[str]) -> None:
+    """One edit of `kind` through the use cases, of what a shown candidate is made of."""
+    directory, service = relais.directory, relais.directory.service(BENCH_WRITER, shown.service.id)
+    if kind == "capacity":
+        directory.set_capacity(BENCH_WRITER, service.id, rng.randint(0, 20), 20)
+    elif kind == "language":
+        languages = tuple(sorted({*service.languages, rng.choice(["nl", "de", "ar", "en"])}))
+        directory.save_service(BENCH_WRITER, service.model_copy(update={"languages": languages}))
+    elif kind == "organisation renamed":
+        org = directory.organisation(shown.organisation.id)
+        directory.save_organisation(
+            BENCH_WRITER, org.model_copy(update={"name": f"{org.name.split(' ·')[0]} · {kind}"})
+        )
+    elif kind == "need given":
+        needs = tuple(sorted({*service.needs, rng.choice(["legal-advice", "psychological-support"])}))
+        directory.save_service(BENCH_WRITER, service.model_copy(update={"needs": needs}))
+    elif shown.locations:
+        place = directory.location(BENCH_WRITER, shown.locations[0].id)
+        directory.save_location(BENCH_WRITER, place.model_copy(update={"commune": rng.choice(communes)}))
 
 
 def _referral_samples(relais: Relais, mix: list[ReferralQuery], seconds: float) -> list[float]:
