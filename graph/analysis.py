@@ -1,7 +1,8 @@
 """Where the network has holes: coverage, structure, cross-sector links, participation, freshness.
 
 Everything runs on the store's networkx snapshot (no addresses in it), so it gives the same answer
-on both stores and never touches the database per request.
+on both stores and never touches the database per request. The gap analysis reads the snapshot once
+(`Network`) and computes components, blocks and degrees with igraph, in C.
 """
 
 from __future__ import annotations
