@@ -6,6 +6,7 @@ without a second pass through the response models on the hot path."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,10 +22,14 @@ from api.schemas import (
     ReasonValue,
     ReferralAnswerOut,
 )
+from graph.models import ServiceCandidate
 from graph.opening import BELGIUM, opening_at
 from graph.pathways import Pathway, Step
 from graph.reference import Reference
-from graph.referral import Answer, Fallback, Result, fallbacks
+from graph.referral import Answer, Fallback, Reason, Result, fallbacks
+
+REMEMBERED = 20_000
+"""Lists of reasons said, and candidates shown, kept per process before starting afresh: a few thousand in use."""
 
 
 def division_out(reference: Reference, division: str | None, lang: str) -> DivisionOut | None:
@@ -66,55 +71,131 @@ def _capacity_doc(r: Result) -> dict[str, Any] | None:
     return {"available": c.available, "total": c.total, "updated_at": c.updated_at, "fresh": fresh}
 
 
-def _service_doc(r: Result) -> dict[str, Any]:
-    s = r.candidate.service
-    opening = opening_at(s, datetime.now(BELGIUM))
+class Phrasing:
+    """A reference's words in one language, remembering each list of reasons it said: the same lists come back
+    in answer after answer, and saying one (labels, names, dates, then the raw values) costs more than the
+    ranking that found it. A reason is a value (its code and its values), so a list said once reads the same
+    for as long as the reference; lists holding an unhashable value are said each time."""
+
+    def __init__(self, reference: Reference, lang: str) -> None:
+        self.words = Words(reference, lang)
+        self._said: dict[object, tuple[list[str], list[dict[str, Any]]]] = {}
+        self._shown: dict[int, Shown] = {}
+
+    def shown(self, c: ServiceCandidate) -> Shown:
+        """The candidate's part of a result, made once for each candidate (kept with it: its id stays its own)."""
+        found = self._shown.get(id(c))
+        if found is None or found.candidate is not c:
+            if len(self._shown) >= REMEMBERED:
+                self._shown.clear()
+            found = self._shown[id(c)] = Shown.of(c, self.words.ref)
+        return found
+
+    def reasons(self, reasons: tuple[Reason, ...]) -> tuple[list[str], list[dict[str, Any]]]:
+        """The sentences and the codes with raw values, as the answer shows them (shared: read, never changed)."""
+        key = tuple([(r.code, tuple(r.values.items())) for r in reasons])
+        try:
+            return self._said[key]
+        except KeyError:
+            said = self._say(reasons)
+            if len(self._said) >= REMEMBERED:
+                self._said.clear()
+            self._said[key] = said
+            return said
+        except TypeError:  # a list among the values
+            return self._say(reasons)
+
+    def _say(self, reasons: tuple[Reason, ...]) -> tuple[list[str], list[dict[str, Any]]]:
+        sentences = [self.words.say(reason.code, reason.values) for reason in reasons]
+        codes = [{"code": r.code, "values": {k: _raw(v) for k, v in r.values.items()}} for r in reasons]
+        return sentences, codes
+
+
+_phrasings: dict[tuple[int, str], Phrasing] = {}
+
+
+def phrasing(reference: Reference, lang: str) -> Phrasing:
+    """The process's phrasing of `reference` in `lang` (it holds the reference: its id stays its own)."""
+    found = _phrasings.get((id(reference), lang))
+    if found is None or found.words.ref is not reference:
+        found = _phrasings[(id(reference), lang)] = Phrasing(reference, lang)
+    return found
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a result shows of its candidate alone (organisation, service, places, divisions, date verified):
+    the ranked lists hold the same frozen candidates answer after answer, so this is made once for each."""
+
+    candidate: ServiceCandidate
+    organisation: dict[str, Any]
+    service: dict[str, Any]
+    """The service's fields before `capacity`, in the document's order."""
+    locations: list[dict[str, Any]]
+    divisions: list[str]
+    verified_at: date | None
+
+    @classmethod
+    def of(cls, c: ServiceCandidate, reference: Reference) -> Shown:
+        s, o = c.service, c.organisation
+        communes = reference.geography.communes
+        return cls(
+            candidate=c,
+            organisation={"id": o.id, "name": o.name, "type": o.type, "sector": o.sector, "website": o.website},
+            service={
+                "id": s.id,
+                "name": s.name,
+                "description": s.description,
+                "languages": list(s.languages),
+                "access": s.access.value,
+                "hours": s.hours,
+                "open_24_7": s.open_24_7,
+                "cost": s.cost,
+                "eligibility": s.eligibility,
+            },
+            locations=[
+                {
+                    "name": loc.name,
+                    "address": loc.address,
+                    "postcode": loc.postcode,
+                    "commune": loc.commune,
+                    "commune_name": communes[loc.commune].name if loc.commune in communes else "",
+                    "visibility": loc.visibility,
+                }
+                for loc in c.locations
+            ],
+            divisions=list(c.located_in),
+            verified_at=max((d for d in (s.verified_at, o.verified_at) if d is not None), default=None),
+        )
+
+
+def _service_doc(shown: Shown, r: Result, now: datetime) -> dict[str, Any]:
+    opening = opening_at(r.candidate.service, now)
     return {
-        "id": s.id,
-        "name": s.name,
-        "description": s.description,
-        "languages": list(s.languages),
-        "access": s.access.value,
-        "hours": s.hours,
-        "open_24_7": s.open_24_7,
-        "cost": s.cost,
-        "eligibility": s.eligibility,
+        **shown.service,
         "capacity": _capacity_doc(r),
         "open_now": opening.open if opening.known else None,
         "closes_at": opening.until.strftime("%H:%M") if opening.until else None,
     }
 
 
-def _result_doc(words: Words, rank: int, r: Result, names: dict[str, str]) -> dict[str, Any]:
+def _result_doc(said: Phrasing, rank: int, r: Result, names: dict[str, str], now: datetime) -> dict[str, Any]:
     """One result as `ReferralResultOut` reads it: every field, contacts kept as their model."""
-    s = r.candidate.service
-    o = r.organisation
-    communes = words.ref.geography.communes
+    shown = said.shown(r.candidate)
+    sentences, codes = said.reasons(r.reasons)
     return {
         "rank": rank,
         "score": r.score,
-        "organisation": {"id": o.id, "name": o.name, "type": o.type, "sector": o.sector, "website": o.website},
-        "service": _service_doc(r),
-        "reasons": [words.say(reason.code, reason.values) for reason in r.reasons],
-        "reason_codes": [
-            {"code": reason.code, "values": {k: _raw(v) for k, v in reason.values.items()}} for reason in r.reasons
-        ],
+        "organisation": shown.organisation,
+        "service": _service_doc(shown, r, now),
+        "reasons": sentences,
+        "reason_codes": codes,
         "contacts": list(r.contacts),
-        "locations": [
-            {
-                "name": loc.name,
-                "address": loc.address,
-                "postcode": loc.postcode,
-                "commune": loc.commune,
-                "commune_name": communes[loc.commune].name if loc.commune in communes else "",
-                "visibility": loc.visibility,
-            }
-            for loc in r.candidate.locations
-        ],
-        "divisions": list(r.divisions),
+        "locations": shown.locations,
+        "divisions": shown.divisions,
         "path": [{"id": i, "name": names.get(i, i)} for i in r.path],
         "alternative": r.alternative,
-        "verified_at": max((d for d in (s.verified_at, o.verified_at) if d is not None), default=None),
+        "verified_at": shown.verified_at,
     }
 
 
@@ -122,16 +203,18 @@ def answer_doc(reference: Reference, a: Answer) -> dict[str, Any]:
     """The engine's answer in the query's language, as the fields of `ReferralAnswerOut`: reasons, notices
     and warnings rendered as sentences; dates, enums and contacts left for the serialiser."""
     lang = a.query.lang
-    words = Words(reference, lang)
+    said = phrasing(reference, lang)
+    words = said.words
     division = division_out(reference, a.division, lang)
+    now = datetime.now(BELGIUM)  # one instant for the whole answer: «open now» means the same for every result
     return {
         "division": division.model_dump() if division else None,
         "terms": list(a.terms),
-        "results": [_result_doc(words, i, r, a.names) for i, r in enumerate(a.results, start=1)],
+        "results": [_result_doc(said, i, r, a.names, now) for i, r in enumerate(a.results, start=1)],
         "notices": [words.say(n.code, n.values) for n in a.notices],
         "warnings": [words.say(w.code, w.values) for w in a.warnings],
         "fallbacks": _fallbacks_doc(a.fallbacks, lang),
-        "language": _language_doc(words, a),
+        "language": _language_doc(said, a, now),
     }
 
 
@@ -153,16 +236,17 @@ def answer_json(reference: Reference, a: Answer) -> bytes:
     return orjson.dumps(answer_doc(reference, a), default=_model_json)
 
 
-def _language_doc(words: Words, a: Answer) -> dict[str, Any] | None:
+def _language_doc(said: Phrasing, a: Answer, now: datetime) -> dict[str, Any] | None:
     """What the answer offers for the person's language: spoken here or not, its helplines, interpreting."""
     if a.language is None:
         return None
+    interpreting = a.language.interpreting
     return {
         "code": a.language.language,
-        "name": words.value("language", a.language.language),
+        "name": said.words.value("language", a.language.language),
         "spoken_here": a.language.spoken_here,
-        "helplines": _fallbacks_doc(a.language.helplines, words.lang),
-        "interpreting": [_result_doc(words, i, r, a.names) for i, r in enumerate(a.language.interpreting, start=1)],
+        "helplines": _fallbacks_doc(a.language.helplines, said.words.lang),
+        "interpreting": [_result_doc(said, i, r, a.names, now) for i, r in enumerate(interpreting, start=1)],
     }
 
 

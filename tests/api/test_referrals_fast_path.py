@@ -1,16 +1,20 @@
 """/v1/referrals writes its answer once with orjson: the same document, errors, headers and OpenAPI as the
 route that returned the response model for FastAPI to validate and serialise again (the old path, kept
-here as a twin app whose /v1/referrals is declared and answered the old way)."""
+here as a twin app whose /v1/referrals is declared and answered the old way). Plain questions skip
+FastAPI's dependency solving (`ReferralRoute`); every other spelling is judged by the declared route, and
+the pieces of an answer the presenter remembers (sentences of reasons, a candidate's fields) follow edits."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Any
 
 import pytest
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 
+from api import presenters
 from api.http.app import create_app
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers import referrals as referrals_router
@@ -44,6 +48,35 @@ REFUSED = [
     "situation=%22%3E%3Cimg%20onerror=alert(1)%3E",
     "situation=partner-violence&commune=Eupen",  # a place outside the arrondissement: named, in words
     "situation=partner-violence&postcode=1000&lang=nl",
+]
+
+SPELLINGS = [
+    # not plain: judged by the declared route (FastAPI's parsing), answered or refused as before
+    ("situation=partner-violence&division=huy&urgent=1", {}),
+    ("situation=partner-violence&division=huy&urgent=True", {}),
+    ("situation=partner-violence&division=huy&urgent=yes", {}),
+    ("situation=partner-violence&division=huy&urgent=", {}),
+    ("situation=partner-violence&limit=05", {}),
+    ("situation=partner-violence&limit=51&lang=nl", {}),
+    ("situation=partner-violence&limit=%2010", {}),
+    ("situation=partner-violence&limit=%D9%A3", {}),  # an Arabic-Indic digit
+    ("situation=partner-violence&limit=1e1", {}),
+    ("situation=nope&urgent=maybe&limit=0", {"Accept-Language": "de-BE,de;q=0.9"}),  # both refusals, in German
+    ("situation=nope&lang=xx&limit=0", {}),  # which refusal comes first
+    ("situation=partner-violence&limit=0", {"Authorization": "Bearer not-a-key"}),  # the key is judged first
+    ("situation=partner-violence", {"Authorization": "Basic abc"}),
+]
+PLAIN = [
+    # plain: answered without dependency solving, the same as the declared route would
+    ("situation=partner-violence&situation=forced-marriage&division=huy", {}),  # the last one counts, as before
+    ("situation=&need=shelter&division=huy&urgent=false&limit=50", {}),  # a blank parameter is absent
+    ("situation=partner-violence&division=huy&lang=", {"Accept-Language": "nl-BE"}),
+    ("situation=partner-violence&division=liege&lang=en", {"Accept-Language": "de"}),  # lang wins
+    ("situation=partner-violence&division=liege&limit=1&other=ignored", {}),
+    ("situation=nope&lang=nl", {}),  # refused by ReferralQuery.of, in Dutch
+    ("situation=partner-violence&lang=xx", {}),
+    ("situation=partner-violence&commune=Eupen&lang=de", {}),
+    ("situation=partner-violence&division=huy", {"Authorization": "Bearer not-a-key"}),
 ]
 
 
@@ -120,3 +153,72 @@ def test_the_openapi_document_is_unchanged(clients: tuple[TestClient, TestClient
         "$ref": "#/components/schemas/ReferralAnswerOut"
     }
     assert document == old.get("/openapi.json").json()
+
+
+@pytest.mark.parametrize(("question", "headers"), SPELLINGS + PLAIN)
+def test_every_spelling_answers_as_before(
+    clients: tuple[TestClient, TestClient], question: str, headers: dict[str, str]
+) -> None:
+    new, old = clients
+    assert _shown(new.get(f"/v1/referrals?{question}", headers=headers)) == _shown(
+        old.get(f"/v1/referrals?{question}", headers=headers)
+    )
+
+
+def test_plain_questions_skip_the_declared_route(
+    clients: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spellings above do reach the route they are meant for (else the comparison proves nothing)."""
+    read: list[ReferralQuery | None] = []
+
+    def spy(*args: Any) -> ReferralQuery | None:
+        read.append(found := plain(*args))
+        return found
+
+    plain = referrals_router.plain_query
+    monkeypatch.setattr(referrals_router, "plain_query", spy)
+    new, _ = clients
+    for question in QUESTIONS:
+        new.get(f"/v1/referrals?{question}")
+    assert len(read) == len(QUESTIONS) and None not in read
+    read.clear()
+    for question, _headers in SPELLINGS[:9]:
+        new.get(f"/v1/referrals?{question}")
+    assert read == [None] * 9
+
+
+def test_remembered_sentences_are_each_languages_own(clients: tuple[TestClient, TestClient]) -> None:
+    """The same reasons in four languages, then again once the presenter has forgotten everything: the
+    same words each time, and each language's own."""
+    new, _ = clients
+    question = "situation=forced-marriage&division=huy&language=ar&urgent=true"
+    first = {lang: new.get(f"/v1/referrals?{question}&lang={lang}").json() for lang in ("fr", "nl", "de", "en")}
+    presenters._phrasings.clear()
+    again = {lang: new.get(f"/v1/referrals?{question}&lang={lang}").json() for lang in ("fr", "nl", "de", "en")}
+    assert first == again
+    said = {lang: [r["reasons"] for r in answer["results"]] for lang, answer in first.items()}
+    assert len({str(reasons) for reasons in said.values()}) == 4
+    assert "spricht" in str(said["de"]) or "nicht angegeben" in str(said["de"])
+
+
+def test_an_edit_shows_in_the_next_answer(reference: Reference) -> None:
+    """A renamed service and its new places are in the very next answer: nothing remembered hides an edit."""
+    coordinator = auth("coordinator")
+    with TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as client:
+        question = "/v1/referrals?need=shelter&division=huy&lang=nl"
+        before = client.get(question, headers=coordinator).json()["results"]
+        assert before[0]["service"]["id"] == "shelter-h-1-svc"
+        service = client.get("/v1/services/shelter-h-1-svc", headers=coordinator)
+        renamed = service.json() | {"name": "Accueil (fictif, renommé)"}
+        tag = {"If-Match": service.headers["ETag"]}
+        assert client.put("/v1/services/shelter-h-1-svc", json=renamed, headers=coordinator | tag).status_code == 200
+        places = {"available": 3, "total": 8}
+        assert client.put("/v1/services/shelter-h-1-svc/capacity", json=places, headers=coordinator).status_code == 200
+        after = {r["service"]["id"]: r for r in client.get(question, headers=coordinator).json()["results"]}
+    shown = after["shelter-h-1-svc"]
+    assert shown["service"]["name"] == "Accueil (fictif, renommé)"
+    assert shown["service"]["capacity"]["available"] == 3
+    assert any(reason.startswith("3 vrije plaats(en) op 8") for reason in shown["reasons"])
+    assert {"code": "places", "values": {"available": 3, "total": 8, "on": date.today().isoformat()}} in shown[
+        "reason_codes"
+    ]
