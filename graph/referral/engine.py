@@ -11,14 +11,17 @@ come with it. Results carry reason codes; `api.reasons` renders them.
 
 from __future__ import annotations
 
+import threading
 from bisect import insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from heapq import merge
 
-from graph.models import Organisation, ServiceCandidate
+from graph.models import Organisation, ServiceCandidate, Visibility
 from graph.reference import Reference
 from graph.referral.answer import Answer, LanguageHelp, Notice, Result
+from graph.referral.bulk import Bulk
 from graph.referral.cache import RankingCache, RankingKey
 from graph.referral.fallbacks import Fallback, fallbacks
 from graph.referral.policy import allowed, visible_contacts
@@ -59,6 +62,30 @@ class ReferralEngine:
         self.today = today
         self.scorer = Scorer(reference.geography, capacity_fresh_days=capacity_fresh_days)
         self.cache: RankingCache[Ranking] = RankingCache(store=store)
+        self._local = threading.local()
+        """`bulk`: this thread's one search of every term per clearance, while it warms (`searching_once`)."""
+
+    @contextmanager
+    def searching_once(self) -> Iterator[None]:
+        """For this thread (a warm-up asking every term in every division): the lists it computes come from
+        one store search of every term per clearance (`Bulk`), while the directory version holds, instead of
+        one store search per list. Other threads search as usual."""
+        self._local.bulk = {}
+        try:
+            yield
+        finally:
+            del self._local.bulk
+
+    def _searched_once(self, q: Question, divisions: list[str] | None, version: int) -> list[ServiceCandidate] | None:
+        """The candidates from this thread's `Bulk` (fetched on first use), or None: search the store (not
+        warming, or the directory changed since the bulk was read)."""
+        held: dict[Visibility, Bulk] | None = getattr(self._local, "bulk", None)
+        if held is None:
+            return None
+        bulk = held.get(q.role.clearance)
+        if bulk is None:
+            held[q.role.clearance] = bulk = Bulk.of(self.store, version, self.ref.taxonomy.terms, q.role.clearance)
+        return bulk.search(q.terms, divisions) if bulk.version == version else None
 
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:
         """The answer to one question, for a caller of this role."""
@@ -136,7 +163,8 @@ class ReferralEngine:
                     q.terms, divisions=divisions, clearance=q.role.clearance, among=among
                 )
 
-            ranking = self._ranking(search(), q, search)
+            found = self._searched_once(q, divisions, version)
+            ranking = self._ranking(search() if found is None else found, q, search)
             self.cache.put(version, key, ranking, terms=q.terms)
         return ranking.for_language(q.query.language)
 
@@ -213,7 +241,9 @@ class ReferralEngine:
                 found = self.store.candidate_services(q.terms, clearance=q.role.clearance, among=among)
                 return [c for c in found if c.service.terms() & q.wanted]
 
-            ranking = self._ranking(search(), q, search)
+            once = self._searched_once(q, None, version)
+            found = search() if once is None else [c for c in once if c.service.terms() & q.wanted]
+            ranking = self._ranking(found, q, search)
             self.cache.put(version, key, ranking, terms=q.wanted)
         return ranking.for_language(q.query.language)
 

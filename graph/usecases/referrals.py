@@ -207,11 +207,12 @@ class ReferralCases:
         before = len(self.engine.cache)
         asked = [(caller, query) for query in warm_questions(self.engine.ref) for caller in WARMING]
         done = 0
-        for caller, query in asked:
-            if time.monotonic() - start >= deadline_s or stopped():
-                break
-            self.refer(caller, query, count=False)
-            done += 1
+        with self.engine.searching_once():
+            for caller, query in asked:
+                if time.monotonic() - start >= deadline_s or stopped():
+                    break
+                self.refer(caller, query, count=False)
+                done += 1
         lists = max(0, len(self.engine.cache) - before)
         return Warmth(done, lists, round(time.monotonic() - start, 3), done == len(asked))
 

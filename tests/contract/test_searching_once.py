@@ -1,0 +1,46 @@
+"""A warm-up's one search of every term gives the lists the store's own searches give, on every store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from graph.models import Location, Service, Visibility
+from graph.reference import Reference
+from graph.referral import ReferralEngine, Role
+from graph.store import GraphStore
+from graph.usecases import import_directory
+from graph.usecases.referrals import warm_questions
+from loaders.directory import read_directory
+from loaders.generate import generate_directory
+
+TODAY = date(2026, 11, 26)
+
+
+def test_the_same_answers_as_one_search_per_list(store: GraphStore, reference: Reference, tmp_path: Path) -> None:
+    generate_directory(tmp_path, orgs=150, seed=31, links_per_org=2)
+    import_directory(read_directory(tmp_path, reference), store, reference=reference)
+    hidden = Visibility.HIDDEN
+    served = store.list(Service, clearance=hidden)[::7]  # some serve communes and divisions by list
+    places = sorted({loc.commune for loc in store.list(Location, clearance=hidden)})
+    area = {"area_communes": (places[0],), "area_divisions": ("verviers",)}
+    store.upsert([s.model_copy(update=area) for s in served])
+    warm, cold = ReferralEngine(store, reference, today=TODAY), ReferralEngine(store, reference, today=TODAY)
+    questions = warm_questions(reference)
+    with warm.searching_once():
+        for role in (Role.PROFESSIONAL, Role.PUBLIC):
+            for q in questions:
+                warm.refer(q, role)
+    lists = len(warm.cache)
+    compared = fallbacks = 0
+    for role in (Role.PROFESSIONAL, Role.PUBLIC):
+        for q in questions:
+            got, want = warm.refer(q, role), cold.refer(q, role)
+            assert [(r.candidate, r.score, r.alternative) for r in got.results] == [
+                (r.candidate, r.score, r.alternative) for r in want.results
+            ], (q, role)
+            assert got.notices == want.notices
+            compared += 1
+            fallbacks += any(n.code == "none_here" for n in got.notices)
+    assert len(warm.cache) == lists, "every list was warm: none computed again"
+    assert compared == 2 * len(questions) and fallbacks > 0
