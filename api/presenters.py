@@ -29,7 +29,8 @@ from graph.reference import Reference
 from graph.referral import Answer, Fallback, Reason, Result, fallbacks
 
 REMEMBERED = 20_000
-"""Lists of reasons said, and candidates shown, kept per process before starting afresh: a few thousand in use."""
+"""Reasons said (per language) and candidates shown, kept per process before starting afresh: at 10k, a hundred
+reasons and ~4,500 candidates (≈ 1.6 kB each) after 4,000 questions."""
 
 
 def division_out(reference: Reference, division: str | None, lang: str) -> DivisionOut | None:
@@ -72,43 +73,35 @@ def _capacity_doc(r: Result) -> dict[str, Any] | None:
 
 
 class Phrasing:
-    """A reference's words in one language, remembering each list of reasons it said: the same lists come back
-    in answer after answer, and saying one (labels, names, dates, then the raw values) costs more than the
-    ranking that found it. A reason is a value (its code and its values), so a list said once reads the same
-    for as long as the reference; lists holding an unhashable value are said each time."""
+    """A reference's words in one language, remembering each reason it said: the same few hundred reasons come
+    back in answer after answer, and saying one (labels, names, dates, then the raw values) costs more than
+    the ranking that found it. A reason is a value (its code and its values, of the types the scorer gives
+    each code), so one said once reads the same for as long as the reference; a reason holding an
+    unhashable value is said each time."""
 
     def __init__(self, reference: Reference, lang: str) -> None:
         self.words = Words(reference, lang)
-        self._said: dict[object, tuple[list[str], list[dict[str, Any]]]] = {}
-        self._shown: dict[int, Shown] = {}
-
-    def shown(self, c: ServiceCandidate) -> Shown:
-        """The candidate's part of a result, made once for each candidate (kept with it: its id stays its own)."""
-        found = self._shown.get(id(c))
-        if found is None or found.candidate is not c:
-            if len(self._shown) >= REMEMBERED:
-                self._shown.clear()
-            found = self._shown[id(c)] = Shown.of(c, self.words.ref)
-        return found
+        self._said: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[str, dict[str, Any]]] = {}
 
     def reasons(self, reasons: tuple[Reason, ...]) -> tuple[list[str], list[dict[str, Any]]]:
         """The sentences and the codes with raw values, as the answer shows them (shared: read, never changed)."""
-        key = tuple([(r.code, tuple(r.values.items())) for r in reasons])
+        said = [self._reason(r) for r in reasons]
+        return [sentence for sentence, _ in said], [code for _, code in said]
+
+    def _reason(self, r: Reason) -> tuple[str, dict[str, Any]]:
+        key = (r.code, tuple(r.values.items()))
         try:
             return self._said[key]
         except KeyError:
-            said = self._say(reasons)
-            if len(self._said) >= REMEMBERED:
+            said = self._said[key] = self._say(r)
+            if len(self._said) > REMEMBERED:
                 self._said.clear()
-            self._said[key] = said
             return said
         except TypeError:  # a list among the values
-            return self._say(reasons)
+            return self._say(r)
 
-    def _say(self, reasons: tuple[Reason, ...]) -> tuple[list[str], list[dict[str, Any]]]:
-        sentences = [self.words.say(reason.code, reason.values) for reason in reasons]
-        codes = [{"code": r.code, "values": {k: _raw(v) for k, v in r.values.items()}} for r in reasons]
-        return sentences, codes
+    def _say(self, r: Reason) -> tuple[str, dict[str, Any]]:
+        return self.words.say(r.code, r.values), {"code": r.code, "values": {k: _raw(v) for k, v in r.values.items()}}
 
 
 _phrasings: dict[tuple[int, str], Phrasing] = {}
@@ -128,12 +121,16 @@ class Shown:
     the ranked lists hold the same frozen candidates answer after answer, so this is made once for each."""
 
     candidate: ServiceCandidate
+    reference: Reference
+    """Whose commune names it shows."""
     organisation: dict[str, Any]
     service: dict[str, Any]
     """The service's fields before `capacity`, in the document's order."""
     locations: list[dict[str, Any]]
     divisions: list[str]
     verified_at: date | None
+    contacts: dict[int, dict[str, Any]]
+    """Each of the service's contacts as JSON, by the contact's id (the candidate holds them: ids stay theirs)."""
 
     @classmethod
     def of(cls, c: ServiceCandidate, reference: Reference) -> Shown:
@@ -141,6 +138,7 @@ class Shown:
         communes = reference.geography.communes
         return cls(
             candidate=c,
+            reference=reference,
             organisation={"id": o.id, "name": o.name, "type": o.type, "sector": o.sector, "website": o.website},
             service={
                 "id": s.id,
@@ -166,7 +164,21 @@ class Shown:
             ],
             divisions=list(c.located_in),
             verified_at=max((d for d in (s.verified_at, o.verified_at) if d is not None), default=None),
+            contacts={id(contact): contact.model_dump(mode="json") for contact in s.contacts},
         )
+
+
+_shown: dict[int, Shown] = {}
+
+
+def shown_of(c: ServiceCandidate, reference: Reference) -> Shown:
+    """`Shown.of(c)`, made once for each candidate whatever the language (kept with it: its id stays its own)."""
+    found = _shown.get(id(c))
+    if found is None or found.candidate is not c or found.reference is not reference:
+        if len(_shown) >= REMEMBERED:
+            _shown.clear()
+        found = _shown[id(c)] = Shown.of(c, reference)
+    return found
 
 
 def _service_doc(shown: Shown, r: Result, now: datetime) -> dict[str, Any]:
@@ -179,9 +191,11 @@ def _service_doc(shown: Shown, r: Result, now: datetime) -> dict[str, Any]:
     }
 
 
-def _result_doc(said: Phrasing, rank: int, r: Result, names: dict[str, str], now: datetime) -> dict[str, Any]:
-    """One result as `ReferralResultOut` reads it: every field, contacts kept as their model."""
-    shown = said.shown(r.candidate)
+def _result_doc(
+    said: Phrasing, rank: int, r: Result, names: dict[str, str], now: datetime, written: bool
+) -> dict[str, Any]:
+    """One result as `ReferralResultOut` reads it: every field, contacts kept as their model (or `written`)."""
+    shown = shown_of(r.candidate, said.words.ref)
     sentences, codes = said.reasons(r.reasons)
     return {
         "rank": rank,
@@ -190,7 +204,9 @@ def _result_doc(said: Phrasing, rank: int, r: Result, names: dict[str, str], now
         "service": _service_doc(shown, r, now),
         "reasons": sentences,
         "reason_codes": codes,
-        "contacts": list(r.contacts),
+        "contacts": [shown.contacts.get(id(c)) or c.model_dump(mode="json") for c in r.contacts]
+        if written
+        else list(r.contacts),
         "locations": shown.locations,
         "divisions": shown.divisions,
         "path": [{"id": i, "name": names.get(i, i)} for i in r.path],
@@ -199,9 +215,10 @@ def _result_doc(said: Phrasing, rank: int, r: Result, names: dict[str, str], now
     }
 
 
-def answer_doc(reference: Reference, a: Answer) -> dict[str, Any]:
+def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dict[str, Any]:
     """The engine's answer in the query's language, as the fields of `ReferralAnswerOut`: reasons, notices
-    and warnings rendered as sentences; dates, enums and contacts left for the serialiser."""
+    and warnings rendered as sentences; dates, enums and contacts left for the serialiser — or, `written`,
+    contacts as their JSON already, for orjson."""
     lang = a.query.lang
     said = phrasing(reference, lang)
     words = said.words
@@ -210,11 +227,11 @@ def answer_doc(reference: Reference, a: Answer) -> dict[str, Any]:
     return {
         "division": division.model_dump() if division else None,
         "terms": list(a.terms),
-        "results": [_result_doc(said, i, r, a.names, now) for i, r in enumerate(a.results, start=1)],
+        "results": [_result_doc(said, i, r, a.names, now, written) for i, r in enumerate(a.results, start=1)],
         "notices": [words.say(n.code, n.values) for n in a.notices],
         "warnings": [words.say(w.code, w.values) for w in a.warnings],
         "fallbacks": _fallbacks_doc(a.fallbacks, lang),
-        "language": _language_doc(said, a, now),
+        "language": _language_doc(said, a, now, written),
     }
 
 
@@ -224,7 +241,7 @@ def answer_out(reference: Reference, a: Answer) -> ReferralAnswerOut:
 
 
 def _model_json(value: object) -> object:
-    """What orjson cannot write itself: the records' own models (a service's contacts)."""
+    """What orjson cannot write itself: the records' own models."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     raise TypeError(type(value).__name__)
@@ -233,10 +250,10 @@ def _model_json(value: object) -> object:
 def answer_json(reference: Reference, a: Answer) -> bytes:
     """The answer as the JSON document `ReferralAnswerOut` describes, written once by orjson (dates in ISO
     form and enums by value, as pydantic writes them)."""
-    return orjson.dumps(answer_doc(reference, a), default=_model_json)
+    return orjson.dumps(answer_doc(reference, a, written=True), default=_model_json)
 
 
-def _language_doc(said: Phrasing, a: Answer, now: datetime) -> dict[str, Any] | None:
+def _language_doc(said: Phrasing, a: Answer, now: datetime, written: bool) -> dict[str, Any] | None:
     """What the answer offers for the person's language: spoken here or not, its helplines, interpreting."""
     if a.language is None:
         return None
@@ -246,7 +263,7 @@ def _language_doc(said: Phrasing, a: Answer, now: datetime) -> dict[str, Any] | 
         "name": said.words.value("language", a.language.language),
         "spoken_here": a.language.spoken_here,
         "helplines": _fallbacks_doc(a.language.helplines, said.words.lang),
-        "interpreting": [_result_doc(said, i, r, a.names, now) for i, r in enumerate(interpreting, start=1)],
+        "interpreting": [_result_doc(said, i, r, a.names, now, written) for i, r in enumerate(interpreting, start=1)],
     }
 
 

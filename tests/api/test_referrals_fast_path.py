@@ -194,6 +194,7 @@ def test_remembered_sentences_are_each_languages_own(clients: tuple[TestClient, 
     question = "situation=forced-marriage&division=huy&language=ar&urgent=true"
     first = {lang: new.get(f"/v1/referrals?{question}&lang={lang}").json() for lang in ("fr", "nl", "de", "en")}
     presenters._phrasings.clear()
+    presenters._shown.clear()
     again = {lang: new.get(f"/v1/referrals?{question}&lang={lang}").json() for lang in ("fr", "nl", "de", "en")}
     assert first == again
     said = {lang: [r["reasons"] for r in answer["results"]] for lang, answer in first.items()}
