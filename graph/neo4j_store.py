@@ -154,11 +154,18 @@ class Neo4jStore(GraphStore):
             raise StoreError("a value is out of the range Neo4j can store") from exc
 
     def _read(self, text: LiteralString, **params: Any) -> list[neo4j.Record]:
+        """One read in an auto-commit transaction (one round trip instead of a managed transaction's two: the
+        reads a kept ranking makes after an edit are a few milliseconds of the next answer); a transient
+        failure is tried again as a managed read, which the driver retries."""
+
         def work(tx: ManagedTransaction) -> list[neo4j.Record]:
             return list(tx.run(text, params))
 
-        with self._errors(), self._driver.session(database=self.database) as session:
-            return session.execute_read(unit_of_work(timeout=self.query_timeout)(work))
+        with self._errors(), self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            try:
+                return list(s.run(neo4j.Query(text, timeout=self.query_timeout), params))
+            except (neo4j_errors.TransientError, neo4j_errors.SessionExpired, neo4j_errors.ServiceUnavailable):
+                return s.execute_read(unit_of_work(timeout=self.query_timeout)(work))
 
     def _write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         """One write transaction at a time from this process: concurrent batches on the same organisations
