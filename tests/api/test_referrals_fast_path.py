@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from api import presenters
 from api.http.app import create_app
+from api.http.auth import caller
 from api.http.deps import CallerDep, RelaisDep
 from api.http.routers import referrals as referrals_router
 from api.presenters import answer_out
@@ -185,6 +186,20 @@ def test_plain_questions_skip_the_declared_route(
     for question, _headers in SPELLINGS[:9]:
         new.get(f"/v1/referrals?{question}")
     assert read == [None] * 9
+
+
+def _calls(dependant: Any) -> set[str]:
+    return {d.call.__name__ for d in dependant.dependencies} | {n for d in dependant.dependencies for n in _calls(d)}
+
+
+def test_the_fast_path_does_what_every_dependency_did(clients: tuple[TestClient, TestClient]) -> None:
+    """`ReferralRoute` reproduces the caller, Relais, the language and `referral_query`: a dependency added to
+    the app, the router or the route would be skipped by it, so this test names them all (add it there too)."""
+    new, _ = clients
+    route = next(r for r in referrals_router.router.routes if isinstance(r, referrals_router.ReferralRoute))
+    assert [d.dependency for d in new.app.router.dependencies] == [caller]  # type: ignore[attr-defined]
+    assert referrals_router.router.dependencies == []
+    assert _calls(route.dependant) == {"get_relais", "caller", "referral_query", "language"}
 
 
 def test_remembered_sentences_are_each_languages_own(clients: tuple[TestClient, TestClient]) -> None:
