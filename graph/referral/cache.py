@@ -9,7 +9,7 @@ notes the services touched, and its next question re-reads only those from the s
 one lookup by id, not a search over every service of the term). A service edited where it stays (its
 places, languages, hours: `same_place`) is re-ranked in place in the lists holding it, with no store
 read at all (`Kept.rescored`) — a shelter's daily places do not send anyone back to the store. Reference
-data (communes, divisions, terms), a deleted organisation or location, or too many changes at once empty
+data (communes, divisions, terms), or too many changes at once empty
 it. Links (cooperations, referral flows, memberships, attendances), platforms and trainings leave it as
 it is: the ranked lists hold no partner (partners are the question's own points).
 """
@@ -174,8 +174,8 @@ def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
             return None
     organisations = _listed(store, Organisation, ids)
     locations = _listed(store, Location, ids)
-    if len(organisations) < len(ids[Organisation.kind]) or len(locations) < len(ids[Location.kind]):
-        return None  # deleted: what held a deleted location (hidden from the list) cannot be found
+    # deleted: an organisation's services go with it, and a location is deleted once the services naming it
+    # no longer do (`DirectoryCases.delete_location`), each logged: read again, they leave the lists
     maybe = {s.id: s for s in _listed(store, Service, ids)}
     alone = tuple(
         s

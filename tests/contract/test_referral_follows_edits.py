@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.models import Capacity, Commune, Organisation, Service, Status, Visibility
+from graph.models import Capacity, Commune, Location, Organisation, Service, Status, Visibility
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
 from graph.store import GraphStore
@@ -118,6 +118,9 @@ def test_a_location_moved_to_another_division(store: GraphStore, reference: Refe
     assert ids(engine) == ["sa"], "sb now only in Liège"
     store.upsert([loc("lb", "b", Visibility.PUBLIC, HUY_COMMUNE)])
     assert ids(engine) == ["sa", "sb"], "back in Huy"
+    store.upsert([svc("sb", "b", location_ids=())])  # as `delete_location` does: its services first
+    store.delete(Location, "lb")
+    assert ids(engine) == ["sa"], "its location deleted: in no division"
 
 
 def test_a_hidden_location_moved_to_another_division(store: GraphStore, reference: Reference) -> None:

@@ -123,6 +123,18 @@ def test_an_edit_in_place_reorders_each_language_kept(store: CountingStore, refe
     assert ask(engine, situation="partner-violence", language="ar") == ["sa", "sb"], "active again: back"
 
 
+def test_a_deleted_organisation_leaves_the_lists_holding_it(store: CountingStore, reference: Reference) -> None:
+    """Its services and locations were deleted with it, each logged: the lists holding them read them again
+    (gone); the others are kept."""
+    engine = ReferralEngine(store, reference, today=TODAY)
+    ask(engine, situation="partner-violence")
+    ask(engine, need="shelter")
+    store.delete(Organisation, "b")
+    assert ask(engine, situation="partner-violence") == ["sa"]
+    assert ask(engine, need="shelter") == ["sc"]
+    assert searches(store) == 2 and store.reread == ["sb"]
+
+
 def test_links_platforms_and_purges_keep_every_list(store: CountingStore, reference: Reference) -> None:
     engine = ReferralEngine(store, reference, today=TODAY)
     ask(engine, situation="partner-violence")
@@ -134,7 +146,7 @@ def test_links_platforms_and_purges_keep_every_list(store: CountingStore, refere
     assert searches(store) == 2 and store.reread == []
 
 
-@pytest.mark.parametrize("edit", ["commune", "deleted organisation", "too many"])
+@pytest.mark.parametrize("edit", ["commune", "too many"])
 def test_what_empties_the_cache(store: CountingStore, reference: Reference, edit: str) -> None:
     engine = ReferralEngine(store, reference, today=TODAY)
     engine.cache.changes_limit = 5
@@ -143,9 +155,6 @@ def test_what_empties_the_cache(store: CountingStore, reference: Reference, edit
     if edit == "commune":
         other = next(r for r in reference.records() if isinstance(r, Commune) and r.id != HUY_COMMUNE)
         store.upsert([other.model_copy(update={"name": other.name + " (bis)"})])
-    elif edit == "deleted organisation":
-        store.upsert([org("d", "D fictive")])
-        store.delete(Organisation, "d")
     else:
         store.upsert([org(f"x{i}") for i in range(6)])  # six new organisations, with no service
     ask(engine, need="shelter")
