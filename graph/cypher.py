@@ -257,7 +257,7 @@ DIRECTORY_VERSION: LiteralString = (
 """The newest change's sequence number, read from the end of the `change_seq` index."""
 CHANGED_SINCE: LiteralString = """
     MATCH (c:Change) WHERE c.seq >= $since
-    RETURN c.seq AS seq, c.entity AS entity, c.entity_ids AS entity_ids ORDER BY c.seq LIMIT $limit
+    RETURN c.seq AS seq, c.entity AS entity, c.entity_ids AS entity_ids, c.diffs AS diffs ORDER BY c.seq LIMIT $limit
 """
 """The writes from the one whose `seq` is the version asked about (a range read of the `change_seq` index, in
 its order): `Neo4jStore._changed_since` checks that this one is still there (a wiped log starts again)."""

@@ -40,7 +40,7 @@ from graph.models import (
     Training,
     link_ends,
 )
-from graph.store import GraphStore, Wanted, purge_diff
+from graph.store import Changed, GraphStore, Wanted, changed_fields, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -404,6 +404,7 @@ class MemoryStore(GraphStore):
     def version(self) -> int:
         return len(self._changes)
 
-    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+    def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
         with self._lock:  # the version is the length of the log: entry i has version i + 1
-            return [(c.entity, c.entity_id) for c in self._changes[version : version + limit]]
+            entries = self._changes[version : version + limit]
+        return [Changed(c.entity, c.entity_id, changed_fields(c.diff)) for c in entries]

@@ -33,7 +33,7 @@ from graph.models import (
     Tally,
 )
 from graph.privacy import STORED_CONTEXT
-from graph.store import GraphStore, Wanted, purge_diff
+from graph.store import Changed, GraphStore, Wanted, changed_fields, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -460,13 +460,18 @@ class Neo4jStore(GraphStore):
             self._version_read = (started, version)
         return version
 
-    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+    def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
         """One node per write, its entries in a list: `limit` nodes hold at least `limit` entries. The node of
         `version` itself comes first unless the log was wiped since (None: everything may have changed)."""
         rows = self._read(cypher.CHANGED_SINCE, since=version, limit=limit + 1)
         if version and (not rows or rows[0]["seq"] != version):
             return None
-        return [(row["entity"], id_) for row in rows if row["seq"] != version for id_ in row["entity_ids"]]
+        return [
+            Changed(row["entity"], id_, changed_fields(json.loads(diff)))
+            for row in rows
+            if row["seq"] != version
+            for id_, diff in zip(row["entity_ids"], row["diffs"], strict=True)
+        ]
 
     def changes(self, limit: int = 100) -> list[Change]:
         out: list[Change] = []

@@ -59,7 +59,7 @@ from graph.models import (
     link_ends,
 )
 from graph.privacy import STORED_CONTEXT
-from graph.store import KINDS, LINK_KINDS, Wanted, purge_diff
+from graph.store import KINDS, LINK_KINDS, Changed, Wanted, changed_fields, purge_diff
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -105,10 +105,11 @@ BURY = "INSERT INTO gone (kind, key, seq) VALUES (?, ?, ?) ON CONFLICT (kind, ke
 PUT_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 TOP_SEQ = "SELECT coalesce(max(seq), 0) FROM changes"
 CHANGED_SINCE = (
-    "SELECT json_extract(data, '$.entity'), json_extract(data, '$.entity_id') FROM changes"
+    "SELECT json_extract(data, '$.entity'), json_extract(data, '$.entity_id'), json_extract(data, '$.diff')"
+    " FROM changes"
     " WHERE seq > ? ORDER BY seq LIMIT ?"
 )
-"""(kind, id) of the change-log entries after a version, from the primary key (seq) onwards."""
+"""(kind, id, diff) of the change-log entries after a version, from the primary key (seq) onwards."""
 REPORTS_TABLE = (
     "CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL,"
     " status TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID"
@@ -620,12 +621,12 @@ class SqliteStore(MemoryStore):
         self._fresh()
         return self._seen
 
-    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
+    def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
         """From the change table by `seq`, on the read-only connection (`_read_file`): the question asking this
         must not wait for a write's fsync. It may list entries the view has yet to catch up with: more, never
         less."""
         rows = self._read_file(CHANGED_SINCE, (version, limit))
-        return [(str(kind), str(id_)) for kind, id_ in rows]
+        return [Changed(str(kind), str(id_), changed_fields(json.loads(d) if d else None)) for kind, id_, d in rows]
 
     def _read_file(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Any]:
         """Rows read from the file on a read-only connection of its own, committed by any process: a write

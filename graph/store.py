@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import combinations
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -63,6 +63,20 @@ MAX_PATH_HOPS = 6
 
 KINDS: dict[str, type[Record]] = {t.kind: t for t in ENTITY_TYPES}
 LINK_KINDS: dict[str, type[Link]] = {t.kind: t for t in LINK_TYPES}
+
+
+class Changed(NamedTuple):
+    """A change-log entry after a version: the record's (or link's) kind and id, and the fields the change
+    set (None: the entry does not say)."""
+
+    kind: str
+    id: str
+    fields: frozenset[str] | None
+
+
+def changed_fields(diff: dict[str, Any] | None) -> frozenset[str] | None:
+    """The fields a change-log diff names (None when it names none: a purge of its values keeps the names)."""
+    return frozenset(diff) if diff else None
 
 
 @dataclass(frozen=True)
@@ -276,9 +290,9 @@ class GraphStore(ABC):
         """Changes with every write that changed something: what caches of derived views key on."""
 
     @abstractmethod
-    def _changed_since(self, version: int, limit: int) -> list[tuple[str, str]] | None:
-        """(entity kind, entity id) of the change-log entries after `version`, oldest first: all of them, or at
-        least `limit` when there are more; None when the log no longer reaches back to `version` (wiped)."""
+    def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
+        """The change-log entries after `version`, oldest first: all of them, or at least `limit` when there are
+        more; None when the log no longer reaches back to `version` (wiped)."""
 
     @abstractmethod
     def meta(self) -> dict[str, str]:
@@ -327,23 +341,27 @@ class GraphStore(ABC):
     def tally_version(self, kind: type[Tally]) -> int:
         """Moves with every write of a kind of tally: what the analysis cache keys recorded referrals on."""
 
-    def changed_since(self, version: int, limit: int = 1000) -> list[tuple[str, str]] | None:
-        """(entity kind, entity id) of every change-log entry after `version` (a value `version()` gave),
-        oldest first, as many as there are entries (an organisation's deletion lists it, then each service,
-        location and link it took); None when there are more than `limit`, or when the log no longer reaches
-        back to `version`: the caller must then assume that everything changed. What lets a cache keyed
-        on the version keep what an edit does not reach (`graph.referral.cache`).
+    def changed_since(self, version: int, limit: int = 1000) -> list[Changed] | None:
+        """Every change-log entry after `version` (a value `version()` gave): its kind, id and the fields it
+        changed, oldest first, as many as there are entries (an organisation's deletion lists it, then each
+        service, location and link it took); None when there are more than `limit`, or when the log no longer
+        reaches back to `version`: the caller must then assume that everything changed. What lets a cache
+        keyed on the version keep what an edit does not reach (`graph.referral.cache`).
 
         >>> from graph.memory_store import MemoryStore
         >>> from graph.models import Organisation
         >>> store = MemoryStore()
         >>> before = store.version()
-        >>> _ = store.upsert([Organisation(id=i, name=i, type="shelter", sector="associative", source="doctest")
-        ...                   for i in ("a", "b")])
-        >>> store.changed_since(before)
+        >>> made = [Organisation(id=i, name=i, type="shelter", sector="associative", source="doctest") for i in "ab"]
+        >>> _ = store.upsert(made)
+        >>> [(c.kind, c.id) for c in store.changed_since(before)]
         [('Organisation', 'a'), ('Organisation', 'b')]
         >>> store.changed_since(before, limit=1) is None
         True
+        >>> renamed = store.version()
+        >>> _ = store.upsert([made[0].model_copy(update={"name": "A"})])
+        >>> store.changed_since(renamed)
+        [Changed(kind='Organisation', id='a', fields=frozenset({'name'}))]
         """
         if version < 0 or limit < 0:
             raise InvalidInput("version and limit must not be negative")

@@ -34,7 +34,8 @@ from graph.models import (
     Training,
     Visibility,
 )
-from graph.store import GraphStore
+from graph.referral.ranked import PLACEMENT
+from graph.store import Changed, GraphStore
 
 Entity = tuple[str, str]
 """(kind, id) of a record, as the change log names it."""
@@ -46,7 +47,7 @@ class Kept(Protocol):
     def entities(self) -> frozenset[Entity]:
         """Every service, organisation and location its candidates are made of (a few more do no harm)."""
 
-    def rescored(self, service: Service) -> Self | None:
+    def rescored(self, service: Service, stayed: bool) -> Self | None:
         """The list with `service` (which it holds) re-ranked; None when the edit moved it."""
 
     def refreshed(self, services: Iterable[str]) -> Self:
@@ -104,16 +105,16 @@ class Entry(Generic[T]):
     kept: T
     terms: frozenset[str]
     entities: frozenset[Entity]
-    pending: Mapping[str, Service | None] = field(default_factory=dict)
-    """Service id → its new record to re-rank in place, or None: read it again from the store. Applied by
-    the list's next question (`updated`), so an edit costs each list a note, and only the lists asked
-    pay for it."""
+    pending: Mapping[str, tuple[Service, bool] | None] = field(default_factory=dict)
+    """Service id → its new record to re-rank in place (and whether it stayed where it stood), or None: read
+    it again from the store. Applied by the list's next question (`updated`), so an edit costs each list a
+    note, and only the lists asked pay for it."""
 
     def updated(self) -> T:
         """The list with what is pending applied."""
         kept, again = self.kept, []
-        for sid, service in self.pending.items():
-            rescored = kept.rescored(service) if service is not None else None
+        for sid, edited in self.pending.items():
+            rescored = kept.rescored(*edited) if edited is not None else None
             if rescored is None:  # to be read again, or it moved
                 again.append(sid)
             else:
@@ -144,6 +145,8 @@ class Reach:
     """The newcomers' terms: a list asked for none of them is not entered."""
     rescored: tuple[Service, ...] = ()
     """Active services edited alone (perhaps where they stay: `Kept.rescored` checks it list by list)."""
+    stayed: frozenset[str] = frozenset()
+    """Those of them whose edits, the change log says, left them where they stood."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", frozenset(t for n in self.newcomers for t in n.terms))
@@ -161,17 +164,15 @@ class Reach:
         )
 
 
-def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
+def reach_of(store: GraphStore, changed: Sequence[Changed]) -> Reach | None:
     """What these changes reach, read from the store as it is now; None when it may be anything.
 
     An active service edited alone (not its organisation, nor one of its locations) is re-ranked in the
-    lists holding it, and reaches those it may now enter; an inactive one is dropped where held."""
-    ids: dict[str, set[str]] = {kind: set() for kind in RANKED_KINDS}
-    for kind, id_ in changed:
-        if kind in RANKED_KINDS:
-            ids[kind].add(id_)
-        elif kind not in UNRANKED_KINDS:
-            return None
+    lists holding it; unless the change log says none of its edits touched where it stands (`PLACEMENT`),
+    it also reaches the lists it may now enter. An inactive one is read again where held."""
+    ids = _changed_ids(changed)
+    if ids is None:
+        return None
     organisations = _listed(store, Organisation, ids)
     locations = _listed(store, Location, ids)
     # deleted: an organisation's services go with it, and a location is deleted once the services naming it
@@ -184,8 +185,11 @@ def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
         and s.organisation_id not in ids[Organisation.kind]
         and ids[Location.kind].isdisjoint(s.location_ids)
     )
+    stayed = frozenset(s.id for s in alone) - _moved(changed)
     touched = set(ids[Service.kind])  # deleted ones included: read again, they leave the lists
     ids[Service.kind] -= {s.id for s in alone}
+    for sid in stayed:  # where it stood: no list it was not in can take it now
+        del maybe[sid]
     for o in organisations:  # renamed, (de)activated: its services are read again where it is held
         of = _services_of(store, o.id)
         touched.update(s.id for s in of)
@@ -198,7 +202,28 @@ def reach_of(store: GraphStore, changed: Sequence[Entity]) -> Reach | None:
         maybe.update((s.id, s) for s in at)
     entities = frozenset((kind, id_) for kind, found in ids.items() for id_ in found)
     arriving = newcomers(store, [s for s in maybe.values() if s.status is Status.ACTIVE])
-    return Reach(entities, arriving, frozenset(touched), alone)
+    return Reach(entities, arriving, frozenset(touched), alone, stayed)
+
+
+def _changed_ids(changed: Sequence[Changed]) -> dict[str, set[str]] | None:
+    """The ids of the changed services, organisations and locations; None when a change of another kind may
+    reach anything (reference data)."""
+    ids: dict[str, set[str]] = {kind: set() for kind in RANKED_KINDS}
+    for c in changed:
+        if c.kind in RANKED_KINDS:
+            ids[c.kind].add(c.id)
+        elif c.kind not in UNRANKED_KINDS:
+            return None
+    return ids
+
+
+MOVING = frozenset({"id", *PLACEMENT})
+"""Fields whose change may move a service to other lists (a new record names its id)."""
+
+
+def _moved(changed: Sequence[Changed]) -> set[str]:
+    """The services a change may have moved (one that the log does not say the fields of, among them)."""
+    return {c.id for c in changed if c.kind == Service.kind and (c.fields is None or not c.fields.isdisjoint(MOVING))}
 
 
 R = TypeVar("R", Organisation, Location, Service)
@@ -331,8 +356,9 @@ def _followed(entry: Entry[T], reach: Reach, division: str | None) -> Entry[T] |
         return entry
     pending = dict(entry.pending)
     for service in held:
-        if pending.get(service.id, service) is not None:  # a read already pending reads the newest
-            pending[service.id] = service
+        noted = pending.get(service.id, (service, True))
+        if noted is not None:  # a read already pending reads the newest; an earlier move is not forgotten
+            pending[service.id] = (service, noted[1] and service.id in reach.stayed)
     if reached:
         pending.update(dict.fromkeys(reach.services))
     if len(pending) > PENDING_LIMIT:

@@ -100,15 +100,19 @@ class Ranking:
             self._languages[language] = found
         return found
 
-    def rescored(self, service: Service) -> Ranking | None:
+    def rescored(self, service: Service, stayed: bool = False) -> Ranking | None:
         """This list with `service`'s new record in place of the one it holds, that candidate alone ranked
         again (here and in each language's order already made); None when the edit moved the service
-        (`same_place`) or the list does not hold it: it must be read again from the store."""
+        (`same_place`) or the list does not hold it: it must be read again from the store.
+
+        `stayed`: the change log says the edits left it where it stood — its locations too, which the
+        candidate's copy may list only in part (those its clearance shows): that copy's list is kept."""
         by_id = self._by_id if self._by_id is not None else {r.candidate.service.id: r for r in self.ranked}
         old = by_id.get(service.id)
-        if old is None or not same_place(old.candidate.service, service):
+        if old is None or not (stayed or same_place(old.candidate.service, service)):
             return None
-        new = self.rank(old.candidate.model_copy(update={"service": service}))
+        shown = service.model_copy(update={"location_ids": old.candidate.service.location_ids})
+        new = self.rank(old.candidate.model_copy(update={"service": shown}))
         out = Ranking(_swapped(self.ranked, old, new), self.scorer, self.rank, self.search)
         for language, ranked in list(self._languages.items()):
             out._languages[language] = _swapped(

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from graph import cypher
-from graph.models import Organisation, Visibility
+from graph.models import Capacity, Organisation, Visibility
 from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore
+from graph.store import Changed, GraphStore
 from tests.contract.store_contract import coop, loc, org, svc
 
 HUY_COMMUNE = "61031"
+
+
+def pairs(changed: list[Changed] | None) -> list[tuple[str, str]]:
+    assert changed is not None
+    return [(c.kind, c.id) for c in changed]
+
+
+def test_the_fields_each_entry_changed(store: GraphStore) -> None:
+    """What lets a kept ranking re-rank a shelter whose places changed without reading anything else."""
+    store.upsert([org("a"), loc("la", "a", Visibility.HIDDEN, HUY_COMMUNE), svc("sa", "a", location_ids=("la",))])
+    start = store.version()
+    places = Capacity(available=2, total=8, updated_at=date(2026, 11, 28))
+    store.upsert([svc("sa", "a", location_ids=("la",), capacity=places)])
+    store.upsert([loc("la", "a", Visibility.HIDDEN, "62063")])
+    store.upsert([svc("sb", "a")])
+    found = store.changed_since(start)
+    assert found is not None and [c.fields for c in found[:2]] == [frozenset({"capacity"}), frozenset({"commune"})]
+    assert found[2] == Changed("Service", "sb", None), "a new record's entry says no field: it may be anywhere"
 
 
 def test_the_entries_after_a_version(store: GraphStore) -> None:
@@ -26,9 +45,9 @@ def test_the_entries_after_a_version(store: GraphStore) -> None:
     store.delete(Organisation, "a")
     link = ("COOPERATES_WITH", "a/b/informal")
     took = [("Organisation", "a"), ("Service", "sa"), ("Location", "la"), link]  # what the deletion took
-    assert store.changed_since(after_orgs) == [("Location", "la"), ("Service", "sa"), link, *took]
-    found = store.changed_since(start)
-    assert found is not None and found[:2] == [("Organisation", "a"), ("Organisation", "b")]
+    assert pairs(store.changed_since(after_orgs)) == [("Location", "la"), ("Service", "sa"), link, *took]
+    found = pairs(store.changed_since(start))
+    assert found[:2] == [("Organisation", "a"), ("Organisation", "b")]
     assert store.changed_since(start, limit=3) is None, "more than the limit: None"
     assert store.changed_since(store.version()) == []
 

@@ -60,7 +60,7 @@ class Names(list[str]):
     def entities(self) -> frozenset[tuple[str, str]]:
         return frozenset((Service.kind, i) for i in self)
 
-    def rescored(self, service: Service) -> Names | None:
+    def rescored(self, service: Service, stayed: bool) -> Names | None:
         return None
 
     def refreshed(self, services: Iterable[str]) -> Names:
@@ -121,6 +121,24 @@ def test_an_edit_in_place_reorders_each_language_kept(store: CountingStore, refe
     assert ask(engine, situation="partner-violence", language="ar") == ["sa"], "inactive: gone at once"
     store.upsert([svc("sb", "b", location_ids=("lb",))])
     assert ask(engine, situation="partner-violence", language="ar") == ["sa", "sb"], "active again: back"
+
+
+def test_a_shelter_at_a_hidden_address_is_re_ranked_in_place(store: CountingStore, reference: Reference) -> None:
+    """Its candidate lists no hidden location (nobody's clearance shows it), yet the change log says only its
+    places changed: re-ranked where it is, nothing read again, and still no address."""
+    store.upsert([loc("lh", "b", Visibility.HIDDEN, HUY_COMMUNE)])
+    full = Capacity(available=0, total=6, updated_at=TODAY)
+    store.upsert([svc("sh", "b", location_ids=("lh",), situations=(), needs=("shelter",), capacity=full)])
+    engine = ReferralEngine(store, reference, today=TODAY)
+    public = engine.refer(ReferralQuery(need="shelter", division="huy"), Role.PUBLIC)
+    assert [r.candidate.service.id for r in public.results] == ["sc", "sh"], "full: after"
+    made = searches(store)
+    free = Capacity(available=2, total=6, updated_at=TODAY)
+    store.upsert([svc("sh", "b", location_ids=("lh",), situations=(), needs=("shelter",), capacity=free)])
+    public = engine.refer(ReferralQuery(need="shelter", division="huy"), Role.PUBLIC)
+    assert [r.candidate.service.id for r in public.results] == ["sh", "sc"], "free places: first"
+    assert public.results[0].candidate.locations == () and public.results[0].candidate.service.location_ids == ()
+    assert searches(store) == made and store.reread == []
 
 
 def test_a_deleted_organisation_leaves_the_lists_holding_it(store: CountingStore, reference: Reference) -> None:
