@@ -304,7 +304,8 @@ def _wrk_figures(line: str) -> dict[str, Any]:
 
 
 def _worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False)
+    """The server's uvicorn workers: its spawned children (not multiprocessing's resource tracker)."""
+    found = subprocess.run(["pgrep", "-P", str(server.pid), "-f", "spawn_main"], capture_output=True, text=True)
     return [int(p) for p in found.stdout.split()]
 
 
