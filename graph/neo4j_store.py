@@ -162,8 +162,9 @@ class Neo4jStore(GraphStore):
             return list(tx.run(text, params))
 
         with self._errors(), self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            statement = neo4j.Query(text, timeout=self.query_timeout)  # the constant, with the store's timeout
             try:
-                return list(s.run(neo4j.Query(text, timeout=self.query_timeout), params))
+                return list(s.run(statement, params))
             except (neo4j_errors.TransientError, neo4j_errors.SessionExpired, neo4j_errors.ServiceUnavailable):
                 return s.execute_read(unit_of_work(timeout=self.query_timeout)(work))
 
