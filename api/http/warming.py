@@ -26,8 +26,14 @@ import threading
 from datetime import date
 
 from api.bootstrap import Relais
+from api.i18n import SPOKEN
 from graph.errors import RelaisError
 from graph.usecases.referrals import WARMING, Warmth, warm_questions
+
+WARM_LANGUAGES = tuple(SPOKEN)[:6]
+"""The languages the finder offers first (French, Dutch, German, English, Arabic, Turkish): each list's order
+for a person speaking one is made on its first question, a sort of every candidate — made in the warm-up
+instead, after every list in no language."""
 
 log = logging.getLogger("relais.warm")
 
@@ -52,7 +58,7 @@ class Warmer:
         """One warm-up, bounded by `RELAIS_WARM_SECONDS`; its figures in the log (counts only). The store
         failing stops it (None): a worker serves cold rather than not at all, and `/readyz` tells the store's state."""
         try:
-            warmth = self.relais.referrals.warm(self.seconds, self._stop.is_set)
+            warmth = self.relais.referrals.warm(self.seconds, self._stop.is_set, WARM_LANGUAGES)
         except RelaisError as exc:
             log.warning("warm-up (%s) stopped: %s", why, type(exc).__name__)
             return None

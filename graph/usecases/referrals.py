@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -199,13 +199,19 @@ class ReferralCases:
             self.unmet(answer, caller.client)
         return answer
 
-    def warm(self, deadline_s: float, stopped: Callable[[], bool] = lambda: False) -> Warmth:
-        """Ask `warm_questions` as each of `WARMING` until `deadline_s` seconds have passed (or `stopped`: the
-        process ends), so that the ranked lists — and the alternatives of the questions that fall back — are
-        in the engine's cache before people ask. Never counted as unmet demand: nobody asked."""
+    def warm(
+        self, deadline_s: float, stopped: Callable[[], bool] = lambda: False, languages: Sequence[str] = ()
+    ) -> Warmth:
+        """Ask `warm_questions` as each of `WARMING`, then again for a person speaking each of `languages` (the
+        order of each list for that language, and the interpreting services where nobody speaks it), until
+        `deadline_s` seconds have passed (or `stopped`: the process ends), so that the ranked lists — and the
+        alternatives of the questions that fall back — are in the engine's cache before people ask. Never
+        counted as unmet demand: nobody asked."""
         start = time.monotonic()
         before = len(self.engine.cache)
-        asked = [(caller, query) for query in warm_questions(self.engine.ref) for caller in WARMING]
+        plain = [(caller, query) for query in warm_questions(self.engine.ref) for caller in WARMING]
+        spoken = [(c, q.model_copy(update={"language": language})) for language in languages for c, q in plain]
+        asked = [*plain, *spoken]
         done = 0
         with self.engine.searching_once():
             for caller, query in asked:

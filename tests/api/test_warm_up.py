@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from itertools import cycle
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from fastapi.testclient import TestClient
 from api.bootstrap import build
 from api.http import warming
 from api.http.app import create_app
-from api.http.warming import Warmer
+from api.http.warming import WARM_LANGUAGES, Warmer
 from graph.memory_store import MemoryStore
 from graph.models import ServiceCandidate, UnmetDemand
 from graph.reference import Reference
@@ -126,12 +127,14 @@ def test_every_warmed_question_is_answered_from_the_cache_as_it_would_be_cold(
     with TestClient(app_on(store, 60)) as warm:
         warmth = warmer_of(warm).last
         assert warmth is not None and warmth.finished
-        assert warmth.questions == len(questions) * len(WARMING) == 39 * 3 * 2 * 2
-        assert warmth.lists >= warmth.questions / 2
+        assert warmth.questions == len(questions) * len(WARMING) * (1 + len(WARM_LANGUAGES)) == 39 * 3 * 2 * 2 * 7
+        assert warmth.lists >= 39 * 3 * 2
         searched = store.searches
         answers = {q: warm.get(path_of(q)).json() for q in questions}
         for q in questions[::7]:
             assert warm.get(path_of(q), headers=auth("professional")).status_code == 200
+        for q, language in zip(questions[::5], cycle(WARM_LANGUAGES), strict=False):  # interpreting lists too
+            assert warm.get(f"{path_of(q)}&language={language}").status_code == 200
         assert store.searches == searched, "a warmed question searched the store again"
     fell_back = [q for q, a in answers.items() if a["results"] and all(r["alternative"] for r in a["results"])]
     assert fell_back, "the demo has questions answered by other divisions' services: their alternatives are warm"
