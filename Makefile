@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev neo4j-start neo4j-stop lint
+.PHONY: run test bench install install-dev neo4j-start neo4j-stop lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: install
 ## make test: install dev tools, start a local Neo4j (unless RELAIS_NEO4J_URI is set), run every test
 test: install-dev
 	scripts/test
+
+## make bench: the full benchmark (installs wrk, starts a Neo4j of its own): figures in docs/performance.md
+bench: install-dev
+	scripts/bench $(SIZES)
 
 lint: install-dev
 	$(BIN)/ruff check graph loaders api viz tests
