@@ -6,6 +6,7 @@ load generator shares them with the server; every figure says so in the JSON (`m
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -13,6 +14,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -350,7 +352,21 @@ def http_throughput(run: Run, env: dict[str, str], seconds: int) -> dict[str, An
         }
     finally:
         script.unlink()
-        server.terminate()
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its workers; a worker still warming answers no signal until its warm-up ends, so
+    after 30 s they are killed (the 100k run of 2026-11-28 lost its figures to that)."""
+    workers = _worker_pids(server)
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        server.kill()
         server.wait(timeout=30)
 
 
