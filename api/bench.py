@@ -426,9 +426,15 @@ def api_latency(relais: Relais, mix: list[ReferralQuery]) -> dict[str, float]:
 
 
 BENCH_SETTINGS = Settings(
-    neo4j_uri=None, public_searches_per_minute=0, keys_file=Path("/nonexistent"), secret_key="bench-only-no-keys"
+    neo4j_uri=None,
+    public_searches_per_minute=0,
+    keys_file=Path("/nonexistent"),
+    secret_key="bench-only-no-keys",
+    warm_seconds=0,
 )
-"""No rate limit, no keys: the bench asks as the public does."""
+"""No rate limit, no keys: the bench asks as the public does. No warm-up in the in-process app of `api_latency`:
+it is given the engine already warm (a warm-up there cost a minute per store and size, and at 100k ran into the
+figures after it); the served workers of `http_throughput` warm as configured."""
 
 
 def bench_store(
