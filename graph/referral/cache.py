@@ -5,10 +5,10 @@ When the directory version moves, the cache asks the store what changed since th
 (`GraphStore.changed_since`) and works out what the edits reach (`Reach`): the lists holding a changed
 service, organisation or location, and those a service may now enter (a service newly given the term,
 an organisation re-activated, a location moved into the division). Such a list is not dropped: it
-notes the services touched, and its next question re-reads only those from the store (`Kept.refreshed`:
+notes the services touched, and its next question re-reads only those from the store (`Kept.updated`:
 one lookup by id, not a search over every service of the term). A service edited where it stays (its
 places, languages, hours: `same_place`) is re-ranked in place in the lists holding it, with no store
-read at all (`Kept.rescored`) — a shelter's daily places do not send anyone back to the store. Reference
+read at all — a shelter's daily places do not send anyone back to the store. Reference
 data (communes, divisions, terms), or too many changes at once empty
 it. Links (cooperations, referral flows, memberships, attendances), platforms and trainings leave it as
 it is: the ranked lists hold no partner (partners are the question's own points).
@@ -47,11 +47,9 @@ class Kept(Protocol):
     def entities(self) -> frozenset[Entity]:
         """Every service, organisation and location its candidates are made of (a few more do no harm)."""
 
-    def rescored(self, service: Service, stayed: bool) -> Self | None:
-        """The list with `service` (which it holds) re-ranked; None when the edit moved it."""
-
-    def refreshed(self, services: Iterable[str]) -> Self:
-        """The list with these services read again from the store (gone, changed, or new in it)."""
+    def updated(self, edited: Mapping[str, tuple[Service, bool] | None]) -> Self:
+        """The list with these services re-ranked in place (a new record, and whether it stayed where it
+        stood) or read again from the store (None, or it moved): gone, changed, or new in it."""
 
 
 T = TypeVar("T", bound=Kept)
@@ -112,14 +110,7 @@ class Entry(Generic[T]):
 
     def updated(self) -> T:
         """The list with what is pending applied."""
-        kept, again = self.kept, []
-        for sid, edited in self.pending.items():
-            rescored = kept.rescored(*edited) if edited is not None else None
-            if rescored is None:  # to be read again, or it moved
-                again.append(sid)
-            else:
-                kept = rescored
-        return kept.refreshed(sorted(again)) if again else kept
+        return self.kept.updated(self.pending) if self.pending else self.kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +135,21 @@ class Reach:
     terms: frozenset[str] = field(init=False)
     """The newcomers' terms: a list asked for none of them is not entered."""
     rescored: tuple[Service, ...] = ()
-    """Active services edited alone (perhaps where they stay: `Kept.rescored` checks it list by list)."""
+    """Active services edited alone (perhaps where they stay: `Kept.updated` checks it list by list)."""
     stayed: frozenset[str] = frozenset()
     """Those of them whose edits, the change log says, left them where they stood."""
 
+    touching: frozenset[Entity] = field(init=False)
+    """Every entity a list holding one of them must note: `entities` and the services re-ranked in place."""
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", frozenset(t for n in self.newcomers for t in n.terms))
+        object.__setattr__(self, "touching", self.entities | {(Service.kind, s.id) for s in self.rescored})
+
+    def passes_by(self, entry: Entry[T]) -> bool:
+        """Whether it leaves this list as it is for certain: none of what it touches is held and no newcomer
+        has its terms (two set operations in C: a move visits every kept list)."""
+        return self.touching.isdisjoint(entry.entities) and self.terms.isdisjoint(entry.terms)
 
     def reaches(self, division: str | None, entry: Entry[T]) -> bool:
         if not self.entities.isdisjoint(entry.entities):
@@ -350,6 +350,8 @@ def _followed(entry: Entry[T], reach: Reach, division: str | None) -> Entry[T] |
     """The entry with what `reach` changes noted as pending: its services edited alone to re-rank in
     place, and every touched service to read again if the edits reach it; None when too many are
     pending (the list is computed afresh when next asked)."""
+    if reach.passes_by(entry):
+        return entry
     held = [s for s in reach.rescored if (Service.kind, s.id) in entry.entities]
     reached = reach.reaches(division, entry)
     if not held and not reached:

@@ -12,11 +12,12 @@ come with it. Results carry reason codes; `api.reasons` renders them.
 from __future__ import annotations
 
 import threading
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from heapq import merge
+from itertools import islice
 
 from graph.models import Organisation, ServiceCandidate, Visibility
 from graph.reference import Reference
@@ -90,8 +91,9 @@ class ReferralEngine:
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:
         """The answer to one question, for a caller of this role."""
         q = self.question(query, role)
-        ranked = self._ranked(q)
-        top, notices = self._alternatives(ranked, self._top(ranked, q), q)
+        ranking = self._ranked(q)
+        ranked = ranking.for_language(q.query.language)
+        top, notices = self._alternatives(ranking, ranked, self._top(ranked, q), q)
         if not top:
             notices.append(Notice("none_at_all", {"term": q.asked}))
         results = tuple(self._result(r.candidate, q) for r in top)
@@ -119,7 +121,7 @@ class ReferralEngine:
         language = q.query.language
         if language is None:
             return None
-        spoken = any(r.local and not r.order[1] and allowed(r.candidate.service, q) for r in ranked)
+        spoken = any(r.local and allowed(r.candidate.service, q) for r in _speakers(ranked))
         lines = tuple(f for f in fallbacks() if f.kind == "helpline" and language in f.languages)
         return LanguageHelp(language, spoken, lines, () if spoken else self._interpreting(q))
 
@@ -132,7 +134,7 @@ class ReferralEngine:
             update={"situation": None, "need": INTERPRETING, "audience": audience, "limit": INTERPRETING_LIMIT}
         )
         sub = Question.of(asked, q.role, self.ref.taxonomy, division=q.division, partners=q.partners, today=q.today)
-        ranked = self._ranked(sub)
+        ranked = self._ranked(sub).for_language(sub.query.language)
         return tuple(self._result(r.candidate, sub) for r in self._top(ranked, sub) if r.wanted)
 
     def question(self, query: ReferralQuery, role: Role) -> Question:
@@ -144,9 +146,9 @@ class ReferralEngine:
         tree = self.store.partner_tree(query.from_org, PARTNER_HOPS) if query.from_org else {}
         return Question.of(query, role, self.ref.taxonomy, division=division, partners=tree, today=self.today)
 
-    def _ranked(self, q: Question) -> list[Ranked]:
-        """The candidates for the question's term in its division, in the order of the static points (and of
-        the person's language when one is asked).
+    def _ranked(self, q: Question) -> Ranking:
+        """The candidates for the question's term in its division, in the order of the static points (and, by
+        `Ranking.for_language`, of the person's language when one is asked).
 
         Kept across directory versions, brought up to date where an edit reaches it (`RankingCache`): a
         question costs one version check and a scan of the head of this list, not a store query over every
@@ -166,7 +168,7 @@ class ReferralEngine:
             found = self._searched_once(q, divisions, version)
             ranking = self._ranking(search() if found is None else found, q, search)
             self.cache.put(version, key, ranking, terms=q.terms)
-        return ranking.for_language(q.query.language)
+        return ranking
 
     def _ranking(self, candidates: list[ServiceCandidate], q: Question, search: Search) -> Ranking:
         """The candidates in the order of their static points, each ranked as `_rank` does; the ranking keeps
@@ -210,13 +212,19 @@ class ReferralEngine:
             del best[limit:]
         return [r for _, r in best]
 
-    def _alternatives(self, ranked: list[Ranked], top: list[Ranked], q: Question) -> tuple[list[Ranked], list[Notice]]:
-        """When nothing in the division answers the term asked: say so, and look beyond the division."""
-        if any(r.wanted for r in top) or any(r.wanted and allowed(r.candidate.service, q) for r in ranked):
+    def _alternatives(
+        self, ranking: Ranking, ranked: list[Ranked], top: list[Ranked], q: Question
+    ) -> tuple[list[Ranked], list[Notice]]:
+        """When nothing in the division answers the term asked: say so, and look beyond the division.
+
+        `ranked`: the list in the person's language's order; `ranking` keeps its wanted candidates apart (a
+        narrow term's list is mostly its broader terms' services: no pass over them)."""
+        wanted = ranking.wanted()
+        if any(r.wanted for r in top) or any(allowed(r.candidate.service, q) for r in wanted):
             return top, []
         if not q.division:
             return top, []
-        here = {r.candidate.service.id for r in ranked if r.wanted}  # the alternatives are all wanted
+        here = {r.candidate.service.id for r in wanted}  # the alternatives are all wanted
         elsewhere = [r for r in self._everywhere(q) if r.candidate.service.id not in here]
         notices = []
         if top or any(allowed(r.candidate.service, q) for r in elsewhere):
@@ -276,3 +284,17 @@ def _language_notices(help_: LanguageHelp, division: str | None) -> list[Notice]
     notices = [said or Notice("language_not_spoken", {"language": language})]
     notices.extend(Notice("language_helpline", {"language": language, "number": f.number}) for f in help_.helplines)
     return notices
+
+
+def _speakers(ranked: list[Ranked]) -> Iterator[Ranked]:
+    """The direct answers speaking the person's language, from a list in that language's order: they head
+    the 24/7 services (urgent) and the others (`Ranked.order`), so no pass over the rest of a long list."""
+    for start, after in ((0, False), (bisect_left(ranked, True, key=_after), True)):
+        for r in islice(ranked, start, None):
+            if r.order[0] is not after or r.order[1]:
+                break
+            yield r
+
+
+def _after(r: Ranked) -> bool:
+    return r.order[0]

@@ -4,15 +4,17 @@ The engine keeps one `Ranking` per `RankingKey` (term, situation, division, clea
 `RankingCache`; the person's language reorders it — direct answers speaking it first — and that order is
 computed once per language from the same list, without another store query. An edit of one of its
 services that leaves the service where it was (a capacity, a language, opening hours) re-ranks that one
-candidate in place (`Ranking.rescored`); other edits have the touched services read again from the store
-(`Ranking.refreshed`), the rest of the list kept as it is.
+candidate in place; other edits have the touched services read again from the store, the rest of the list
+kept as it is (`Ranking.updated`).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+
+import immutables
 
 from graph.models import Location, Organisation, Service, ServiceCandidate
 from graph.referral.scoring import Scorer
@@ -75,18 +77,30 @@ Search = Callable[[Iterable[str]], list[ServiceCandidate]]
 class Ranking:
     """The candidates of one ranking key in answer order, and that order for each language asked (kept).
 
-    Never changed once made (questions read it without a lock): `rescored` makes a new one."""
+    Never changed once made (questions read it without a lock): `updated` makes a new one at the cost of a
+    copy of its lists (C speed) and a search in them (log n) per service touched — the candidates found by
+    service id in a persistent map shared with its successors (`immutables.Map`: an edit changes a branch of
+    it, not a copy of the whole)."""
 
-    def __init__(self, ranked: list[Ranked], scorer: Scorer, rank: Rank, search: Search) -> None:
+    def __init__(
+        self,
+        ranked: list[Ranked],
+        scorer: Scorer,
+        rank: Rank,
+        search: Search,
+        by_id: immutables.Map[str, Ranked] | None = None,
+    ) -> None:
         """`rank`: how the list's question ranks one candidate (its static points); `search`: the list's store
-        search among some services — both kept to bring the list up to date after an edit."""
+        search among some services — both kept to bring the list up to date after an edit; `by_id`: the
+        candidates of `ranked` by service id (made here when not given)."""
         self.ranked = ranked
         self.scorer = scorer
         self.rank = rank
         self.search = search
+        self._by_id = immutables.Map((r.candidate.service.id, r) for r in ranked) if by_id is None else by_id
         self._languages: dict[str, list[Ranked]] = {}
-        self._by_id: dict[str, Ranked] | None = None
         self._held: frozenset[tuple[str, str]] | None = None
+        self._wanted: list[Ranked] | None = None
 
     def for_language(self, language: str | None) -> list[Ranked]:
         """The list for a person speaking `language` (None: none asked), computed on its first question.
@@ -100,42 +114,62 @@ class Ranking:
             self._languages[language] = found
         return found
 
-    def rescored(self, service: Service, stayed: bool = False) -> Ranking | None:
-        """This list with `service`'s new record in place of the one it holds, that candidate alone ranked
-        again (here and in each language's order already made); None when the edit moved the service
-        (`same_place`) or the list does not hold it: it must be read again from the store.
+    def wanted(self) -> list[Ranked]:
+        """The candidates that answer the term asked itself (not only a broader one), in the list's order:
+        what decides whether a question falls back to other divisions. Kept, and followed by `updated`."""
+        if self._wanted is None:
+            self._wanted = [r for r in self.ranked if r.wanted]
+        return self._wanted
 
-        `stayed`: the change log says the edits left it where it stood — its locations too, which the
-        candidate's copy may list only in part (those its clearance shows): that copy's list is kept."""
-        by_id = self._by_id if self._by_id is not None else {r.candidate.service.id: r for r in self.ranked}
-        old = by_id.get(service.id)
-        if old is None or not (stayed or same_place(old.candidate.service, service)):
-            return None
-        shown = service.model_copy(update={"location_ids": old.candidate.service.location_ids})
-        new = self.rank(old.candidate.model_copy(update={"service": shown}))
-        out = Ranking(_swapped(self.ranked, old, new), self.scorer, self.rank, self.search)
-        for language, ranked in list(self._languages.items()):
-            out._languages[language] = _swapped(
-                ranked, old.in_language(language, self.scorer), new.in_language(language, self.scorer)
-            )
-        out._by_id = {**by_id, service.id: new}
-        out._held = self._held
+    def updated(self, edited: Mapping[str, tuple[Service, bool] | None]) -> Ranking:
+        """This list with the services `edited` brought up to date in one new list: each service id maps to
+        its new record and whether the change log says its edits left it where it stood, or to None.
+
+        A record that stayed where it stands (`stayed`, or `same_place` as the held candidate) is ranked
+        again in place, with no store read; any other service — None, moved, or not held — is read again
+        from the store by one search among them: gone if it no longer answers, changed, or new in the list.
+        A candidate's copy may list only the locations its clearance shows: re-ranked in place, it keeps
+        that list."""
+        gone: list[Ranked] = []
+        found: list[Ranked] = []
+        again: list[str] = []
+        for sid, record in edited.items():
+            old = self._by_id.get(sid)
+            if old is None or record is None or not (record[1] or same_place(old.candidate.service, record[0])):
+                again.append(sid)
+                continue
+            shown = record[0].model_copy(update={"location_ids": old.candidate.service.location_ids})
+            gone.append(old)
+            found.append(self.rank(old.candidate.model_copy(update={"service": shown})))
+        read = list(map(self.rank, self.search(sorted(again)))) if again else []
+        gone.extend(r for sid in again if (r := self._by_id.get(sid)) is not None)
+        out = self._replaced(gone, sorted([*found, *read]))
+        held = self.entities()
+        arrived = _held(r.candidate for r in read) - held  # a newcomer: rare, the only copy of the whole set
+        out._held = held | arrived if arrived else held
         return out
 
-    def refreshed(self, services: Iterable[str]) -> Ranking:
-        """This list with these services read again from the store: gone if they no longer answer, changed,
-        or new in it; one search among them, the other candidates kept as they are."""
-        ids = set(services)
-        found = sorted(map(self.rank, self.search(sorted(ids))))
-        out = Ranking(_merged(self.ranked, ids, found), self.scorer, self.rank, self.search)
+    def _replaced(self, gone: list[Ranked], found: list[Ranked]) -> Ranking:
+        """A new list without the candidates `gone` and with `found` (sorted), here, in its wanted ones and
+        in each language's order already made."""
+        with self._by_id.mutate() as by_id:
+            for r in gone:
+                del by_id[r.candidate.service.id]
+            for r in found:
+                by_id[r.candidate.service.id] = r
+            out = Ranking(_replaced(self.ranked, gone, found), self.scorer, self.rank, self.search, by_id.finish())
+        if self._wanted is not None:
+            out._wanted = _replaced(self._wanted, [r for r in gone if r.wanted], [r for r in found if r.wanted])
         for language, ranked in list(self._languages.items()):
-            out._languages[language] = _merged(ranked, ids, sorted(r.in_language(language, self.scorer) for r in found))
-        out._held = self.entities() | _held(r.candidate for r in found)
+            spoken = [r.in_language(language, self.scorer) for r in gone]
+            out._languages[language] = _replaced(
+                ranked, spoken, sorted(r.in_language(language, self.scorer) for r in found)
+            )
         return out
 
     def entities(self) -> frozenset[tuple[str, str]]:
         """What the list holds, as the change log names it: services, organisations, locations (computed
-        once; after `refreshed`, perhaps also one it no longer holds: an edit of it costs a needless read)."""
+        once; after `updated`, perhaps also one it no longer holds: an edit of it costs a needless read)."""
         if self._held is None:
             self._held = _held(r.candidate for r in self.ranked)
         return self._held
@@ -150,20 +184,15 @@ def _held(candidates: Iterable[ServiceCandidate]) -> frozenset[tuple[str, str]]:
     return frozenset(held)
 
 
-def _merged(ranked: list[Ranked], ids: set[str], found: list[Ranked]) -> list[Ranked]:
-    """The sorted `ranked` without the services `ids`, with the (few) `found` inserted in order."""
-    out = [r for r in ranked if r.candidate.service.id not in ids]
+def _replaced(ranked: list[Ranked], gone: list[Ranked], found: list[Ranked]) -> list[Ranked]:
+    """A copy of the sorted `ranked` without `gone` (each found by its order: service ids are unique) and with
+    `found` inserted in order: O(log n) searches and C-speed moves, not a Python pass over the list."""
+    out = list(ranked)
+    for old in gone:
+        at = bisect_left(out, old)
+        if at == len(out) or out[at].candidate.service.id != old.candidate.service.id:
+            raise LookupError(old.candidate.service.id)  # not the list it was ranked in: a bug, never a silent swap
+        del out[at]
     for r in found:
         insort(out, r)
-    return out
-
-
-def _swapped(ranked: list[Ranked], old: Ranked, new: Ranked) -> list[Ranked]:
-    """A copy of the sorted `ranked` with `old` (found by its order: service ids are unique) replaced by `new`."""
-    out = list(ranked)
-    at = bisect_left(out, old)
-    if at == len(out) or out[at].candidate.service.id != old.candidate.service.id:
-        raise LookupError(old.candidate.service.id)  # not the list it was ranked in: a bug, never a silent swap
-    out[at : at + 1] = []
-    insort(out, new)
     return out

@@ -18,7 +18,7 @@ from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
 from graph.referral.answer import Answer, Notice
 from graph.referral.cache import RankingKey
 from graph.referral.question import Question
-from graph.referral.ranked import Ranked
+from graph.referral.ranked import Ranked, Ranking
 from graph.usecases import import_directory
 from loaders.directory import read_directory
 from loaders.generate import generate_directory
@@ -35,7 +35,10 @@ NARROWER = (PHYSICAL, "partner-violence.psychological", "partner-violence.econom
 class OldPathEngine(ReferralEngine):
     """The engine as it was: the alternatives searched in the store on every question (the reference)."""
 
-    def _alternatives(self, ranked: list[Ranked], top: list[Ranked], q: Question) -> tuple[list[Ranked], list[Notice]]:
+    def _alternatives(
+        self, ranking: Ranking, ranked: list[Ranked], top: list[Ranked], q: Question
+    ) -> tuple[list[Ranked], list[Notice]]:
+        """The old path reads `ranked` alone (not the ranking's kept wanted candidates)."""
         if any(r.wanted for r in top) or any(r.wanted and allowed(r.candidate.service, q) for r in ranked):
             return top, []
         if not q.division:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import pytest
@@ -60,10 +60,7 @@ class Names(list[str]):
     def entities(self) -> frozenset[tuple[str, str]]:
         return frozenset((Service.kind, i) for i in self)
 
-    def rescored(self, service: Service, stayed: bool) -> Names | None:
-        return None
-
-    def refreshed(self, services: Iterable[str]) -> Names:
+    def updated(self, edited: Mapping[str, tuple[Service, bool] | None]) -> Names:
         return self
 
 

@@ -12,6 +12,8 @@ from graph.models import AreaScope, Capacity, Location, Organisation, Service, S
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
 from graph.referral.cache import RankingKey
+from graph.referral.engine import _speakers
+from graph.referral.ranked import Ranking
 from graph.usecases import import_directory
 from loaders.directory import read_directory
 from loaders.generate import generate_directory
@@ -140,4 +142,18 @@ def test_kept_lists_equal_fresh_ones_after_edits(tmp_path: Path, reference: Refe
                 assert [(r.candidate.service.id, r.score) for r in got.results] == [
                     (r.candidate.service.id, r.score) for r in want.results
                 ], (q, role)
+                assert got.language == want.language, (q, role)
+        for key, entry in engine.cache._lists.items():
+            _assert_consistent(entry.kept, key)
     assert sum(kept) > 0, f"some lists outlive the edits that do not reach them: {kept}"
+
+
+def _assert_consistent(ranking: Ranking, key: RankingKey) -> None:
+    """What a kept list carries beside its candidates, after edits brought it up to date, equals what a
+    pass over them gives: its wanted ones, its index by service, each language's speakers (found from the
+    heads of its groups: the 24/7 ones and the others)."""
+    assert ranking.wanted() == [r for r in ranking.ranked if r.wanted], key
+    assert dict(ranking._by_id) == {r.candidate.service.id: r for r in ranking.ranked}, key
+    for language in ("nl", "de", "ar"):
+        ordered = ranking.for_language(language)
+        assert list(_speakers(ordered)) == [r for r in ordered if not r.order[1]], (key, language)
