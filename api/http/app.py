@@ -96,6 +96,7 @@ def create_app(
         searches_per_minute=settings.public_searches_per_minute,
         hsds_per_minute=settings.hsds_reads_per_minute,
         heavy_at_once=settings.heavy_requests_at_once,
+        ahead=referrals.AHEAD,
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,6 +32,10 @@ HTML_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
 ]
+
+
+Ahead = Callable[[Scope, Receive, Send], Awaitable[bool]]
+"""An answer to one path given ahead of the app's routing: True when it answered, False to leave it to the app."""
 
 
 def _problem(status: int, title: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
@@ -102,12 +107,21 @@ def _identity(scope: Scope) -> tuple[str, bool]:
 
 class Guards:
     """ASGI middleware: body cap, rate limits (public searches, HSDS reads), at most a few heavy requests
-    at once per client, and the security headers of HTML and SVG answers."""
+    at once per client, and the security headers of HTML and SVG answers. `ahead` answers some paths
+    before the app's routing (the hot /v1/referrals), with every limit and header above applied the same."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body: int, searches_per_minute: int, hsds_per_minute: int, heavy_at_once: int
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        searches_per_minute: int,
+        hsds_per_minute: int,
+        heavy_at_once: int,
+        ahead: Mapping[str, Ahead] | None = None,
     ) -> None:
         self.app = app
+        self.ahead = dict(ahead or {})
         self.max_body = max_body
         self.searches = Buckets(searches_per_minute)
         self.hsds = Buckets(hsds_per_minute)
@@ -130,8 +144,11 @@ class Guards:
         if heavy and not await self._heavy_slot(client):
             await self._refuse(send, 429, "Too many requests", f"at most {self.heavy.most} heavy requests at once")
             return
+        sending = self._with_headers(send)
         try:
-            await self.app(scope, bounded, self._with_headers(send))
+            answer = self.ahead.get(path)
+            if answer is None or not await answer(scope, bounded, sending):
+                await self.app(scope, bounded, sending)
         finally:
             if heavy:
                 self.heavy.leave(client)

@@ -18,9 +18,11 @@ from api import presenters
 from api.http.app import create_app
 from api.http.auth import caller
 from api.http.deps import CallerDep, RelaisDep
+from api.http.errors import relais_error
 from api.http.routers import referrals as referrals_router
 from api.presenters import answer_out
 from api.schemas import PathwayOut, ReferralAnswerOut
+from graph.errors import RelaisError
 from graph.memory_store import MemoryStore
 from graph.reference import Reference
 from graph.referral import ReferralQuery
@@ -105,6 +107,7 @@ def clients(reference: Reference) -> Iterator[tuple[TestClient, TestClient]]:
     store = demo_store(MemoryStore(), reference)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(referrals_router, "router", old_router())
+        patch.setattr(referrals_router, "AHEAD", {})  # every question through the routing, as before
         old_app = create_app(settings(), store)
     with TestClient(create_app(settings(), store)) as new, TestClient(old_app) as old:
         yield new, old
@@ -193,13 +196,34 @@ def _calls(dependant: Any) -> set[str]:
 
 
 def test_the_fast_path_does_what_every_dependency_did(clients: tuple[TestClient, TestClient]) -> None:
-    """`ReferralRoute` reproduces the caller, Relais, the language and `referral_query`: a dependency added to
-    the app, the router or the route would be skipped by it, so this test names them all (add it there too)."""
+    """`answer_ahead` reproduces the caller, Relais, the language and `referral_query`, and writes a refusal
+    with the app's handler of RelaisError: a dependency added to the app, the router or the route (or another
+    handler) would be skipped by it, so this test names them all (add it there too)."""
     new, _ = clients
-    route = next(r for r in referrals_router.router.routes if isinstance(r, referrals_router.ReferralRoute))
+    route = next(r for r in referrals_router.router.routes if getattr(r, "path", "") == "/v1/referrals")
     assert [d.dependency for d in new.app.router.dependencies] == [caller]  # type: ignore[attr-defined]
     assert referrals_router.router.dependencies == []
-    assert _calls(route.dependant) == {"get_relais", "caller", "referral_query", "language"}
+    assert _calls(route.dependant) == {"get_relais", "caller", "referral_query", "language"}  # type: ignore[attr-defined]
+    assert new.app.exception_handlers[RelaisError] is relais_error  # type: ignore[attr-defined]
+
+
+def test_plain_questions_never_reach_the_routing(reference: Reference, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the declared route broken, plain questions (and their refusals) are still answered: they are
+    answered ahead of the routing; the other spellings reach the broken route."""
+
+    async def broken() -> None:
+        raise AssertionError("routed")
+
+    router = APIRouter(prefix="/v1")
+    router.add_api_route("/referrals", broken, methods=["GET"])
+    monkeypatch.setattr(referrals_router, "router", router)
+    app = create_app(settings(), demo_store(MemoryStore(), reference))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for question in QUESTIONS:
+            assert client.get(f"/v1/referrals?{question}").status_code == 200
+        for question in ("situation=nope&lang=nl", "situation=partner-violence&from_org=ghost"):
+            assert client.get(f"/v1/referrals?{question}").status_code in (404, 422)
+        assert client.get("/v1/referrals?situation=partner-violence&urgent=1").status_code == 500
 
 
 def test_remembered_sentences_are_each_languages_own(clients: tuple[TestClient, TestClient]) -> None:
