@@ -463,19 +463,20 @@ _CANDIDATE_FILTERS: LiteralString = """
     WITH DISTINCT s
     WHERE ($audiences IS NULL OR size(s.audiences) = 0 OR any(a IN s.audiences WHERE a IN $audiences))
       AND ($language IS NULL OR $language IN s.languages)
-      AND ($divisions IS NULL OR s.area_scope <> 'local' OR any(d IN s.area_divisions WHERE d IN $divisions)
-           OR EXISTS { (s)-[:AT]->(:Location)-[:IN]->(:Commune)-[:IN_DIVISION]->(d:Division) WHERE d.id IN $divisions }
-           OR EXISTS { (s)-[:SERVES]->(:Commune)-[:IN_DIVISION]->(d:Division) WHERE d.id IN $divisions })
+    WITH s, [(s)-[:AT]->(:Location)-[:IN]->(:Commune)-[:IN_DIVISION]->(d:Division) | d.id] AS located_in
+    WHERE $divisions IS NULL OR s.area_scope <> 'local' OR any(d IN s.area_divisions WHERE d IN $divisions)
+       OR any(d IN located_in WHERE d IN $divisions)
+       OR any(d IN [(s)-[:SERVES]->(:Commune)-[:IN_DIVISION]->(d:Division) | d.id] WHERE d IN $divisions)
     MATCH (o:Organisation {status: 'active'})-[:PROVIDES]->(s)
-    CALL (s) {
-        OPTIONAL MATCH (s)-[:AT]->(l:Location)
-        OPTIONAL MATCH (l)-[:IN]->(:Commune)-[:IN_DIVISION]->(ld:Division)
-        RETURN collect(DISTINCT properties(l)) AS locations, collect(DISTINCT ld.id) AS located_in
-    }
-    RETURN properties(s) AS service, properties(o) AS organisation, locations, located_in
+    RETURN [s.id, s.hash, s.modified_at] AS service, [o.id, o.hash, o.modified_at] AS organisation,
+           [(s)-[:AT]->(l:Location) | [l.id, l.hash, l.modified_at]] AS locations, located_in
 """
-"""The division filter runs before the locations are collected (existence checks that stop at the first
-match), so only the services kept pay for their locations."""
+"""Each candidate as the keys of its records (id, content hash, modified_at) and the divisions of its locations
+(hidden ones included; repeated when two locations share one): the adapter reuses the records it has already
+validated and fetches only the others by id (`FETCH_IDS`), so a broad term's list no longer ships every
+property of tens of thousands of services, organisations and locations. The divisions are pattern
+comprehensions expanded from the service (three hops, each node with few relationships), not existence
+checks that the planner starts from the division: at 100k this filter was most of the search."""
 
 CANDIDATES: LiteralString = (
     """

@@ -40,11 +40,13 @@ L = TypeVar("L", bound=Link)
 T = TypeVar("T")
 C = TypeVar("C", bound=Tally)
 
-MODEL_CACHE_SIZE = 300_000
+MODEL_CACHE_SIZE = 1_000_000
+"""Validated records kept by content, so hot reads skip pydantic validation (records are immutable): room for
+the services, organisations and locations of a 100k directory several times over (the candidate searches
+answer only keys, and read by id what is not kept)."""
 VERSION_READ_EVERY = 0.25
 """Seconds a version read serves before the next one: other processes' edits show within this delay,
 this process's own writes at once (each write forgets the version read)."""
-"""Validated records kept by content, so hot reads skip pydantic validation (records are immutable)."""
 
 JSON_FIELDS = frozenset({"contacts", "capacity", "schedule", "closures"})
 """Nested values stored as JSON text: Neo4j properties hold only scalars and flat lists."""
@@ -412,6 +414,7 @@ class Neo4jStore(GraphStore):
         return [list(row["ids"]) for row in rows]
 
     def _candidates(self, wanted: Wanted) -> list[ServiceCandidate]:
+        """The search answers the keys of the candidates' records; those not validated yet are read by id."""
         divisions = list(wanted.divisions) if wanted.divisions is not None else None
         audiences = list(wanted.audiences) if wanted.audiences is not None else None
         asked = {"terms": list(wanted.terms), "divisions": divisions, "audiences": audiences}
@@ -419,18 +422,46 @@ class Neo4jStore(GraphStore):
             rows = self._read(cypher.CANDIDATES, language=wanted.language, **asked)
         else:
             rows = self._read(cypher.CANDIDATES_AMONG, language=wanted.language, ids=list(wanted.services), **asked)
+        records = self._known(rows)
         out = []
         for row in rows:
-            service = self._record(Service, row["service"])
-            by_id = {p["id"]: self._record(Location, p) for p in row["locations"] if p}
+            service = records[Service].get(row["service"][0])
+            organisation = records[Organisation].get(row["organisation"][0])
+            if service is None or organisation is None:  # deleted between the search and the read
+                continue
+            by_id = {key[0]: loc for key in row["locations"] if (loc := records[Location].get(key[0]))}
             out.append(
                 ServiceCandidate(
                     service=service,
-                    organisation=self._record(Organisation, row["organisation"]),
+                    organisation=organisation,
                     locations=tuple(by_id[i] for i in service.location_ids if i in by_id),
-                    located_in=tuple(sorted(row["located_in"])),
+                    located_in=tuple(sorted(set(row["located_in"]))),
                 )
             )
+        return out
+
+    def _known(self, rows: list[neo4j.Record]) -> dict[type[Record], dict[str, Any]]:
+        """The records the candidate rows name, by kind and id: the validated ones of the same content from the
+        model cache, the others read by id (then cached). A record edited between the two reads comes as read
+        the second time, like any record of a list that the change log then brings up to date."""
+        named: dict[type[Record], list[list[Any]]] = {
+            Service: [row["service"] for row in rows],
+            Organisation: [row["organisation"] for row in rows],
+            Location: [key for row in rows for key in row["locations"]],
+        }
+        out: dict[type[Record], dict[str, Any]] = {}
+        for kind, keys in named.items():
+            found: dict[str, Any] = {}
+            missing = set()
+            for id_, hash_, modified in keys:
+                model = self._models.get((kind.kind, id_, hash_, modified))
+                if model is None:
+                    missing.add(id_)
+                else:
+                    found[id_] = model
+            if missing:
+                found.update((r.id, r) for r in self._fetch(kind, sorted(missing), None))
+            out[kind] = found
         return out
 
     def counts(self) -> dict[str, int]:

@@ -65,6 +65,9 @@ class ReferralEngine:
         self.cache: RankingCache[Ranking] = RankingCache(store=store)
         self._local = threading.local()
         """`bulk`: this thread's one search of every term per clearance, while it warms (`searching_once`)."""
+        self._kept: dict[Visibility, Bulk] = {}
+        """The last warm-up's searches, for any thread's cold list while the version holds (at 100k a store
+        search of a broad term is seconds; its candidates from memory are milliseconds)."""
 
     @contextmanager
     def searching_once(self) -> Iterator[None]:
@@ -75,6 +78,7 @@ class ReferralEngine:
         try:
             yield
         finally:
+            self._kept = self._local.bulk
             del self._local.bulk
 
     def _searched_once(self, q: Question, divisions: list[str] | None, version: int) -> list[ServiceCandidate] | None:
@@ -82,10 +86,14 @@ class ReferralEngine:
         warming, or the directory changed since the bulk was read)."""
         held: dict[Visibility, Bulk] | None = getattr(self._local, "bulk", None)
         if held is None:
-            return None
+            kept = self._kept.get(q.role.clearance)
+            if kept is not None and kept.version != version:
+                self._kept, kept = {}, None  # the directory changed: let the memory go
+            return None if kept is None else kept.search(q.terms, divisions)
         bulk = held.get(q.role.clearance)
         if bulk is None:
-            held[q.role.clearance] = bulk = Bulk.of(self.store, version, self.ref.taxonomy.terms, q.role.clearance)
+            terms, clearance = self.ref.taxonomy.terms, q.role.clearance
+            held[clearance] = bulk = Bulk.of(self.store, version, terms, clearance, held.values())
         return bulk.search(q.terms, divisions) if bulk.version == version else None
 
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:
