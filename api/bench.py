@@ -486,7 +486,7 @@ def _referral_figures(run: Run, n: int, kind: str, relais: Relais, out: dict[str
         out[phase] = percentiles(samples)
     out["referral_api"] = api_latency(relais, mix)
     out["api_overhead_ratio"] = round(out["referral_api"]["p50_ms"] / out["referral_raw"]["p50_ms"], 2)
-    out["after_edit"] = after_edit_figures(relais, mix, 25 if run.quick else 100)
+    out["after_edit"] = after_edit_figures(relais, mix, 25 if run.quick else 200)  # 40 of each kind
     run.log(
         f"  {kind} {n}: referral p95 cold {out['referral_cold']['p95_ms']} ms, warm {out['referral_raw']['p95_ms']} ms,"
         f" API {out['referral_api']['p95_ms']} ms; first question after a capacity update"
