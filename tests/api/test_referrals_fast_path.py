@@ -7,14 +7,17 @@ the pieces of an answer the presenter remembers (sentences of reasons, a candida
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import date, time
 from typing import Annotated, Any
 
+import orjson
 import pytest
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 
 from api import presenters
+from api.bootstrap import build
 from api.http.app import create_app
 from api.http.auth import caller
 from api.http.deps import CallerDep, RelaisDep
@@ -24,8 +27,10 @@ from api.presenters import answer_out
 from api.schemas import PathwayOut, ReferralAnswerOut
 from graph.errors import RelaisError
 from graph.memory_store import MemoryStore
+from graph.opening import Opening
 from graph.reference import Reference
-from graph.referral import ReferralQuery
+from graph.referral import ReferralQuery, Role
+from graph.usecases import Caller
 from tests.api.conftest import auth, demo_store, settings
 
 QUESTIONS = [
@@ -262,3 +267,36 @@ def test_an_edit_shows_in_the_next_answer(reference: Reference) -> None:
     assert {"code": "places", "values": {"available": 3, "total": 8, "on": date.today().isoformat()}} in shown[
         "reason_codes"
     ]
+
+
+def test_remembered_results_follow_the_hour_the_role_and_the_rank(
+    clients: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results written once are remembered by what they show: asked again once the services have closed, by
+    another role, or further down a longer list, each answer is still the old route's, word for word."""
+    new, old = clients
+    hours = {"day": Opening(known=True, open=True, until=time(17, 0)), "night": Opening(known=True, open=False)}
+    question = "/v1/referrals?situation=partner-violence&division=liege&limit=50"
+    seen = []
+    for hour in ("day", "night", "day"):
+        monkeypatch.setattr(presenters, "opening_at", lambda service, at, hour=hour: hours[hour])
+        for role in ("professional", "anonymous"):
+            for asked in (question, question.replace("limit=50", "limit=3"), f"{question}&language=de"):
+                fast = new.get(asked, headers=auth(role))
+                assert _shown(fast) == _shown(old.get(asked, headers=auth(role)))
+                seen.append({(r["service"]["open_now"], r["service"]["closes_at"]) for r in fast.json()["results"]})
+    assert seen[0] == seen[12] == {(True, "17:00")} and seen[6] == {(False, None)}
+
+
+def test_a_remembered_result_shows_only_the_contacts_of_its_answer(reference: Reference) -> None:
+    """The same candidate, same reasons and rank, but fewer contacts shown (another role's): its own
+    contacts, never the lines remembered from an answer that showed more."""
+    relais = build(settings(), demo_store(MemoryStore(), reference))
+    answer = relais.referrals.refer(
+        Caller(Role.PROFESSIONAL), ReferralQuery(situation="partner-violence", division="huy")
+    )
+    assert any(r.contacts for r in answer.results)
+    fewer = replace(answer, results=tuple(replace(r, contacts=r.contacts[1:]) for r in answer.results))
+    for shown in (answer, fewer, answer):
+        written = orjson.loads(presenters.answer_json(reference, shown))
+        assert written == answer_out(reference, shown).model_dump(mode="json")
