@@ -272,8 +272,8 @@ def test_an_edit_shows_in_the_next_answer(reference: Reference) -> None:
 def test_remembered_results_follow_the_hour_the_role_and_the_rank(
     clients: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Results written once are remembered by what they show: asked again once the services have closed, by
-    another role, or further down a longer list, each answer is still the old route's, word for word."""
+    """What the presenter remembers of a candidate holds nothing of one answer: asked again once the services
+    have closed, by another role, or further down a longer list, each answer is still the old route's."""
     new, old = clients
     hours = {"day": Opening(known=True, open=True, until=time(17, 0)), "night": Opening(known=True, open=False)}
     question = "/v1/referrals?situation=partner-violence&division=liege&limit=50"
@@ -290,7 +290,7 @@ def test_remembered_results_follow_the_hour_the_role_and_the_rank(
 
 def test_a_remembered_result_shows_only_the_contacts_of_its_answer(reference: Reference) -> None:
     """The same candidate, same reasons and rank, but fewer contacts shown (another role's): its own
-    contacts, never the lines remembered from an answer that showed more."""
+    contacts, never the lines the presenter remembered from an answer that showed more."""
     relais = build(settings(), demo_store(MemoryStore(), reference))
     answer = relais.referrals.refer(
         Caller(Role.PROFESSIONAL), ReferralQuery(situation="partner-violence", division="huy")
