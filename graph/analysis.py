@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import csv
 import gc
+import logging
+import os
+import pickle
 import random
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,7 +35,15 @@ from graph.store import GraphStore
 
 EXACT_BETWEENNESS_MAX = 5000
 BETWEENNESS_SAMPLE = 500
+BETWEENNESS_PARTS = 2
+"""Betweenness is always the sum of this many runs over consecutive slices of its sources, added in order:
+a float sum depends on its order, so the figures are the same to the bit on one core or on several."""
+PARALLEL_WORK = 50_000_000
+"""sources × (vertices + links) from which the runs go to processes of their own (about 1 s of igraph here,
+a process costs about 0.15 s): igraph holds the GIL, so threads would only take turns."""
 STALE_AFTER_DAYS = 365
+
+log = logging.getLogger("relais")
 
 
 @dataclass(frozen=True)
@@ -287,10 +301,10 @@ class Compiled:
         if n < 3:  # networkx leaves them unscaled: nobody lies between two others
             return dict.fromkeys(self.ids, 0.0)
         if sample is None or sample >= n:
-            raw = self.graph.betweenness(directed=False)
+            raw = _betweenness(self.graph, list(range(n)))
             return {v: 2 * b / ((n - 1) * (n - 2)) for v, b in zip(self.ids, raw, strict=True)}
         sources = set(random.Random(seed).sample(self.ids, sample))
-        raw = self.graph.betweenness(directed=False, sources=[i for i, v in enumerate(self.ids) if v in sources])
+        raw = _betweenness(self.graph, [i for i, v in enumerate(self.ids) if v in sources])
         scale = {True: 2 / ((sample - 1) * (n - 2)), False: 2 / (sample * (n - 2))}
         return {v: b * scale[v in sources] for v, b in zip(self.ids, raw, strict=True)}
 
@@ -303,6 +317,51 @@ class Compiled:
             finally:
                 ig.set_random_number_generator(random)
         return [{self.ids[i] for i in part} for part in parts]
+
+
+_BETWEENNESS_WORKER = """
+import pickle, sys
+sys.modules["matplotlib"] = None  # igraph's drawing would import it: 0.4 s for nothing
+import igraph
+n, edges, sources = pickle.load(sys.stdin.buffer)
+pickle.dump(igraph.Graph(n=n, edges=edges).betweenness(directed=False, sources=sources), sys.stdout.buffer)
+"""
+"""A helper process: the graph and its slice of sources in, igraph's raw betweenness out (pickled floats: exact)."""
+
+
+def _betweenness(graph: ig.Graph, sources: list[int]) -> list[float]:
+    """igraph's raw undirected betweenness from `sources`, as the sum of `BETWEENNESS_PARTS` slices.
+
+    From `PARALLEL_WORK` on, with more than one core, each slice runs in a process of its own while this
+    one waits without the GIL (the API's other requests go on); otherwise here, one after the other.
+    """
+    size = max(1, -(-len(sources) // BETWEENNESS_PARTS))
+    slices = [sources[i : i + size] for i in range(0, len(sources), size)]
+    if len(slices) > 1 and len(sources) * (graph.vcount() + graph.ecount()) >= PARALLEL_WORK and _cores() > 1:
+        edges = graph.get_edgelist()
+        with ThreadPoolExecutor(len(slices)) as pool:
+            raws = list(pool.map(lambda part: _betweenness_apart(graph, edges, part), slices))
+    else:
+        raws = [graph.betweenness(directed=False, sources=part) for part in slices]
+    return [sum(column) for column in zip(*raws, strict=True)] if raws else [0.0] * graph.vcount()
+
+
+def _betweenness_apart(graph: ig.Graph, edges: list[tuple[int, int]], part: list[int]) -> list[float]:
+    """One slice in a helper process; computed here if that process cannot run (same figures, only slower)."""
+    job = pickle.dumps((graph.vcount(), edges, part))
+    try:
+        done = subprocess.run([sys.executable, "-c", _BETWEENNESS_WORKER], input=job, capture_output=True, check=True)
+        raw: list[float] = pickle.loads(done.stdout)
+        return raw
+    except (OSError, subprocess.CalledProcessError, pickle.UnpicklingError, EOFError) as error:
+        why = (getattr(error, "stderr", None) or str(error).encode())[-500:].decode(errors="replace")
+        log.warning("betweenness: a helper process failed (%s); its slice is computed in this process", why)
+        return graph.betweenness(directed=False, sources=part)  # type: ignore[no-any-return]
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the system says)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _division_graph(snapshot: nx.MultiDiGraph, division: str | None, whole: nx.Graph | None) -> nx.Graph:

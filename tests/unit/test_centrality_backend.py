@@ -7,7 +7,10 @@ networkx's Louvain (within 0.02) and the same from one call to the next.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -109,3 +112,63 @@ def test_communities_per_division(demo: nx.MultiDiGraph) -> None:
         assert set(found["betweenness"]) == inside
         if found["communities"]:
             assert sorted(o for c in found["communities"] for o in c) == sorted(inside)
+
+
+def betweenness_by_path(
+    graph: nx.Graph, sample: int | None, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, float]:
+    """`Compiled.betweenness` with its slices in helper processes (`parallel`) or here, one after the other."""
+    monkeypatch.setattr(analysis, "PARALLEL_WORK", 0 if parallel else 10**18)
+    monkeypatch.setattr(analysis, "_cores", lambda: 2)
+    return Compiled.of(graph).betweenness(sample, 7)
+
+
+@pytest.mark.parametrize("sample", [None, 100])
+def test_helper_processes_give_the_same_figures_to_the_bit(
+    generated: nx.MultiDiGraph, sample: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two cores or one, the same floats (whole graph and each division): the slices are summed in one order."""
+    started: list[object] = []
+    run = subprocess.run
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        started.append(args)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spied)
+    for graph in graphs(generated):
+        serial = betweenness_by_path(graph, sample, False, monkeypatch)
+        assert not started
+        assert betweenness_by_path(graph, sample, True, monkeypatch) == serial
+        assert len(started) == analysis.BETWEENNESS_PARTS, "each slice ran in a helper process"
+        started.clear()
+
+
+@pytest.mark.parametrize("name", ["demo", "generated"])
+def test_slices_show_what_one_whole_run_showed(name: str, request: pytest.FixtureRequest) -> None:
+    """The sum of the slices is igraph's single run to the last bits; the figures shown (5 decimals) are identical."""
+    for graph in graphs(request.getfixturevalue(name)):
+        compiled, n = Compiled.of(graph), graph.number_of_nodes()
+        whole = compiled.graph.betweenness(directed=False)
+        ours = compiled.betweenness(None, 7)
+        assert whole == pytest.approx([ours[v] * (n - 1) * (n - 2) / 2 for v in compiled.ids], rel=1e-12, abs=1e-12)
+        assert {v: round(ours[v], 5) for v in ours} == {
+            v: round(2 * b / ((n - 1) * (n - 2)), 5) for v, b in zip(compiled.ids, whole, strict=True)
+        }
+
+
+def test_a_failed_helper_process_costs_time_not_figures(
+    generated: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No Python to start, or a helper that dies: the slice is computed here, same figures, and it is logged."""
+    graph = cooperation_graph(generated)
+    serial = betweenness_by_path(graph, None, False, monkeypatch)
+    python = sys.executable
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    assert betweenness_by_path(graph, None, True, monkeypatch) == serial
+    assert "helper process failed" in caplog.text and "nonexistent" in caplog.text
+    caplog.clear()
+    monkeypatch.setattr(sys, "executable", python)
+    monkeypatch.setattr(analysis, "_BETWEENNESS_WORKER", "import sys; sys.exit('igraph is missing')")
+    assert betweenness_by_path(graph, None, True, monkeypatch) == serial
+    assert "igraph is missing" in caplog.text
