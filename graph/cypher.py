@@ -88,6 +88,14 @@ FETCH_IDS: dict[str, LiteralString] = {
 }
 """Lookups by id: unique-index seeks."""
 
+FETCH_IDS_PACKED: dict[str, LiteralString] = {
+    "Organisation": "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN collect(properties(n)) AS ps",
+    "Location": "UNWIND $ids AS id MATCH (n:Location {id: id}) RETURN collect(properties(n)) AS ps",
+    "Service": "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN collect(properties(n)) AS ps",
+}
+"""The same in one row per batch of ids, in no order: the records a candidate search names, tens of thousands
+at 100k, where a row per record costs the driver more than the record (2-2.5x slower here)."""
+
 FETCH_OF_ORGANISATION: dict[str, LiteralString] = {
     "Location": "MATCH (n:Location {organisation_id: $org}) RETURN properties(n) AS p ORDER BY n.id",
     "Service": "MATCH (n:Service {organisation_id: $org}) RETURN properties(n) AS p ORDER BY n.id",

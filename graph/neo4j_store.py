@@ -44,6 +44,8 @@ MODEL_CACHE_SIZE = 1_000_000
 """Validated records kept by content, so hot reads skip pydantic validation (records are immutable): room for
 the services, organisations and locations of a 100k directory several times over (the candidate searches
 answer only keys, and read by id what is not kept)."""
+PACKED_BATCH = 5_000
+"""Records read by id per query (`cypher.FETCH_IDS_PACKED`): one row of a few megabytes each."""
 VERSION_READ_EVERY = 0.25
 """Seconds a version read serves before the next one: other processes' edits show within this delay,
 this process's own writes at once (each write forgets the version read)."""
@@ -459,8 +461,10 @@ class Neo4jStore(GraphStore):
                     missing.add(id_)
                 else:
                     found[id_] = model
-            if missing:
-                found.update((r.id, r) for r in self._fetch(kind, sorted(missing), None))
+            ids = sorted(missing)
+            for start in range(0, len(ids), PACKED_BATCH):
+                (row,) = self._read(cypher.FETCH_IDS_PACKED[kind.kind], ids=ids[start : start + PACKED_BATCH])
+                found.update((p["id"], self._record(kind, p)) for p in row["ps"])
             out[kind] = found
         return out
 

@@ -21,6 +21,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "partner_tree": (cypher.PARTNER_TREE, {"id": "a", "hops": 3}),
     "shortest_paths": (cypher.SHORTEST_PATHS, {"from": "a", "to": "b", "max_hops": 3}),
     **{f"fetch_ids[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.FETCH_IDS.items()},
+    **{f"fetch_ids_packed[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.FETCH_IDS_PACKED.items()},
     **{f"fetch_of_organisation[{k}]": (q, {"org": "a"}) for k, q in cypher.FETCH_OF_ORGANISATION.items()},
     **{f"hashes[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.HASHES.items()},
     **{f"missing[{k}]": (q, {"ids": ["a"]}) for k, q in cypher.MISSING.items()},

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from graph.models import Location, Service, Visibility
+from graph.models import Location, Service, ServiceCandidate, Visibility
 from graph.reference import Reference
 from graph.referral import ReferralEngine, Role
 from graph.referral.query import ReferralQuery
@@ -63,7 +64,12 @@ def test_a_list_the_warm_up_left_cold_comes_from_its_search(
         warm.refer(warm_questions(reference)[0], Role.PUBLIC)
     searched: list[object] = []
     search = store.candidate_services
-    monkeypatch.setattr(store, "candidate_services", lambda *a, **k: searched.append(a) or search(*a, **k))
+
+    def counted(*args: Any, **kwargs: Any) -> list[ServiceCandidate]:
+        searched.append(args)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(store, "candidate_services", counted)
     q = ReferralQuery(situation="partner-violence", need="legal-advice", division="huy")
     got = warm.refer(q, Role.PUBLIC)
     assert not searched, "made from the warm-up's search"
