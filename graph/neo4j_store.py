@@ -117,6 +117,8 @@ class Neo4jStore(GraphStore):
         self._version_read: tuple[float, int] | None = None
         """(when it was read, the version): see `version`."""
         self._writes = 0
+        self._logged: int | None = None
+        """The change log's newest `seq` of the write in progress (writes are one at a time: `_write_lock`)."""
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -176,11 +178,15 @@ class Neo4jStore(GraphStore):
         """One write transaction at a time from this process: concurrent batches on the same organisations
         would only wait on each other's locks (or deadlock); their reads and preparation still overlap."""
         with self._write_lock, self._errors(), self._driver.session(database=self.database) as session:
+            known, self._logged = self._version_read, None
             try:
-                return session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
+                done = session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
             finally:
                 self._writes += 1  # this process's writes are seen by its next read at once
                 self._version_read = None
+            if self._logged is not None:  # committed: its own seq is the version, no round trip to read it
+                self._version_read = (time.monotonic(), max(self._logged, known[1] if known else 0))
+            return done
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:
         writes: dict[tuple[str, str, str, str], dict[str, Any]] = {}
@@ -195,6 +201,7 @@ class Neo4jStore(GraphStore):
             writes[key]["entity_ids"].append(row["entity_id"])
             writes[key]["diffs"].append(json.dumps(row["diff"]))
         tx.run(cypher.LOG_CHANGES, writes=list(writes.values())).consume()
+        self._logged = base + len(writes) - 1 if writes else self._logged
 
     # --- lifecycle -----------------------------------------------------------------------------------
 

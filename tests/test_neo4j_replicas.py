@@ -46,3 +46,30 @@ def test_an_edit_through_one_replica_reaches_the_other(neo4j_store: Neo4jStore, 
         assert answer_ids(there) == ["sb", "sa"], "the other process within the version read interval"
     finally:
         other.close()
+
+
+def test_the_writer_knows_the_version_it_wrote(
+    neo4j_store: Neo4jStore, reference: Reference, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After its own write a process answers with that write's version without reading it (one round trip
+    less on the first question after an edit): the version another process reads, never an older one."""
+    neo4j_store.wipe()
+    neo4j_store.upsert(reference.records())
+    other = Neo4jStore(
+        os.environ["RELAIS_NEO4J_URI"],
+        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
+        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
+        os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
+    )
+    try:
+        for writer, reader in ((neo4j_store, other), (other, neo4j_store), (neo4j_store, other)):
+            before = reader.version()
+            writer.upsert([org("a", f"A fictive {before}")])
+            read = writer._read
+            monkeypatch.setattr(writer, "_read", lambda *a, **kw: pytest.fail("the writer read its version"))
+            known = writer.version()
+            monkeypatch.setattr(writer, "_read", read)
+            time.sleep(VERSION_READ_EVERY + 0.05)
+            assert known == reader.version() > before
+    finally:
+        other.close()
