@@ -178,14 +178,18 @@ class Neo4jStore(GraphStore):
         """One write transaction at a time from this process: concurrent batches on the same organisations
         would only wait on each other's locks (or deadlock); their reads and preparation still overlap."""
         with self._write_lock, self._errors(), self._driver.session(database=self.database) as session:
-            known, self._logged = self._version_read, None
+            self._logged = None
             try:
                 done = session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
+            except BaseException:
+                self._version_read = None  # it may have been written: the next question reads the version
+                raise
             finally:
-                self._writes += 1  # this process's writes are seen by its next read at once
-                self._version_read = None
-            if self._logged is not None:  # committed: its own seq is the version, no round trip to read it
+                self._writes += 1  # a version read that overlapped this write is not kept (`version`)
+            if self._logged is not None:  # its own seq is the version now: no round trip to read it
+                known = self._version_read
                 self._version_read = (time.monotonic(), max(self._logged, known[1] if known else 0))
+            # nothing logged (a count, an error report): the directory's version has not moved, the one read holds
             return done
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:

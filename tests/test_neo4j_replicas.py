@@ -13,7 +13,7 @@ from graph.models import Visibility
 from graph.neo4j_store import VERSION_READ_EVERY, Neo4jStore
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role
-from tests.contract.store_contract import loc, org, svc
+from tests.contract.store_contract import loc, org, referred, svc
 
 pytestmark = pytest.mark.neo4j
 HUY_COMMUNE = "61031"
@@ -73,3 +73,12 @@ def test_the_writer_knows_the_version_it_wrote(
             assert known == reader.version() > before
     finally:
         other.close()
+
+
+def test_a_count_leaves_the_version_known(neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A referral counted (a tally, not in the change log) does not move the directory's version: the next
+    question does not read it again (each unmet demand counted through the API did, on Neo4j)."""
+    known = neo4j_store.version()
+    neo4j_store.add_tallies([referred()])
+    monkeypatch.setattr(neo4j_store, "_read", lambda *a, **kw: pytest.fail("the version read again"))
+    assert neo4j_store.version() == known
