@@ -24,17 +24,22 @@ def answer_ids(engine: ReferralEngine) -> list[str]:
     return [r.candidate.service.id for r in answer.results]
 
 
-def test_an_edit_through_one_replica_reaches_the_other(neo4j_store: Neo4jStore, reference: Reference) -> None:
-    neo4j_store.wipe()
-    neo4j_store.upsert(reference.records())
-    neo4j_store.upsert([org("a", "A fictive"), loc("la", "a", Visibility.PUBLIC, HUY_COMMUNE)])
-    neo4j_store.upsert([svc("sa", "a", location_ids=("la",))])
-    other = Neo4jStore(
+def another_process() -> Neo4jStore:
+    """A second store on the same server, as another API process holds one."""
+    return Neo4jStore(
         os.environ["RELAIS_NEO4J_URI"],
         os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
         os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
         os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
     )
+
+
+def test_an_edit_through_one_replica_reaches_the_other(neo4j_store: Neo4jStore, reference: Reference) -> None:
+    neo4j_store.wipe()
+    neo4j_store.upsert(reference.records())
+    neo4j_store.upsert([org("a", "A fictive"), loc("la", "a", Visibility.PUBLIC, HUY_COMMUNE)])
+    neo4j_store.upsert([svc("sa", "a", location_ids=("la",))])
+    other = another_process()
     try:
         here = ReferralEngine(neo4j_store, reference, today=date(2026, 11, 26))
         there = ReferralEngine(other, reference, today=date(2026, 11, 26))
@@ -55,12 +60,7 @@ def test_the_writer_knows_the_version_it_wrote(
     less on the first question after an edit): the version another process reads, never an older one."""
     neo4j_store.wipe()
     neo4j_store.upsert(reference.records())
-    other = Neo4jStore(
-        os.environ["RELAIS_NEO4J_URI"],
-        os.environ.get("RELAIS_NEO4J_USER", "neo4j"),
-        os.environ.get("RELAIS_NEO4J_PASSWORD", ""),
-        os.environ.get("RELAIS_NEO4J_DATABASE", "neo4j"),
-    )
+    other = another_process()
     try:
         for writer, reader in ((neo4j_store, other), (other, neo4j_store), (neo4j_store, other)):
             before = reader.version()
