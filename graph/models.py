@@ -795,3 +795,16 @@ class ServiceCandidate(Model):
     organisation: Organisation
     locations: tuple[Location, ...]
     located_in: tuple[str, ...] = Field(description="divisions of all its locations, hidden ones included")
+
+    def seen_at(self, clearance: Visibility) -> ServiceCandidate:
+        """The candidate as a caller of `clearance` may see it: the locations it may not see taken out of it
+        and of its service's list (itself when there are none: a copy only when one is hidden from it)."""
+        allowed = VISIBLE_AT[clearance]
+        locations = tuple(loc for loc in self.locations if loc.visibility in allowed)
+        if len(locations) == len(self.locations):
+            return self
+        visible_ids = {loc.id for loc in locations}
+        service = self.service.model_copy(
+            update={"location_ids": tuple(i for i in self.service.location_ids if i in visible_ids)}
+        )
+        return self.model_copy(update={"service": service, "locations": locations})

@@ -702,18 +702,7 @@ class GraphStore(ABC):
                 tuple(sorted(set(among))) if among is not None else None,
             )
         )
-        allowed = VISIBLE_AT[clearance]
-        out = []
-        for c in found:
-            locations = tuple(loc for loc in c.locations if loc.visibility in allowed)
-            if len(locations) != len(c.locations):  # copy only what the caller may not see all of
-                visible_ids = {loc.id for loc in locations}
-                service = c.service.model_copy(
-                    update={"location_ids": tuple(i for i in c.service.location_ids if i in visible_ids)}
-                )
-                c = c.model_copy(update={"service": service, "locations": locations})
-            out.append(c)
-        return sorted(out, key=lambda c: c.service.id)
+        return sorted((c.seen_at(clearance) for c in found), key=lambda c: c.service.id)
 
     def snapshot(self) -> nx.MultiDiGraph:
         """The organisation graph for analysis and maps: no addresses, only what may be shown to members."""

@@ -37,15 +37,12 @@ from graph.models import (
 from graph.referral.ranked import PLACEMENT
 from graph.store import Changed, GraphStore
 
-Entity = tuple[str, str]
-"""(kind, id) of a record, as the change log names it."""
-
 
 class Kept(Protocol):
     """A kept list that follows edits (`graph.referral.ranked.Ranking`)."""
 
-    def entities(self) -> frozenset[Entity]:
-        """Every service, organisation and location its candidates are made of (a few more do no harm)."""
+    def holds(self, service_id: str) -> bool:
+        """Whether one of its candidates is this service."""
 
     def updated(self, edited: Mapping[str, tuple[Service, bool] | None]) -> Self:
         """The list with these services re-ranked in place (a new record, and whether it stayed where it
@@ -55,7 +52,7 @@ class Kept(Protocol):
 T = TypeVar("T", bound=Kept)
 
 RANKING_CACHE_SIZE = 4096
-"""Lists kept per process: every term × division × urgency × clearance asked, and their alternatives."""
+"""Lists kept per process: every term × division × urgency asked, and their alternatives."""
 CHANGES_LIMIT = 500
 """More changes than this between two questions (a load, an import): the cache empties instead."""
 PENDING_LIMIT = 200
@@ -74,7 +71,6 @@ class RankingKey(NamedTuple):
 
     term: str
     division: str | None
-    clearance: Visibility
     urgent: bool
     day: date
     situation: str | None = None
@@ -87,9 +83,9 @@ class RankingKey(NamedTuple):
     def reach(self) -> str | None:
         """The division a newcomer must reach to enter the list (None: any).
 
-        >>> RankingKey("shelter", "huy", Visibility.PUBLIC, False, date(2026, 11, 3)).reach
+        >>> RankingKey("shelter", "huy", False, date(2026, 11, 3)).reach
         'huy'
-        >>> RankingKey("shelter", "huy", Visibility.PUBLIC, False, date(2026, 11, 3), beyond=True).reach is None
+        >>> RankingKey("shelter", "huy", False, date(2026, 11, 3), beyond=True).reach is None
         True
         """
         return None if self.beyond else self.division
@@ -97,12 +93,11 @@ class RankingKey(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Entry(Generic[T]):
-    """A kept list, the terms it was asked of the store for, what it holds, and the services it must read
-    again before its next answer."""
+    """A kept list, the terms it was asked of the store for, and the services it must read again before its
+    next answer."""
 
     kept: T
     terms: frozenset[str]
-    entities: frozenset[Entity]
     pending: Mapping[str, tuple[Service, bool] | None] = field(default_factory=dict)
     """Service id → its new record to re-rank in place (and whether it stayed where it stood), or None: read
     it again from the store. Applied by the list's next question (`updated`), so an edit costs each list a
@@ -118,17 +113,19 @@ class Newcomer:
     """An active service that may now answer questions it did not: its terms, and the divisions it
     reaches (None: any, a service wider than local)."""
 
-    entity: Entity
+    service_id: str
     terms: frozenset[str]
     reach: frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """What some changes reach: a list holding one of `entities`, or one that a newcomer may now enter (a
-    list holding the newcomer has it re-ranked in place, or re-read)."""
+    """What some changes reach: a list holding one of the services `held`, or one that a newcomer may now enter
+    (a list holding the newcomer has it re-ranked in place, or re-read)."""
 
-    entities: frozenset[Entity]
+    held: frozenset[str]
+    """The services edited (not in place), and those of the organisations and locations edited: a list is made
+    of its services, their organisations and their locations."""
     newcomers: tuple[Newcomer, ...]
     services: frozenset[str]
     """Every service whose candidate may have changed: what a reached list reads again."""
@@ -139,25 +136,25 @@ class Reach:
     stayed: frozenset[str] = frozenset()
     """Those of them whose edits, the change log says, left them where they stood."""
 
-    touching: frozenset[Entity] = field(init=False)
-    """Every entity a list holding one of them must note: `entities` and the services re-ranked in place."""
+    touching: frozenset[str] = field(init=False)
+    """Every service a list holding one of them must note: `held` and the services re-ranked in place."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", frozenset(t for n in self.newcomers for t in n.terms))
-        object.__setattr__(self, "touching", self.entities | {(Service.kind, s.id) for s in self.rescored})
+        object.__setattr__(self, "touching", self.held | {s.id for s in self.rescored})
 
     def passes_by(self, entry: Entry[T]) -> bool:
-        """Whether it leaves this list as it is for certain: none of what it touches is held and no newcomer
-        has its terms (two set operations in C: a move visits every kept list)."""
-        return self.touching.isdisjoint(entry.entities) and self.terms.isdisjoint(entry.terms)
+        """Whether it leaves this list as it is for certain: none of the services it touches is held and no
+        newcomer has its terms (a move visits every kept list: a lookup per service touched, one set operation)."""
+        return self.terms.isdisjoint(entry.terms) and not any(map(entry.kept.holds, self.touching))
 
     def reaches(self, division: str | None, entry: Entry[T]) -> bool:
-        if not self.entities.isdisjoint(entry.entities):
+        if any(map(entry.kept.holds, self.held)):
             return True
         if entry.terms.isdisjoint(self.terms):
             return False
         return any(
-            n.entity not in entry.entities
+            not entry.kept.holds(n.service_id)
             and not n.terms.isdisjoint(entry.terms)
             and (division is None or n.reach is None or division in n.reach)
             for n in self.newcomers
@@ -187,7 +184,6 @@ def reach_of(store: GraphStore, changed: Sequence[Changed]) -> Reach | None:
     )
     stayed = frozenset(s.id for s in alone) - _moved(changed)
     touched = set(ids[Service.kind])  # deleted ones included: read again, they leave the lists
-    ids[Service.kind] -= {s.id for s in alone}
     for sid in stayed:  # where it stood: no list it was not in can take it now
         del maybe[sid]
     for o in organisations:  # renamed, (de)activated: its services are read again where it is held
@@ -197,12 +193,11 @@ def reach_of(store: GraphStore, changed: Sequence[Changed]) -> Reach | None:
             maybe.update((s.id, s) for s in of)
     for loc in locations:  # moved, perhaps: its services may enter lists, and leave those holding them
         at = [s for s in _services_of(store, loc.organisation_id) if loc.id in s.location_ids]
-        ids[Service.kind].update(s.id for s in at)
         touched.update(s.id for s in at)
         maybe.update((s.id, s) for s in at)
-    entities = frozenset((kind, id_) for kind, found in ids.items() for id_ in found)
     arriving = newcomers(store, [s for s in maybe.values() if s.status is Status.ACTIVE])
-    return Reach(entities, arriving, frozenset(touched), alone, stayed)
+    held = frozenset(touched) - {s.id for s in alone}  # those re-ranked in place, where held, are `rescored`
+    return Reach(held, arriving, frozenset(touched), alone, stayed)
 
 
 def _changed_ids(changed: Sequence[Changed]) -> dict[str, set[str]] | None:
@@ -255,11 +250,11 @@ def newcomers(store: GraphStore, services: Iterable[Service]) -> tuple[Newcomer,
     out = []
     for s in services:
         if s.area_scope is not AreaScope.LOCAL:
-            out.append(Newcomer((Service.kind, s.id), s.terms(), None))
+            out.append(Newcomer(s.id, s.terms(), None))
             continue
         communes = {at[i] for i in s.location_ids if i in at} | set(s.area_communes)
         reach = {d for c in communes if (d := division_of.get(c))} | set(s.area_divisions)
-        out.append(Newcomer((Service.kind, s.id), s.terms(), frozenset(reach)))
+        out.append(Newcomer(s.id, s.terms(), frozenset(reach)))
     return tuple(out)
 
 
@@ -298,13 +293,13 @@ class RankingCache(Generic[T]):
         kept = entry.updated()
         with self._lock:
             if version == self._version and self._lists.get(key) is entry:  # no edit since: keep it
-                self._lists[key] = Entry(kept, entry.terms, kept.entities())
+                self._lists[key] = Entry(kept, entry.terms)
         return kept
 
     def put(self, version: int, key: RankingKey, ranked: T, terms: Iterable[str] = ()) -> None:
         """Keep a list computed at `version` from the candidates of `terms`, unless the directory has moved
         on since."""
-        entry = Entry(ranked, frozenset(terms), ranked.entities())
+        entry = Entry(ranked, frozenset(terms))
         with self._lock:
             if version != self._version:
                 return
@@ -352,7 +347,7 @@ def _followed(entry: Entry[T], reach: Reach, division: str | None) -> Entry[T] |
     pending (the list is computed afresh when next asked)."""
     if reach.passes_by(entry):
         return entry
-    held = [s for s in reach.rescored if (Service.kind, s.id) in entry.entities]
+    held = [s for s in reach.rescored if entry.kept.holds(s.id)]
     reached = reach.reaches(division, entry)
     if not held and not reached:
         return entry
@@ -365,4 +360,4 @@ def _followed(entry: Entry[T], reach: Reach, division: str | None) -> Entry[T] |
         pending.update(dict.fromkeys(reach.services))
     if len(pending) > PENDING_LIMIT:
         return None
-    return Entry(entry.kept, entry.terms, entry.entities, pending)
+    return Entry(entry.kept, entry.terms, pending)

@@ -40,6 +40,11 @@ PARTNER_HOPS = 3
 LOCAL = frozenset({"in_division", "serves_division"})
 """The locality reasons of a service of the division (located there, or serving it)."""
 INTERPRETING_LIMIT = 3
+RANKED_AT = Visibility.NETWORK
+"""The clearance every list is ranked at: the widest on the referral path (a professional's; hidden addresses
+are nobody's there). A candidate's rank does not depend on the locations shown (its divisions count every
+location, hidden ones included), so one list serves the public and the professionals, and each result is
+narrowed to its caller's clearance (`ServiceCandidate.seen_at`): half the lists to make and to keep."""
 
 
 class ReferralEngine:
@@ -64,36 +69,34 @@ class ReferralEngine:
         self.scorer = Scorer(reference.geography, capacity_fresh_days=capacity_fresh_days)
         self.cache: RankingCache[Ranking] = RankingCache(store=store)
         self._local = threading.local()
-        """`bulk`: this thread's one search of every term per clearance, while it warms (`searching_once`)."""
-        self._kept: dict[Visibility, Bulk] = {}
-        """The last warm-up's searches, for any thread's cold list while the version holds (at 100k a store
+        """`warming`: whether this thread warms (`searching_once`); `bulk`: its one search of every term."""
+        self._kept: Bulk | None = None
+        """The last warm-up's search, for any thread's cold list while the version holds (at 100k a store
         search of a broad term is seconds; its candidates from memory are milliseconds)."""
 
     @contextmanager
     def searching_once(self) -> Iterator[None]:
         """For this thread (a warm-up asking every term in every division): the lists it computes come from
-        one store search of every term per clearance (`Bulk`), while the directory version holds, instead of
-        one store search per list. Other threads search as usual."""
-        self._local.bulk = {}
+        one store search of every term (`Bulk`), while the directory version holds, instead of one store
+        search per list. Other threads search as usual."""
+        self._local.warming, self._local.bulk = True, None
         try:
             yield
         finally:
             self._kept = self._local.bulk
-            del self._local.bulk
+            self._local.warming, self._local.bulk = False, None
 
     def _searched_once(self, q: Question, divisions: list[str] | None, version: int) -> list[ServiceCandidate] | None:
         """The candidates from this thread's `Bulk` (fetched on first use), or None: search the store (not
         warming, or the directory changed since the bulk was read)."""
-        held: dict[Visibility, Bulk] | None = getattr(self._local, "bulk", None)
-        if held is None:
-            kept = self._kept.get(q.role.clearance)
+        if not getattr(self._local, "warming", False):
+            kept = self._kept
             if kept is not None and kept.version != version:
-                self._kept, kept = {}, None  # the directory changed: let the memory go
+                self._kept = kept = None  # the directory changed: let the memory go
             return None if kept is None else kept.search(q.terms, divisions)
-        bulk = held.get(q.role.clearance)
+        bulk = self._local.bulk
         if bulk is None:
-            terms, clearance = self.ref.taxonomy.terms, q.role.clearance
-            held[clearance] = bulk = Bulk.of(self.store, version, terms, clearance, held.values())
+            self._local.bulk = bulk = Bulk.of(self.store, version, self.ref.taxonomy.terms, RANKED_AT)
         return bulk.search(q.terms, divisions) if bulk.version == version else None
 
     def refer(self, query: ReferralQuery, role: Role = Role.PUBLIC) -> Answer:
@@ -163,15 +166,13 @@ class ReferralEngine:
         service of a broad term; a new language reorders the kept list once.
         """
         version = self.store.version()
-        key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation)
+        key = RankingKey(q.asked, q.division, q.query.urgent, q.today, q.query.situation)
         ranking = self.cache.get(version, key)
         if ranking is None:
             divisions = [q.division] if q.division else None
 
             def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
-                return self.store.candidate_services(
-                    q.terms, divisions=divisions, clearance=q.role.clearance, among=among
-                )
+                return self.store.candidate_services(q.terms, divisions=divisions, clearance=RANKED_AT, among=among)
 
             found = self._searched_once(q, divisions, version)
             ranking = self._ranking(search() if found is None else found, q, search)
@@ -249,12 +250,12 @@ class ReferralEngine:
         Its key says `beyond`: any division's newcomer with the term may enter it (`RankingKey.reach`).
         """
         version = self.store.version()
-        key = RankingKey(q.asked, q.division, q.role.clearance, q.query.urgent, q.today, q.query.situation, beyond=True)
+        key = RankingKey(q.asked, q.division, q.query.urgent, q.today, q.query.situation, beyond=True)
         ranking = self.cache.get(version, key)
         if ranking is None:
 
             def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
-                found = self.store.candidate_services(q.terms, clearance=q.role.clearance, among=among)
+                found = self.store.candidate_services(q.terms, clearance=RANKED_AT, among=among)
                 return [c for c in found if c.service.terms() & q.wanted]
 
             once = self._searched_once(q, None, version)
@@ -263,8 +264,10 @@ class ReferralEngine:
             self.cache.put(version, key, ranking, terms=q.wanted)
         return ranking.for_language(q.query.language)
 
-    def _result(self, c: ServiceCandidate, q: Question) -> Result:
-        """A ranked answer, with its reasons and the path through partners (top results only)."""
+    def _result(self, ranked: ServiceCandidate, q: Question) -> Result:
+        """A ranked answer, with its reasons and the path through partners (top results only), as the caller's
+        clearance shows it (lists are ranked at `RANKED_AT`)."""
+        c = ranked.seen_at(q.role.clearance)
         score, reasons = self.scorer.assess(c, q)
         outside = q.division is not None and any(r.code == "elsewhere" for r in reasons)
         return Result(

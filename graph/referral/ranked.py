@@ -1,6 +1,6 @@
 """A ranked list of candidates, in the order of the answer, and its orders for each language asked.
 
-The engine keeps one `Ranking` per `RankingKey` (term, situation, division, clearance, urgency, day) in the
+The engine keeps one `Ranking` per `RankingKey` (term, situation, division, urgency, day) in the
 `RankingCache`; the person's language reorders it — direct answers speaking it first — and that order is
 computed once per language from the same list, without another store query. An edit of one of its
 services that leaves the service where it was (a capacity, a language, opening hours) re-ranks that one
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import immutables
 
-from graph.models import Location, Organisation, Service, ServiceCandidate
+from graph.models import Service, ServiceCandidate
 from graph.referral.scoring import Scorer
 
 Order = tuple[bool, bool, float, str, str]
@@ -99,7 +99,6 @@ class Ranking:
         self.search = search
         self._by_id = immutables.Map((r.candidate.service.id, r) for r in ranked) if by_id is None else by_id
         self._languages: dict[str, list[Ranked]] = {}
-        self._held: frozenset[tuple[str, str]] | None = None
         self._wanted: list[Ranked] | None = None
 
     def for_language(self, language: str | None) -> list[Ranked]:
@@ -143,11 +142,7 @@ class Ranking:
             found.append(self.rank(old.candidate.model_copy(update={"service": shown})))
         read = list(map(self.rank, self.search(sorted(again)))) if again else []
         gone.extend(r for sid in again if (r := self._by_id.get(sid)) is not None)
-        out = self._replaced(gone, sorted([*found, *read]))
-        held = self.entities()
-        arrived = _held(r.candidate for r in read) - held  # a newcomer: rare, the only copy of the whole set
-        out._held = held | arrived if arrived else held
-        return out
+        return self._replaced(gone, sorted([*found, *read]))
 
     def _replaced(self, gone: list[Ranked], found: list[Ranked]) -> Ranking:
         """A new list without the candidates `gone` and with `found` (sorted), here, in its wanted ones and
@@ -167,21 +162,10 @@ class Ranking:
             )
         return out
 
-    def entities(self) -> frozenset[tuple[str, str]]:
-        """What the list holds, as the change log names it: services, organisations, locations (computed
-        once; after `updated`, perhaps also one it no longer holds: an edit of it costs a needless read)."""
-        if self._held is None:
-            self._held = _held(r.candidate for r in self.ranked)
-        return self._held
-
-
-def _held(candidates: Iterable[ServiceCandidate]) -> frozenset[tuple[str, str]]:
-    held: set[tuple[str, str]] = set()
-    for c in candidates:
-        held.add((Service.kind, c.service.id))
-        held.add((Organisation.kind, c.organisation.id))
-        held.update((Location.kind, loc.id) for loc in c.locations)
-    return frozenset(held)
+    def holds(self, service_id: str) -> bool:
+        """Whether a candidate of the list is this service (its index: no set of what it holds is kept, which
+        at 100k cost as much memory as the list)."""
+        return service_id in self._by_id
 
 
 def _replaced(ranked: list[Ranked], gone: list[Ranked], found: list[Ranked]) -> list[Ranked]:

@@ -38,7 +38,7 @@ def test_the_same_answers_as_one_search_per_list(store: GraphStore, reference: R
             for q in questions:
                 warm.refer(q, role)
     lists = len(warm.cache)
-    compared = fallbacks = 0
+    compared = fallbacks = shown_to_public = 0
     for role in (Role.PROFESSIONAL, Role.PUBLIC):
         for q in questions:
             got, want = warm.refer(q, role), cold.refer(q, role)
@@ -46,10 +46,18 @@ def test_the_same_answers_as_one_search_per_list(store: GraphStore, reference: R
                 (r.candidate, r.score, r.alternative) for r in want.results
             ], (q, role)
             assert got.notices == want.notices
+            for r in got.results:  # one list serves every clearance: each result as the store shows it to the caller
+                sid, terms = r.candidate.service.id, r.candidate.service.terms()
+                assert [r.candidate] == store.candidate_services(terms, clearance=role.clearance, among=[sid]), sid
+                shown_to_public += (
+                    role is Role.PUBLIC
+                    and r.candidate != store.candidate_services(terms, clearance=Visibility.NETWORK, among=[sid])[0]
+                )
             compared += 1
             fallbacks += any(n.code == "none_here" for n in got.notices)
     assert len(warm.cache) == lists, "every list was warm: none computed again"
     assert compared == 2 * len(questions) and fallbacks > 0
+    assert shown_to_public, "some result had a location the public may not see, taken out"
 
 
 def test_a_list_the_warm_up_left_cold_comes_from_its_search(

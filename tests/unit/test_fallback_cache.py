@@ -152,7 +152,7 @@ def test_a_fallback_question_asks_the_store_once(store: CountingStore, reference
     cold = searches(store)
     assert alternatives(engine) == ["sl", "sm"]
     assert searches(store) == cold, "warm: no store search"
-    key = RankingKey(PHYSICAL, "huy", Visibility.NETWORK, False, TODAY, PHYSICAL, beyond=True)
+    key = RankingKey(PHYSICAL, "huy", False, TODAY, PHYSICAL, beyond=True)
     assert engine.cache.get(store.version(), key) is not None
     store.upsert([svc("shelter", "h", location_ids=("lh",), situations=(), needs=("shelter",), open_24_7=True)])
     assert alternatives(engine) == ["sl", "sm"]

@@ -57,8 +57,8 @@ def store(reference: Reference) -> CountingStore:
 class Names(list[str]):
     """A kept list of service ids, for the cache alone (these tests edit no service it holds)."""
 
-    def entities(self) -> frozenset[tuple[str, str]]:
-        return frozenset((Service.kind, i) for i in self)
+    def holds(self, service_id: str) -> bool:
+        return service_id in self
 
     def updated(self, edited: Mapping[str, tuple[Service, bool] | None]) -> Names:
         return self
@@ -181,7 +181,7 @@ def test_a_late_question_does_not_take_the_cache_back(store: CountingStore) -> N
     """A question that read the version before another question moved the cache on computes its own list
     and keeps nothing; the cache stays at the newer version with its lists."""
     cache: RankingCache[Names] = RankingCache(store=store)
-    key = RankingKey("partner-violence", "huy", Visibility.NETWORK, False, TODAY)
+    key = RankingKey("partner-violence", "huy", False, TODAY)
     old = store.version()
     store.upsert([org("d", "D fictive")])
     new = store.version()
@@ -194,7 +194,7 @@ def test_a_late_question_does_not_take_the_cache_back(store: CountingStore) -> N
 
 def test_a_store_that_went_back_empties_the_cache(store: CountingStore) -> None:
     cache: RankingCache[Names] = RankingCache(store=store)
-    key = RankingKey("partner-violence", "huy", Visibility.NETWORK, False, TODAY)
+    key = RankingKey("partner-violence", "huy", False, TODAY)
     cache.get(store.version() + 10, key)
     cache.put(store.version() + 10, key, Names(["from another store"]))
     assert cache.get(store.version(), key) is None

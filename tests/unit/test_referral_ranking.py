@@ -122,7 +122,7 @@ def test_kept_lists_equal_fresh_ones_after_edits(tmp_path: Path, reference: Refe
     terms = sorted({t for s in services for t in s.situations})
     communes = sorted({loc.commune for loc in store.list(Location, clearance=Visibility.HIDDEN)})
     mix = questions(40, seed=2)
-    nothing = RankingKey("none", None, Visibility.PUBLIC, False, date(2026, 11, 26))
+    nothing = RankingKey("none", None, False, date(2026, 11, 26))
     kept = []
     for _ in range(12):
         shown: set[str] = set()
