@@ -12,12 +12,11 @@ come with it. Results carry reason codes; `api.reasons` renders them.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, insort
+from bisect import insort
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from heapq import merge
-from itertools import islice
 
 from graph.models import Organisation, ServiceCandidate, Visibility
 from graph.reference import Reference
@@ -28,7 +27,7 @@ from graph.referral.fallbacks import Fallback, fallbacks
 from graph.referral.policy import allowed, visible_contacts
 from graph.referral.query import ReferralQuery
 from graph.referral.question import INTERPRETING, MEDIATION, PERPETRATOR_AUDIENCE, Question
-from graph.referral.ranked import Order, Ranked, Ranking, Search
+from graph.referral.ranked import ORDER, Order, Ranked, Ranking, Search
 from graph.referral.resolve import resolve
 from graph.referral.scoring import CAPACITY_FRESH_DAYS, Scorer
 from graph.roles import Role
@@ -108,7 +107,7 @@ class ReferralEngine:
         if not top:
             notices.append(Notice("none_at_all", {"term": q.asked}))
         results = tuple(self._result(r.candidate, q) for r in top)
-        help_ = self._language_help(ranked, q)
+        help_ = self._language_help(ranking, q)
         if help_ is not None and not help_.spoken_here:
             notices.extend(_language_notices(help_, q.division))
         shown = [*results, *(help_.interpreting if help_ else ())]
@@ -126,13 +125,13 @@ class ReferralEngine:
             language=help_,
         )
 
-    def _language_help(self, ranked: list[Ranked], q: Question) -> LanguageHelp | None:
+    def _language_help(self, ranking: Ranking, q: Question) -> LanguageHelp | None:
         """For a language asked: does a service of the division that answers speak it; if not, the services
         of the division that interpret. The helplines in that language come either way."""
         language = q.query.language
         if language is None:
             return None
-        spoken = any(r.local and allowed(r.candidate.service, q) for r in _speakers(ranked))
+        spoken = any(r.local and allowed(r.candidate.service, q) for r in ranking.speakers(language))
         lines = tuple(f for f in fallbacks() if f.kind == "helpline" and language in f.languages)
         return LanguageHelp(language, spoken, lines, () if spoken else self._interpreting(q))
 
@@ -186,7 +185,7 @@ class ReferralEngine:
         def rank(c: ServiceCandidate) -> Ranked:
             return self._rank(c, q)
 
-        return Ranking(sorted(map(rank, candidates)), self.scorer, rank, search)
+        return Ranking(sorted(map(rank, candidates), key=ORDER), self.scorer, rank, search)
 
     def _rank(self, c: ServiceCandidate, q: Question) -> Ranked:
         """A candidate with its static points and its place in the order (see `Ranked.order`), whatever the
@@ -222,7 +221,7 @@ class ReferralEngine:
         return [r for _, r in best]
 
     def _alternatives(
-        self, ranking: Ranking, ranked: list[Ranked], top: list[Ranked], q: Question
+        self, ranking: Ranking, ranked: Iterable[Ranked], top: list[Ranked], q: Question
     ) -> tuple[list[Ranked], list[Notice]]:
         """When nothing in the division answers the term asked: say so, and look beyond the division.
 
@@ -234,15 +233,17 @@ class ReferralEngine:
         if not q.division:
             return top, []
         here = {r.candidate.service.id for r in wanted}  # the alternatives are all wanted
-        elsewhere = [r for r in self._everywhere(q) if r.candidate.service.id not in here]
-        notices = []
-        if top or any(allowed(r.candidate.service, q) for r in elsewhere):
-            notices.append(Notice("none_here", {"term": q.asked, "division": q.division}))
-        if elsewhere:
-            top = self._top(merge(ranked, elsewhere), q)
-        return top, notices
+        everywhere = self._everywhere(q)
 
-    def _everywhere(self, q: Question) -> list[Ranked]:
+        def elsewhere() -> Iterator[Ranked]:
+            return (r for r in everywhere if r.candidate.service.id not in here)
+
+        notices = []
+        if top or any(allowed(r.candidate.service, q) for r in elsewhere()):
+            notices.append(Notice("none_here", {"term": q.asked, "division": q.division}))
+        return self._top(merge(ranked, elsewhere()), q), notices
+
+    def _everywhere(self, q: Question) -> Iterable[Ranked]:
         """The services answering the term asked in every division, ranked for the question's division, in the
         order of the person's language: computed once per directory version like `_ranked` (a question that
         falls back costs a version check, not a store query over every service of the broader terms).
@@ -295,17 +296,3 @@ def _language_notices(help_: LanguageHelp, division: str | None) -> list[Notice]
     notices = [said or Notice("language_not_spoken", {"language": language})]
     notices.extend(Notice("language_helpline", {"language": language, "number": f.number}) for f in help_.helplines)
     return notices
-
-
-def _speakers(ranked: list[Ranked]) -> Iterator[Ranked]:
-    """The direct answers speaking the person's language, from a list in that language's order: they head
-    the 24/7 services (urgent) and the others (`Ranked.order`), so no pass over the rest of a long list."""
-    for start, after in ((0, False), (bisect_left(ranked, True, key=_after), True)):
-        for r in islice(ranked, start, None):
-            if r.order[0] is not after or r.order[1]:
-                break
-            yield r
-
-
-def _after(r: Ranked) -> bool:
-    return r.order[0]

@@ -10,9 +10,11 @@ kept as it is (`Ranking.updated`).
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from heapq import merge
+from operator import attrgetter
 
 import immutables
 
@@ -45,7 +47,8 @@ class Ranked:
         static = self.static + reason.points
         after, _, _, name, sid = self.order
         first = self.direct and reason.code == "speaks"
-        return replace(self, order=(after, not first, -static, name, sid), static=static)
+        order = (after, not first, -static, name, sid)
+        return Ranked(order, static, self.candidate, self.wanted, self.local, self.direct)
 
 
 PLACEMENT = (
@@ -69,6 +72,10 @@ def same_place(old: Service, new: Service) -> bool:
     """
     return all(getattr(old, f) == getattr(new, f) for f in PLACEMENT)
 
+
+ORDER = attrgetter("order")
+"""A sort key giving the order of `Ranked` (its own comparison builds a tuple per call: a list of 45,000 is
+sorted several times faster by its key)."""
 
 Rank = Callable[[ServiceCandidate], Ranked]
 Search = Callable[[Iterable[str]], list[ServiceCandidate]]
@@ -98,20 +105,37 @@ class Ranking:
         self.rank = rank
         self.search = search
         self._by_id = immutables.Map((r.candidate.service.id, r) for r in ranked) if by_id is None else by_id
-        self._languages: dict[str, list[Ranked]] = {}
+        self._marks: dict[str, bytearray] = {}
+        """Per language asked, a byte per candidate of `ranked` (`SPOKEN_FIRST`, `SPOKEN`, `NOT_SPOKEN`)."""
         self._wanted: list[Ranked] | None = None
 
-    def for_language(self, language: str | None) -> list[Ranked]:
-        """The list for a person speaking `language` (None: none asked), computed on its first question.
+    def for_language(self, language: str | None) -> Iterable[Ranked]:
+        """The list for a person speaking `language` (None: none asked): the candidates in `Ranked.order` for
+        that language, made as they are read from a byte per candidate marking who speaks it (`Spoken`).
 
-        Two threads asking at once may both compute it: the same list, the last one kept."""
+        A re-sorted copy of every candidate per language was most of a warm worker's memory and of its warm-up
+        (at 20k, 500 MB and 16 s of 24); a question reads only the head. Two threads asking at once may both
+        mark the list: the same bytes, the last ones kept."""
         if language is None:
             return self.ranked
-        found = self._languages.get(language)
+        return Spoken(self.ranked, language, self.scorer, self._marked(language))
+
+    def speakers(self, language: str) -> Iterator[Ranked]:
+        """The direct answers speaking `language` (those first in its order), in the list's order."""
+        marks = self._marked(language)
+        for lo, hi in _groups(self.ranked):
+            yield from _at(self.ranked, marks, SPOKEN_FIRST, lo, hi)
+
+    def _marked(self, language: str) -> bytearray:
+        found = self._marks.get(language)
         if found is None:
-            found = sorted(r.in_language(language, self.scorer) for r in self.ranked)
-            self._languages[language] = found
+            found = self._marks[language] = bytearray(self._mark(r, language) for r in self.ranked)
         return found
+
+    def _mark(self, r: Ranked, language: str) -> int:
+        if not self.scorer.speaks(r.candidate, language):
+            return NOT_SPOKEN[0]
+        return SPOKEN_FIRST[0] if r.direct else SPOKEN[0]
 
     def wanted(self) -> list[Ranked]:
         """The candidates that answer the term asked itself (not only a broader one), in the list's order:
@@ -142,24 +166,35 @@ class Ranking:
             found.append(self.rank(old.candidate.model_copy(update={"service": shown})))
         read = list(map(self.rank, self.search(sorted(again)))) if again else []
         gone.extend(r for sid in again if (r := self._by_id.get(sid)) is not None)
-        return self._replaced(gone, sorted([*found, *read]))
+        return self._replaced(gone, [*found, *read])
 
     def _replaced(self, gone: list[Ranked], found: list[Ranked]) -> Ranking:
-        """A new list without the candidates `gone` and with `found` (sorted), here, in its wanted ones and
-        in each language's order already made."""
+        """A new list without the candidates `gone` and with `found`, here, in its wanted ones and in each
+        language's marks already made: O(log n) searches and C-speed moves, not a Python pass over the list."""
+        ranked = list(self.ranked)
+        marks = {language: bytearray(m) for language, m in self._marks.items()}
         with self._by_id.mutate() as by_id:
             for r in gone:
-                del by_id[r.candidate.service.id]
+                at = _position(ranked, r)
+                del ranked[at], by_id[r.candidate.service.id]
+                for m in marks.values():
+                    del m[at]
             for r in found:
+                at = bisect_right(ranked, r.order, key=ORDER)
+                ranked.insert(at, r)
                 by_id[r.candidate.service.id] = r
-            out = Ranking(_replaced(self.ranked, gone, found), self.scorer, self.rank, self.search, by_id.finish())
+                for language, m in marks.items():
+                    m.insert(at, self._mark(r, language))
+            out = Ranking(ranked, self.scorer, self.rank, self.search, by_id.finish())
+        out._marks = marks
         if self._wanted is not None:
-            out._wanted = _replaced(self._wanted, [r for r in gone if r.wanted], [r for r in found if r.wanted])
-        for language, ranked in list(self._languages.items()):
-            spoken = [r.in_language(language, self.scorer) for r in gone]
-            out._languages[language] = _replaced(
-                ranked, spoken, sorted(r.in_language(language, self.scorer) for r in found)
-            )
+            out._wanted = wanted = list(self._wanted)
+            for r in gone:
+                if r.wanted:
+                    del wanted[_position(wanted, r)]
+            for r in found:
+                if r.wanted:
+                    insort(wanted, r, key=ORDER)
         return out
 
     def holds(self, service_id: str) -> bool:
@@ -168,15 +203,52 @@ class Ranking:
         return service_id in self._by_id
 
 
-def _replaced(ranked: list[Ranked], gone: list[Ranked], found: list[Ranked]) -> list[Ranked]:
-    """A copy of the sorted `ranked` without `gone` (each found by its order: service ids are unique) and with
-    `found` inserted in order: O(log n) searches and C-speed moves, not a Python pass over the list."""
-    out = list(ranked)
-    for old in gone:
-        at = bisect_left(out, old)
-        if at == len(out) or out[at].candidate.service.id != old.candidate.service.id:
-            raise LookupError(old.candidate.service.id)  # not the list it was ranked in: a bug, never a silent swap
-        del out[at]
-    for r in found:
-        insort(out, r)
-    return out
+NOT_SPOKEN, SPOKEN, SPOKEN_FIRST = b"\x00", b"\x01", b"\x02"
+"""A candidate's mark for a language: it does not speak it; it does, but does not answer directly (a broader term,
+another division); it does and answers directly, so it comes first (`Ranked.in_language`)."""
+
+
+class Spoken:
+    """A ranked list in the order for a person speaking a language, made as it is read: in each group (the 24/7
+    services when urgent, then the others) the direct answers speaking it first, then the rest by their points
+    for it — two runs of the list's own order (a language's points are the same for every speaker, and for
+    every other), merged. Each is found in the marks at C speed (`bytearray.find`); each candidate read is
+    ranked for the language then."""
+
+    def __init__(self, ranked: list[Ranked], language: str, scorer: Scorer, marks: bytearray) -> None:
+        self.ranked, self.language, self.scorer, self.marks = ranked, language, scorer, marks
+
+    def __iter__(self) -> Iterator[Ranked]:
+        for lo, hi in _groups(self.ranked):
+            yield from self._spoken(SPOKEN_FIRST, lo, hi)
+            yield from merge(self._spoken(SPOKEN, lo, hi), self._spoken(NOT_SPOKEN, lo, hi), key=ORDER)
+
+    def _spoken(self, mark: bytes, lo: int, hi: int) -> Iterator[Ranked]:
+        for r in _at(self.ranked, self.marks, mark, lo, hi):
+            yield r.in_language(self.language, self.scorer)
+
+
+def _groups(ranked: list[Ranked]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The bounds of the list's two groups: the 24/7 services when urgent (all, else), then the others."""
+    cut = bisect_left(ranked, True, key=_after)
+    return (0, cut), (cut, len(ranked))
+
+
+def _after(r: Ranked) -> bool:
+    return r.order[0]
+
+
+def _at(ranked: list[Ranked], marks: bytearray, mark: bytes, lo: int, hi: int) -> Iterator[Ranked]:
+    """The candidates of `ranked[lo:hi]` with this mark, in order."""
+    i = marks.find(mark, lo, hi)
+    while i != -1:
+        yield ranked[i]
+        i = marks.find(mark, i + 1, hi)
+
+
+def _position(ranked: list[Ranked], r: Ranked) -> int:
+    """Where `r` is in the sorted `ranked`, found by its order (service ids are unique)."""
+    at = bisect_left(ranked, r.order, key=ORDER)
+    if at == len(ranked) or ranked[at].candidate.service.id != r.candidate.service.id:
+        raise LookupError(r.candidate.service.id)  # not the list it was ranked in: a bug, never a silent swap
+    return at

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -73,12 +73,15 @@ class Weights:
     """The scoring weights, in the order reasons are shown."""
 
     rows: tuple[Weight, ...]
+    _points: dict[tuple[str, str], float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_points", {(w.reason, w.when): w.points for w in reversed(self.rows)})
 
     def points(self, reason: str, when: str = "") -> float:
-        for w in self.rows:
-            if w.reason == reason and w.when == when:
-                return w.points
-        raise KeyError((reason, when))
+        """The points of a reason in a case (the file's first row of it): asked for every reason of every
+        candidate of a list, hence a lookup, not a pass over the rows."""
+        return self._points[(reason, when)]
 
     def cases(self, reason: str) -> tuple[str, ...]:
         """The cases (`when`) a reason has a weight for, in the file's order."""
@@ -231,7 +234,11 @@ class Scorer:
 
     def language(self, c: ServiceCandidate, language: str) -> Reason:
         """Whether the service speaks the person's language: a point of each ranked list's order for that language."""
-        return self._reason("speaks" if language in c.service.languages else "not_speaks", language=language)
+        return self._reason("speaks" if self.speaks(c, language) else "not_speaks", language=language)
+
+    def speaks(self, c: ServiceCandidate, language: str) -> bool:
+        """Whether the service lists the person's language (what `language` scores)."""
+        return language in c.service.languages
 
     def emergency_case(self, q: Question) -> str | None:
         """The case in which the emergency services lead: urgent, or a need the weights name (with its narrower

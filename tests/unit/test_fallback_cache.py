@@ -5,6 +5,7 @@ reaches them shows in the very next answer."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
 from graph.referral.answer import Answer, Notice
 from graph.referral.cache import RankingKey
+from graph.referral.engine import RANKED_AT
 from graph.referral.question import Question
 from graph.referral.ranked import Ranked, Ranking
 from graph.usecases import import_directory
@@ -36,7 +38,7 @@ class OldPathEngine(ReferralEngine):
     """The engine as it was: the alternatives searched in the store on every question (the reference)."""
 
     def _alternatives(
-        self, ranking: Ranking, ranked: list[Ranked], top: list[Ranked], q: Question
+        self, ranking: Ranking, ranked: Iterable[Ranked], top: list[Ranked], q: Question
     ) -> tuple[list[Ranked], list[Notice]]:
         """The old path reads `ranked` alone (not the ranking's kept wanted candidates)."""
         if any(r.wanted for r in top) or any(r.wanted and allowed(r.candidate.service, q) for r in ranked):
@@ -46,7 +48,7 @@ class OldPathEngine(ReferralEngine):
         here = {r.candidate.service.id for r in ranked}
         elsewhere = [
             c
-            for c in self.store.candidate_services(q.terms, clearance=q.role.clearance)
+            for c in self.store.candidate_services(q.terms, clearance=RANKED_AT)
             if c.service.id not in here and c.service.terms() & q.wanted
         ]
         notices = []

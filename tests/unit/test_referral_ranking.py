@@ -12,7 +12,6 @@ from graph.models import AreaScope, Capacity, Location, Organisation, Service, S
 from graph.reference import Reference
 from graph.referral import ReferralEngine, ReferralQuery, Role, allowed
 from graph.referral.cache import RankingKey
-from graph.referral.engine import _speakers
 from graph.referral.ranked import Ranking
 from graph.usecases import import_directory
 from loaders.directory import read_directory
@@ -151,9 +150,12 @@ def test_kept_lists_equal_fresh_ones_after_edits(tmp_path: Path, reference: Refe
 def _assert_consistent(ranking: Ranking, key: RankingKey) -> None:
     """What a kept list carries beside its candidates, after edits brought it up to date, equals what a
     pass over them gives: its wanted ones, its index by service, each language's speakers (found from the
-    heads of its groups: the 24/7 ones and the others)."""
+    heads of its groups: the 24/7 ones and the others), and each language's order, made as it is read from
+    the marks, equals the list re-sorted for that language."""
     assert ranking.wanted() == [r for r in ranking.ranked if r.wanted], key
     assert dict(ranking._by_id) == {r.candidate.service.id: r for r in ranking.ranked}, key
     for language in ("nl", "de", "ar"):
-        ordered = ranking.for_language(language)
-        assert list(_speakers(ordered)) == [r for r in ordered if not r.order[1]], (key, language)
+        ordered = list(ranking.for_language(language))
+        assert ordered == sorted(r.in_language(language, ranking.scorer) for r in ranking.ranked), (key, language)
+        speakers = [r.candidate.service.id for r in ranking.speakers(language)]
+        assert speakers == [r.candidate.service.id for r in ordered if not r.order[1]], (key, language)
