@@ -17,7 +17,8 @@ it is: the ranked lists hold no partner (partners are the question's own points)
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, NamedTuple, Protocol, Self, TypeVar
@@ -278,6 +279,8 @@ class RankingCache(Generic[T]):
         """One thread at a time works out what a new version reaches (the others wait for it)."""
         self._version: int | None = None
         self._lists: dict[RankingKey, Entry[T]] = {}
+        self._making: dict[RankingKey, tuple[threading.Lock, int]] = {}
+        """The lists being made, each with its lock and the threads wanting it (`making`)."""
 
     def get(self, version: int, key: RankingKey) -> T | None:
         """The list kept for `key` at this version (a newer version first works out what its changes
@@ -295,6 +298,25 @@ class RankingCache(Generic[T]):
             if version == self._version and self._lists.get(key) is entry:  # no edit since: keep it
                 self._lists[key] = Entry(kept, entry.terms)
         return kept
+
+    @contextmanager
+    def making(self, key: RankingKey) -> Iterator[None]:
+        """One thread at a time makes the list of `key`; the others wanting it wait here, then find it kept
+        (`get` again). At 100k a broad term's list is a second or more of CPU: four request threads missing it at
+        once each made it, holding every thread four times as long."""
+        with self._lock:
+            lock, waiting = self._making.get(key, (threading.Lock(), 0))
+            self._making[key] = (lock, waiting + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                lock, waiting = self._making[key]
+                if waiting == 1:
+                    del self._making[key]
+                else:
+                    self._making[key] = (lock, waiting - 1)
 
     def put(self, version: int, key: RankingKey, ranked: T, terms: Iterable[str] = ()) -> None:
         """Keep a list computed at `version` from the candidates of `terms`, unless the directory has moved

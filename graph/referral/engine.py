@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from bisect import insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from heapq import merge
@@ -166,16 +166,29 @@ class ReferralEngine:
         """
         version = self.store.version()
         key = RankingKey(q.asked, q.division, q.query.urgent, q.today, q.query.situation)
-        ranking = self.cache.get(version, key)
-        if ranking is None:
-            divisions = [q.division] if q.division else None
+        divisions = [q.division] if q.division else None
 
-            def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
-                return self.store.candidate_services(q.terms, divisions=divisions, clearance=RANKED_AT, among=among)
+        def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
+            return self.store.candidate_services(q.terms, divisions=divisions, clearance=RANKED_AT, among=among)
 
+        def made() -> Ranking:
             found = self._searched_once(q, divisions, version)
-            ranking = self._ranking(search() if found is None else found, q, search)
-            self.cache.put(version, key, ranking, terms=q.terms)
+            return self._ranking(search() if found is None else found, q, search)
+
+        return self._kept_or_made(version, key, q.terms, made)
+
+    def _kept_or_made(
+        self, version: int, key: RankingKey, terms: Iterable[str], made: Callable[[], Ranking]
+    ) -> Ranking:
+        """The list kept for `key`, or made by one thread while the others wanting it wait (`RankingCache.making`)."""
+        ranking = self.cache.get(version, key)
+        if ranking is not None:
+            return ranking
+        with self.cache.making(key):
+            ranking = self.cache.get(version, key)  # made while this thread waited
+            if ranking is None:
+                ranking = made()
+                self.cache.put(version, key, ranking, terms=terms)
         return ranking
 
     def _ranking(self, candidates: list[ServiceCandidate], q: Question, search: Search) -> Ranking:
@@ -252,18 +265,17 @@ class ReferralEngine:
         """
         version = self.store.version()
         key = RankingKey(q.asked, q.division, q.query.urgent, q.today, q.query.situation, beyond=True)
-        ranking = self.cache.get(version, key)
-        if ranking is None:
 
-            def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
-                found = self.store.candidate_services(q.terms, clearance=RANKED_AT, among=among)
-                return [c for c in found if c.service.terms() & q.wanted]
+        def search(among: Iterable[str] | None = None) -> list[ServiceCandidate]:
+            found = self.store.candidate_services(q.terms, clearance=RANKED_AT, among=among)
+            return [c for c in found if c.service.terms() & q.wanted]
 
+        def made() -> Ranking:
             once = self._searched_once(q, None, version)
             found = search() if once is None else [c for c in once if c.service.terms() & q.wanted]
-            ranking = self._ranking(found, q, search)
-            self.cache.put(version, key, ranking, terms=q.wanted)
-        return ranking.for_language(q.query.language)
+            return self._ranking(found, q, search)
+
+        return self._kept_or_made(version, key, q.wanted, made).for_language(q.query.language)
 
     def _result(self, ranked: ServiceCandidate, q: Question) -> Result:
         """A ranked answer, with its reasons and the path through partners (top results only), as the caller's

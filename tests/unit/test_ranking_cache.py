@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -199,3 +201,35 @@ def test_a_store_that_went_back_empties_the_cache(store: CountingStore) -> None:
     cache.put(store.version() + 10, key, Names(["from another store"]))
     assert cache.get(store.version(), key) is None
     assert len(cache) == 0
+
+
+def test_two_threads_missing_one_list_make_it_once(store: CountingStore, reference: Reference) -> None:
+    """A second question for a list being made waits for it instead of searching the store again (at 100k each
+    search and ranking of a broad term is a second or more), and gets the same answer."""
+    engine = ReferralEngine(store, reference, today=TODAY)
+    entered, release = threading.Event(), threading.Event()
+    search = store.candidate_services
+
+    def slow(*args: Any, **kwargs: Any) -> list[ServiceCandidate]:
+        entered.set()
+        release.wait(5)
+        return search(*args, **kwargs)
+
+    store.candidate_services = slow  # type: ignore[method-assign]
+    answers: dict[str, list[str]] = {}
+
+    def asks(name: str) -> None:
+        answers[name] = ask(engine, situation="partner-violence")
+
+    first = threading.Thread(target=asks, args=("first",))
+    first.start()
+    assert entered.wait(5)
+    entered.clear()
+    second = threading.Thread(target=asks, args=("second",))
+    second.start()
+    searched_twice = entered.wait(0.5)  # without one maker, the second thread is in the store by now
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert not searched_twice and searches(store) == 1
+    assert answers == {"first": ["sa", "sb"], "second": ["sa", "sb"]}
