@@ -129,13 +129,14 @@ class Ranking:
     def _marked(self, language: str) -> bytearray:
         found = self._marks.get(language)
         if found is None:
-            found = self._marks[language] = bytearray(self._mark(r, language) for r in self.ranked)
+            speaks = self.scorer.speaks
+            found = bytearray(SPOKEN[0] + r.direct if speaks(r.candidate, language) else 0 for r in self.ranked)
+            self._marks[language] = found
         return found
 
     def _mark(self, r: Ranked, language: str) -> int:
-        if not self.scorer.speaks(r.candidate, language):
-            return NOT_SPOKEN[0]
-        return SPOKEN_FIRST[0] if r.direct else SPOKEN[0]
+        """`NOT_SPOKEN`, `SPOKEN` or `SPOKEN_FIRST` (as `_marked` gives them, one pass over the list)."""
+        return SPOKEN[0] + r.direct if self.scorer.speaks(r.candidate, language) else NOT_SPOKEN[0]
 
     def wanted(self) -> list[Ranked]:
         """The candidates that answer the term asked itself (not only a broader one), in the list's order:
@@ -203,7 +204,7 @@ class Ranking:
         return service_id in self._by_id
 
 
-NOT_SPOKEN, SPOKEN, SPOKEN_FIRST = b"\x00", b"\x01", b"\x02"
+NOT_SPOKEN, SPOKEN, SPOKEN_FIRST = b"\x00", b"\x01", b"\x02"  # SPOKEN + 1 = SPOKEN_FIRST: `_mark`
 """A candidate's mark for a language: it does not speak it; it does, but does not answer directly (a broader term,
 another division); it does and answers directly, so it comes first (`Ranked.in_language`)."""
 
