@@ -185,8 +185,19 @@ class PlatformKind(StrEnum):
     COORDINATION = "coordination"
 
 
+_GIVEN: dict[frozenset[str], set[str]] = {}
+"""One set of the fields given per combination of them, shared by every model given those (`Model`)."""
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Share the set of the fields given with every model given the same ones: pydantic keeps a set per
+        instance, 730 B of a record's 1,460 — at 100k organisations, 400 MB of an API worker. Safe because the
+        models are frozen: nothing adds to the set, and `model_copy` copies it before it adds the updated fields."""
+        given = self.__pydantic_fields_set__
+        object.__setattr__(self, "__pydantic_fields_set__", _GIVEN.setdefault(frozenset(given), given))
 
 
 class Provenance(Model):
