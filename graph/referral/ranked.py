@@ -1,8 +1,9 @@
-"""A ranked list of candidates, in the order of the answer, and its orders for each language asked.
+"""A ranked list of candidates, in the order of the answer, and its order for each language asked.
 
 The engine keeps one `Ranking` per `RankingKey` (term, situation, division, urgency, day) in the
 `RankingCache`; the person's language reorders it — direct answers speaking it first — and that order is
-computed once per language from the same list, without another store query. An edit of one of its
+read from the same list as the question goes (`Spoken`), with a byte per candidate kept per language, without
+another store query. An edit of one of its
 services that leaves the service where it was (a capacity, a language, opening hours) re-ranks that one
 candidate in place; other edits have the touched services read again from the store, the rest of the list
 kept as it is (`Ranking.updated`).
@@ -82,7 +83,7 @@ Search = Callable[[Iterable[str]], list[ServiceCandidate]]
 
 
 class Ranking:
-    """The candidates of one ranking key in answer order, and that order for each language asked (kept).
+    """The candidates of one ranking key in answer order, and who speaks each language asked (kept).
 
     Never changed once made (questions read it without a lock): `updated` makes a new one at the cost of a
     copy of its lists (C speed) and a search in them (log n) per service touched — the candidates found by
