@@ -15,6 +15,7 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 
 from api.bootstrap import Relais, build
 from api.http.auth import caller
@@ -40,6 +41,11 @@ QUIET_LOGGERS = ("neo4j",)
 """Libraries whose debug lines carry each request's values (the driver logs every query with its parameters:
 a count's key, a question's term and division): with the line's time they would date a count to the second,
 so they never write below WARNING, whatever the root logger's level (docs/security.md)."""
+
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's own OpenTelemetry stays off whatever the environment configures: its spans carry each request's
+query (a question's term and division) with the instant it came, which Relais never keeps (as QUIET_LOGGERS);
+off, no request pays for asking whether a provider is configured (~5 µs)."""
 
 PRUNER = Caller(Role.COORDINATOR, key_id="relais-serve", route="start-up")
 """Who drops the counts older than the months kept when the server starts (docs/security.md)."""
@@ -74,6 +80,7 @@ def create_app(
         summary="Annuaire et graphe d'orientation des Plateformes Violences (arrondissement judiciaire de Liège)",
         description="Who to refer to, for this situation, here. No person data, ever; shelter addresses never leave.",
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
         dependencies=[Depends(caller)],
         docs_url=None,  # FastAPI's pages load a CDN and run an inline script: api/http/docs.py serves /docs
         redoc_url=None,  # Redoc always loads its logo from a CDN

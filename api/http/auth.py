@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, replace
@@ -146,19 +147,31 @@ def _client(request: Request, who: HttpCaller, settings: Settings) -> str:
         return who.key_id
     address = request.client.host if request.client else ""
     salt = settings.secret_key.get_secret_value().encode()
-    return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(salt, address.encode(), "sha256").hex()[:16]
+
+
+PLAIN_PATH = re.compile(r"(/[A-Za-z0-9._~-]+)*/?")
+"""A path that Starlette's `request.url.path` gives back as the scope holds it (nothing to escape or drop)."""
+
+
+def url_path(request: Request) -> str:
+    """`request.url.path` without building the whole URL (host, query, a split) for a plain path: every
+    request is identified, and the URL was most of it."""
+    path: str = request.scope["path"]
+    return path if PLAIN_PATH.fullmatch(path) else request.url.path
 
 
 def who_is(request: Request) -> HttpCaller:
     settings: Settings = request.app.state.settings
     session = request.cookies.get(SESSION_COOKIE)
     who = identify(request.headers.get("authorization"), settings, session)
-    who = replace(who, route=f"{request.method} {request.url.path}", client=_client(request, who, settings))
+    path = url_path(request)
+    who = replace(who, route=f"{request.method} {path}", client=_client(request, who, settings))
     if (
         who.session
         and request.method not in ("GET", "HEAD")
-        and not request.url.path.startswith(("/coordination", "/organisation/"))
-        and request.url.path not in ("/logout", "/organisation")
+        and not path.startswith(("/coordination", "/organisation/"))
+        and path not in ("/logout", "/organisation")
     ):
         return PUBLIC  # a cookie never authorises an API write: API writes need the bearer key
     return who

@@ -15,11 +15,12 @@ import orjson
 import pytest
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from api import presenters
 from api.bootstrap import build
 from api.http.app import create_app
-from api.http.auth import caller
+from api.http.auth import caller, url_path
 from api.http.deps import CallerDep, RelaisDep
 from api.http.errors import relais_error
 from api.http.routers import referrals as referrals_router
@@ -300,3 +301,28 @@ def test_a_remembered_result_shows_only_the_contacts_of_its_answer(reference: Re
     for shown in (answer, fewer, answer):
         written = orjson.loads(presenters.answer_json(reference, shown))
         assert written == answer_out(reference, shown).model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/referrals",
+        "/",
+        "",
+        "/v1/services/s-1/capacity",
+        "/x/",
+        "/x?y",
+        "/x#y",
+        "/x\\y",
+        "//x",
+        "/x\ty",
+        "/é",
+        "/a b",
+    ],
+)
+def test_the_callers_route_names_the_path_as_starlette_does(path: str) -> None:
+    """The route the change log records (and the check of where a session cookie may write) reads the path as
+    `request.url.path` gives it, also where Starlette escapes or drops characters."""
+    scope = {"type": "http", "method": "GET", "scheme": "http", "path": path, "query_string": b"a=1", "root_path": ""}
+    request = Request(scope | {"headers": [(b"host", b"relais.example")], "server": ("relais.example", 80)})
+    assert url_path(request) == request.url.path

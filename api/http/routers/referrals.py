@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.datastructures import QueryParams
+from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from api.bootstrap import Relais
@@ -57,7 +59,7 @@ LIMIT = re.compile(r"[1-9]|[1-4][0-9]|50")
 """A limit as `Query(ge=1, le=50)` accepts it, in its plainest spelling."""
 
 
-def plain_query(params: QueryParams, lang: str) -> ReferralQuery | None:
+def plain_query(params: Mapping[str, str], lang: str) -> ReferralQuery | None:
     """The question, when `urgent` and `limit` are absent or plainly spelt («true», «false»; 1 to 50): what
     `referral_query` would build from the same values. None otherwise: FastAPI's own parsing then judges
     them, with its own errors."""
@@ -69,17 +71,30 @@ def plain_query(params: QueryParams, lang: str) -> ReferralQuery | None:
     return ReferralQuery.of(**texts, urgent=urgent, limit=int(limit), lang=lang)
 
 
-async def answered(request: Request, relais: Relais, who: HttpCaller, query: ReferralQuery) -> Response:
+async def answered(app: Starlette, relais: Relais, who: HttpCaller, query: ReferralQuery) -> Response:
     """The answer written once by orjson (answer_json) instead of through the response model, which still
     declares it. Computed on the event loop when the store reads from memory (a thread hop would cost more
     than the answer), in a small pool of threads when it waits on Neo4j."""
     if relais.store.reads_in_memory:
         answer = relais.referrals.refer(who, query)
     else:
-        answer = await to_thread.run_sync(
-            relais.referrals.refer, who, query, limiter=request.app.state.referral_threads
-        )
+        answer = await to_thread.run_sync(relais.referrals.refer, who, query, limiter=app.state.referral_threads)
     return Response(answer_json(relais.reference, answer), media_type="application/json")
+
+
+def query_params(scope: Scope) -> dict[str, str]:
+    """The query string as `request.query_params.get` reads it (the last of a repeated name), in a plain dict."""
+    query: bytes = scope["query_string"]
+    return dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """`request.headers.get(name)` for a lower-case name: the first such header, without a `Headers` object."""
+    for key, value in scope["headers"]:
+        if key == name:
+            text: str = value.decode("latin-1")
+            return text
+    return None
 
 
 async def answer_ahead(scope: Scope, receive: Receive, send: Send) -> bool:
@@ -92,15 +107,15 @@ async def answer_ahead(scope: Scope, receive: Receive, send: Send) -> bool:
     who = scope.get("state", {}).get(CALLER)
     if scope["method"] != "GET" or scope.get("root_path") or not isinstance(who, HttpCaller):
         return False
-    request = Request(scope, receive)
+    app: Starlette = scope["app"]
     try:
-        params = request.query_params
-        query = plain_query(params, answer_language(params.get("lang"), request.headers.get("accept-language")))
+        params = query_params(scope)
+        query = plain_query(params, answer_language(params.get("lang"), header(scope, b"accept-language")))
         if query is None:
             return False
-        response = await answered(request, request.app.state.relais, who, query)
+        response = await answered(app, app.state.relais, who, query)
     except RelaisError as refused:
-        response = await relais_error(request, refused)
+        response = await relais_error(Request(scope, receive), refused)
     await response(scope, receive, send)
     return True
 
@@ -114,7 +129,7 @@ async def referrals(
     answer), in a small pool of threads when it waits on Neo4j."""
     # The docstring above is the route's OpenAPI description: kept word for word. The declared route answers
     # what `answer_ahead` does not read plainly.
-    return await answered(request, relais, who, query)
+    return await answered(request.app, relais, who, query)
 
 
 router.add_api_route("/referrals", referrals, response_model=ReferralAnswerOut, methods=["GET"])
