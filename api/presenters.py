@@ -6,9 +6,10 @@ without a second pass through the response models on the hot path."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from pydantic import BaseModel
@@ -22,7 +23,7 @@ from api.schemas import (
     ReasonValue,
     ReferralAnswerOut,
 )
-from graph.models import ServiceCandidate
+from graph.models import Contact, ServiceCandidate
 from graph.opening import BELGIUM, opening_at
 from graph.pathways import Pathway, Step
 from graph.reference import Reference
@@ -72,6 +73,15 @@ def _capacity_doc(r: Result) -> dict[str, Any] | None:
     return {"available": c.available, "total": c.total, "updated_at": c.updated_at, "fresh": fresh}
 
 
+class Written(NamedTuple):
+    """A result written as JSON without its rank (nor its opening brace), with the objects it was written from
+    (kept: their ids stay theirs)."""
+
+    candidate: ServiceCandidate
+    contacts: tuple[Contact, ...]
+    body: bytes
+
+
 class Phrasing:
     """A reference's words in one language, remembering each reason it said: the same few hundred reasons come
     back in answer after answer, and saying one (labels, names, dates, then the raw values) costs more than
@@ -82,6 +92,8 @@ class Phrasing:
     def __init__(self, reference: Reference, lang: str) -> None:
         self.words = Words(reference, lang)
         self._said: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[str, dict[str, Any]]] = {}
+        self.written: dict[Hashable, Written] = {}
+        """Results written as JSON in this language (`_result_json`), by what they read."""
 
     def reasons(self, reasons: tuple[Reason, ...]) -> tuple[list[str], list[dict[str, Any]]]:
         """The sentences and the codes with raw values, as the answer shows them (shared: read, never changed)."""
@@ -220,6 +232,42 @@ def _result_doc(
     }
 
 
+def _result_json(said: Phrasing, rank: int, r: Result, names: dict[str, str], now: datetime) -> orjson.Fragment:
+    """`_result_doc` as orjson writes it, remembered by everything it reads but the rank: the candidate and the
+    contacts shown (frozen, by identity), the score, the reasons, the path's names, whether it is an alternative
+    and what its hours say now. The same results come back in answer after answer; writing one (its reasons
+    said, its fields copied, then encoded) costs more than finding it again."""
+    opening = opening_at(r.candidate.service, now)
+    path = tuple([(i, names.get(i, i)) for i in r.path])
+    reasons = tuple([(x.code, tuple(x.values.items())) for x in r.reasons])
+    key = (id(r.candidate), tuple(map(id, r.contacts)), r.score, reasons, path, r.alternative, opening)
+    try:
+        found = said.written.get(key)
+    except TypeError:  # a list among the reasons' values: written each time
+        return orjson.Fragment(orjson.dumps(_result_doc(said, rank, r, names, now, True), default=_model_json))
+    if found is None or found.candidate is not r.candidate or any(map(_not_is, found.contacts, r.contacts)):
+        doc = _result_doc(said, rank, r, names, now, True)
+        del doc["rank"]
+        found = Written(r.candidate, r.contacts, orjson.dumps(doc, default=_model_json)[1:])
+        if len(said.written) >= REMEMBERED:
+            said.written.clear()
+        said.written[key] = found
+    return orjson.Fragment(b'{"rank":%d,%b' % (rank, found.body))
+
+
+def _not_is(a: object, b: object) -> bool:
+    return a is not b
+
+
+def _results(
+    said: Phrasing, results: tuple[Result, ...], names: dict[str, str], now: datetime, written: bool
+) -> list[Any]:
+    """The results as documents, or — `written` — as JSON already (`_result_json`)."""
+    if written:
+        return [_result_json(said, i, r, names, now) for i, r in enumerate(results, start=1)]
+    return [_result_doc(said, i, r, names, now, False) for i, r in enumerate(results, start=1)]
+
+
 def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dict[str, Any]:
     """The engine's answer in the query's language, as the fields of `ReferralAnswerOut`: reasons, notices
     and warnings rendered as sentences; dates, enums and contacts left for the serialiser — or, `written`,
@@ -232,7 +280,7 @@ def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dic
     return {
         "division": division.model_dump() if division else None,
         "terms": list(a.terms),
-        "results": [_result_doc(said, i, r, a.names, now, written) for i, r in enumerate(a.results, start=1)],
+        "results": _results(said, a.results, a.names, now, written),
         "notices": [words.say(n.code, n.values) for n in a.notices],
         "warnings": [words.say(w.code, w.values) for w in a.warnings],
         "fallbacks": _fallbacks_doc(a.fallbacks, lang),
@@ -268,7 +316,7 @@ def _language_doc(said: Phrasing, a: Answer, now: datetime, written: bool) -> di
         "name": said.words.value("language", a.language.language),
         "spoken_here": a.language.spoken_here,
         "helplines": _fallbacks_doc(a.language.helplines, said.words.lang),
-        "interpreting": [_result_doc(said, i, r, a.names, now, written) for i, r in enumerate(interpreting, start=1)],
+        "interpreting": _results(said, interpreting, a.names, now, written),
     }
 
 
