@@ -162,7 +162,7 @@ class ReferralEngine:
 
         Kept across directory versions, brought up to date where an edit reaches it (`RankingCache`): a
         question costs one version check and a scan of the head of this list, not a store query over every
-        service of a broad term; a new language reorders the kept list once.
+        service of a broad term; a new language marks the kept list's speakers once.
         """
         version = self.store.version()
         key = RankingKey(q.asked, q.division, q.query.urgent, q.today, q.query.situation)
@@ -277,10 +277,10 @@ class ReferralEngine:
 
         return self._kept_or_made(version, key, q.wanted, made).for_language(q.query.language)
 
-    def _result(self, ranked: ServiceCandidate, q: Question) -> Result:
+    def _result(self, candidate: ServiceCandidate, q: Question) -> Result:
         """A ranked answer, with its reasons and the path through partners (top results only), as the caller's
         clearance shows it (lists are ranked at `RANKED_AT`)."""
-        c = ranked.seen_at(q.role.clearance)
+        c = candidate.seen_at(q.role.clearance)
         score, reasons = self.scorer.assess(c, q)
         outside = q.division is not None and any(r.code == "elsewhere" for r in reasons)
         return Result(
