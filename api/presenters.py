@@ -40,6 +40,13 @@ def division_out(reference: Reference, division: str | None, lang: str) -> Divis
     return DivisionOut(id=division, label=reference.geography.divisions[division].label(lang))
 
 
+def _division_doc(reference: Reference, division: str | None, lang: str) -> dict[str, str] | None:
+    """`division_out` as its JSON, without making the model to dump it at once."""
+    if division is None:
+        return None
+    return {"id": division, "label": reference.geography.divisions[division].label(lang)}
+
+
 def _fallbacks_doc(items: tuple[Fallback, ...], lang: str) -> list[dict[str, Any]]:
     return [
         {
@@ -240,7 +247,8 @@ def _result_json(said: Phrasing, rank: int, r: Result, names: dict[str, str], no
     opening = opening_at(r.candidate.service, now)
     path = tuple([(i, names.get(i, i)) for i in r.path])
     reasons = tuple([(x.code, tuple(x.values.items())) for x in r.reasons])
-    key = (id(r.candidate), tuple(map(id, r.contacts)), r.score, reasons, path, r.alternative, opening)
+    hours = (opening.known, opening.open, opening.until)  # what the result shows of them, hashed at C speed
+    key = (id(r.candidate), tuple(map(id, r.contacts)), r.score, reasons, path, r.alternative, hours)
     try:
         found = said.written.get(key)
     except TypeError:  # a list among the reasons' values: written each time
@@ -275,10 +283,9 @@ def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dic
     lang = a.query.lang
     said = phrasing(reference, lang)
     words = said.words
-    division = division_out(reference, a.division, lang)
     now = datetime.now(BELGIUM)  # one instant for the whole answer: «open now» means the same for every result
     return {
-        "division": division.model_dump() if division else None,
+        "division": _division_doc(reference, a.division, lang),
         "terms": list(a.terms),
         "results": _results(said, a.results, a.names, now, written),
         "notices": [words.say(n.code, n.values) for n in a.notices],
