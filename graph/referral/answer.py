@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from graph.models import Contact, Organisation, ServiceCandidate
 from graph.referral.fallbacks import Fallback
@@ -18,16 +19,17 @@ from graph.referral.query import ReferralQuery
 _NOTHING: Mapping[str, object] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why a candidate gets some of its points: a code of graph/data/scoring.csv, its values, the points.
+
+    A named tuple: every candidate of a ranked list gets five or six, made twice as fast as a frozen dataclass.
 
     >>> Reason("speaks", {"language": "ar"}, 1.5)
     Reason(code='speaks', values={'language': 'ar'}, points=1.5)
     """
 
     code: str
-    values: Mapping[str, object] = field(default_factory=lambda: _NOTHING)
+    values: Mapping[str, object] = _NOTHING
     points: float = 0.0
 
 

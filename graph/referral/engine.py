@@ -208,7 +208,7 @@ class ReferralEngine:
         static = sum(r.points for r in reasons)
         first = not q.query.urgent or c.service.open_24_7
         order = (not first, False, -static, c.organisation.name, c.service.id)
-        wanted = bool(c.service.terms() & q.wanted)
+        wanted = "term_broader" not in codes  # it answers the term asked or a narrower one (`Scorer._term`)
         local = q.division is None or bool(codes & LOCAL)
         return Ranked(order, static, c, wanted, local, direct=wanted and "elsewhere" not in codes)
 
