@@ -6,7 +6,7 @@ the pieces of an answer the presenter remembers (sentences of reasons, a candida
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import date, time
 from typing import Annotated, Any
@@ -15,6 +15,7 @@ import orjson
 import pytest
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
+from opentelemetry import trace
 from starlette.requests import Request
 
 from api import presenters
@@ -326,3 +327,31 @@ def test_the_callers_route_names_the_path_as_starlette_does(path: str) -> None:
     scope = {"type": "http", "method": "GET", "scheme": "http", "path": path, "query_string": b"a=1", "root_path": ""}
     request = Request(scope | {"headers": [(b"host", b"relais.example")], "server": ("relais.example", 80)})
     assert url_path(request) == request.url.path
+
+
+class Recorded(trace.TracerProvider):
+    """A tracer provider as an operator's OpenTelemetry set-up would install it: what it is asked to trace."""
+
+    def __init__(self) -> None:
+        self.spans: list[Mapping[str, Any]] = []
+
+    def get_tracer(self, *args: Any, **kwargs: Any) -> trace.Tracer:
+        spans = self.spans
+
+        class Tracer(trace.NoOpTracer):
+            def start_span(self, name: str, *args: Any, attributes: Any = None, **kwargs: Any) -> trace.Span:
+                spans.append(dict(attributes or {}))
+                return trace.INVALID_SPAN
+
+        return Tracer()
+
+
+def test_no_span_carries_a_question(reference: Reference, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tracer provider configured in the process, asking a question leaves no span with its query: FastAPI's
+    own telemetry would record the term and division with the instant it was asked."""
+    recorded = Recorded()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: recorded)
+    with TestClient(create_app(settings(), demo_store(MemoryStore(), reference))) as client:
+        assert client.get("/v1/referrals?situation=partner-violence&division=huy").status_code == 200
+        assert client.get("/v1/referrals?situation=partner-violence&division=huy&urgent=1").status_code == 200
+    assert recorded.spans == []
