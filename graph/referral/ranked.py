@@ -130,13 +130,11 @@ class Ranking:
     def _marked(self, language: str) -> bytearray:
         found = self._marks.get(language)
         if found is None:
-            speaks = self.scorer.speaks
-            found = bytearray(SPOKEN[0] + r.direct if speaks(r.candidate, language) else 0 for r in self.ranked)
-            self._marks[language] = found
+            found = self._marks[language] = bytearray(self._mark(r, language) for r in self.ranked)
         return found
 
     def _mark(self, r: Ranked, language: str) -> int:
-        """`NOT_SPOKEN`, `SPOKEN` or `SPOKEN_FIRST` (as `_marked` gives them, one pass over the list)."""
+        """`NOT_SPOKEN`, `SPOKEN` or `SPOKEN_FIRST`: the candidate's mark for a person speaking `language`."""
         return SPOKEN[0] + r.direct if self.scorer.speaks(r.candidate, language) else NOT_SPOKEN[0]
 
     def wanted(self) -> list[Ranked]:
