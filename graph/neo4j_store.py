@@ -34,6 +34,7 @@ from graph.models import (
 )
 from graph.privacy import STORED_CONTEXT
 from graph.store import Changed, GraphStore, Wanted, changed_fields, purge_diff
+from graph.waiting import may_wait
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -134,7 +135,9 @@ class Neo4jStore(GraphStore):
     def _errors(self) -> Iterator[None]:
         """Driver errors become the project's: a duplicate is the caller's `Conflict`; an unreachable, busy
         or timed-out server (or refused credentials) is `StoreUnavailable`; anything else Neo4j refuses is
-        our bug, `StoreError`, whose message carries the error code but never the query or its values."""
+        our bug, `StoreError`, whose message carries the error code but never the query or its values.
+        Every round trip starts here: a thread answering without waiting gets `WouldWait` instead."""
+        may_wait()
         try:
             yield
         except neo4j_errors.ConstraintError as exc:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, NamedTuple, Protocol, Self, TypeVar
 
+from graph import waiting
 from graph.models import (
     LINK_TYPES,
     AreaScope,
@@ -305,18 +306,18 @@ class RankingCache(Generic[T]):
         (`get` again). At 100k a broad term's list is a second or more of CPU: four request threads missing it at
         once each made it, holding every thread four times as long."""
         with self._lock:
-            lock, waiting = self._making.get(key, (threading.Lock(), 0))
-            self._making[key] = (lock, waiting + 1)
+            lock, wanting = self._making.get(key, (threading.Lock(), 0))
+            self._making[key] = (lock, wanting + 1)
         try:
-            with lock:
+            with waiting.held(lock):
                 yield
         finally:
             with self._lock:
-                lock, waiting = self._making[key]
-                if waiting == 1:
+                lock, wanting = self._making[key]
+                if wanting == 1:
                     del self._making[key]
                 else:
-                    self._making[key] = (lock, waiting - 1)
+                    self._making[key] = (lock, wanting - 1)
 
     def put(self, version: int, key: RankingKey, ranked: T, terms: Iterable[str] = ()) -> None:
         """Keep a list computed at `version` from the candidates of `terms`, unless the directory has moved
@@ -332,7 +333,7 @@ class RankingCache(Generic[T]):
     def _move(self, version: int) -> None:
         """Hold `version`: note in each list what the changes since the version held reach (store reads
         outside `_lock`)."""
-        with self._moving:
+        with waiting.held(self._moving):
             with self._lock:
                 held = self._version
             if held == version:

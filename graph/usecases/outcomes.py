@@ -158,23 +158,22 @@ class OutcomeCases:
         self.store.replace_tallies(OutcomeTally, f"{service.id}/{month}", expected, new)
         return self.outcomes(caller, service_id, month)
 
-    def count_unmet(self, answer: Answer, asker: str = "", today: date | None = None) -> None:
-        """A question that found nothing in its division counts once as unmet demand (none for a question
-        without a division: it asked nothing of a place); the same client asking it again within
-        `UNMET_FORGOTTEN_AFTER_S` (a reload, a bot) does not count again."""
+    def unmet_of(self, answer: Answer, asker: str = "", today: date | None = None) -> UnmetDemand | None:
+        """The unmet demand an answer adds, decided in memory (`count_unmet` writes it): a question that found
+        nothing in its division counts once (none for a question without a division: it asked nothing of a
+        place); the same client asking it again within `UNMET_FORGOTTEN_AFTER_S` (a reload, a bot) does not
+        count again."""
         term = answer.query.situation or answer.query.need
         if answer.division is None or term is None or any(not r.alternative for r in answer.results):
-            return
+            return None
         q = answer.query
         if not self._first_time((asker, term, answer.division, q.language or "", str(q.urgent))):
-            return
-        cell = UnmetDemand(
-            month=this_month(today),
-            term=term,
-            division=answer.division,
-            language=answer.query.language,
-            urgent=answer.query.urgent,
+            return None
+        return UnmetDemand(
+            month=this_month(today), term=term, division=answer.division, language=q.language, urgent=q.urgent
         )
+
+    def count_unmet(self, cell: UnmetDemand) -> None:
         try:
             self.store.add_tallies([cell])
         except (StoreUnavailable, StoreError):  # the person in front of the professional comes first

