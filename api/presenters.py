@@ -23,8 +23,8 @@ from api.schemas import (
     ReasonValue,
     ReferralAnswerOut,
 )
-from graph.models import Contact, ServiceCandidate
-from graph.opening import BELGIUM, opening_at
+from graph.models import Contact, Service, ServiceCandidate
+from graph.opening import BELGIUM, Opening, opening_at
 from graph.pathways import Pathway, Step
 from graph.reference import Reference
 from graph.referral import Answer, Fallback, Reason, Result, fallbacks
@@ -205,8 +205,24 @@ def shown_of(c: ServiceCandidate, reference: Reference) -> Shown:
     return found
 
 
+_hours: dict[int, tuple[Service, datetime, Opening]] = {}
+
+
+def hours_at(service: Service, now: datetime) -> Opening:
+    """`opening_at`, remembered per service for the minute `now` (answers are to the minute): each service
+    shown in the minute's answers is worked out once."""
+    found = _hours.get(id(service))
+    if found is not None and found[0] is service and found[1] == now:
+        return found[2]
+    opening = opening_at(service, now)
+    if len(_hours) >= REMEMBERED:
+        _hours.clear()
+    _hours[id(service)] = (service, now, opening)
+    return opening
+
+
 def _service_doc(shown: Shown, r: Result, now: datetime) -> dict[str, Any]:
-    opening = opening_at(r.candidate.service, now)
+    opening = hours_at(r.candidate.service, now)
     return {
         **shown.service,
         "capacity": _capacity_doc(r),
@@ -244,7 +260,7 @@ def _result_json(said: Phrasing, rank: int, r: Result, names: dict[str, str], no
     contacts shown (frozen, by identity), the score, the reasons, the path's names, whether it is an alternative
     and what its hours say now. The same results come back in answer after answer; writing one (its reasons
     said, its fields copied, then encoded) costs more than finding it again."""
-    opening = opening_at(r.candidate.service, now)
+    opening = hours_at(r.candidate.service, now)
     path = tuple([(i, names.get(i, i)) for i in r.path])
     reasons = tuple([(x.code, tuple(x.values.items())) for x in r.reasons])
     hours = (opening.known, opening.open, opening.until)  # what the result shows of them, hashed at C speed
@@ -283,7 +299,8 @@ def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dic
     lang = a.query.lang
     said = phrasing(reference, lang)
     words = said.words
-    now = datetime.now(BELGIUM)  # one instant for the whole answer: «open now» means the same for every result
+    # one minute for the whole answer (slots open and close on the minute): «open now» the same for every result
+    now = datetime.now(BELGIUM).replace(second=0, microsecond=0)
     return {
         "division": _division_doc(reference, a.division, lang),
         "terms": list(a.terms),

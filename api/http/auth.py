@@ -15,6 +15,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import Request
@@ -145,9 +146,13 @@ def _client(request: Request, who: HttpCaller, settings: Settings) -> str:
     that the address itself is never held (`Caller.client`)."""
     if who.role is not Role.PUBLIC:
         return who.key_id
-    address = request.client.host if request.client else ""
-    salt = settings.secret_key.get_secret_value().encode()
-    return hmac.digest(salt, address.encode(), "sha256").hex()[:16]
+    return _digest(settings.secret_key.get_secret_value(), request.client.host if request.client else "")
+
+
+@lru_cache(maxsize=1024)
+def _digest(secret: str, address: str) -> str:
+    """Remembered for the addresses asking now (as the rate limits hold them): most requests come from a few."""
+    return hmac.digest(secret.encode(), address.encode(), "sha256").hex()[:16]
 
 
 PLAIN_PATH = re.compile(r"(/[A-Za-z0-9._~-]+)*/?")
@@ -161,8 +166,16 @@ def url_path(request: Request) -> str:
     return path if PLAIN_PATH.fullmatch(path) else request.url.path
 
 
+CREDENTIALS = (b"authorization", b"cookie")
+"""The headers that may make a caller more than the public."""
+
+
 def who_is(request: Request) -> HttpCaller:
     settings: Settings = request.app.state.settings
+    if not any(name in CREDENTIALS for name, _ in request.scope["headers"]):  # most questions: no header parsed
+        return HttpCaller(
+            Role.PUBLIC, route=f"{request.method} {url_path(request)}", client=_client(request, PUBLIC, settings)
+        )
     session = request.cookies.get(SESSION_COOKIE)
     who = identify(request.headers.get("authorization"), settings, session)
     path = url_path(request)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 import orjson
@@ -29,7 +29,8 @@ from api.presenters import answer_out
 from api.schemas import PathwayOut, ReferralAnswerOut
 from graph.errors import RelaisError
 from graph.memory_store import MemoryStore
-from graph.opening import Opening
+from graph.models import Service
+from graph.opening import BELGIUM, Opening
 from graph.reference import Reference
 from graph.referral import ReferralQuery, Role
 from graph.usecases import Caller
@@ -188,6 +189,7 @@ def test_plain_questions_skip_the_declared_route(
 
     plain = referrals_router.plain_query
     monkeypatch.setattr(referrals_router, "plain_query", spy)
+    monkeypatch.setattr(referrals_router, "_questions", {})  # none remembered from an earlier test
     new, _ = clients
     for question in QUESTIONS:
         new.get(f"/v1/referrals?{question}")
@@ -282,12 +284,32 @@ def test_remembered_results_follow_the_hour_the_role_and_the_rank(
     seen = []
     for hour in ("day", "night", "day"):
         monkeypatch.setattr(presenters, "opening_at", lambda service, at, hour=hour: hours[hour])
+        monkeypatch.setattr(presenters, "_hours", {})  # a new minute: the hours worked out again
         for role in ("professional", "anonymous"):
             for asked in (question, question.replace("limit=50", "limit=3"), f"{question}&language=de"):
                 fast = new.get(asked, headers=auth(role))
                 assert _shown(fast) == _shown(old.get(asked, headers=auth(role)))
                 seen.append({(r["service"]["open_now"], r["service"]["closes_at"]) for r in fast.json()["results"]})
     assert seen[0] == seen[12] == {(True, "17:00")} and seen[6] == {(False, None)}
+
+
+def test_hours_are_worked_out_once_a_minute_per_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers are to the minute: a service's hours are worked out once in it, again in the next minute, and
+    for an edited service (another record) at once."""
+    worked: list[tuple[str, datetime]] = []
+
+    def counted(service: Service, at: datetime) -> Opening:
+        worked.append((service.name, at))
+        return Opening(known=True, open=at.minute == 0)
+
+    monkeypatch.setattr(presenters, "opening_at", counted)
+    monkeypatch.setattr(presenters, "_hours", {})
+    service = Service(id="s", organisation_id="o", name="S", source="x", situations=("a",))
+    edited = service.model_copy(update={"name": "S2"})
+    ten, past = datetime(2026, 11, 23, 10, 0, tzinfo=BELGIUM), datetime(2026, 11, 23, 10, 1, tzinfo=BELGIUM)
+    shown = [presenters.hours_at(s, at) for s, at in ((service, ten), (service, ten), (service, past), (edited, past))]
+    assert [o.open for o in shown] == [True, True, False, False]
+    assert worked == [("S", ten), ("S", past), ("S2", past)]
 
 
 def test_a_remembered_result_shows_only_the_contacts_of_its_answer(reference: Reference) -> None:

@@ -86,6 +86,24 @@ async def answered(app: Starlette, relais: Relais, who: HttpCaller, query: Refer
     return Response(answer_json(relais.reference, answer), media_type="application/json")
 
 
+QUESTIONS_KEPT = 4096
+_questions: dict[tuple[bytes, str | None], ReferralQuery | None] = {}
+
+
+def plain_question(scope: Scope) -> ReferralQuery | None:
+    """`plain_query` of the request's parameters in its answer's language, remembered by its query string and
+    Accept-Language (a pure function of both; a refusal is not kept): professionals ask the same questions."""
+    key = (scope["query_string"], header(scope, b"accept-language"))
+    if key in _questions:
+        return _questions[key]
+    params = query_params(scope)
+    query = plain_query(params, answer_language(params.get("lang"), key[1]))
+    if len(_questions) >= QUESTIONS_KEPT:
+        _questions.clear()
+    _questions[key] = query
+    return query
+
+
 def query_params(scope: Scope) -> dict[str, str]:
     """The query string as `request.query_params.get` reads it (the last of a repeated name), in a plain dict."""
     query: bytes = scope["query_string"]
@@ -113,8 +131,7 @@ async def answer_ahead(scope: Scope, receive: Receive, send: Send) -> bool:
         return False
     app: Starlette = scope["app"]
     try:
-        params = query_params(scope)
-        query = plain_query(params, answer_language(params.get("lang"), header(scope, b"accept-language")))
+        query = plain_question(scope)
         if query is None:
             return False
         response = await answered(app, app.state.relais, who, query)
