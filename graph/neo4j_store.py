@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -33,7 +34,7 @@ from graph.models import (
     Tally,
 )
 from graph.privacy import STORED_CONTEXT
-from graph.store import Changed, GraphStore, Wanted, changed_fields, purge_diff
+from graph.store import Changed, Edits, GraphStore, Wanted, changed_fields, check_since, purge_diff
 from graph.waiting import may_wait
 
 R = TypeVar("R", bound=Record)
@@ -98,6 +99,20 @@ def _link_row(link: Link) -> dict[str, Any]:
 def _link_ends(link: Link) -> tuple[str, str]:
     key = link.key()
     return key[1], key[2]
+
+
+def _changes(rows: Sequence[Mapping[str, Any]], version: int) -> list[Changed] | None:
+    """The change-log nodes read from `version`'s on: one node per write, its entries in a list (`limit` nodes
+    hold at least `limit` entries). The node of `version` itself comes first unless the log was wiped since
+    (None: everything may have changed)."""
+    if version and (not rows or rows[0]["seq"] != version):
+        return None
+    return [
+        Changed(row["entity"], id_, changed_fields(json.loads(diff)))
+        for row in rows
+        if row["seq"] != version
+        for id_, diff in zip(row["entity_ids"], row["diffs"], strict=True)
+    ]
 
 
 class Neo4jStore(GraphStore):
@@ -222,7 +237,7 @@ class Neo4jStore(GraphStore):
                     session.run(statement).consume()
                 session.run(cypher.SCHEMA_SET_VERSION, version=version).consume()
             # planned now, not by the first question after the first edit (80 ms of it at 100k)
-            session.run(cypher.CHANGED_SINCE, since=-1, limit=0).consume()
+            session.run(cypher.EDITS_SINCE, since=-1, limit=0).consume()
 
     def schema_version(self) -> int:
         return int(self._read(cypher.SCHEMA_CURRENT_VERSION)[0]["version"] or 0)
@@ -514,17 +529,21 @@ class Neo4jStore(GraphStore):
         return version
 
     def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
-        """One node per write, its entries in a list: `limit` nodes hold at least `limit` entries. The node of
-        `version` itself comes first unless the log was wiped since (None: everything may have changed)."""
-        rows = self._read(cypher.CHANGED_SINCE, since=version, limit=limit + 1)
-        if version and (not rows or rows[0]["seq"] != version):
+        return _changes(self._read(cypher.CHANGED_SINCE, since=version, limit=limit + 1), version)
+
+    def edits_since(self, version: int, limit: int = 1000) -> Edits | None:
+        check_since(version, limit)
+        (row,) = self._read(cypher.EDITS_SINCE, since=version, limit=limit + 2)  # as `_changed_since(.., limit + 1)`
+        changed = _changes(row["log"], version)
+        if changed is None or len(changed) > limit:
             return None
-        return [
-            Changed(row["entity"], id_, changed_fields(json.loads(diff)))
-            for row in rows
-            if row["seq"] != version
-            for id_, diff in zip(row["entity_ids"], row["diffs"], strict=True)
-        ]
+
+        def named(kind: type[R], column: str) -> list[R]:
+            return sorted((self._record(kind, p) for p in row[column]), key=attrgetter("id"))
+
+        return Edits(
+            changed, named(Organisation, "organisations"), named(Location, "locations"), named(Service, "services")
+        )
 
     def changes(self, limit: int = 100) -> list[Change]:
         out: list[Change] = []

@@ -74,6 +74,16 @@ class Changed(NamedTuple):
     fields: frozenset[str] | None
 
 
+class Edits(NamedTuple):
+    """The change-log entries after a version (`GraphStore.changed_since`) and the organisations, locations and
+    services they name, as they are now, by id (hidden locations included; a deleted one is not there)."""
+
+    changed: list[Changed]
+    organisations: Sequence[Organisation]
+    locations: Sequence[Location]
+    services: Sequence[Service]
+
+
 def changed_fields(diff: dict[str, Any] | None) -> frozenset[str] | None:
     """The fields a change-log diff names (None when it names none: a purge of its values keeps the names)."""
     return frozenset(diff) if diff else None
@@ -207,6 +217,11 @@ def purge_diff(entry: Mapping[str, Sequence[Any]], text: str) -> dict[str, tuple
 def unknown_reference(item: Record | Link, field: str, kind: type[Record], id_: str) -> Problem:
     """The one wording of a dangling reference (also used for what exists but must look unknown)."""
     return Problem(f"{type(item).kind} {_label(item)}: {field} refers to unknown {kind.kind} «{id_}»", column=field)
+
+
+def check_since(version: int, limit: int) -> None:
+    if version < 0 or limit < 0:
+        raise InvalidInput("version and limit must not be negative")
 
 
 class GraphStore(ABC):
@@ -363,12 +378,24 @@ class GraphStore(ABC):
         >>> store.changed_since(renamed)
         [Changed(kind='Organisation', id='a', fields=frozenset({'name'}))]
         """
-        if version < 0 or limit < 0:
-            raise InvalidInput("version and limit must not be negative")
+        check_since(version, limit)
         found = self._changed_since(version, limit + 1)
         if found is None or len(found) > limit:
             return None
         return found
+
+    def edits_since(self, version: int, limit: int = 1000) -> Edits | None:
+        """`changed_since`, with the records it names as they are now: what a ranking cache works out an edit's
+        reach from, read together (a store on a server answers both in one round trip)."""
+        changed = self.changed_since(version, limit)
+        if changed is None:
+            return None
+
+        def named(kind: type[R]) -> builtins.list[R]:
+            ids = sorted({c.id for c in changed if c.kind == kind.kind})
+            return self.list(kind, ids=ids, clearance=Visibility.HIDDEN) if ids else []
+
+        return Edits(changed, named(Organisation), named(Location), named(Service))
 
     # --- records ------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 edit reaches them.
 
 When the directory version moves, the cache asks the store what changed since the version it holds
-(`GraphStore.changed_since`) and works out what the edits reach (`Reach`): the lists holding a changed
+(`GraphStore.edits_since`) and works out what the edits reach (`Reach`): the lists holding a changed
 service, organisation or location, and those a service may now enter (a service newly given the term,
 an organisation re-activated, a location moved into the division). Such a list is not dropped: it
 notes the services touched, and its next question re-reads only those from the store (`Kept.updated`:
@@ -37,7 +37,7 @@ from graph.models import (
     Visibility,
 )
 from graph.referral.ranked import PLACEMENT
-from graph.store import Changed, GraphStore
+from graph.store import Changed, Edits, GraphStore
 
 
 class Kept(Protocol):
@@ -163,20 +163,20 @@ class Reach:
         )
 
 
-def reach_of(store: GraphStore, changed: Sequence[Changed]) -> Reach | None:
+def reach_of(store: GraphStore, edits: Edits) -> Reach | None:
     """What these changes reach, read from the store as it is now; None when it may be anything.
 
     An active service edited alone (not its organisation, nor one of its locations) is re-ranked in the
     lists holding it; unless the change log says none of its edits touched where it stands (`PLACEMENT`),
     it also reaches the lists it may now enter. An inactive one is read again where held."""
+    changed = edits.changed
     ids = _changed_ids(changed)
     if ids is None:
         return None
-    organisations = _listed(store, Organisation, ids)
-    locations = _listed(store, Location, ids)
+    organisations, locations = edits.organisations, edits.locations
     # deleted: an organisation's services go with it, and a location is deleted once the services naming it
     # no longer do (`DirectoryCases.delete_location`), each logged: read again, they leave the lists
-    maybe = {s.id: s for s in _listed(store, Service, ids)}
+    maybe = {s.id: s for s in edits.services}
     alone = tuple(
         s
         for s in maybe.values()
@@ -221,16 +221,6 @@ MOVING = frozenset({"id", *PLACEMENT})
 def _moved(changed: Sequence[Changed]) -> set[str]:
     """The services a change may have moved (one that the log does not say the fields of, among them)."""
     return {c.id for c in changed if c.kind == Service.kind and (c.fields is None or not c.fields.isdisjoint(MOVING))}
-
-
-R = TypeVar("R", Organisation, Location, Service)
-
-
-def _listed(store: GraphStore, kind: type[R], ids: dict[str, set[str]]) -> list[R]:
-    """The records of `kind` among the changed ones, as they are now, hidden ones included (no store
-    round trip for none)."""
-    wanted = sorted(ids[kind.kind])
-    return store.list(kind, ids=wanted, clearance=Visibility.HIDDEN) if wanted else []
 
 
 def _services_of(store: GraphStore, organisation_id: str) -> list[Service]:
@@ -356,8 +346,8 @@ class RankingCache(Generic[T]):
     def _reach(self, held: int | None, version: int) -> Reach | None:
         if self.store is None or held is None or version < held:
             return None
-        changed = self.store.changed_since(held, self.changes_limit)
-        return None if changed is None else reach_of(self.store, changed)
+        edits = self.store.edits_since(held, self.changes_limit)
+        return None if edits is None else reach_of(self.store, edits)
 
     def __len__(self) -> int:
         with self._lock:

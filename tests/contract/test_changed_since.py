@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from graph import cypher
-from graph.models import Capacity, Organisation, Visibility
+from graph.models import Capacity, Location, Organisation, Service, Visibility
 from graph.neo4j_store import Neo4jStore
-from graph.store import Changed, GraphStore
+from graph.store import Changed, Edits, GraphStore
 from tests.contract.store_contract import coop, loc, org, svc
 
 HUY_COMMUNE = "61031"
@@ -50,6 +50,41 @@ def test_the_entries_after_a_version(store: GraphStore) -> None:
     assert found[:2] == [("Organisation", "a"), ("Organisation", "b")]
     assert store.changed_since(start, limit=3) is None, "more than the limit: None"
     assert store.changed_since(store.version()) == []
+
+
+def test_the_records_the_entries_name_come_with_them(store: GraphStore) -> None:
+    """`edits_since`: the entries of `changed_since` and the organisations, locations and services they name as
+    they are now, hidden places included and deleted records absent (one round trip on Neo4j: what the first
+    question after a shelter's places changed waits for)."""
+    hidden = Visibility.HIDDEN
+    store.upsert([org("a"), org("b"), loc("la", "a", hidden, HUY_COMMUNE), svc("sa", "a", location_ids=("la",))])
+    start = store.version()
+    places = Capacity(available=2, total=8, updated_at=date(2026, 11, 28))
+    store.upsert([svc("sa", "a", location_ids=("la",), capacity=places)])
+    store.upsert([loc("la", "a", hidden, "62063"), org("b", "Renamed")])
+    store.upsert([svc("sb", "b")])
+    store.delete(Service, "sb")
+    edits = store.edits_since(start)
+    assert edits is not None and edits.changed == store.changed_since(start)
+    assert edits.services == store.list(Service, ids=["sa"], clearance=hidden) and edits.services[0].capacity == places
+    assert (
+        edits.locations == store.list(Location, ids=["la"], clearance=hidden) and edits.locations[0].commune == "62063"
+    )
+    assert [o.name for o in edits.organisations] == ["Renamed"]
+    assert store.edits_since(start, limit=3) is None, "more than the limit: None, as changed_since"
+    assert store.edits_since(store.version()) == Edits([], [], [], [])
+
+
+@pytest.mark.neo4j
+def test_edits_since_seeks_the_seq_index_and_the_records_ids(neo4j_store: Neo4jStore) -> None:
+    params: dict[str, Any] = {"since": 1, "limit": 10}
+    _, summary, _ = neo4j_store._driver.execute_query(
+        "EXPLAIN " + cypher.EDITS_SINCE, params, database_=neo4j_store.database
+    )
+    assert summary.plan is not None
+    used = _operators(summary.plan)
+    assert "NodeIndexSeekByRange" in used and "NodeUniqueIndexSeek" in used, sorted(used)
+    assert not used & {"NodeByLabelScan", "AllNodesScan", "Sort", "Top"}, sorted(used)
 
 
 @pytest.mark.neo4j
