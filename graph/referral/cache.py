@@ -335,7 +335,8 @@ class RankingCache(Generic[T]):
                 if reach is None:
                     self._lists.clear()
                 else:
-                    for key, entry in list(self._lists.items()):
+                    passes_by = reach.passes_by
+                    for key, entry in [(k, e) for k, e in self._lists.items() if not passes_by(e)]:
                         followed = _followed(entry, reach, key.reach)
                         if followed is None:
                             del self._lists[key]
@@ -358,8 +359,6 @@ def _followed(entry: Entry[T], reach: Reach, division: str | None) -> Entry[T] |
     """The entry with what `reach` changes noted as pending: its services edited alone to re-rank in
     place, and every touched service to read again if the edits reach it; None when too many are
     pending (the list is computed afresh when next asked)."""
-    if reach.passes_by(entry):
-        return entry
     held = [s for s in reach.rescored if entry.kept.holds(s.id)]
     reached = reach.reaches(division, entry)
     if not held and not reached:
