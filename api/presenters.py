@@ -209,15 +209,19 @@ _hours: dict[int, tuple[Service, datetime, Opening]] = {}
 
 
 def hours_at(service: Service, now: datetime) -> Opening:
-    """`opening_at`, remembered per service for the minute `now` (answers are to the minute): each service
-    shown in the minute's answers is worked out once."""
+    """`opening_at`, remembered per service for the minute of `now`: each service shown in the minute's answers
+    is worked out once. Exact when its slots open and close on the minute (as the pages enter them): nothing
+    changes within the minute then; a slot given to the second is worked out at `now` each time."""
+    minute = now.replace(second=0, microsecond=0)
     found = _hours.get(id(service))
-    if found is not None and found[0] is service and found[1] == now:
+    if found is not None and found[0] is service and found[1] == minute:
         return found[2]
-    opening = opening_at(service, now)
+    if any(t.second or t.microsecond for slot in service.schedule for t in (slot.opens, slot.closes)):
+        return opening_at(service, now)
+    opening = opening_at(service, minute)
     if len(_hours) >= REMEMBERED:
         _hours.clear()
-    _hours[id(service)] = (service, now, opening)
+    _hours[id(service)] = (service, minute, opening)
     return opening
 
 
@@ -262,7 +266,7 @@ def _result_json(said: Phrasing, rank: int, r: Result, names: dict[str, str], no
     said, its fields copied, then encoded) costs more than finding it again."""
     opening = hours_at(r.candidate.service, now)
     path = tuple([(i, names.get(i, i)) for i in r.path])
-    reasons = tuple([(x.code, tuple(x.values.items())) for x in r.reasons])
+    reasons = tuple([(x.code, *x.values.items()) for x in r.reasons])
     hours = (opening.known, opening.open, opening.until)  # what the result shows of them, hashed at C speed
     key = (id(r.candidate), tuple(map(id, r.contacts)), r.score, reasons, path, r.alternative, hours)
     try:
@@ -299,8 +303,7 @@ def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dic
     lang = a.query.lang
     said = phrasing(reference, lang)
     words = said.words
-    # one minute for the whole answer (slots open and close on the minute): «open now» the same for every result
-    now = datetime.now(BELGIUM).replace(second=0, microsecond=0)
+    now = datetime.now(BELGIUM)  # one instant for the whole answer: «open now» means the same for every result
     return {
         "division": _division_doc(reference, a.division, lang),
         "terms": list(a.terms),

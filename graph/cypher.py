@@ -271,21 +271,22 @@ CHANGED_SINCE: LiteralString = """
 its order): `Neo4jStore._changed_since` checks that this one is still there (a wiped log starts again)."""
 
 EDITS_SINCE: LiteralString = """
-    CYPHER replan=skip
     MATCH (c:Change) WHERE c.seq >= $since
     WITH c ORDER BY c.seq LIMIT $limit
     WITH collect(c) AS log
+    WITH log, [c IN log WHERE c.seq <> $since] AS after
+    WITH log, CASE WHEN reduce(n = 0, c IN after | n + size(c.entity_ids)) <= $entries THEN after ELSE [] END AS named
     RETURN [c IN log | {seq: c.seq, entity: c.entity, entity_ids: c.entity_ids, diffs: c.diffs}] AS log,
-      COLLECT { UNWIND log AS c WITH c WHERE c.entity = 'Organisation' UNWIND c.entity_ids AS id WITH DISTINCT id
+      COLLECT { UNWIND named AS c WITH c WHERE c.entity = 'Organisation' UNWIND c.entity_ids AS id WITH DISTINCT id
                 MATCH (n:Organisation {id: id}) RETURN properties(n) } AS organisations,
-      COLLECT { UNWIND log AS c WITH c WHERE c.entity = 'Location' UNWIND c.entity_ids AS id WITH DISTINCT id
+      COLLECT { UNWIND named AS c WITH c WHERE c.entity = 'Location' UNWIND c.entity_ids AS id WITH DISTINCT id
                 MATCH (n:Location {id: id}) RETURN properties(n) } AS locations,
-      COLLECT { UNWIND log AS c WITH c WHERE c.entity = 'Service' UNWIND c.entity_ids AS id WITH DISTINCT id
+      COLLECT { UNWIND named AS c WITH c WHERE c.entity = 'Service' UNWIND c.entity_ids AS id WITH DISTINCT id
                 MATCH (n:Service {id: id}) RETURN properties(n) } AS services
 """
-"""`CHANGED_SINCE` and the records its entries name (unique-index seeks), in one round trip: the first question
-after an edit waits for it. Never re-planned as the log grows (`replan=skip`): a re-plan was the tail of
-that question (~20 ms at 100k)."""
+"""`CHANGED_SINCE` and the records named after the version's own write (unique-index seeks), in one round trip:
+the first question after an edit waits for it. No record is read when the entries are more than `$entries` (a
+bulk load: the caller then assumes everything changed, as `changed_since` says)."""
 
 # --- error reports: (:ErrorReport) nodes, linked to nothing (no traversal, snapshot or count reaches them) ---
 

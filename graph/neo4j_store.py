@@ -237,7 +237,7 @@ class Neo4jStore(GraphStore):
                     session.run(statement).consume()
                 session.run(cypher.SCHEMA_SET_VERSION, version=version).consume()
             # planned now, not by the first question after the first edit (80 ms of it at 100k)
-            session.run(cypher.EDITS_SINCE, since=-1, limit=0).consume()
+            session.run(cypher.EDITS_SINCE, since=-1, limit=0, entries=0).consume()
 
     def schema_version(self) -> int:
         return int(self._read(cypher.SCHEMA_CURRENT_VERSION)[0]["version"] or 0)
@@ -533,7 +533,9 @@ class Neo4jStore(GraphStore):
 
     def edits_since(self, version: int, limit: int = 1000) -> Edits | None:
         check_since(version, limit)
-        (row,) = self._read(cypher.EDITS_SINCE, since=version, limit=limit + 2)  # as `_changed_since(.., limit + 1)`
+        (row,) = self._read(
+            cypher.EDITS_SINCE, since=version, limit=limit + 2, entries=limit
+        )  # as `_changed_since(.., limit + 1)`
         changed = _changes(row["log"], version)
         if changed is None or len(changed) > limit:
             return None

@@ -1,5 +1,5 @@
 """Answering without waiting: the API answers a question on its event loop when the engine has it at hand,
-and in a thread when it would wait (a round trip to Neo4j, another thread making the list it needs).
+and in a thread when it would wait (a round trip to Neo4j, a list to rank, another thread making it).
 
 A thread hop costs ~0.2 ms, as much as a kept answer itself; most questions need neither the store nor
 another thread. Within `without_waiting`, what would wait raises `WouldWait` before it starts (no query
@@ -23,15 +23,16 @@ class WouldWait(Exception):
 @contextmanager
 def without_waiting() -> Iterator[None]:
     """Within it, this thread's `may_wait` and `held` raise `WouldWait` instead of waiting."""
+    before = getattr(_here, "refused", False)
     _here.refused = True
     try:
         yield
     finally:
-        _here.refused = False
+        _here.refused = before
 
 
 def may_wait() -> None:
-    """Called before a round trip to a server: `WouldWait` if this thread must not wait."""
+    """Called before a round trip to a server or long work: `WouldWait` if this thread must not wait."""
     if getattr(_here, "refused", False):
         raise WouldWait
 

@@ -151,7 +151,8 @@ def _client(request: Request, who: HttpCaller, settings: Settings) -> str:
 
 @lru_cache(maxsize=1024)
 def _digest(secret: str, address: str) -> str:
-    """Remembered for the addresses asking now (as the rate limits hold them): most requests come from a few."""
+    """Remembered for the 1,024 addresses that asked last (in memory only, as the rate limits hold addresses;
+    never written or logged): ~10 µs of every public question."""
     return hmac.digest(secret.encode(), address.encode(), "sha256").hex()[:16]
 
 

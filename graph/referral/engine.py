@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import date
 from heapq import merge
 
+from graph import waiting
 from graph.models import Organisation, ServiceCandidate, Visibility
 from graph.reference import Reference
 from graph.referral.answer import Answer, LanguageHelp, Notice, Result
@@ -184,6 +185,7 @@ class ReferralEngine:
         ranking = self.cache.get(version, key)
         if ranking is not None:
             return ranking
+        waiting.may_wait()  # a list is ranked in full: at 100k a second of CPU, even from the warm-up's search
         with self.cache.making(key):
             ranking = self.cache.get(version, key)  # made while this thread waited
             if ranking is None:

@@ -19,6 +19,7 @@ from operator import attrgetter
 
 import immutables
 
+from graph import waiting
 from graph.models import Service, ServiceCandidate
 from graph.referral.scoring import Scorer
 
@@ -130,6 +131,7 @@ class Ranking:
     def _marked(self, language: str) -> bytearray:
         found = self._marks.get(language)
         if found is None:
+            waiting.may_wait()  # a byte per candidate: a long list's first question in a language is work
             found = self._marks[language] = bytearray(self._mark(r, language) for r in self.ranked)
         return found
 

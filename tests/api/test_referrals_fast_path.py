@@ -29,7 +29,7 @@ from api.presenters import answer_out
 from api.schemas import PathwayOut, ReferralAnswerOut
 from graph.errors import RelaisError
 from graph.memory_store import MemoryStore
-from graph.models import Service
+from graph.models import OpeningHours, Service, Weekday
 from graph.opening import BELGIUM, Opening
 from graph.reference import Reference
 from graph.referral import ReferralQuery, Role
@@ -310,6 +310,13 @@ def test_hours_are_worked_out_once_a_minute_per_service(monkeypatch: pytest.Monk
     shown = [presenters.hours_at(s, at) for s, at in ((service, ten), (service, ten), (service, past), (edited, past))]
     assert [o.open for o in shown] == [True, True, False, False]
     assert worked == [("S", ten), ("S", past), ("S2", past)]
+    to_the_second = service.model_copy(
+        update={"schedule": (OpeningHours(days=(Weekday.MONDAY,), opens=time(9), closes=time(17, 0, 30)),)}
+    )
+    at = ten.replace(second=40)
+    presenters.hours_at(to_the_second, at)
+    presenters.hours_at(to_the_second, at)
+    assert worked[3:] == [("S", at), ("S", at)], "a slot given to the second: worked out at the instant, each time"
 
 
 def test_a_remembered_result_shows_only_the_contacts_of_its_answer(reference: Reference) -> None:

@@ -75,18 +75,28 @@ def test_a_list_another_thread_is_making_is_not_waited_for(store: GraphStore, re
     assert shown(relais, MATCHED), "then answered where waiting is fine"
 
 
-def test_what_needs_the_store_is_refused_before_it_is_asked(store: GraphStore, reference: Reference) -> None:
-    """A cold list, or a directory version read too long ago: a round trip on Neo4j, nothing on a store that
-    reads from memory (which answers at once)."""
+def test_what_would_wait_is_refused_before_it_starts(store: GraphStore, reference: Reference) -> None:
+    """A list to rank (cold, even from the warm-up's one search: at 100k a second of CPU), a language its list
+    has not met, or — on Neo4j — a directory version read too long ago: refused on every store, then answered
+    by `refer` (in a thread), after which the same question is at hand."""
     relais = served(store, reference)
-    cold = relais.referrals.refer_without_waiting(PROFESSIONAL, MATCHED)
-    assert (cold is not None) == store.reads_in_memory
+    assert relais.referrals.refer_without_waiting(PROFESSIONAL, MATCHED) is None, "a cold list"
     shown(relais, MATCHED)
+    spoken = MATCHED.model_copy(update={"language": "tr"})
+    assert relais.referrals.refer_without_waiting(PROFESSIONAL, spoken) is None, "a language the list has not met"
+    shown(relais, spoken)
+    relais.referrals.warm(60)  # keeps the one search of every term while the directory holds
+    never_warmed = ReferralQuery.of(situation="partner-violence", need="shelter", commune="Huy")
+    assert relais.referrals.refer_without_waiting(PROFESSIONAL, never_warmed) is None, (
+        "ranked from the warm-up's search"
+    )
+    shown(relais, never_warmed)
     time.sleep(VERSION_READ_EVERY + 0.05)
     stale = relais.referrals.refer_without_waiting(PROFESSIONAL, MATCHED)
-    assert (stale is not None) == store.reads_in_memory
-    shown(relais, MATCHED)  # the version read again, in a thread
-    assert relais.referrals.refer_without_waiting(PROFESSIONAL, MATCHED) is not None
+    assert (stale is not None) == store.reads_in_memory, "the version read again: a round trip on Neo4j only"
+    shown(relais, MATCHED)
+    for query in (MATCHED, spoken, never_warmed):
+        assert relais.referrals.refer_without_waiting(PROFESSIONAL, query) is not None
 
 
 @pytest.mark.usefixtures("steady")

@@ -87,6 +87,9 @@ async def answered(app: Starlette, relais: Relais, who: HttpCaller, query: Refer
 
 
 QUESTIONS_KEPT = 4096
+QUESTION_KEPT_BYTES = 512
+"""A question string (with its Accept-Language) longer than this is read each time: what a client sends is
+never kept beyond a few MB."""
 _questions: dict[tuple[bytes, str | None], ReferralQuery | None] = {}
 
 
@@ -98,9 +101,10 @@ def plain_question(scope: Scope) -> ReferralQuery | None:
         return _questions[key]
     params = query_params(scope)
     query = plain_query(params, answer_language(params.get("lang"), key[1]))
-    if len(_questions) >= QUESTIONS_KEPT:
-        _questions.clear()
-    _questions[key] = query
+    if len(key[0]) + len(key[1] or "") <= QUESTION_KEPT_BYTES:
+        if len(_questions) >= QUESTIONS_KEPT:
+            _questions.clear()
+        _questions[key] = query
     return query
 
 
