@@ -143,7 +143,8 @@ async def caller(request: Request) -> HttpCaller:
 
 def _client(request: Request, who: HttpCaller, settings: Settings) -> str:
     """The key id of a member; for the public, a digest of the address salted with the server's secret, so
-    that the address itself is never held (`Caller.client`)."""
+    that the address itself is never in a caller, a count or a log (`Caller.client`; `_digest` keeps the
+    recent ones in process memory only)."""
     if who.role is not Role.PUBLIC:
         return who.key_id
     return _digest(settings.secret_key.get_secret_value(), request.client.host if request.client else "")
