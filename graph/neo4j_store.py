@@ -19,7 +19,7 @@ from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
 from graph import cypher
-from graph.errors import Conflict, StoreError, StoreUnavailable
+from graph.errors import Conflict, RelaisError, StoreError, StoreUnavailable
 from graph.models import (
     MAX_COUNT,
     Change,
@@ -51,6 +51,10 @@ PACKED_BATCH = 5_000
 VERSION_READ_EVERY = 0.25
 """Seconds a version read serves before the next one: other processes' edits show within this delay,
 this process's own writes at once (each write forgets the version read)."""
+VERSION_READ_AHEAD = 0.15
+"""A version read this old is read again in a background thread by the next question, which answers from
+the one held: under steady traffic no question waits for that round trip (at Neo4j 10k, 32 questions a
+second per worker did, p50 14 ms, p99 47 ms, against 0.5 ms answered at hand)."""
 
 JSON_FIELDS = frozenset({"contacts", "capacity", "schedule", "closures"})
 """Nested values stored as JSON text: Neo4j properties hold only scalars and flat lists."""
@@ -132,6 +136,8 @@ class Neo4jStore(GraphStore):
         self._write_lock = threading.Lock()
         self._version_read: tuple[float, int] | None = None
         """(when it was read, the version): see `version`."""
+        self._reading_ahead = threading.Lock()
+        """Held while a background thread reads the version (`VERSION_READ_AHEAD`): one at a time."""
         self._writes = 0
         self._logged: int | None = None
         """The change log's newest `seq` of the write in progress (writes are one at a time: `_write_lock`)."""
@@ -517,16 +523,32 @@ class Neo4jStore(GraphStore):
 
     def version(self) -> int:
         """Read at most every `VERSION_READ_EVERY` seconds: every referral asks, and under load a round
-        trip per question to a busy server was the tail of the latency."""
+        trip per question to a busy server was the tail of the latency. Read ahead in the background from
+        `VERSION_READ_AHEAD` on."""
         read = self._version_read
-        if read is not None and time.monotonic() - read[0] < VERSION_READ_EVERY:
-            return read[1]
+        if read is not None:
+            age = time.monotonic() - read[0]
+            if age < VERSION_READ_EVERY:
+                if age >= VERSION_READ_AHEAD and self._reading_ahead.acquire(blocking=False):
+                    threading.Thread(target=self._read_ahead, name="relais-version", daemon=True).start()
+                return read[1]
+        return self._read_version()
+
+    def _read_version(self) -> int:
         started, writes = time.monotonic(), self._writes
         rows = self._read(cypher.DIRECTORY_VERSION)
         version = int(rows[0]["seq"]) if rows else 0
         if writes == self._writes:  # a write of ours during the read would make it stale at once
             self._version_read = (started, version)
         return version
+
+    def _read_ahead(self) -> None:
+        try:
+            self._read_version()
+        except RelaisError:  # Neo4j away: the next question that needs the version reads it and says so
+            pass
+        finally:
+            self._reading_ahead.release()
 
     def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
         return _changes(self._read(cypher.CHANGED_SINCE, since=version, limit=limit + 1), version)
