@@ -109,6 +109,7 @@ class Relais:
         return report
 
     def close(self) -> None:
+        self.outcomes.unmet.flush()
         if self.owns_store:
             self.store.close()
 

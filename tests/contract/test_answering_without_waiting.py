@@ -125,4 +125,5 @@ def test_unmet_demand_is_decided_with_the_answer_and_counted_once(store: GraphSt
     relais.referrals.count_unmet(unmet)
     again = relais.referrals.refer_without_waiting(PROFESSIONAL, UNMET)
     assert again is not None and again[1] is None, "the same client asking again is not a second person"
+    relais.outcomes.unmet.flush()
     assert [(c.term, c.division, c.count) for c in store.tallies(UnmetDemand)] == [("forced-marriage", "huy", 1)]

@@ -103,6 +103,7 @@ def test_a_question_in_huy_for_forced_marriage_is_counted_as_unmet_demand(relais
 
 def test_a_question_answered_in_its_division_is_not_unmet(relais: Relais) -> None:
     relais.referrals.refer(PROFESSIONAL, ReferralQuery.of(situation="partner-violence", commune="Huy"))
+    relais.outcomes.unmet.flush()
     assert relais.store.tallies(UnmetDemand) == []
 
 

@@ -75,14 +75,14 @@ async def answered(app: Starlette, relais: Relais, who: HttpCaller, query: Refer
     """The answer written once by orjson (answer_json) instead of through the response model, which still
     declares it. Computed on the event loop when the engine has it at hand (a thread hop would cost as much as
     the answer), in a small pool of threads when it must wait: a round trip to Neo4j, a list another thread is
-    making. The unmet demand an answer adds is written from a thread too."""
+    making. The unmet demand an answer adds is written after it (`UnmetWriter`)."""
     found = relais.referrals.refer_without_waiting(who, query)
     if found is None:
         answer = await to_thread.run_sync(relais.referrals.refer, who, query, limiter=app.state.referral_threads)
     else:
         answer, unmet = found
         if unmet is not None:
-            await to_thread.run_sync(relais.referrals.count_unmet, unmet, limiter=app.state.referral_threads)
+            relais.referrals.count_unmet(unmet)  # written after the answer, in a thread of its own
     return Response(answer_json(relais.reference, answer), media_type="application/json")
 
 
