@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -353,17 +356,22 @@ def serve(
     except RelaisError as exc:
         raise _report_error(exc) from exc
     console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(
-        "api.http.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,  # an access line holds a time to the second and an address: never kept (docs/security.md)
-        # a worker replaced on SIGHUP answers once warm (api/http/warming.py): give it its warm-up and its load
-        timeout_worker_healthcheck=int(get_settings().warm_seconds) + 120,
-    )
+    ready_dir = Path(tempfile.mkdtemp(prefix="relais-ready-"))  # each worker's mark once warm (/readyz)
+    os.environ.update(RELAIS_WORKERS=str(workers), RELAIS_READY_DIR=str(ready_dir))  # the workers inherit it
+    try:
+        uvicorn.run(
+            "api.http.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,  # an access line holds a time to the second and an address: never kept (docs/security.md)
+            # a worker replaced on SIGHUP answers once warm (api/http/warming.py): give it its warm-up and its load
+            timeout_worker_healthcheck=int(get_settings().warm_seconds) + 120,
+        )
+    finally:
+        shutil.rmtree(ready_dir, ignore_errors=True)
 
 
 counts_app = typer.Typer(

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     """At most this long, each worker asks every situation and need in every division before it serves
     (and again in the background after a bulk load or at a new day), so the first questions after a restart
     are warm (api/http/warming.py); 0: no warm-up (the tests)."""
+    workers: int = Field(default=1, ge=1)
+    """The worker processes of one server (`relais serve --workers`, which sets it with `ready_dir`)."""
+    ready_dir: Path | None = None
+    """Where each worker of one server marks itself warm: `/readyz` says 200 once `workers` have (a folder of
+    the server's own, made by `relais serve`; api/http/warming.py says why)."""
     cors_origins: list[str] = []
     """Other directories' front ends allowed to read the API from a browser (JSON list)."""
 

@@ -104,15 +104,14 @@ def test_serve_with_two_workers_shows_an_edit_in_the_next_twenty_reads(tmp_path:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
-        while True:
+        while True:  # ready: both workers warm (api/http/warming.py), not only the first
             try:
-                if httpx.get(f"{base}/v1/organisations/amb-h-1", timeout=5).is_success:
+                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
-        time.sleep(1)  # both workers up: the first answer may come from the first one ready
         for round_ in range(2):
             org = httpx.get(f"{base}/v1/organisations/amb-h-1", timeout=5).json()
             name = f"Nom fictif, tour {round_}"

@@ -26,7 +26,7 @@ from api.http.guards import Guards
 from api.http.routers import analysis, directory, hsds, network, operations, outcomes, pages, reference, referrals
 from api.http.routers.events import router as events_router
 from api.http.routers.feeds import router as feeds_router
-from api.http.warming import Warmer
+from api.http.warming import Warmer, mark_warm
 from api.settings import Settings, get_settings
 from graph.referral import Role
 from graph.store import GraphStore
@@ -70,6 +70,7 @@ def create_app(
             warmer.watch()
         gc.collect()
         gc.freeze()  # the loaded directory is long-lived: keep it out of every later collection (p99 pauses)
+        mark_warm(settings)
         yield
         warmer.stop()
         app.state.relais.close()

@@ -11,6 +11,13 @@ and the warm-up does not take turns on the GIL with requests. The price: while a
 the process manager a start period of that length (a Kubernetes startupProbe); the load balancer sees
 `/readyz` 200 only from a warm worker.
 
+**The server is ready when every worker is** (`mark_warm`, `server_warm`): the workers warm side by side,
+and the first one warm would otherwise answer `/readyz` 200 alone; a balancer's keep-alive connections then
+all land on it and stay there, the others warm but idle (at Neo4j 10k: half the throughput for as long as
+the connections live). Each worker of one `relais serve` leaves a mark in a folder of the server's own once
+warm; `/readyz` says 503 «warming» until `RELAIS_WORKERS` marks are there. A worker replaced later adds its
+own: readiness, once reached, stays (the replaced worker's connections go to the others meanwhile).
+
 **After a bulk load, in the background** (`Warmer.watch`): when the directory's version moves and the
 cache has lost at least half of its lists (an import of more than `CHANGES_LIMIT` changes, or reference
 data, empties it), or at a new day (the lists are kept per day), the same questions are asked again in a
@@ -23,10 +30,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from datetime import date
 
 from api.bootstrap import Relais
 from api.i18n import SPOKEN
+from api.settings import Settings
 from graph.errors import RelaisError
 from graph.usecases.referrals import WARMING, Warmth, warm_questions
 
@@ -105,3 +114,14 @@ class Warmer:
         first = warm_questions(self.relais.reference)[0]
         self.relais.referrals.refer(WARMING[0], first, count=False)
         return len(self.relais.engine.cache) < kept / 2
+
+
+def mark_warm(settings: Settings) -> None:
+    """This worker is warm: its mark in the server's folder (nothing for a server of one worker)."""
+    if settings.ready_dir is not None:
+        (settings.ready_dir / uuid.uuid4().hex).touch()
+
+
+def server_warm(settings: Settings) -> bool:
+    """Whether every worker of the server has been warm: `settings.workers` marks in its folder."""
+    return settings.ready_dir is None or sum(1 for _ in settings.ready_dir.iterdir()) >= settings.workers

@@ -120,6 +120,19 @@ def test_a_worker_answers_nothing_before_it_is_warm(store: Watched) -> None:
         assert isinstance(app, FastAPI) and app.state.warmer.last.finished
 
 
+def test_the_server_is_ready_once_every_worker_is_warm(store: Watched, tmp_path: Path) -> None:
+    """Two workers of one server: the first warm says «warming» (503) until the second is warm too, so a
+    balancer does not pile its connections on the first."""
+    two = settings().model_copy(update={"warm_seconds": 60, "workers": 2, "ready_dir": tmp_path})
+    with TestClient(create_app(two, store)) as first:
+        waiting = first.get("/readyz")
+        assert waiting.status_code == 503 and waiting.json() == {"status": "warming", "store": "Watched"}
+        with TestClient(create_app(two, store)) as second:
+            for worker in (first, second):
+                ready = worker.get("/readyz")
+                assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
 def test_every_warmed_question_is_answered_from_the_cache_as_it_would_be_cold(
     store: Watched, reference: Reference
 ) -> None:
