@@ -357,7 +357,8 @@ def serve(
         raise _report_error(exc) from exc
     console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     ready_dir = Path(tempfile.mkdtemp(prefix="relais-ready-"))  # each worker's mark once warm (/readyz)
-    os.environ.update(RELAIS_WORKERS=str(workers), RELAIS_READY_DIR=str(ready_dir))  # the workers inherit it
+    for_workers = {"RELAIS_WORKERS": str(workers), "RELAIS_READY_DIR": str(ready_dir)}
+    os.environ.update(for_workers)  # the workers inherit it
     try:
         uvicorn.run(
             "api.http.app:create_app",
@@ -371,6 +372,8 @@ def serve(
             timeout_worker_healthcheck=int(get_settings().warm_seconds) + 120,
         )
     finally:
+        for name in for_workers:
+            del os.environ[name]
         shutil.rmtree(ready_dir, ignore_errors=True)
 
 
