@@ -109,9 +109,11 @@ class Relais:
         return report
 
     def close(self) -> None:
-        self.outcomes.unmet.flush()
-        if self.owns_store:
-            self.store.close()
+        try:
+            self.outcomes.unmet.close()  # the counts decided, written
+        finally:
+            if self.owns_store:
+                self.store.close()
 
 
 def build(settings: Settings | None = None, store: GraphStore | None = None, *, seed: bool = True) -> Relais:

@@ -358,6 +358,7 @@ def serve(
     console.print(f"Relais on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     ready_dir = Path(tempfile.mkdtemp(prefix="relais-ready-"))  # each worker's mark once warm (/readyz)
     for_workers = {"RELAIS_WORKERS": str(workers), "RELAIS_READY_DIR": str(ready_dir)}
+    before = {name: os.environ.get(name) for name in for_workers}
     os.environ.update(for_workers)  # the workers inherit it
     try:
         uvicorn.run(
@@ -372,8 +373,11 @@ def serve(
             timeout_worker_healthcheck=int(get_settings().warm_seconds) + 120,
         )
     finally:
-        for name in for_workers:
-            del os.environ[name]
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         shutil.rmtree(ready_dir, ignore_errors=True)
 
 

@@ -10,7 +10,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from operator import attrgetter
 from typing import Any, LiteralString, TypeVar
 
@@ -35,7 +35,7 @@ from graph.models import (
 )
 from graph.privacy import STORED_CONTEXT
 from graph.store import Changed, Edits, GraphStore, Wanted, changed_fields, check_since, purge_diff
-from graph.waiting import may_wait
+from graph.waiting import Background, may_wait
 
 R = TypeVar("R", bound=Record)
 L = TypeVar("L", bound=Link)
@@ -136,8 +136,8 @@ class Neo4jStore(GraphStore):
         self._write_lock = threading.Lock()
         self._version_read: tuple[float, int] | None = None
         """(when it was read, the version): see `version`."""
-        self._reading_ahead = threading.Lock()
-        """Held while a background thread reads the version (`VERSION_READ_AHEAD`): one at a time."""
+        self._ahead = Background(self._read_ahead, "relais-version")
+        """Reads the version again once the one held is `VERSION_READ_AHEAD` old."""
         self._writes = 0
         self._logged: int | None = None
         """The change log's newest `seq` of the write in progress (writes are one at a time: `_write_lock`)."""
@@ -206,14 +206,14 @@ class Neo4jStore(GraphStore):
             try:
                 done = session.execute_write(unit_of_work(timeout=self.query_timeout)(work))
             except BaseException:
-                self._version_read = None  # it may have been written: the next question reads the version
+                self._writes += 1  # it may have been written: a version read that overlapped it is not kept
+                self._version_read = None  # and the next question reads the version
                 raise
-            finally:
-                self._writes += 1  # a version read that overlapped this write is not kept (`version`)
+            # nothing logged (a count, an error report): the directory's version has not moved, the one read holds
             if self._logged is not None:  # its own seq is the version now: no round trip to read it
+                self._writes += 1  # a version read that overlapped this write is not kept (`_read_version`)
                 known = self._version_read
                 self._version_read = (time.monotonic(), max(self._logged, known[1] if known else 0))
-            # nothing logged (a count, an error report): the directory's version has not moved, the one read holds
             return done
 
     def _log(self, tx: ManagedTransaction, changes: Sequence[Change]) -> None:
@@ -254,6 +254,7 @@ class Neo4jStore(GraphStore):
             session.run(cypher.PING).consume()
 
     def close(self) -> None:
+        self._ahead.close()
         self._driver.close()
 
     def wipe(self) -> None:
@@ -529,26 +530,25 @@ class Neo4jStore(GraphStore):
         if read is not None:
             age = time.monotonic() - read[0]
             if age < VERSION_READ_EVERY:
-                if age >= VERSION_READ_AHEAD and self._reading_ahead.acquire(blocking=False):
-                    threading.Thread(target=self._read_ahead, name="relais-version", daemon=True).start()
+                if age >= VERSION_READ_AHEAD:
+                    self._ahead.ask()
                 return read[1]
         return self._read_version()
 
     def _read_version(self) -> int:
+        """The version now; kept unless a write of ours or a read started later (a slow read ahead, a question)
+        came meanwhile: the version held never goes back."""
         started, writes = time.monotonic(), self._writes
         rows = self._read(cypher.DIRECTORY_VERSION)
         version = int(rows[0]["seq"]) if rows else 0
-        if writes == self._writes:  # a write of ours during the read would make it stale at once
+        held = self._version_read
+        if writes == self._writes and (held is None or held[0] <= started):
             self._version_read = (started, version)
         return version
 
     def _read_ahead(self) -> None:
-        try:
+        with suppress(RelaisError):  # Neo4j away: the next question that needs the version reads it and says so
             self._read_version()
-        except RelaisError:  # Neo4j away: the next question that needs the version reads it and says so
-            pass
-        finally:
-            self._reading_ahead.release()
 
     def _changed_since(self, version: int, limit: int) -> list[Changed] | None:
         return _changes(self._read(cypher.CHANGED_SINCE, since=version, limit=limit + 1), version)

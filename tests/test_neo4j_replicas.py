@@ -4,8 +4,10 @@ version read interval, and in its own at once."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -82,3 +84,37 @@ def test_a_count_leaves_the_version_known(neo4j_store: Neo4jStore, monkeypatch: 
     neo4j_store.add_tallies([referred()])
     monkeypatch.setattr(neo4j_store, "_read", lambda *a, **kw: pytest.fail("the version read again"))
     assert neo4j_store.version() == known
+
+
+def test_a_slow_version_read_never_takes_the_version_back(
+    neo4j_store: Neo4jStore, reference: Reference, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read ahead that read before another process's edit and answers late does not replace the version a
+    later read found: the edit, once in an answer, stays in the next ones."""
+    neo4j_store.wipe()
+    neo4j_store.upsert(reference.records())
+    before = neo4j_store.version()
+    real = neo4j_store._read
+    read, late = threading.Event(), threading.Event()
+
+    def slow(*args: Any, **params: Any) -> Any:
+        rows = real(*args, **params)
+        read.set()
+        late.wait(10)
+        return rows
+
+    monkeypatch.setattr(neo4j_store, "_read", slow)
+    ahead = threading.Thread(target=neo4j_store._read_version)
+    ahead.start()
+    assert read.wait(10)
+    monkeypatch.setattr(neo4j_store, "_read", real)
+    other = another_process()
+    try:
+        other.upsert([org("b", "B fictive")])
+        edited = neo4j_store._read_version()  # a question that reads it meanwhile
+        assert edited > before
+    finally:
+        late.set()
+        ahead.join(10)
+        other.close()
+    assert neo4j_store.version() == edited

@@ -32,6 +32,7 @@ import logging
 import threading
 import uuid
 from datetime import date
+from pathlib import Path
 
 from api.bootstrap import Relais
 from api.i18n import SPOKEN
@@ -122,6 +123,20 @@ def mark_warm(settings: Settings) -> None:
         (settings.ready_dir / uuid.uuid4().hex).touch()
 
 
+_warm_servers: set[Path] = set()
+"""The servers this process has seen warm: readiness, once reached, stays (a folder in /tmp may be cleaned)."""
+
+
 def server_warm(settings: Settings) -> bool:
-    """Whether every worker of the server has been warm: `settings.workers` marks in its folder."""
-    return settings.ready_dir is None or sum(1 for _ in settings.ready_dir.iterdir()) >= settings.workers
+    """Whether every worker of the server has been warm: `settings.workers` marks in its folder (its folder gone:
+    each worker serves only once warm anyway)."""
+    folder = settings.ready_dir
+    if folder is None or folder in _warm_servers:
+        return True
+    try:
+        if sum(1 for _ in folder.iterdir()) < settings.workers:
+            return False
+    except OSError:
+        pass
+    _warm_servers.add(folder)
+    return True

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.errors import InvalidInput, Stale, StoreError, StoreUnavailable, TooMany
+from graph.errors import InvalidInput, RelaisError, Stale, TooMany
 from graph.models import OutcomeReason, OutcomeTally, ReferralTally, Service, Status, TermKind, UnmetDemand
 from graph.outcomes import capacity_gaps, flows_and_agreements, months_back, refusals, unmet_demand
 from graph.reference import Reference
@@ -27,6 +27,7 @@ from graph.referral import Answer
 from graph.store import GraphStore
 from graph.usecases.analysis import AnalysisCache
 from graph.usecases.caller import Caller
+from graph.waiting import Background
 
 log = logging.getLogger("relais")
 
@@ -46,41 +47,34 @@ def this_month(today: date | None = None) -> str:
 
 
 class UnmetWriter:
-    """Unmet demand written after the answer, from one thread at a time, every cell decided meanwhile in one
-    write: the answer never waits for a count (at a restart at Neo4j 10k, the first 57 questions that found
-    nothing each waited 250 ms for theirs, one write each). A cell is in memory for the length of a write; a
-    process that ends without `flush` (a kill) loses those few counts, never an answer nor an edit."""
+    """Unmet demand written after the answer, by a writing thread of its own, every cell decided during a write
+    in the next one: the answer never waits for a count (at a restart at Neo4j 10k, the first 57 questions
+    that found nothing each waited 250 ms for theirs, one write each). A cell is in memory for the length of a
+    write; a process that ends without `close` (a kill) loses those few counts, never an answer nor an edit."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._pending: list[UnmetDemand] = []
         self._writing = threading.Lock()
-        """Held by the thread writing: one write at a time, the cells decided meanwhile wait for the next."""
+        """Held while writing: one write at a time, and `flush` waits for the one in progress."""
+        self._writer = Background(self.flush, "relais-unmet")
 
     def add(self, cell: UnmetDemand) -> None:
-        """Count `cell` soon, in a writing thread (started if none is)."""
+        """Count `cell` soon, in the writing thread."""
         with self._lock:
             self._pending.append(cell)
-        if self._writing.acquire(blocking=False):
-            threading.Thread(target=self._drain, name="relais-unmet", daemon=True).start()
+        self._writer.ask()
 
     def flush(self) -> None:
-        """Write what is pending now (shutdown; a reader that must see this process's counts)."""
-        self._writing.acquire()
-        self._drain()
+        """Write what is pending now (the writing thread; a reader that must see this process's counts)."""
+        with self._writing:
+            while cells := self._take():
+                self._write(cells)
 
-    def _drain(self) -> None:
-        """Write until nothing is pending, then let `_writing` go; a cell added just before that is written
-        here too (its `add` found the lock held)."""
-        while True:
-            try:
-                while cells := self._take():
-                    self._write(cells)
-            finally:
-                self._writing.release()
-            if not self._pending or not self._writing.acquire(blocking=False):
-                return
+    def close(self) -> None:
+        self.flush()
+        self._writer.close()
 
     def _take(self) -> list[UnmetDemand]:
         with self._lock:
@@ -94,7 +88,7 @@ class UnmetWriter:
     def _write(self, cells: list[UnmetDemand]) -> None:
         try:
             self.store.add_tallies(cells)
-        except (StoreUnavailable, StoreError):  # the person in front of the professional came first
+        except RelaisError:  # the person in front of the professional came first
             log.warning("%d unmet demand counts not written: the store refused the write", len(cells))
 
 
