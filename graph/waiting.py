@@ -61,29 +61,32 @@ class Background:
         self._work = work
         self._name = name
         self._asked = threading.Event()
-        self._started = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        self._starting = threading.Lock()
+        self._generation = 0
+        """Bumped by `close`: the thread of an older generation ends; the next ask starts one of this."""
+        self._running = -1
+        """The generation of the thread started last."""
 
     def ask(self) -> None:
         self._asked.set()
-        if self._thread is None:  # the first ask starts the thread (it waits for it once)
-            with self._started:
-                if self._thread is None and not self._closed:
-                    self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                    self._thread.start()
+        if self._running != self._generation:  # the first ask, or the first after `close`, starts the thread
+            with self._starting:
+                if self._running != self._generation:
+                    self._running = self._generation
+                    threading.Thread(target=self._run, args=(self._generation,), name=self._name, daemon=True).start()
 
     def close(self) -> None:
-        """The thread ends after its current turn."""
-        self._closed = True
+        """The thread ends after its current turn (a later ask starts another)."""
+        with self._starting:
+            self._generation += 1
         self._asked.set()
 
-    def _run(self) -> None:
+    def _run(self, generation: int) -> None:
         while True:
             self._asked.wait()
+            if generation != self._generation:
+                return  # the event is left set for the thread that follows
             self._asked.clear()
-            if self._closed:
-                return
             try:
                 self._work()
             except Exception:  # a bug: logged, and the next ask is served

@@ -112,3 +112,17 @@ def test_a_refused_write_is_logged_and_the_next_counts_are_written(caplog: pytes
     writer.add(cell())
     writer.flush()
     assert counted(store) == 1
+
+
+def test_a_writer_closed_then_asked_again_still_writes() -> None:
+    """A Relais closed by one app's lifespan and served again by another (the tests, the bench) keeps counting."""
+    store = SlowStore()
+    writer = UnmetWriter(store)
+    writer.add(cell())
+    writer.close()
+    assert counted(store) == 1, "closing writes what is pending"
+    writer.add(cell())
+    deadline = time.monotonic() + 5
+    while counted(store) < 2 and time.monotonic() < deadline:  # no flush: a writing thread again
+        time.sleep(0.01)
+    assert counted(store) == 2
