@@ -19,6 +19,7 @@ from graph.referral import ReferralQuery, Role
 from graph.usecases import Caller
 from graph.usecases.outcomes import UnmetWriter
 from tests.api.conftest import demo_store, settings
+from tests.api.test_warm_up import wait_for
 
 NOTHING_IN_HUY = ReferralQuery.of(situation="forced-marriage", commune="Huy", language="ar", urgent=True)
 
@@ -93,9 +94,7 @@ def test_counts_added_from_many_threads_are_all_written() -> None:
         t.start()
     for t in threads:
         t.join()
-    deadline = time.monotonic() + 5
-    while counted(store) < 800 and time.monotonic() < deadline:  # no flush: the writing thread gets them all
-        time.sleep(0.01)
+    wait_for(lambda: counted(store) >= 800, 5)  # no flush: the writing thread gets them all
     assert counted(store) == 800
 
 
@@ -122,7 +121,5 @@ def test_a_writer_closed_then_asked_again_still_writes() -> None:
     writer.close()
     assert counted(store) == 1, "closing writes what is pending"
     writer.add(cell())
-    deadline = time.monotonic() + 5
-    while counted(store) < 2 and time.monotonic() < deadline:  # no flush: a writing thread again
-        time.sleep(0.01)
+    wait_for(lambda: counted(store) >= 2, 5)  # no flush: a writing thread again
     assert counted(store) == 2
