@@ -6,9 +6,8 @@ without a second pass through the response models on the hot path."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 import orjson
@@ -81,12 +80,26 @@ def _capacity_doc(r: Result) -> dict[str, Any] | None:
 
 
 class Written(NamedTuple):
-    """A result written as JSON without its rank (nor its opening brace), with the objects it was written from
-    (kept: their ids stay theirs)."""
+    """A result written as JSON without its rank (nor its opening brace), with what it was written from: the
+    candidate (kept: its id stays its own), its contacts, reasons, path and whether it is an alternative."""
 
     candidate: ServiceCandidate
     contacts: tuple[Contact, ...]
+    reasons: tuple[Reason, ...]
+    path: tuple[tuple[str, str], ...]
+    alternative: bool
     body: bytes
+
+    def writes(self, r: Result, path: tuple[tuple[str, str], ...]) -> bool:
+        """Whether this is `r` written: the same candidate, and contacts, reasons and path equal to its own (tuples
+        compared at C speed, element by element, identity first)."""
+        return (
+            self.candidate is r.candidate
+            and self.alternative is r.alternative
+            and self.reasons == r.reasons
+            and self.contacts == r.contacts
+            and self.path == path
+        )
 
 
 class Phrasing:
@@ -99,8 +112,8 @@ class Phrasing:
     def __init__(self, reference: Reference, lang: str) -> None:
         self.words = Words(reference, lang)
         self._said: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[str, dict[str, Any]]] = {}
-        self.written: dict[Hashable, Written] = {}
-        """Results written as JSON in this language (`_result_json`), by what they read."""
+        self.written: dict[tuple[int, int, bool, bool, time | None], Written] = {}
+        """Results written as JSON in this language (`_result_json`), by candidate, question and hours."""
 
     def reasons(self, reasons: tuple[Reason, ...]) -> tuple[list[str], list[dict[str, Any]]]:
         """The sentences and the codes with raw values, as the answer shows them (shared: read, never changed)."""
@@ -208,11 +221,13 @@ def shown_of(c: ServiceCandidate, reference: Reference) -> Shown:
 _hours: dict[int, tuple[Service, datetime, Opening]] = {}
 
 
-def hours_at(service: Service, now: datetime) -> Opening:
-    """`opening_at`, remembered per service for the minute of `now`: each service shown in the minute's answers
-    is worked out once. Exact when its slots open and close on the minute (as the pages enter them): nothing
-    changes within the minute then; a slot given to the second is worked out at `now` each time."""
-    minute = now.replace(second=0, microsecond=0)
+def hours_at(service: Service, now: datetime, minute: datetime | None = None) -> Opening:
+    """`opening_at`, remembered per service for the minute of `now` (given when known): each service shown in
+    the minute's answers is worked out once. Exact when its slots open and close on the minute (as the pages
+    enter them): nothing changes within the minute then; a slot given to the second is worked out at `now`
+    each time."""
+    if minute is None:
+        minute = now.replace(second=0, microsecond=0)
     found = _hours.get(id(service))
     if found is not None and found[0] is service and found[1] == minute:
         return found[2]
@@ -259,41 +274,34 @@ def _result_doc(
     }
 
 
-def _result_json(said: Phrasing, rank: int, r: Result, names: dict[str, str], now: datetime) -> orjson.Fragment:
-    """`_result_doc` as orjson writes it, remembered by everything it reads but the rank: the candidate and the
-    contacts shown (frozen, by identity), the score, the reasons, the path's names, whether it is an alternative
-    and what its hours say now. The same results come back in answer after answer; writing one (its reasons
-    said, its fields copied, then encoded) costs more than finding it again."""
-    opening = hours_at(r.candidate.service, now)
-    path = tuple([(i, names.get(i, i)) for i in r.path])
-    reasons = tuple([(x.code, *x.values.items()) for x in r.reasons])
-    hours = (opening.known, opening.open, opening.until)  # what the result shows of them, hashed at C speed
-    key = (id(r.candidate), tuple(map(id, r.contacts)), r.score, reasons, path, r.alternative, hours)
-    try:
-        found = said.written.get(key)
-    except TypeError:  # a list among the reasons' values: written each time
-        return orjson.Fragment(orjson.dumps(_result_doc(said, rank, r, names, now, True), default=_model_json))
-    if found is None or found.candidate is not r.candidate or any(map(_not_is, found.contacts, r.contacts)):
+def _result_json(
+    said: Phrasing, rank: int, r: Result, names: dict[str, str], now: datetime, minute: datetime, asked: int
+) -> orjson.Fragment:
+    """`_result_doc` as orjson writes it, remembered by candidate, question (`asked`: its hash) and what the
+    hours say now, and checked against everything else it reads but the rank (`Written.writes`). The same
+    results come back in answer after answer; writing one (its reasons said, its fields copied, then encoded)
+    costs more than finding it again, and checking costs less than making a key of its reasons."""
+    opening = hours_at(r.candidate.service, now, minute)
+    path = tuple([(i, names.get(i, i)) for i in r.path]) if r.path else ()
+    key = (id(r.candidate), asked, opening.known, opening.open, opening.until)
+    found = said.written.get(key)
+    if found is None or not found.writes(r, path):
         doc = _result_doc(said, rank, r, names, now, True)
         del doc["rank"]
-        found = Written(r.candidate, r.contacts, orjson.dumps(doc, default=_model_json)[1:])
+        body = orjson.dumps(doc, default=_model_json)[1:]
+        found = Written(r.candidate, r.contacts, r.reasons, path, r.alternative, body)
         if len(said.written) >= REMEMBERED:
             said.written.clear()
         said.written[key] = found
     return orjson.Fragment(b'{"rank":%d,%b' % (rank, found.body))
 
 
-def _not_is(a: object, b: object) -> bool:
-    return a is not b
-
-
-def _results(
-    said: Phrasing, results: tuple[Result, ...], names: dict[str, str], now: datetime, written: bool
-) -> list[Any]:
+def _results(said: Phrasing, a: Answer, results: tuple[Result, ...], now: datetime, written: bool) -> list[Any]:
     """The results as documents, or — `written` — as JSON already (`_result_json`)."""
     if written:
-        return [_result_json(said, i, r, names, now) for i, r in enumerate(results, start=1)]
-    return [_result_doc(said, i, r, names, now, False) for i, r in enumerate(results, start=1)]
+        minute, asked = now.replace(second=0, microsecond=0), hash(a.query)
+        return [_result_json(said, i, r, a.names, now, minute, asked) for i, r in enumerate(results, start=1)]
+    return [_result_doc(said, i, r, a.names, now, False) for i, r in enumerate(results, start=1)]
 
 
 def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dict[str, Any]:
@@ -307,7 +315,7 @@ def answer_doc(reference: Reference, a: Answer, *, written: bool = False) -> dic
     return {
         "division": _division_doc(reference, a.division, lang),
         "terms": list(a.terms),
-        "results": _results(said, a.results, a.names, now, written),
+        "results": _results(said, a, a.results, now, written),
         "notices": [words.say(n.code, n.values) for n in a.notices],
         "warnings": [words.say(w.code, w.values) for w in a.warnings],
         "fallbacks": _fallbacks_doc(a.fallbacks, lang),
@@ -343,7 +351,7 @@ def _language_doc(said: Phrasing, a: Answer, now: datetime, written: bool) -> di
         "name": said.words.value("language", a.language.language),
         "spoken_here": a.language.spoken_here,
         "helplines": _fallbacks_doc(a.language.helplines, said.words.lang),
-        "interpreting": _results(said, interpreting, a.names, now, written),
+        "interpreting": _results(said, a, interpreting, now, written),
     }
 
 

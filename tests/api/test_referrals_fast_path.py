@@ -319,18 +319,31 @@ def test_hours_are_worked_out_once_a_minute_per_service(monkeypatch: pytest.Monk
     assert worked[3:] == [("S", at), ("S", at)], "a slot given to the second: worked out at the instant, each time"
 
 
-def test_a_remembered_result_shows_only_the_contacts_of_its_answer(reference: Reference) -> None:
-    """The same candidate, same reasons and rank, but fewer contacts shown (another role's): its own
-    contacts, never the lines the presenter remembered from an answer that showed more."""
+CHANGES = {
+    "contacts": lambda r: replace(r, contacts=r.contacts[1:]),  # another role's: fewer lines
+    "reasons": lambda r: replace(r, reasons=(r.reasons[0]._replace(values={**r.reasons[0].values, "on": "x"}),)),
+    "path": lambda r: replace(r, path=("o-partner",)),
+    "alternative": lambda r: replace(r, alternative=not r.alternative),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_remembered_result_is_written_again_when_what_it_shows_differs(reference: Reference, change: str) -> None:
+    """The same candidate for the same question at the same hour, but other contacts (another role's), reasons
+    (the next day's), a path through partners or an alternative's flag: each answer shows its own, never what
+    the presenter remembered from the other."""
     relais = build(settings(), demo_store(MemoryStore(), reference))
     answer = relais.referrals.refer(
         Caller(Role.PROFESSIONAL), ReferralQuery(situation="partner-violence", division="huy")
     )
     assert any(r.contacts for r in answer.results)
-    fewer = replace(answer, results=tuple(replace(r, contacts=r.contacts[1:]) for r in answer.results))
-    for shown in (answer, fewer, answer):
+    other = replace(answer, results=tuple(map(CHANGES[change], answer.results)), names={"o-partner": "Partenaire"})
+    for shown in (answer, other, answer):
         written = orjson.loads(presenters.answer_json(reference, shown))
         assert written == answer_out(reference, shown).model_dump(mode="json")
+    assert orjson.loads(presenters.answer_json(reference, other)) != orjson.loads(
+        presenters.answer_json(reference, answer)
+    )
 
 
 @pytest.mark.parametrize(
