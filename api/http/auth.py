@@ -157,6 +157,13 @@ def _digest(secret: str, address: str) -> str:
     return hmac.digest(secret.encode(), address.encode(), "sha256").hex()[:16]
 
 
+@lru_cache(maxsize=1024)
+def _public(secret: str, route: str, address: str) -> HttpCaller:
+    """The public caller of a route from an address, remembered as `_digest` is: most requests are the public's,
+    and the same few routes from the same addresses."""
+    return HttpCaller(Role.PUBLIC, route=route, client=_digest(secret, address))
+
+
 PLAIN_PATH = re.compile(r"(/[A-Za-z0-9._~-]+)*/?")
 """A path that Starlette's `request.url.path` gives back as the scope holds it (nothing to escape or drop)."""
 
@@ -175,9 +182,8 @@ CREDENTIALS = (b"authorization", b"cookie")
 def who_is(request: Request) -> HttpCaller:
     settings: Settings = request.app.state.settings
     if not any(name in CREDENTIALS for name, _ in request.scope["headers"]):  # most questions: no header parsed
-        return HttpCaller(
-            Role.PUBLIC, route=f"{request.method} {url_path(request)}", client=_client(request, PUBLIC, settings)
-        )
+        address = request.client.host if request.client else ""
+        return _public(settings.secret_key.get_secret_value(), f"{request.method} {url_path(request)}", address)
     session = request.cookies.get(SESSION_COOKIE)
     who = identify(request.headers.get("authorization"), settings, session)
     path = url_path(request)
